@@ -1,0 +1,40 @@
+import { parseArgs } from 'node:util';
+import { DirectoryIndex } from '../../src/directory/directory-index.ts';
+import { verdictForInput } from '../../src/directory/verdict.ts';
+import { BUNDLED_DIRECTORY, loadSnapshotFile } from '../directory-source.ts';
+import { UsageError } from './usage.ts';
+
+export const CHECK_HELP = `thiqa check <url-or-host> [--directory <dir>] [--at <time>]
+  Prints the verdict for one URL or host name as one JSON object:
+  {"input", "domain", "display", "verdict": {"level", "reasons"}, "merchant", "directory"}.
+  --directory <dir>  folder holding snapshot.json (default: the bundled demo directory)
+  --at <time>        judge as of this ISO 8601 time instead of now`;
+
+export async function runCheck(args: string[], out: (line: string) => void): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    options: { directory: { type: 'string' }, at: { type: 'string' } },
+    allowPositionals: true,
+    strict: true,
+  });
+  if (positionals.length !== 1) throw new UsageError('check takes exactly one URL or host name');
+  const input = positionals[0] as string;
+  const now = values.at === undefined ? new Date() : new Date(values.at);
+  if (Number.isNaN(now.getTime())) throw new UsageError(`--at: not an ISO 8601 time: ${values.at}`);
+
+  const snapshot = await loadSnapshotFile(values.directory ?? BUNDLED_DIRECTORY);
+  const index = new DirectoryIndex(snapshot.state);
+  const { identity, verdict } = verdictForInput(input, index, now);
+  const merchant = identity ? index.entryFor(identity.domain).merchant : null;
+  out(
+    JSON.stringify({
+      input,
+      domain: identity?.domain ?? null,
+      display: identity?.display ?? null,
+      verdict,
+      merchant,
+      directory: { version: snapshot.version, publishedAt: snapshot.publishedAt },
+    }),
+  );
+  return 0;
+}

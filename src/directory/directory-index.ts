@@ -1,0 +1,54 @@
+import type { ComplaintCounts, DirectoryState, FlaggedDomain, Merchant, Policy } from './schemas.ts';
+
+/** What a verdict needs to know about one shop identity. */
+export interface DirectoryEntry {
+  readonly merchant: Merchant | null;
+  readonly flag: FlaggedDomain | null;
+  /** Complaints against a shop that is not a merchant of the directory. */
+  readonly domainComplaints: ComplaintCounts | null;
+}
+
+/** Any store of the directory that can answer for one shop identity. */
+export interface DirectoryLookup {
+  readonly policy: Policy;
+  readonly platforms: readonly string[];
+  entryFor(domain: string): DirectoryEntry;
+}
+
+/** An in-memory index of a directory state, keyed by shop identity. */
+export class DirectoryIndex implements DirectoryLookup {
+  readonly policy: Policy;
+  readonly platforms: readonly string[];
+  readonly #merchants = new Map<string, Merchant>();
+  readonly #flags = new Map<string, FlaggedDomain>();
+  readonly #complaints = new Map<string, ComplaintCounts>();
+
+  constructor(state: DirectoryState) {
+    this.policy = state.policy;
+    this.platforms = state.platforms;
+    for (const merchant of state.merchants) {
+      for (const domain of merchant.domains) this.#merchants.set(domain, merchant);
+    }
+    for (const flag of state.flagged) this.#flags.set(flag.domain, flag);
+    for (const entry of state.domainComplaints) this.#complaints.set(entry.domain, entry.complaints);
+  }
+
+  get size(): number {
+    return this.#merchants.size;
+  }
+
+  entryFor(domain: string): DirectoryEntry {
+    return {
+      merchant: this.#merchants.get(domain) ?? null,
+      flag: this.#flags.get(domain) ?? null,
+      domainComplaints: this.#complaints.get(domain) ?? null,
+    };
+  }
+}
+
+export function openComplaintCount(counts: ComplaintCounts | null): number {
+  if (!counts) return 0;
+  let total = 0;
+  for (const count of Object.values(counts.open)) total += count ?? 0;
+  return total;
+}

@@ -1,0 +1,137 @@
+import punycode from 'punycode/punycode.es6.js';
+import { parse } from 'tldts';
+
+/**
+ * Multi-tenant shop platforms that the Public Suffix List does not list, where every
+ * subdomain is a different merchant. The directory carries the live list; this is the
+ * default used before any directory is loaded.
+ */
+export const DEFAULT_PLATFORM_SUFFIXES: readonly string[] = ['youcan.shop', 'youcan.store'];
+
+/** Why an input has no shop identity; the UI and the CLI name the cause. */
+export type NoIdentityCause =
+  | 'empty'
+  | 'too-long'
+  | 'scheme'
+  | 'credentials'
+  | 'invalid-host'
+  | 'ip-address'
+  | 'single-label'
+  | 'public-suffix';
+
+export interface ShopIdentity {
+  /** Registrable domain (or platform tenant), lowercase ASCII/punycode, no port, no trailing dot. */
+  readonly domain: string;
+  /** The same name in Unicode, for display; equal to `domain` when it is not an IDN. */
+  readonly display: string;
+  /** The full host name the input named, ASCII form. */
+  readonly host: string;
+}
+
+export type IdentityResult =
+  | { readonly ok: true; readonly identity: ShopIdentity }
+  | { readonly ok: false; readonly cause: NoIdentityCause };
+
+const MAX_INPUT_LENGTH = 4096;
+const MAX_HOST_LENGTH = 253;
+const MAX_LABEL_LENGTH = 63;
+const SCHEME = /^([a-z][a-z0-9+.-]*):/i;
+const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
+// After WHATWG URL parsing a host is lowercase ASCII; DNS labels (plus `_`, which some
+// hosting platforms use) are all we accept as a shop's name.
+const LABEL = /^[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?$/;
+
+function toUrl(input: string): URL | NoIdentityCause {
+  const scheme = SCHEME.exec(input);
+  let candidate = input;
+  if (scheme) {
+    const rest = input.slice(scheme[0].length);
+    // `shop.ma:8080/cart` is a host with a port, not a URL with scheme `shop.ma`.
+    const isHostWithPort = /^\d+(?:[/?#]|$)/.test(rest);
+    if (!isHostWithPort) {
+      const name = scheme[1]?.toLowerCase();
+      if (name !== 'http' && name !== 'https') return 'scheme';
+    } else {
+      candidate = `http://${input}`;
+    }
+  } else {
+    candidate = `http://${input.replace(/^\/\//, '')}`;
+  }
+  try {
+    return new URL(candidate);
+  } catch {
+    return 'invalid-host';
+  }
+}
+
+/** The tenant shop on a platform suffix, `''` for the platform itself, `null` off-platform. */
+function platformTenant(host: string, platforms: readonly string[]): string | null {
+  let best: string | null = null;
+  let bestSuffixLength = 0;
+  for (const suffix of platforms) {
+    if (suffix.length <= bestSuffixLength) continue;
+    if (host === suffix || host === `www.${suffix}`) {
+      // The platform's own site is a suffix, like `com`: no shop of its own.
+      best = '';
+    } else if (host.endsWith(`.${suffix}`)) {
+      const labels = host.slice(0, -suffix.length - 1).split('.');
+      best = `${labels[labels.length - 1]}.${suffix}`;
+    } else {
+      continue;
+    }
+    bestSuffixLength = suffix.length;
+  }
+  return best;
+}
+
+function displayForm(domain: string): string {
+  if (!domain.split('.').some((label) => label.startsWith('xn--'))) return domain;
+  try {
+    return punycode.toUnicode(domain);
+  } catch {
+    return domain;
+  }
+}
+
+/**
+ * The identity of the shop a URL or host name belongs to: its registrable domain under
+ * the Public Suffix List (private section included), or its tenant name on a known shop
+ * platform. Anything that is not a public web shop has none, with the cause.
+ */
+export function resolveShopIdentity(
+  input: string,
+  platforms: readonly string[] = DEFAULT_PLATFORM_SUFFIXES,
+): IdentityResult {
+  const trimmed = input.trim();
+  if (trimmed === '') return { ok: false, cause: 'empty' };
+  if (trimmed.length > MAX_INPUT_LENGTH) return { ok: false, cause: 'too-long' };
+  const url = toUrl(trimmed);
+  if (typeof url === 'string') return { ok: false, cause: url };
+  if (url.username !== '' || url.password !== '') return { ok: false, cause: 'credentials' };
+  let host = url.hostname;
+  if (host.startsWith('[') || IPV4.test(host)) return { ok: false, cause: 'ip-address' };
+  if (host.endsWith('.')) host = host.slice(0, -1);
+  if (host === '') return { ok: false, cause: 'invalid-host' };
+  if (host.length > MAX_HOST_LENGTH) return { ok: false, cause: 'too-long' };
+  const labels = host.split('.');
+  if (labels.some((label) => label.length > MAX_LABEL_LENGTH || !LABEL.test(label))) {
+    return { ok: false, cause: 'invalid-host' };
+  }
+  if (labels.length < 2) return { ok: false, cause: 'single-label' };
+  const parsed = parse(host, { allowPrivateDomains: true, extractHostname: false });
+  if (parsed.isIp) return { ok: false, cause: 'ip-address' };
+  const domain = platformTenant(host, platforms) ?? parsed.domain;
+  if (!domain) return { ok: false, cause: 'public-suffix' };
+  return { ok: true, identity: { domain, display: displayForm(domain), host } };
+}
+
+/** The shop identity of a URL or host, or `null` when it has none. */
+export function shopIdentity(input: string, platforms?: readonly string[]): ShopIdentity | null {
+  const result = resolveShopIdentity(input, platforms);
+  return result.ok ? result.identity : null;
+}
+
+/** True when `name` is already a shop identity in its canonical ASCII form. */
+export function isCanonicalShopDomain(name: string, platforms?: readonly string[]): boolean {
+  return shopIdentity(name, platforms)?.domain === name;
+}

@@ -1,0 +1,72 @@
+#!/usr/bin/env node
+// `npm test`: type check, lint, every vitest project (unit, service, browser), then one
+// plain summary line `N passed, N failed` for CI. System packages the tests need are
+// installed with apt-get when running as root; otherwise we stop and say what is missing.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const bin = (name) => join(root, 'node_modules', '.bin', name);
+const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+
+const SYSTEM_NEEDS = [
+  { what: 'Chromium (browser tests)', path: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', pkg: 'chromium' },
+];
+
+function ensureSystemPackages() {
+  const missing = SYSTEM_NEEDS.filter((need) => !existsSync(need.path));
+  if (missing.length === 0) return;
+  const packages = missing.map((need) => need.pkg);
+  if (!isRoot) {
+    console.error(`npm test needs ${missing.map((need) => need.what).join(', ')}.`);
+    console.error(`Install it with: sudo apt-get install -y ${packages.join(' ')}`);
+    process.exit(1);
+  }
+  console.log(`Installing ${packages.join(' ')} with apt-get…`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
+  const install = spawnSync('apt-get', ['install', '-y', '-qq', ...packages], { stdio: 'inherit', env });
+  if (install.status !== 0) {
+    console.error(`apt-get install ${packages.join(' ')} failed`);
+    process.exit(1);
+  }
+}
+
+function step(name, command, args) {
+  console.log(`\n▶ ${name}: ${[command, ...args].join(' ')}`);
+  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit' });
+  return result.status === 0;
+}
+
+ensureSystemPackages();
+let passed = 0;
+let failed = 0;
+const count = (ok) => (ok ? passed++ : failed++);
+
+step('prepare', bin('wxt'), ['prepare']);
+count(step('typecheck', bin('tsc'), ['--noEmit']));
+count(step('lint and format', bin('biome'), ['check', '.']));
+
+mkdirSync(join(root, 'test-results'), { recursive: true });
+const report = join(root, 'test-results', 'vitest.json');
+const vitestOk = step('tests', bin('vitest'), [
+  'run',
+  ...process.argv.slice(2),
+  '--reporter=default',
+  '--reporter=json',
+  `--outputFile.json=${report}`,
+]);
+if (existsSync(report)) {
+  const results = JSON.parse(readFileSync(report, 'utf8'));
+  passed += results.numPassedTests;
+  failed += results.numFailedTests;
+  // A suite that fails to load has no failed test of its own: count it once.
+  if (!vitestOk && results.numFailedTests === 0) failed++;
+} else {
+  failed++;
+}
+
+console.log(`\n${passed} passed, ${failed} failed`);
+process.exit(failed === 0 ? 0 : 1);

@@ -1,0 +1,33 @@
+import preact from '@preact/preset-vite';
+import { defineConfig } from 'wxt';
+
+// The directory URL and the pinned publisher keys are fixed at build time: a shopper's
+// extension trusts only what its own build names.
+const directoryUrl = process.env.THIQA_DIRECTORY_URL ?? 'http://127.0.0.1:8787/v1/directory/';
+const publicKeys = process.env.THIQA_PUBLIC_KEYS ?? '';
+
+export default defineConfig({
+  srcDir: '.',
+  entrypointsDir: 'entrypoints',
+  publicDir: 'public',
+  // Tests build their own copy (pinned to a test key and a loopback directory URL).
+  outDir: process.env.THIQA_OUT_DIR ?? '.output',
+  imports: false,
+  modules: ['@wxt-dev/webextension-polyfill'],
+  vite: () => ({
+    plugins: [preact()],
+    define: {
+      'import.meta.env.THIQA_DIRECTORY_URL': JSON.stringify(directoryUrl),
+      'import.meta.env.THIQA_PUBLIC_KEYS': JSON.stringify(publicKeys),
+    },
+  }),
+  manifest: {
+    name: '__MSG_extensionName__',
+    description: '__MSG_extensionDescription__',
+    default_locale: 'en',
+    permissions: ['storage', 'alarms', 'tabs'],
+    host_permissions: [`${new URL(directoryUrl).origin}/*`],
+    action: { default_title: '__MSG_extensionName__' },
+    browser_specific_settings: { gecko: { id: 'thiqa@thiqa.ma', strict_min_version: '128.0' } },
+  },
+});
