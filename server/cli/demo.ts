@@ -30,7 +30,9 @@ export async function runDemo(args: string[], out: (line: string) => void): Prom
   for (const shop of shops) {
     const { identity, verdict } = verdictForInput(shop, index, now);
     const name = identity && identity.display !== identity.domain ? `${identity.display} (${identity.domain})` : shop;
-    out(`  ${LEVEL_MARK[verdict.level]}  ${name.padEnd(40)}  ${verdict.reasons.map((reason) => reason.code).join(', ')}`);
+    out(
+      `  ${LEVEL_MARK[verdict.level]}  ${name.padEnd(40)}  ${verdict.reasons.map((reason) => reason.code).join(', ')}`,
+    );
   }
   out('\nOne shop as JSON: npm run -s thiqa -- check https://www.atlas-electro.test/produit');
   return 0;
