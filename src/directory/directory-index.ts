@@ -1,3 +1,4 @@
+import { LookalikeIndex } from './lookalike.ts';
 import type { ComplaintCounts, DirectoryState, FlaggedDomain, Merchant, Policy } from './schemas.ts';
 
 /** What a verdict needs to know about one shop identity. */
@@ -13,6 +14,8 @@ export interface DirectoryLookup {
   readonly policy: Policy;
   readonly platforms: readonly string[];
   entryFor(domain: string): DirectoryEntry;
+  /** The verified merchant domain that `domain` imitates, if the store can tell. */
+  lookalikeOf?(domain: string): string | null;
 }
 
 /** An in-memory index of a directory state, keyed by shop identity. */
@@ -22,6 +25,7 @@ export class DirectoryIndex implements DirectoryLookup {
   readonly #merchants = new Map<string, Merchant>();
   readonly #flags = new Map<string, FlaggedDomain>();
   readonly #complaints = new Map<string, ComplaintCounts>();
+  #lookalikes: LookalikeIndex | null = null;
 
   constructor(state: DirectoryState) {
     this.policy = state.policy;
@@ -43,6 +47,14 @@ export class DirectoryIndex implements DirectoryLookup {
       flag: this.#flags.get(domain) ?? null,
       domainComplaints: this.#complaints.get(domain) ?? null,
     };
+  }
+
+  lookalikeOf(domain: string): string | null {
+    // Built on first use: most lookups are of known shops or of pages that are not shops.
+    this.#lookalikes ??= new LookalikeIndex(
+      [...this.#merchants].filter(([, merchant]) => merchant.status === 'verified').map(([known]) => known),
+    );
+    return this.#lookalikes.imitatedBy(domain);
   }
 }
 

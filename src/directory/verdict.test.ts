@@ -76,6 +76,9 @@ describe('verdictFor', () => {
     ['revoked.test', 'danger', ['merchant-revoked']],
     ['flagged-merchant.test', 'danger', ['flagged', 'merchant-verified']],
     ['fake.test', 'danger', ['flagged', 'not-in-directory']],
+    ['verlfied.test', 'danger', ['lookalike', 'not-in-directory']],
+    ['verified.co.ma', 'danger', ['lookalike', 'not-in-directory']],
+    ['revoked.co.ma', 'unknown', ['not-in-directory']], // imitating a revoked merchant gains nothing
     ['complained.test', 'caution', ['complaints-open', 'not-in-directory']],
     ['quiet.test', 'unknown', ['not-in-directory']],
     ['nowhere.test', 'unknown', ['not-in-directory']],
@@ -102,6 +105,13 @@ describe('verdictFor', () => {
       code: 'label-expired',
       kind: 'e-thiq',
       validUntil: '2026-11-26',
+    });
+  });
+
+  it('names the merchant a look-alike imitates', () => {
+    expect(verdictFor(shopIdentity('verif1ed.test'), directory, NOW).reasons[0]).toEqual({
+      code: 'lookalike',
+      of: 'verified.test',
     });
   });
 

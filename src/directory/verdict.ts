@@ -9,6 +9,7 @@ export type VerdictReason =
   | { code: 'no-shop-identity'; cause: NoIdentityCause | 'unknown' }
   | { code: 'not-in-directory' }
   | { code: 'flagged'; reason: FlagReason; since: string }
+  | { code: 'lookalike'; of: string }
   | { code: 'merchant-revoked' }
   | { code: 'merchant-suspended' }
   | { code: 'complaints-open'; open: number; threshold: number }
@@ -29,7 +30,7 @@ function isoDay(now: Date): string {
 
 /**
  * The verdict for one shop identity. Danger: a flagged domain, a revoked or suspended
- * merchant. Caution: open complaints at or above the policy threshold, an expired
+ * merchant, an unknown shop whose name imitates a verified merchant's. Caution: open complaints at or above the policy threshold, an expired
  * label, a verification older than the policy allows. Verified: a verified merchant with
  * none of those. Unknown: not in the directory. None: no shop identity.
  */
@@ -41,6 +42,8 @@ export function verdictFor(identity: ShopIdentity | null, directory: DirectoryLo
   const caution: VerdictReason[] = [];
 
   if (flag) danger.push({ code: 'flagged', reason: flag.reason, since: flag.since });
+  const imitated = merchant ? null : (directory.lookalikeOf?.(identity.domain) ?? null);
+  if (imitated) danger.push({ code: 'lookalike', of: imitated });
   if (merchant?.status === 'revoked') danger.push({ code: 'merchant-revoked' });
   if (merchant?.status === 'suspended') danger.push({ code: 'merchant-suspended' });
 
