@@ -1,0 +1,43 @@
+import './style.css';
+import { render } from 'preact';
+import type { ContentScriptContext } from 'wxt/utils/content-script-context';
+import { createShadowRootUi } from 'wxt/utils/content-script-ui/shadow-root';
+import { defineContentScript } from 'wxt/utils/define-content-script';
+import { sendRequest } from '../../src/extension/send-request.ts';
+import { isShopPage, readPageFacts, shopSignals } from '../../src/extension/shop-page-signals.ts';
+import { PageBadgeView, placeBadgeHost } from '../../src/ui/page-badge-view.tsx';
+
+// Wiring only: read the page's own signals; on a shop page ask the background for this
+// tab's badge and show it in a closed shadow root the page's scripts and styles cannot reach.
+export default defineContentScript({
+  matches: ['http://*/*', 'https://*/*'],
+  runAt: 'document_idle',
+  cssInjectionMode: 'ui',
+  async main(ctx: ContentScriptContext) {
+    if (!isShopPage(shopSignals(readPageFacts(document, location)))) return;
+    const badge = await sendRequest({ type: 'getPageBadge' });
+    if (!badge.show) return;
+    const ui = await createShadowRootUi(ctx, {
+      name: 'thiqa-badge',
+      mode: 'closed',
+      position: 'inline',
+      anchor: 'body',
+      append: 'last',
+      isolateEvents: true,
+      onMount(container, _shadow, host) {
+        // The host follows the page's direction (for the corner); the badge follows ours.
+        placeBadgeHost(host, getComputedStyle(document.documentElement).direction === 'rtl' ? 'rtl' : 'ltr');
+        const dismiss = () => {
+          ui.remove();
+          void sendRequest({ type: 'hidePageBadge' });
+        };
+        render(<PageBadgeView badge={badge} onDismiss={dismiss} />, container);
+        return container;
+      },
+      onRemove(container) {
+        if (container) render(null, container);
+      },
+    });
+    ui.mount();
+  },
+});
