@@ -1,4 +1,3 @@
-import './style.css';
 import { render } from 'preact';
 import type { ContentScriptContext } from 'wxt/utils/content-script-context';
 import { createShadowRootUi } from 'wxt/utils/content-script-ui/shadow-root';
@@ -6,19 +5,23 @@ import { defineContentScript } from 'wxt/utils/define-content-script';
 import { sendRequest } from '../../src/extension/send-request.ts';
 import { isShopPage, readPageFacts, shopSignals } from '../../src/extension/shop-page-signals.ts';
 import { PageBadgeView, placeBadgeHost } from '../../src/ui/page-badge-view.tsx';
+import badgeCss from './style.css?inline';
 
 // Wiring only: read the page's own signals; on a shop page ask the background for this
 // tab's badge and show it in a closed shadow root the page's scripts and styles cannot reach.
 export default defineContentScript({
   matches: ['http://*/*', 'https://*/*'],
   runAt: 'document_idle',
-  cssInjectionMode: 'ui',
+  // The badge's CSS travels inside the script and goes straight into the shadow root:
+  // no web-accessible stylesheet a page could probe to learn that Thiqa is installed.
+  cssInjectionMode: 'manual',
   async main(ctx: ContentScriptContext) {
     if (!isShopPage(shopSignals(readPageFacts(document, location)))) return;
     const badge = await sendRequest({ type: 'getPageBadge' });
     if (!badge.show) return;
     const ui = await createShadowRootUi(ctx, {
       name: 'thiqa-badge',
+      css: badgeCss,
       mode: 'closed',
       position: 'inline',
       anchor: 'body',

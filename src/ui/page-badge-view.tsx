@@ -40,21 +40,7 @@ export function PageBadgeView(props: { badge: PageBadge; onDismiss: () => void }
   );
 }
 
-/**
- * Fixed to the end corner of the page's writing direction: out of the flow, so the page
- * never moves when the badge appears; logical sides, so an Arabic page has it at the
- * bottom left and a French one at the bottom right. Inline and important, because WXT
- * resets the host with `all: initial !important` and the page's own CSS may target it.
- */
+/** The host follows the page's direction, so the logical corner in the CSS is the page's. */
 export function placeBadgeHost(host: HTMLElement, pageDirection: 'ltr' | 'rtl'): void {
   host.setAttribute('dir', pageDirection);
-  const placement: Record<string, string> = {
-    position: 'fixed',
-    'inset-block-end': '16px',
-    'inset-inline-end': '16px',
-    'z-index': '2147483646',
-    display: 'block',
-    'max-inline-size': 'min(360px, calc(100vw - 32px))',
-  };
-  for (const [property, value] of Object.entries(placement)) host.style.setProperty(property, value, 'important');
 }

@@ -23,7 +23,9 @@ export function Freshness(props: { directory: DirectoryStatus | null; now: Date 
   const { t, lang } = useTranslator();
   const { directory, now } = props;
   if (!directory) return <p class="freshness">{t('freshness_never')}</p>;
-  const updated = directory.lastSyncAt ?? directory.publishedAt;
+  // How old the data is, not when it was last checked: a directory synced a minute ago
+  // may still have been published days ago.
+  const updated = directory.publishedAt;
   return (
     <div class="freshness" data-expired={directory.expired}>
       <p>{t('freshness_updated', [timeAgo(updated, now, lang)])}</p>
