@@ -5,7 +5,7 @@ import type { Verdict, VerdictLevel } from '../directory/verdict.ts';
 import type { SyncError } from './database.ts';
 import { MAX_DETAILS_LENGTH } from './report-limits.ts';
 import type { StoredReport } from './report-outbox.ts';
-import { type LanguageChoice, languageSchema, type SiteChoice, type SiteChoices } from './settings.ts';
+import { type LanguageChoice, languageSchema, type SiteChoice, type SiteChoices } from './setting-values.ts';
 
 // The one protocol between the extension's parts. Every request is parsed with its
 // schema in the background before anything acts on it; a content script may send only

@@ -1,5 +1,5 @@
 import type { PageBadge } from './messages.ts';
-import type { SiteChoice } from './settings.ts';
+import type { SiteChoice } from './setting-values.ts';
 import type { Judgement } from './shop-judge.ts';
 import type { MessageKey, Translator } from './translator.ts';
 import { reasonWords } from './verdict-words.ts';

@@ -1,26 +1,19 @@
 import { storage } from 'wxt/utils/storage';
-import { z } from 'zod';
+import {
+  type LanguageChoice,
+  languageSchema,
+  NO_SITE_CHOICE,
+  type SiteChoice,
+  type SiteChoices,
+  siteChoicesSchema,
+} from './setting-values.ts';
 
-// Every setting of the extension, with its default and version. Values are parsed on
-// read: storage is written only by this module, but a bad value must not break a page.
-
-export const languageSchema = z.enum(['auto', 'ar', 'fr', 'en']);
-export type LanguageChoice = z.infer<typeof languageSchema>;
-
-export const siteChoiceSchema = z.object({
-  /** "I trust this shop": no in-page badge for unknown or caution (danger still shows). */
-  trusted: z.boolean().default(false),
-  /** "Hide the in-page badge" on this site; the toolbar badge stays. */
-  hideBadge: z.boolean().default(false),
-});
-export type SiteChoice = z.infer<typeof siteChoiceSchema>;
-const siteChoicesSchema = z.record(z.string().max(253), siteChoiceSchema);
-export type SiteChoices = z.infer<typeof siteChoicesSchema>;
+// Every setting of the extension, with its default and version (values in
+// setting-values.ts). Values are parsed on read: storage is written only by this module,
+// but a bad value must not break a page.
 
 const languageItem = storage.defineItem<LanguageChoice>('local:language', { fallback: 'auto', version: 1 });
 const siteChoicesItem = storage.defineItem<SiteChoices>('local:siteChoices', { fallback: {}, version: 1 });
-
-export const NO_SITE_CHOICE: SiteChoice = { trusted: false, hideBadge: false };
 
 export interface Settings {
   language(): Promise<LanguageChoice>;

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { DirectoryStatus, ReportView } from '../extension/messages.ts';
 import { sendRequest } from '../extension/send-request.ts';
-import type { LanguageChoice, SiteChoices } from '../extension/settings.ts';
+import type { LanguageChoice, SiteChoices } from '../extension/setting-values.ts';
 import type { MessageKey } from '../extension/translator.ts';
 import { formatDate, REPORT_REASON, syncErrorWords } from '../extension/verdict-words.ts';
 import { SiteChoiceControls } from './site-choice-controls.tsx';

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { sendRequest } from '../extension/send-request.ts';
-import type { SiteChoice } from '../extension/settings.ts';
+import type { SiteChoice } from '../extension/setting-values.ts';
 import { useTranslator } from './translator-context.ts';
 
 /** "I trust this shop" and "hide the in-page badge" for one site; both undo with one click. */
