@@ -116,6 +116,8 @@ export interface DirectoryServer {
   reports: Map<string, StoredFixtureReport>;
   /** While down, report requests fail at the network level (socket closed), like an unreachable host. */
   setReportsDown(down: boolean): void;
+  /** While down, the directory files answer 503 (a host in trouble, not a network cut). */
+  setDirectoryDown(down: boolean): void;
   publish(publication: Publication): void;
   close(): Promise<void>;
 }
@@ -126,6 +128,7 @@ export async function startDirectoryServer(): Promise<DirectoryServer> {
   const files = new Map<string, { bytes: Uint8Array; type: string }>();
   let etag = '';
   let reportsDown = false;
+  let directoryDown = false;
 
   const json = (response: ServerResponse, status: number, value: unknown) => {
     response.writeHead(status, { 'Content-Type': 'application/json' });
@@ -184,6 +187,7 @@ export async function startDirectoryServer(): Promise<DirectoryServer> {
     if (path.startsWith('/v1/reports')) return handleReports(request, response, path, body);
     const name = path.startsWith('/v1/directory/') ? path.slice('/v1/directory/'.length) : null;
     if (request.method !== 'GET' || name === null) return json(response, 404, { error: 'not found' });
+    if (directoryDown) return json(response, 503, { error: 'down for maintenance' });
     if (name === 'manifest.json') {
       if (request.headers['if-none-match'] === etag) {
         response.writeHead(304, { ETag: etag }).end();
@@ -208,6 +212,9 @@ export async function startDirectoryServer(): Promise<DirectoryServer> {
     reports,
     setReportsDown(down) {
       reportsDown = down;
+    },
+    setDirectoryDown(down) {
+      directoryDown = down;
     },
     publish(publication) {
       files.clear();
