@@ -13,7 +13,7 @@ import { createRequestHandlers } from '../src/extension/request-handlers.ts';
 import { createSettings } from '../src/extension/settings.ts';
 import { createShopJudge } from '../src/extension/shop-judge.ts';
 import { paintToolbarBadge, type ToolbarAction } from '../src/extension/toolbar-badge.ts';
-import { loadTranslator } from '../src/extension/translator.ts';
+import { loadTranslator, type Translator } from '../src/extension/translator.ts';
 
 const SYNC_ALARM = 'thiqa-sync';
 const OUTBOX_ALARM = 'thiqa-outbox';
@@ -27,7 +27,17 @@ export default defineBackground(() => {
   const fetchFn = (input: string, init?: RequestInit) => fetch(input, init);
   const action = (browser.action ?? browser.browserAction) as unknown as ToolbarAction;
   const settings = createSettings();
-  const translator = async () => loadTranslator(await settings.language());
+  // One translator per language per wake: badges are painted on every navigation.
+  const translators = new Map<string, Promise<Translator>>();
+  const translator = async () => {
+    const language = await settings.language();
+    let loaded = translators.get(language);
+    if (!loaded) {
+      loaded = loadTranslator(language);
+      translators.set(language, loaded);
+    }
+    return loaded;
+  };
 
   const services = (async () => {
     const db = await openThiqaDatabase();

@@ -17,8 +17,9 @@ export default defineContentScript({
   cssInjectionMode: 'manual',
   async main(ctx: ContentScriptContext) {
     if (!isShopPage(shopSignals(readPageFacts(document, location)))) return;
-    const badge = await sendRequest({ type: 'getPageBadge' });
-    if (!badge.show) return;
+    const badge = await sendRequest({ type: 'getPageBadge' }).catch(() => null);
+    // No answer (the extension was updated or reloaded under this page): stay silent.
+    if (!badge?.show) return;
     const ui = await createShadowRootUi(ctx, {
       name: 'thiqa-badge',
       css: badgeCss,

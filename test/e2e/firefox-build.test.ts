@@ -13,7 +13,8 @@ describe('the Firefox build', () => {
     const dir = await buildExtension('firefox', { browser: 'firefox' });
     const manifest = JSON.parse(await readFile(resolve(dir, 'manifest.json'), 'utf8'));
     expect(manifest.manifest_version).toBe(2);
-    expect(manifest.browser_specific_settings.gecko.id).toBe('thiqa@thiqa.ma');
+    expect(manifest.browser_specific_settings.gecko).toEqual({ id: 'thiqa@thiqa.ma', strict_min_version: '129.0' });
+    expect(manifest.minimum_chrome_version).toBeUndefined();
     expect(manifest.browser_action.default_title).toBe('__MSG_extensionName__');
     const { stdout } = await run(process.execPath, [WEB_EXT, 'lint', '--source-dir', dir, '--output', 'json'], {
       maxBuffer: 16 * 1024 * 1024,
