@@ -69,6 +69,8 @@ export interface TabView {
   site: SiteChoice;
   /** The URL a report would name (no query, no fragment), or null when the tab cannot be reported. */
   reportUrl: string | null;
+  /** The shopper's latest report on this page in the last day: the popup shows it instead of a second button. */
+  recentReport: ReportView | null;
 }
 
 /** What the content script shows; the words come in the shopper's chosen language. */

@@ -9,6 +9,9 @@ import type { Settings } from './settings.ts';
 import type { ShopJudge } from './shop-judge.ts';
 import type { Translator } from './translator.ts';
 
+/** A report on the same page within this time is shown again rather than offered anew. */
+const RECENT_REPORT_MS = 86_400_000;
+
 /** The answers to every request of the protocol; the router has already checked who asks. */
 /** The services that need the database; the worker opens it once per wake. */
 export interface DirectoryServices {
@@ -50,6 +53,13 @@ export function createRequestHandlers(deps: {
     async getTabView({ tabId }) {
       const url = await deps.tabUrl(tabId);
       const judgement = await judge.judge(url);
+      const reportUrl = judgement.identity && url ? reportableUrl(url) : null;
+      const dayAgo = now().getTime() - RECENT_REPORT_MS;
+      const recent = reportUrl
+        ? (await (await outbox()).list()).find(
+            (report) => report.url === reportUrl && Date.parse(report.createdAt) >= dayAgo,
+          )
+        : undefined;
       return {
         tabId,
         identity: judgement.identity && { domain: judgement.identity.domain, display: judgement.identity.display },
@@ -61,7 +71,8 @@ export function createRequestHandlers(deps: {
         site: judgement.identity
           ? await settings.siteChoice(judgement.identity.domain)
           : { trusted: false, hideBadge: false },
-        reportUrl: judgement.identity && url ? reportableUrl(url) : null,
+        reportUrl,
+        recentReport: recent ? toReportView(recent) : null,
       };
     },
     async submitReport({ tabId }) {

@@ -53,11 +53,19 @@ const METHOD: Record<string, MessageKey> = {
   'document-check': 'method_documentCheck',
 };
 
+/**
+ * The Moroccan variant of the shopper's language for dates and numbers: `ar-MA` names the
+ * months as Moroccans do (شتنبر, not سبتمبر) and keeps Latin digits.
+ */
+export function moroccanLocale(lang: string): string {
+  return `${lang}-MA`;
+}
+
 /** A calendar day (`2026-09-14`) or an instant, in the shopper's language. */
 export function formatDate(value: string, lang: string, withTime = false): string {
   const date = new Date(value.length === 10 ? `${value}T12:00:00Z` : value);
   if (Number.isNaN(date.getTime())) return value;
-  return new Intl.DateTimeFormat(lang, {
+  return new Intl.DateTimeFormat(moroccanLocale(lang), {
     dateStyle: 'long',
     ...(withTime ? { timeStyle: 'short' } : {}),
     timeZone: value.length === 10 ? 'UTC' : undefined,
@@ -127,7 +135,7 @@ export function syncErrorWords(code: string, translator: Translator): string {
 /** "3 hours ago" in the shopper's language, in the largest unit that fits. */
 export function timeAgo(then: string, now: Date, lang: string): string {
   const seconds = Math.round((Date.parse(then) - now.getTime()) / 1000);
-  const format = new Intl.RelativeTimeFormat(lang, { numeric: 'auto' });
+  const format = new Intl.RelativeTimeFormat(moroccanLocale(lang), { numeric: 'auto' });
   const units: Array<[Intl.RelativeTimeFormatUnit, number]> = [
     ['day', 86_400],
     ['hour', 3_600],

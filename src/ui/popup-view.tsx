@@ -116,7 +116,7 @@ export function PopupView(props: { tabId: () => Promise<number> }) {
       {view.merchant ? <LabelList labels={view.merchant.labels} now={now} /> : null}
       {view.identity ? <ComplaintList complaints={complaints} /> : null}
       <Freshness directory={view.directory} now={now} />
-      {view.reportUrl ? <ReportPanel tabId={view.tabId} /> : null}
+      {view.reportUrl ? <ReportPanel tabId={view.tabId} recentReport={view.recentReport} /> : null}
       {view.identity ? (
         <SiteChoiceControls domain={view.identity.domain} display={view.identity.display} initial={view.site} />
       ) : null}

@@ -13,13 +13,13 @@ const REASONS = Object.keys(REPORT_REASON) as ReportReason[];
  * without query or fragment) and shows its receipt; then the shopper may say more,
  * which amends the same report.
  */
-export function ReportPanel(props: { tabId: number }) {
+export function ReportPanel(props: { tabId: number; recentReport: ReportView | null }) {
   const { t } = useTranslator();
-  const [report, setReport] = useState<ReportView | null>(null);
+  const [report, setReport] = useState<ReportView | null>(props.recentReport);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const [reason, setReason] = useState<ReportReason>('suspicious');
-  const [details, setDetails] = useState('');
+  const [reason, setReason] = useState<ReportReason>(props.recentReport?.reason ?? 'suspicious');
+  const [details, setDetails] = useState(props.recentReport?.details ?? '');
   const [amended, setAmended] = useState(false);
 
   const run = async (action: () => Promise<ReportView>) => {

@@ -277,7 +277,14 @@ describe('in French', () => {
     expect(sent?.amendments).toEqual([{ reason: 'fraud', details: 'Payé 1500 DH à la livraison, boîte vide.' }]);
     expect(directory.reports.size).toBe(before + 1);
     await popup.screenshot({ path: resolve(SCREENSHOTS, 'popup-fr-report.png'), fullPage: true });
-    await Promise.all([shop.page.close(), popup.close()]);
+
+    // Opened again on the same page, the popup shows that report rather than a second button.
+    const again = await openPopup(run, shop.tabId);
+    await expect.poll(() => again.locator('[data-receipt]').getAttribute('data-receipt')).toBe(sent?.receipt);
+    expect(await again.getByRole('button', { name: 'Signaler cette boutique' }).count()).toBe(0);
+    expect(await again.getByLabel("Que s'est-il passé ?").inputValue()).toBe('fraud');
+    expect(directory.reports.size).toBe(before + 1);
+    await Promise.all([shop.page.close(), popup.close(), again.close()]);
   });
 
   it('has no serious accessibility problem in the popup and the options page', async () => {
