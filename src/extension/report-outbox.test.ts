@@ -112,7 +112,16 @@ describe('report outbox', () => {
     await outbox.flush();
     expect(retries.at(-1)?.getTime()).toBe(clock.now.getTime() + 10_000);
 
-    // A new worker, same database, network back.
+    // A new worker, same database: before the retry is due it only asks to be woken then.
+    const restartedEarly = outboxOn(db);
+    retries.length = 0;
+    await restartedEarly.flush();
+    expect(service.calls).toHaveLength(2);
+    expect(retries.map((at) => at.toISOString())).toEqual([
+      (await restartedEarly.get(queued.idempotencyKey))?.nextAttemptAt,
+    ]);
+
+    // Network back, retry due.
     service.setReachable(true);
     clock.now = new Date(clock.now.getTime() + 60_000);
     const restarted = outboxOn(db);

@@ -186,6 +186,13 @@ export function createReportOutbox(deps: {
       const latest = await db.get('reports', report.idempotencyKey);
       await put(keepChangesMadeInFlight(report, updated, latest));
     }
+    // A worker that wakes after a restart has no timer of its own for reports that are
+    // waiting for a later attempt: ask again to be woken for the earliest of them.
+    const waiting = (await db.getAll('reports'))
+      .filter((report) => (report.delivery === 'queued' || report.pendingAmendment) && report.delivery !== 'refused')
+      .map((report) => (report.nextAttemptAt ? Date.parse(report.nextAttemptAt) : Number.POSITIVE_INFINITY))
+      .filter((at) => at > now().getTime() && Number.isFinite(at));
+    if (waiting.length > 0) deps.scheduleRetry(new Date(Math.min(...waiting)));
   }
 
   const outbox: ReportOutbox = {
