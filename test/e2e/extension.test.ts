@@ -186,12 +186,23 @@ describe('in French', () => {
     await Promise.all([verified.page.close(), danger.page.close()]);
   });
 
-  it('shows no in-page badge on a page that is not a shop', async () => {
+  it('shows no in-page badge on a page that is not a shop, and one when the page becomes a shop page in place', async () => {
     const news = await openShop(run, FIXTURE_SHOPS.notAShop, '/article/prix-du-pain');
     // A shop page on the same browser gets its badge within this time; this one must not.
     await news.page.waitForTimeout(1500);
     expect(await readInPageBadge(news.page)).toBeNull();
     expect(await news.page.locator('thiqa-badge').count()).toBe(0);
+
+    // The same site turns into a shop page without a page load (a single-page app).
+    await news.page.evaluate(() => {
+      const button = document.createElement('button');
+      button.textContent = 'Ajouter au panier';
+      const price = document.createElement('p');
+      price.textContent = 'Abonnement : 99 DH';
+      document.body.append(price, button);
+      history.pushState(null, '', '/boutique/abonnement');
+    });
+    expect((await waitForInPageBadge(news.page)).badge?.level).toBe('unknown');
     await news.page.close();
   });
 
