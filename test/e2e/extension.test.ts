@@ -106,6 +106,16 @@ async function startRun(lang: string, options: { expectSync?: boolean } = {}): P
   return { browser, probe, extensionUrl, firstServerRequest };
 }
 
+/** How many report POSTs for this URL the directory host received (from request `from` on). */
+function postsOfReport(url: string, from = 0): number {
+  return directory.requests
+    .slice(from)
+    .filter(
+      (request) =>
+        request.method === 'POST' && request.path === '/v1/reports' && request.body.includes(`"url":"${url}"`),
+    ).length;
+}
+
 async function openShop(run: Run, host: string, path = '/'): Promise<{ page: Page; tabId: number }> {
   const page = await run.browser.context.newPage();
   const url = shops.urlFor(host, path);
@@ -278,6 +288,7 @@ describe('in French', () => {
       lang: 'fr',
     });
     expect(sent?.body.details).toBeUndefined();
+    expect(postsOfReport(sent?.body.url ?? '')).toBe(1);
     expect(sent?.body.contact).toBeUndefined();
     expect(await popup.locator('[data-receipt]').getAttribute('data-receipt')).toBe(sent?.receipt);
 
@@ -386,6 +397,7 @@ describe('in English', () => {
       .poll(() => popup.getByText('Your report is saved and will be sent as soon as the connection is back.').count())
       .toBe(1);
     expect(directory.reports.size).toBe(before);
+    const backAt = directory.requests.length;
     directory.setReportsDown(false);
     await expect.poll(() => directory.reports.size, { timeout: 30_000, interval: 500 }).toBe(before + 1);
     const delivered = [...directory.reports.values()].at(-1);
@@ -393,6 +405,9 @@ describe('in English', () => {
     // Give a duplicate time to show up if the outbox were to send twice.
     await popup.waitForTimeout(2000);
     expect(directory.reports.size).toBe(before + 1);
+    // Sent once: one POST reached the service after it came back (the idempotency key would
+    // hide a second one from the count of reports, so count the requests themselves).
+    expect(postsOfReport(delivered?.body.url ?? '', backAt)).toBe(1);
 
     const options = await run.browser.context.newPage();
     await options.goto(run.extensionUrl('options.html'));
