@@ -193,6 +193,27 @@ describe('report outbox', () => {
     expect(posts).toBe(1);
   });
 
+  it('waits as long as the service asks when it is busy (429 with Retry-After)', async () => {
+    const { db } = await setup();
+    const retries: Date[] = [];
+    const outbox = createReportOutbox({
+      db,
+      fetch: async () => new Response(null, { status: 429, headers: { 'Retry-After': '120' } }),
+      now: () => new Date('2026-11-27T10:00:00Z'),
+      reportsOrigin: ORIGIN,
+      clientVersion: '0.1.0',
+      randomUUID: () => '00000000-0000-4000-8000-000000000009',
+      random: () => 0.5,
+      scheduleRetry: (at) => retries.push(at),
+    });
+    const queued = await outbox.enqueue(report);
+    expect(queued).toMatchObject({
+      delivery: 'queued',
+      nextAttemptAt: '2026-11-27T10:02:00.000Z',
+      lastError: 'HTTP 429',
+    });
+  });
+
   it('refreshes the status of sent reports', async () => {
     const { outbox } = await setup();
     await outbox.enqueue(report);

@@ -103,10 +103,14 @@ export function createReportOutbox(deps: {
     return report;
   };
 
-  const retryLater = (report: StoredReport, error: string): StoredReport => {
+  const retryLater = (report: StoredReport, error: string, response?: Response): StoredReport => {
     const attempts = report.attempts + 1;
     const base = Math.min(FIRST_RETRY_MS * 2 ** (attempts - 1), LONGEST_RETRY_MS);
-    const at = new Date(now().getTime() + base * (0.8 + 0.4 * random()));
+    // A service that says when to come back (429, 503) is taken at its word, within reason.
+    const retryAfterSeconds = Number(response?.headers.get('retry-after'));
+    const asked = Number.isFinite(retryAfterSeconds) && retryAfterSeconds > 0 ? retryAfterSeconds * 1000 : 0;
+    const delay = Math.max(base * (0.8 + 0.4 * random()), Math.min(asked, LONGEST_RETRY_MS));
+    const at = new Date(now().getTime() + delay);
     deps.scheduleRetry(at);
     return { ...report, attempts, nextAttemptAt: at.toISOString(), lastError: error };
   };
@@ -126,7 +130,7 @@ export function createReportOutbox(deps: {
       return retryLater(report, `network: ${(error as Error).message}`);
     }
     if (response.status >= 500 || response.status === 429 || response.status === 408) {
-      return retryLater(report, `HTTP ${response.status}`);
+      return retryLater(report, `HTTP ${response.status}`, response);
     }
     if (!response.ok) {
       return { ...report, delivery: 'refused', nextAttemptAt: null, lastError: `HTTP ${response.status}` };
@@ -159,7 +163,8 @@ export function createReportOutbox(deps: {
     } catch (error) {
       return retryLater(report, `network: ${(error as Error).message}`);
     }
-    if (response.status >= 500 || response.status === 429) return retryLater(report, `HTTP ${response.status}`);
+    if (response.status >= 500 || response.status === 429)
+      return retryLater(report, `HTTP ${response.status}`, response);
     if (!response.ok)
       return { ...report, pendingAmendment: null, nextAttemptAt: null, lastError: `HTTP ${response.status}` };
     return {
