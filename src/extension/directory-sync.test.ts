@@ -214,6 +214,22 @@ describe('directory sync', () => {
     expect(outcome.status).toBe('updated');
   });
 
+  it('applies a delta that moves a domain from one merchant to another (unique domain index)', async () => {
+    const a = testMerchant({ id: 'alpha', domains: ['alpha.test', 'shared.test'] });
+    const b = testMerchant({ id: 'beta', domains: ['beta.test'] });
+    const before = snapshot(1, [a, b]);
+    const after = snapshot(2, [
+      { ...a, domains: ['alpha.test'] },
+      { ...b, domains: ['beta.test', 'shared.test'] },
+    ]);
+    const moved = await buildPublication({ current: after, previous: [before], keys: [key] });
+    const store = await freshStore();
+    await holding(store, before);
+    expect(await syncWith(store, fakeHost(moved)).sync()).toEqual({ status: 'updated', version: 2, via: 'delta' });
+    expect((await store.index())?.index.entryFor('shared.test').merchant?.id).toBe('beta');
+    expect(await store.readState()).toEqual(after.state);
+  });
+
   it('rebuilds the hot index after a change', async () => {
     const store = await freshStore();
     await holding(store, v1);
