@@ -115,6 +115,9 @@ export default defineBackground(() => {
   );
   browser.runtime.onMessage.addListener((message: unknown, sender: MessageSender) => router(message, sender));
 
+  // Back online: waiting reports need not wait for their next retry time.
+  globalThis.addEventListener('online', () => void services.then(({ outbox }) => outbox.flush({ evenIfNotDue: true })));
+
   // Every wake: reports left in the outbox by an earlier worker or browser session go
   // out now, and the sync alarm exists even if the browser dropped it.
   void services.then(({ outbox }) => outbox.flush());

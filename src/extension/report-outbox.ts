@@ -45,8 +45,8 @@ export interface StoredReport {
 export interface ReportOutbox {
   enqueue(report: { url: string; domain: string; lang: string }): Promise<StoredReport>;
   amend(idempotencyKey: string, change: { reason: ReportReason; details: string | null }): Promise<StoredReport>;
-  /** Sends whatever is due; resolves when this round is done. */
-  flush(): Promise<void>;
+  /** Sends whatever is due (or everything waiting, when the network just came back); resolves when this round is done. */
+  flush(options?: { evenIfNotDue?: boolean }): Promise<void>;
   refreshStatuses(): Promise<void>;
   list(): Promise<StoredReport[]>;
   get(idempotencyKey: string): Promise<StoredReport | undefined>;
@@ -183,10 +183,10 @@ export function createReportOutbox(deps: {
     (report.nextAttemptAt === null || Date.parse(report.nextAttemptAt) <= at.getTime());
 
   let flushing: Promise<void> | null = null;
-  async function flushOnce(): Promise<void> {
+  async function flushOnce(evenIfNotDue: boolean): Promise<void> {
     const all = await db.getAll('reports');
     for (const report of all) {
-      if (!isDue(report, now())) continue;
+      if (!isDue(report, evenIfNotDue ? new Date(8.64e15) : now())) continue;
       const updated = report.delivery === 'queued' ? await deliver(report) : await deliverAmendment(report);
       const latest = await db.get('reports', report.idempotencyKey);
       await put(keepChangesMadeInFlight(report, updated, latest));
@@ -236,10 +236,11 @@ export function createReportOutbox(deps: {
       await outbox.flush();
       return (await db.get('reports', idempotencyKey)) ?? report;
     },
-    flush() {
+    flush(options = {}) {
       // One round at a time inside a worker; a later call waits for it and runs again.
       const previous = flushing ?? Promise.resolve();
-      const next = previous.then(flushOnce, flushOnce);
+      const round = () => flushOnce(options.evenIfNotDue === true);
+      const next = previous.then(round, round);
       flushing = next.finally(() => {
         if (flushing === next) flushing = null;
       });
