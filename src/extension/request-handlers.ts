@@ -5,6 +5,7 @@ import type { Handlers } from './message-router.ts';
 import { toReportView } from './messages.ts';
 import { pageBadgeFor } from './page-badge.ts';
 import { type ReportOutbox, reportableUrl } from './report-outbox.ts';
+import { NO_SITE_CHOICE } from './setting-values.ts';
 import type { Settings } from './settings.ts';
 import type { ShopJudge } from './shop-judge.ts';
 import type { Translator } from './translator.ts';
@@ -12,7 +13,6 @@ import type { Translator } from './translator.ts';
 /** A report on the same page within this time is shown again rather than offered anew. */
 const RECENT_REPORT_MS = 86_400_000;
 
-/** The answers to every request of the protocol; the router has already checked who asks. */
 /** The services that need the database; the worker opens it once per wake. */
 export interface DirectoryServices {
   store: DirectoryStore;
@@ -21,6 +21,7 @@ export interface DirectoryServices {
   judge: ShopJudge;
 }
 
+/** The answers to every request of the protocol; the router has already checked who asks. */
 export function createRequestHandlers(deps: {
   services: Promise<DirectoryServices>;
   settings: Settings;
@@ -39,9 +40,7 @@ export function createRequestHandlers(deps: {
     async getPageBadge(_request, caller) {
       if (caller.kind !== 'content-script') throw new Error('only a content script has a page');
       const judgement = await judge.judge(await deps.tabUrl(caller.tabId));
-      const site = judgement.identity
-        ? await settings.siteChoice(judgement.identity.domain)
-        : { trusted: false, hideBadge: true };
+      const site = judgement.identity ? await settings.siteChoice(judgement.identity.domain) : NO_SITE_CHOICE;
       return pageBadgeFor(judgement, site, await deps.translator());
     },
     async hidePageBadge(_request, caller) {
@@ -68,9 +67,7 @@ export function createRequestHandlers(deps: {
         flag: judgement.entry?.flag ?? null,
         domainComplaints: judgement.entry?.domainComplaints ?? null,
         directory: directoryStatus(judgement.meta ?? undefined, now()),
-        site: judgement.identity
-          ? await settings.siteChoice(judgement.identity.domain)
-          : { trusted: false, hideBadge: false },
+        site: judgement.identity ? await settings.siteChoice(judgement.identity.domain) : NO_SITE_CHOICE,
         reportUrl,
         recentReport: recent ? toReportView(recent) : null,
       };
