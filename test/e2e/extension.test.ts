@@ -50,6 +50,8 @@ const runs: Array<{
   serverRequests: () => RecordedRequest[];
 }> = [];
 const timings: Record<string, number> = {};
+/** Errors and warnings the background logged (a CSP refusal of `new Function` would show here). */
+const workerProblems: string[] = [];
 
 beforeAll(async () => {
   mkdirSync(SCREENSHOTS, { recursive: true });
@@ -89,6 +91,11 @@ async function startRun(lang: string, options: { expectSync?: boolean } = {}): P
   browser.context.on('request', (request: Request) => {
     requests.push({ method: request.method(), url: request.url(), resourceType: request.resourceType() });
   });
+  for (const worker of browser.context.serviceWorkers()) {
+    worker.on('console', (message) => {
+      if (message.type() === 'error' || message.type() === 'warning') workerProblems.push(`${lang}: ${message.text()}`);
+    });
+  }
   const extensionUrl = (path: string) => `chrome-extension://${browser.extensionId}/${path}`;
   const probe = await browser.context.newPage();
   await probe.goto(extensionUrl('options.html'));
@@ -493,6 +500,12 @@ describe('when the directory host is down at install', () => {
     await options.getByLabel('لغة ثقة').selectOption('auto');
     await expect.poll(() => options.locator('html').getAttribute('dir')).toBe('ltr');
     await options.close();
+  });
+});
+
+describe('the background', () => {
+  it('logged no error or warning in any run (no CSP refusal, no failed promise)', () => {
+    expect(workerProblems).toEqual([]);
   });
 });
 
