@@ -33,3 +33,22 @@ export function formatMessage(
   });
   return positional(named);
 }
+
+/** Every message name the UI may ask for; English is the reference locale. */
+export type MessageKey = keyof typeof import('../../public/_locales/en/messages.json');
+
+export interface Translator {
+  /** The locale whose words are used (`ar`, `fr`, `en`), for `lang` attributes and Intl. */
+  readonly lang: string;
+  readonly dir: 'ltr' | 'rtl';
+  t(key: MessageKey, substitutions?: ReadonlyArray<string | number>): string;
+}
+
+/** A translator over one locale's messages file (the shopper's chosen language, or a test's). */
+export function translatorFromMessages(messages: LocaleMessages): Translator {
+  return {
+    lang: formatMessage(messages.languageCode) || 'en',
+    dir: formatMessage(messages.textDirection) === 'rtl' ? 'rtl' : 'ltr',
+    t: (key, substitutions) => formatMessage(messages[key], substitutions),
+  };
+}
