@@ -3,7 +3,7 @@ import type { ContentScriptContext } from 'wxt/utils/content-script-context';
 import { createShadowRootUi, type ShadowRootContentScriptUi } from 'wxt/utils/content-script-ui/shadow-root';
 import { defineContentScript } from 'wxt/utils/define-content-script';
 import { sendRequest } from '../../src/extension/send-request.ts';
-import { isShopPage, readPageFacts, shopSignals } from '../../src/extension/shop-page-signals.ts';
+import { isLiveShopPage } from '../../src/extension/shop-page-signals.ts';
 import { PageBadgeView, placeBadgeHost } from '../../src/ui/page-badge-view.tsx';
 import badgeCss from './style.css?inline';
 
@@ -26,7 +26,7 @@ export default defineContentScript({
       const current = ++generation;
       ui?.remove();
       ui = null;
-      if (!isShopPage(shopSignals(readPageFacts(document, location)))) return;
+      if (!isLiveShopPage(document, location)) return;
       const badge = await sendRequest({ type: 'getPageBadge' }).catch(() => null);
       // No answer (the extension was updated or reloaded under this page): stay silent.
       if (!badge?.show || current !== generation) return;

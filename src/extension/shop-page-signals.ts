@@ -73,8 +73,19 @@ export function isShopPage(signals: readonly ShopSignal[]): boolean {
   return signals.some((signal) => STRONG.has(signal)) || signals.length >= 2;
 }
 
+/**
+ * Whether a live document is a shop page, reading its rendered text (the costly part,
+ * it needs layout) only when the rest leaves exactly one weak signal to confirm.
+ */
+export function isLiveShopPage(doc: Document, location: Location): boolean {
+  const withoutText = shopSignals({ ...readPageFacts(doc, location, false), text: '' });
+  if (isShopPage(withoutText)) return true;
+  if (withoutText.length === 0) return false;
+  return isShopPage(shopSignals(readPageFacts(doc, location, true)));
+}
+
 /** Reads the facts from a live document (the content script's side). */
-export function readPageFacts(doc: Document, location: Location): PageFacts {
+export function readPageFacts(doc: Document, location: Location, withText = true): PageFacts {
   const controls: string[] = [];
   for (const element of doc.querySelectorAll(
     'button, input[type="submit"], input[type="button"], a, [role="button"]',
@@ -96,7 +107,7 @@ export function readPageFacts(doc: Document, location: Location): PageFacts {
     controls,
     // Visible text only: a price hidden in a template or a script is not a price on show.
     // biome-ignore lint/performance/useDomNodeTextContent: rendered text is the point here
-    text: (doc.body?.innerText ?? '').slice(0, 50_000),
+    text: withText ? (doc.body?.innerText ?? '').slice(0, 50_000) : '',
     path: location.pathname,
   };
 }
