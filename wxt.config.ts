@@ -21,13 +21,16 @@ export default defineConfig({
       'import.meta.env.THIQA_PUBLIC_KEYS': JSON.stringify(publicKeys),
     },
   }),
-  manifest: {
+  // Ed25519 in WebCrypto (the manifest signature) is there from Chrome 137 and Firefox 129.
+  manifest: ({ browser }) => ({
     name: '__MSG_extensionName__',
     description: '__MSG_extensionDescription__',
     default_locale: 'en',
     permissions: ['storage', 'alarms', 'tabs'],
     host_permissions: [`${new URL(directoryUrl).origin}/*`],
     action: { default_title: '__MSG_extensionName__' },
-    browser_specific_settings: { gecko: { id: 'thiqa@thiqa.ma', strict_min_version: '128.0' } },
-  },
+    ...(browser === 'firefox'
+      ? { browser_specific_settings: { gecko: { id: 'thiqa@thiqa.ma', strict_min_version: '129.0' } } }
+      : { minimum_chrome_version: '137' }),
+  }),
 });

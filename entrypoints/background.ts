@@ -1,4 +1,127 @@
+import '../src/extension/zod-setup.ts';
+import browser from 'webextension-polyfill';
 import { defineBackground } from 'wxt/utils/define-background';
+import { parsePublicKeys } from '../src/directory/signing.ts';
+import { DIRECTORY_URL, PUBLIC_KEYS, REPORTS_ORIGIN } from '../src/extension/build-settings.ts';
+import { loadBundledDirectory } from '../src/extension/bundled-directory.ts';
+import { openThiqaDatabase } from '../src/extension/database.ts';
+import { createDirectoryStore } from '../src/extension/directory-store.ts';
+import { createDirectorySync } from '../src/extension/directory-sync.ts';
+import { createMessageRouter, type MessageSender } from '../src/extension/message-router.ts';
+import { createReportOutbox } from '../src/extension/report-outbox.ts';
+import { createRequestHandlers } from '../src/extension/request-handlers.ts';
+import { createSettings } from '../src/extension/settings.ts';
+import { createShopJudge } from '../src/extension/shop-judge.ts';
+import { paintToolbarBadge, type ToolbarAction } from '../src/extension/toolbar-badge.ts';
+import { loadTranslator, type Translator } from '../src/extension/translator.ts';
 
-// Wiring only: services are created here and connected to browser events.
-export default defineBackground(() => {});
+const SYNC_ALARM = 'thiqa-sync';
+const OUTBOX_ALARM = 'thiqa-outbox';
+const SYNC_EVERY_MS = 6 * 3_600_000;
+const SYNC_JITTER_MS = 30 * 60_000;
+
+// Wiring only: the services live in src/extension/ and get their dependencies here.
+// Listeners are registered synchronously so a waking worker receives the event that woke it.
+export default defineBackground(() => {
+  const now = () => new Date();
+  const fetchFn = (input: string, init?: RequestInit) => fetch(input, init);
+  const action = (browser.action ?? browser.browserAction) as unknown as ToolbarAction;
+  const settings = createSettings();
+  // One translator per language per wake: badges are painted on every navigation.
+  const translators = new Map<string, Promise<Translator>>();
+  const translator = async () => {
+    const language = await settings.language();
+    let loaded = translators.get(language);
+    if (!loaded) {
+      loaded = loadTranslator(language);
+      translators.set(language, loaded);
+    }
+    return loaded;
+  };
+
+  const services = (async () => {
+    const db = await openThiqaDatabase();
+    const store = createDirectoryStore(db);
+    const sync = createDirectorySync({
+      fetch: fetchFn,
+      store,
+      now,
+      directoryUrl: DIRECTORY_URL,
+      publicKeys: await parsePublicKeys(PUBLIC_KEYS).catch(() => []),
+    });
+    const outbox = createReportOutbox({
+      db,
+      fetch: fetchFn,
+      now,
+      reportsOrigin: REPORTS_ORIGIN,
+      clientVersion: browser.runtime.getManifest().version,
+      randomUUID: () => crypto.randomUUID(),
+      scheduleRetry: (at) => scheduleOutboxRetry(at),
+    });
+    const judge = createShopJudge({ store, now });
+    store.onChange(() => void repaintAllTabs());
+    return { store, sync, outbox, judge };
+  })();
+
+  async function repaintTab(tabId: number, url: string | undefined) {
+    const { judge } = await services;
+    await paintToolbarBadge(action, tabId, await judge.judge(url), await translator()).catch(() => {
+      // The tab closed while we judged it.
+    });
+  }
+  async function repaintAllTabs() {
+    for (const tab of await browser.tabs.query({})) if (tab.id !== undefined) await repaintTab(tab.id, tab.url);
+  }
+
+  async function syncAndReschedule() {
+    const { sync } = await services;
+    await sync.sync();
+    await browser.alarms.create(SYNC_ALARM, { when: Date.now() + SYNC_EVERY_MS + Math.random() * SYNC_JITTER_MS });
+  }
+
+  let retryTimer: ReturnType<typeof setTimeout> | undefined;
+  function scheduleOutboxRetry(at: Date) {
+    // The alarm survives the worker; the timer makes short waits short while it is awake.
+    void browser.alarms.create(OUTBOX_ALARM, { when: Math.max(at.getTime(), Date.now() + 30_000) });
+    clearTimeout(retryTimer);
+    retryTimer = setTimeout(() => void services.then(({ outbox }) => outbox.flush()), at.getTime() - Date.now());
+  }
+
+  browser.runtime.onInstalled.addListener(async () => {
+    const { store } = await services;
+    await loadBundledDirectory({ fetch: fetchFn, store, url: browser.runtime.getURL('/directory/snapshot.json') });
+    await syncAndReschedule();
+  });
+  browser.runtime.onStartup.addListener(() => void syncAndReschedule());
+  browser.alarms.onAlarm.addListener(async (alarm) => {
+    if (alarm.name === SYNC_ALARM) await syncAndReschedule();
+    if (alarm.name === OUTBOX_ALARM) await (await services).outbox.flush();
+  });
+  browser.tabs.onUpdated.addListener((tabId, change, tab) => {
+    if (change.url !== undefined || change.status === 'loading') void repaintTab(tabId, tab.url);
+  });
+
+  const router = createMessageRouter(
+    createRequestHandlers({
+      services,
+      settings,
+      translator,
+      tabUrl: async (tabId) => (await browser.tabs.get(tabId)).url,
+      now,
+      onSiteChoiceChanged: () => void repaintAllTabs(),
+    }),
+    browser.runtime.id,
+    browser.runtime.getURL('/'),
+  );
+  browser.runtime.onMessage.addListener((message: unknown, sender: MessageSender) => router(message, sender));
+
+  // Back online: waiting reports need not wait for their next retry time.
+  globalThis.addEventListener('online', () => void services.then(({ outbox }) => outbox.flush({ evenIfNotDue: true })));
+
+  // Every wake: reports left in the outbox by an earlier worker or browser session go
+  // out now, and the sync alarm exists even if the browser dropped it.
+  void services.then(({ outbox }) => outbox.flush());
+  void browser.alarms.get(SYNC_ALARM).then((alarm) => {
+    if (!alarm) void browser.alarms.create(SYNC_ALARM, { when: Date.now() + SYNC_EVERY_MS * Math.random() });
+  });
+});

@@ -1,13 +1,22 @@
-import { render } from 'preact';
+import '../../src/extension/zod-setup.ts';
+import '../../src/ui/pages.css';
 import browser from 'webextension-polyfill';
+import { PopupView } from '../../src/ui/popup-view.tsx';
+import { startPage } from '../../src/ui/start-page.tsx';
 
-function Popup() {
-  return <h1>{browser.i18n.getMessage('extensionName')}</h1>;
+/**
+ * The tab the popup is about: the active tab when opened from the toolbar, or the one
+ * named by `?tab=<id>` (tests, and a popup opened in its own tab).
+ */
+async function popupTabId(): Promise<number> {
+  const named = Number(new URLSearchParams(location.search).get('tab'));
+  if (Number.isInteger(named) && named > 0) return named;
+  const [active] = await browser.tabs.query({ active: true, currentWindow: true });
+  if (active?.id === undefined) throw new Error('no active tab');
+  return active.id;
 }
 
-const root = document.getElementById('app');
-if (root) {
-  document.documentElement.lang = browser.i18n.getUILanguage();
-  document.documentElement.dir = browser.i18n.getMessage('textDirection') === 'rtl' ? 'rtl' : 'ltr';
-  render(<Popup />, root);
-}
+void startPage(
+  (translator) => translator.t('extensionShortName'),
+  () => <PopupView tabId={popupTabId} />,
+);

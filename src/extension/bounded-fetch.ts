@@ -1,0 +1,39 @@
+/** A `fetch` as the services use it: injected, so tests can hand a local one. */
+export type Fetch = (input: string, init?: RequestInit) => Promise<Response>;
+
+export class DownloadTooLarge extends Error {
+  override name = 'DownloadTooLarge';
+}
+
+/**
+ * Reads a response body, stopping as soon as it passes `maxBytes`: a server (or a
+ * network in between) cannot make the extension hold more than the manifest promised.
+ */
+export async function readBounded(response: Response, maxBytes: number): Promise<Uint8Array<ArrayBuffer>> {
+  const declared = Number(response.headers.get('content-length'));
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    await response.body?.cancel();
+    throw new DownloadTooLarge(`${declared} bytes announced, at most ${maxBytes} expected`);
+  }
+  if (!response.body) return new Uint8Array(0);
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.length;
+    if (total > maxBytes) {
+      await reader.cancel();
+      throw new DownloadTooLarge(`more than ${maxBytes} bytes`);
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return bytes;
+}

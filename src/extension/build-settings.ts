@@ -1,0 +1,5 @@
+// Fixed when the extension is built (wxt.config.ts): where the directory is published
+// and which publisher keys this build trusts. Reports go to the same origin.
+export const DIRECTORY_URL: string = import.meta.env.THIQA_DIRECTORY_URL;
+export const PUBLIC_KEYS: string = import.meta.env.THIQA_PUBLIC_KEYS;
+export const REPORTS_ORIGIN = new URL(DIRECTORY_URL).origin;

@@ -1,0 +1,107 @@
+import { z } from 'zod';
+import type { ComplaintCounts, FlaggedDomain, Merchant } from '../directory/schemas.ts';
+import { domainNameSchema, reportReasonSchema } from '../directory/schemas.ts';
+import type { Verdict, VerdictLevel } from '../directory/verdict.ts';
+import type { SyncError } from './database.ts';
+import { MAX_DETAILS_LENGTH } from './report-limits.ts';
+import type { StoredReport } from './report-outbox.ts';
+import { type LanguageChoice, languageSchema, type SiteChoice, type SiteChoices } from './setting-values.ts';
+
+// The one protocol between the extension's parts. Every request is parsed with its
+// schema in the background before anything acts on it; a content script may send only
+// the requests about its own tab, and only the extension's own pages the others.
+
+const tabId = z.int().min(0);
+
+export const requestSchema = z.discriminatedUnion('type', [
+  // From the content script: about the sender's own tab only, so no tab id is taken.
+  z.strictObject({ type: z.literal('getPageBadge') }),
+  z.strictObject({ type: z.literal('hidePageBadge') }),
+  // From the popup and options pages.
+  z.strictObject({ type: z.literal('getTabView'), tabId }),
+  z.strictObject({ type: z.literal('submitReport'), tabId }),
+  z.strictObject({
+    type: z.literal('amendReport'),
+    idempotencyKey: z.uuid(),
+    reason: reportReasonSchema,
+    details: z.string().max(MAX_DETAILS_LENGTH).nullable(),
+  }),
+  z.strictObject({ type: z.literal('listReports'), refresh: z.boolean() }),
+  z.strictObject({ type: z.literal('getDirectoryStatus') }),
+  z.strictObject({ type: z.literal('syncDirectory') }),
+  z.strictObject({ type: z.literal('getSettings') }),
+  z.strictObject({ type: z.literal('setLanguage'), language: languageSchema }),
+  z.strictObject({
+    type: z.literal('setSiteChoice'),
+    domain: domainNameSchema,
+    trusted: z.boolean().optional(),
+    hideBadge: z.boolean().optional(),
+  }),
+]);
+export type Request = z.infer<typeof requestSchema>;
+export type RequestType = Request['type'];
+
+/** Requests a content script may make; every other one needs an extension page. */
+export const CONTENT_SCRIPT_REQUESTS: ReadonlySet<RequestType> = new Set(['getPageBadge', 'hidePageBadge']);
+
+export interface DirectoryStatus {
+  version: number;
+  publishedAt: string;
+  expiresAt: string;
+  lastSyncAt: string | null;
+  lastError: SyncError | null;
+  source: 'bundled' | 'synced';
+  /** Past `expiresAt`: the verdicts may be out of date. */
+  expired: boolean;
+}
+
+/** A report as pages see it: the edit token stays in the background. */
+export type ReportView = Omit<StoredReport, 'editToken'>;
+
+export interface TabView {
+  tabId: number;
+  identity: { domain: string; display: string } | null;
+  verdict: Verdict;
+  merchant: Merchant | null;
+  flag: FlaggedDomain | null;
+  domainComplaints: ComplaintCounts | null;
+  directory: DirectoryStatus | null;
+  site: SiteChoice;
+  /** The URL a report would name (no query, no fragment), or null when the tab cannot be reported. */
+  reportUrl: string | null;
+  /** The shopper's latest report on this page in the last day: the popup shows it instead of a second button. */
+  recentReport: ReportView | null;
+}
+
+/** What the content script shows; the words come in the shopper's chosen language. */
+export interface PageBadge {
+  show: boolean;
+  level: VerdictLevel;
+  lang: string;
+  dir: 'ltr' | 'rtl';
+  brand: string;
+  title: string;
+  detail: string;
+  dismissLabel: string;
+}
+
+export interface ResponseMap {
+  getPageBadge: PageBadge;
+  hidePageBadge: SiteChoice;
+  getTabView: TabView;
+  submitReport: ReportView;
+  amendReport: ReportView;
+  listReports: ReportView[];
+  getDirectoryStatus: DirectoryStatus | null;
+  syncDirectory: DirectoryStatus | null;
+  getSettings: { language: LanguageChoice; siteChoices: SiteChoices };
+  setLanguage: LanguageChoice;
+  setSiteChoice: SiteChoice;
+}
+
+export type Reply<T> = { ok: true; value: T } | { ok: false; error: string };
+
+export function toReportView(report: StoredReport): ReportView {
+  const { editToken: _editToken, ...view } = report;
+  return view;
+}

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import type { VerdictLevel } from '../directory/verdict.ts';
+import { localeTranslator } from './locale-fixtures.ts';
+import { pageBadgeFor } from './page-badge.ts';
+import type { SiteChoice } from './setting-values.ts';
+import type { Judgement } from './shop-judge.ts';
+
+const judgement = (level: VerdictLevel): Judgement => ({
+  identity: level === 'none' ? null : { domain: 'shop.test', display: 'shop.test', host: 'www.shop.test' },
+  verdict: {
+    level,
+    reasons:
+      level === 'danger'
+        ? [{ code: 'flagged', reason: 'fraud', since: '2026-09-02' }]
+        : level === 'none'
+          ? [{ code: 'no-shop-identity', cause: 'ip-address' }]
+          : [{ code: 'not-in-directory' }],
+  },
+  entry: null,
+  meta: null,
+});
+
+const site = (choice: Partial<SiteChoice>): SiteChoice => ({ trusted: false, hideBadge: false, ...choice });
+
+describe('in-page badge', () => {
+  it.each<[VerdictLevel, Partial<SiteChoice>, boolean]>([
+    ['verified', {}, true],
+    ['caution', {}, true],
+    ['danger', {}, true],
+    ['unknown', {}, true],
+    ['none', {}, false],
+    ['unknown', { hideBadge: true }, false],
+    ['danger', { hideBadge: true }, false],
+    ['unknown', { trusted: true }, false],
+    ['caution', { trusted: true }, false],
+    // A flag raised after the shopper trusted the shop must still reach them.
+    ['danger', { trusted: true }, true],
+  ])('%s with %j shows: %s', (level, choice, shown) => {
+    expect(pageBadgeFor(judgement(level), site(choice), localeTranslator('en')).show).toBe(shown);
+  });
+
+  it('says the first reason in the shopper’s language and direction', () => {
+    const badge = pageBadgeFor(judgement('danger'), site({}), localeTranslator('ar'));
+    expect(badge).toMatchObject({ lang: 'ar', dir: 'rtl', brand: 'ثقة', title: 'خطر: لا تدفع لهذا المتجر' });
+    expect(badge.detail).toContain('الاحتيال');
+  });
+});

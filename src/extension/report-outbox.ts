@@ -1,0 +1,293 @@
+import { z } from 'zod';
+import type { ReportReason } from '../directory/schemas.ts';
+import type { Fetch } from './bounded-fetch.ts';
+import type { ThiqaDatabase } from './database.ts';
+
+export const reportStatusSchema = z.enum(['received', 'under-review', 'accepted', 'rejected']);
+export type ReportStatus = z.infer<typeof reportStatusSchema>;
+
+/** What the service answers to a new report (201, or 200 for a repeated idempotency key). */
+const createdSchema = z.object({
+  receipt: z.string().min(1).max(200),
+  status: reportStatusSchema,
+  editToken: z.string().min(1).max(500),
+});
+const statusSchema = z.object({
+  receipt: z.string(),
+  status: reportStatusSchema,
+  publicReason: z.string().max(2000).nullish(),
+});
+
+import { MAX_DETAILS_LENGTH } from './report-limits.ts';
+
+/** A report as the outbox keeps it, from the click until the service has it (and after). */
+export interface StoredReport {
+  idempotencyKey: string;
+  url: string;
+  domain: string;
+  reason: ReportReason;
+  details: string | null;
+  lang: string;
+  createdAt: string;
+  /** `queued` until the service answers; `refused` when it answered 4xx (sending again would not help). */
+  delivery: 'queued' | 'sent' | 'refused';
+  attempts: number;
+  nextAttemptAt: string | null;
+  lastError: string | null;
+  receipt: string | null;
+  editToken: string | null;
+  status: ReportStatus | null;
+  publicReason: string | null;
+  /** A change the shopper made after the first send, waiting to be sent as a PATCH. */
+  pendingAmendment: { reason: ReportReason; details: string | null } | null;
+}
+
+export interface ReportOutbox {
+  enqueue(report: { url: string; domain: string; lang: string }): Promise<StoredReport>;
+  amend(idempotencyKey: string, change: { reason: ReportReason; details: string | null }): Promise<StoredReport>;
+  /** Sends whatever is due (or everything waiting, when the network just came back); resolves when this round is done. */
+  flush(options?: { evenIfNotDue?: boolean }): Promise<void>;
+  refreshStatuses(): Promise<void>;
+  list(): Promise<StoredReport[]>;
+  get(idempotencyKey: string): Promise<StoredReport | undefined>;
+}
+
+const FIRST_RETRY_MS = 5_000;
+const LONGEST_RETRY_MS = 6 * 3_600_000;
+
+/** The URL a report names: scheme, host, path; never the query or fragment, which may hold personal data. */
+export function reportableUrl(url: string): string | null {
+  try {
+    const parsed = new URL(url);
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return null;
+    return `${parsed.origin}${parsed.pathname}`;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Reports wait in IndexedDB until the service has acknowledged them, so a worker that
+ * stops, a browser that restarts or a network that is down loses none. Each carries a
+ * UUID idempotency key from the click on: sending it twice gives the same receipt.
+ */
+export function createReportOutbox(deps: {
+  db: ThiqaDatabase;
+  fetch: Fetch;
+  now: () => Date;
+  reportsOrigin: string;
+  clientVersion: string;
+  randomUUID: () => string;
+  random?: () => number;
+  /** Asks to be woken at this time to retry (an alarm in the extension). */
+  scheduleRetry: (at: Date) => void;
+}): ReportOutbox {
+  const { db, now } = deps;
+  const random = deps.random ?? Math.random;
+  const endpoint = (path: string) => new URL(path, deps.reportsOrigin).href;
+  const send = (method: string, path: string, body?: unknown, token?: string) =>
+    deps.fetch(endpoint(path), {
+      method,
+      credentials: 'omit',
+      cache: 'no-store',
+      referrerPolicy: 'no-referrer',
+      headers: {
+        ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+        ...(token ? { Authorization: `Bearer ${token}` } : {}),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+
+  const put = async (report: StoredReport) => {
+    await db.put('reports', report);
+    return report;
+  };
+
+  const retryLater = (report: StoredReport, error: string, response?: Response): StoredReport => {
+    const attempts = report.attempts + 1;
+    const base = Math.min(FIRST_RETRY_MS * 2 ** (attempts - 1), LONGEST_RETRY_MS);
+    // A service that says when to come back (429, 503) is taken at its word, within reason.
+    const retryAfterSeconds = Number(response?.headers.get('retry-after'));
+    const asked = Number.isFinite(retryAfterSeconds) && retryAfterSeconds > 0 ? retryAfterSeconds * 1000 : 0;
+    const delay = Math.max(base * (0.8 + 0.4 * random()), Math.min(asked, LONGEST_RETRY_MS));
+    const at = new Date(now().getTime() + delay);
+    deps.scheduleRetry(at);
+    return { ...report, attempts, nextAttemptAt: at.toISOString(), lastError: error };
+  };
+
+  async function deliver(report: StoredReport): Promise<StoredReport> {
+    let response: Response;
+    try {
+      response = await send('POST', '/v1/reports', {
+        url: report.url,
+        reason: report.reason,
+        ...(report.details ? { details: report.details } : {}),
+        idempotencyKey: report.idempotencyKey,
+        lang: report.lang,
+        clientVersion: deps.clientVersion,
+      });
+    } catch (error) {
+      return retryLater(report, `network: ${(error as Error).message}`);
+    }
+    if (response.status >= 500 || response.status === 429 || response.status === 408) {
+      return retryLater(report, `HTTP ${response.status}`, response);
+    }
+    if (!response.ok) {
+      return { ...report, delivery: 'refused', nextAttemptAt: null, lastError: `HTTP ${response.status}` };
+    }
+    const created = createdSchema.safeParse(await response.json().catch(() => null));
+    if (!created.success) return retryLater(report, 'the service answered something that is not a receipt');
+    return {
+      ...report,
+      delivery: 'sent',
+      attempts: report.attempts + 1,
+      nextAttemptAt: null,
+      lastError: null,
+      receipt: created.data.receipt,
+      editToken: created.data.editToken,
+      status: created.data.status,
+    };
+  }
+
+  async function deliverAmendment(report: StoredReport): Promise<StoredReport> {
+    const change = report.pendingAmendment;
+    if (!change || !report.receipt || !report.editToken) return report;
+    let response: Response;
+    try {
+      response = await send(
+        'PATCH',
+        `/v1/reports/${encodeURIComponent(report.receipt)}`,
+        { reason: change.reason, ...(change.details ? { details: change.details } : {}) },
+        report.editToken,
+      );
+    } catch (error) {
+      return retryLater(report, `network: ${(error as Error).message}`);
+    }
+    if (response.status >= 500 || response.status === 429)
+      return retryLater(report, `HTTP ${response.status}`, response);
+    if (!response.ok)
+      return { ...report, pendingAmendment: null, nextAttemptAt: null, lastError: `HTTP ${response.status}` };
+    return {
+      ...report,
+      reason: change.reason,
+      details: change.details,
+      pendingAmendment: null,
+      nextAttemptAt: null,
+      lastError: null,
+    };
+  }
+
+  const isDue = (report: StoredReport, at: Date) =>
+    (report.delivery === 'queued' || report.pendingAmendment !== null) &&
+    report.delivery !== 'refused' &&
+    (report.nextAttemptAt === null || Date.parse(report.nextAttemptAt) <= at.getTime());
+
+  let flushing: Promise<void> | null = null;
+  async function flushOnce(evenIfNotDue: boolean): Promise<void> {
+    const all = await db.getAll('reports');
+    for (const report of all) {
+      if (!isDue(report, evenIfNotDue ? new Date(8.64e15) : now())) continue;
+      const updated = report.delivery === 'queued' ? await deliver(report) : await deliverAmendment(report);
+      const latest = await db.get('reports', report.idempotencyKey);
+      await put(keepChangesMadeInFlight(report, updated, latest));
+    }
+    // A worker that wakes after a restart has no timer of its own for reports that are
+    // waiting for a later attempt: ask again to be woken for the earliest of them.
+    const waiting = (await db.getAll('reports'))
+      .filter((report) => (report.delivery === 'queued' || report.pendingAmendment) && report.delivery !== 'refused')
+      .map((report) => (report.nextAttemptAt ? Date.parse(report.nextAttemptAt) : Number.POSITIVE_INFINITY))
+      .filter((at) => at > now().getTime() && Number.isFinite(at));
+    if (waiting.length > 0) deps.scheduleRetry(new Date(Math.min(...waiting)));
+  }
+
+  const outbox: ReportOutbox = {
+    async enqueue({ url, domain, lang }) {
+      const report = await put({
+        idempotencyKey: deps.randomUUID(),
+        url,
+        domain,
+        reason: 'suspicious',
+        details: null,
+        lang,
+        createdAt: now().toISOString(),
+        delivery: 'queued',
+        attempts: 0,
+        nextAttemptAt: null,
+        lastError: null,
+        receipt: null,
+        editToken: null,
+        status: null,
+        publicReason: null,
+        pendingAmendment: null,
+      });
+      await outbox.flush();
+      return (await db.get('reports', report.idempotencyKey)) ?? report;
+    },
+    async amend(idempotencyKey, change) {
+      const report = await db.get('reports', idempotencyKey);
+      if (!report) throw new Error('no such report');
+      const details = change.details?.trim() ? change.details.trim().slice(0, MAX_DETAILS_LENGTH) : null;
+      if (report.delivery === 'queued') {
+        // Not sent yet: the first send carries the shopper's choice.
+        await put({ ...report, reason: change.reason, details });
+      } else {
+        await put({ ...report, pendingAmendment: { reason: change.reason, details }, nextAttemptAt: null });
+      }
+      await outbox.flush();
+      return (await db.get('reports', idempotencyKey)) ?? report;
+    },
+    flush(options = {}) {
+      // One round at a time inside a worker; a later call waits for it and runs again.
+      const previous = flushing ?? Promise.resolve();
+      const round = () => flushOnce(options.evenIfNotDue === true);
+      const next = previous.then(round, round);
+      flushing = next.finally(() => {
+        if (flushing === next) flushing = null;
+      });
+      return next;
+    },
+    async refreshStatuses() {
+      for (const report of await db.getAll('reports')) {
+        if (!report.receipt || report.status === 'accepted' || report.status === 'rejected') continue;
+        try {
+          const response = await send('GET', `/v1/reports/${encodeURIComponent(report.receipt)}`);
+          if (!response.ok) continue;
+          const parsed = statusSchema.safeParse(await response.json());
+          if (!parsed.success) continue;
+          const latest = (await db.get('reports', report.idempotencyKey)) ?? report;
+          await put({ ...latest, status: parsed.data.status, publicReason: parsed.data.publicReason ?? null });
+        } catch {
+          // Offline: the options page keeps showing the last known status.
+        }
+      }
+    },
+    async list() {
+      return (await db.getAllFromIndex('reports', 'byCreatedAt')).reverse();
+    },
+    get: (idempotencyKey) => db.get('reports', idempotencyKey),
+  };
+  return outbox;
+}
+
+const sameChange = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+/**
+ * The shopper may change a report while it is being sent (the popup stays open): what
+ * they changed meanwhile must survive the write of the send's outcome, and go out next.
+ */
+function keepChangesMadeInFlight(
+  sent: StoredReport,
+  updated: StoredReport,
+  latest: StoredReport | undefined,
+): StoredReport {
+  if (!latest) return updated;
+  const choiceBefore = { reason: sent.reason, details: sent.details };
+  const choiceNow = { reason: latest.reason, details: latest.details };
+  if (sent.delivery === 'queued' && !sameChange(choiceBefore, choiceNow)) {
+    return updated.delivery === 'sent' ? { ...updated, pendingAmendment: choiceNow } : { ...updated, ...choiceNow };
+  }
+  if (latest.pendingAmendment && !sameChange(latest.pendingAmendment, sent.pendingAmendment)) {
+    return { ...updated, pendingAmendment: latest.pendingAmendment, nextAttemptAt: null };
+  }
+  return updated;
+}

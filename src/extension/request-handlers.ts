@@ -1,0 +1,118 @@
+import { directoryStatus } from './directory-status.ts';
+import type { DirectoryStore } from './directory-store.ts';
+import type { DirectorySync } from './directory-sync.ts';
+import type { Handlers } from './message-router.ts';
+import { toReportView } from './messages.ts';
+import { pageBadgeFor } from './page-badge.ts';
+import { type ReportOutbox, reportableUrl } from './report-outbox.ts';
+import { NO_SITE_CHOICE } from './setting-values.ts';
+import type { Settings } from './settings.ts';
+import type { ShopJudge } from './shop-judge.ts';
+import type { Translator } from './translator.ts';
+
+/** A report on the same page within this time is shown again rather than offered anew. */
+const RECENT_REPORT_MS = 86_400_000;
+
+/** The services that need the database; the worker opens it once per wake. */
+export interface DirectoryServices {
+  store: DirectoryStore;
+  sync: DirectorySync;
+  outbox: ReportOutbox;
+  judge: ShopJudge;
+}
+
+/** The answers to every request of the protocol; the router has already checked who asks. */
+export function createRequestHandlers(deps: {
+  services: Promise<DirectoryServices>;
+  settings: Settings;
+  translator: () => Promise<Translator>;
+  tabUrl: (tabId: number) => Promise<string | undefined>;
+  now: () => Date;
+  /** Repaints toolbar badges after a choice that changes them. */
+  onSiteChoiceChanged: () => void;
+}): Handlers {
+  const { settings, now } = deps;
+  const judge = { judge: async (url: string | undefined) => (await deps.services).judge.judge(url) };
+  const outbox = async () => (await deps.services).outbox;
+  const status = async () => directoryStatus(await (await deps.services).store.readMeta(), now());
+
+  return {
+    async getPageBadge(_request, caller) {
+      if (caller.kind !== 'content-script') throw new Error('only a content script has a page');
+      const judgement = await judge.judge(await deps.tabUrl(caller.tabId));
+      const site = judgement.identity ? await settings.siteChoice(judgement.identity.domain) : NO_SITE_CHOICE;
+      return pageBadgeFor(judgement, site, await deps.translator());
+    },
+    async hidePageBadge(_request, caller) {
+      if (caller.kind !== 'content-script') throw new Error('only a content script has a page');
+      const { identity } = await judge.judge(await deps.tabUrl(caller.tabId));
+      if (!identity) throw new Error('this page has no shop identity');
+      return settings.setSiteChoice(identity.domain, { hideBadge: true });
+    },
+    async getTabView({ tabId }) {
+      const url = await deps.tabUrl(tabId);
+      const judgement = await judge.judge(url);
+      const reportUrl = judgement.identity && url ? reportableUrl(url) : null;
+      const dayAgo = now().getTime() - RECENT_REPORT_MS;
+      const recent = reportUrl
+        ? (await (await outbox()).list()).find(
+            (report) => report.url === reportUrl && Date.parse(report.createdAt) >= dayAgo,
+          )
+        : undefined;
+      return {
+        tabId,
+        identity: judgement.identity && { domain: judgement.identity.domain, display: judgement.identity.display },
+        verdict: judgement.verdict,
+        merchant: judgement.entry?.merchant ?? null,
+        flag: judgement.entry?.flag ?? null,
+        domainComplaints: judgement.entry?.domainComplaints ?? null,
+        directory: directoryStatus(judgement.meta ?? undefined, now()),
+        site: judgement.identity ? await settings.siteChoice(judgement.identity.domain) : NO_SITE_CHOICE,
+        reportUrl,
+        recentReport: recent ? toReportView(recent) : null,
+      };
+    },
+    async submitReport({ tabId }) {
+      const url = await deps.tabUrl(tabId);
+      const { identity } = await judge.judge(url);
+      const reportUrl = url ? reportableUrl(url) : null;
+      if (!identity || !reportUrl) throw new Error('this tab shows no shop to report');
+      const translator = await deps.translator();
+      return toReportView(
+        await (await outbox()).enqueue({ url: reportUrl, domain: identity.domain, lang: translator.lang }),
+      );
+    },
+    async amendReport({ idempotencyKey, reason, details }) {
+      return toReportView(await (await outbox()).amend(idempotencyKey, { reason, details }));
+    },
+    async listReports({ refresh }) {
+      const reports = await outbox();
+      if (refresh) {
+        await reports.flush();
+        await reports.refreshStatuses();
+      }
+      return (await reports.list()).map(toReportView);
+    },
+    getDirectoryStatus: status,
+    async syncDirectory() {
+      await (await deps.services).sync.sync();
+      return status();
+    },
+    async getSettings() {
+      return { language: await settings.language(), siteChoices: await settings.siteChoices() };
+    },
+    async setLanguage({ language }) {
+      await settings.setLanguage(language);
+      deps.onSiteChoiceChanged();
+      return language;
+    },
+    async setSiteChoice({ domain, trusted, hideBadge }) {
+      const choice = await settings.setSiteChoice(domain, {
+        ...(trusted === undefined ? {} : { trusted }),
+        ...(hideBadge === undefined ? {} : { hideBadge }),
+      });
+      deps.onSiteChoiceChanged();
+      return choice;
+    },
+  };
+}

@@ -1,0 +1,40 @@
+import { type DirectoryEntry, DirectoryIndex } from '../directory/directory-index.ts';
+import { DEFAULT_POLICY } from '../directory/schemas.ts';
+import { DEFAULT_PLATFORM_SUFFIXES, type ShopIdentity } from '../directory/shop-identity.ts';
+import { type Verdict, verdictForInput } from '../directory/verdict.ts';
+import type { DirectoryMeta } from './database.ts';
+import type { DirectoryStore } from './directory-store.ts';
+
+export interface Judgement {
+  identity: ShopIdentity | null;
+  verdict: Verdict;
+  entry: DirectoryEntry | null;
+  meta: DirectoryMeta | null;
+}
+
+/** Before the bundled copy is stored (the first instants after install) every shop is unknown. */
+const EMPTY_DIRECTORY = new DirectoryIndex({
+  policy: DEFAULT_POLICY,
+  platforms: [...DEFAULT_PLATFORM_SUFFIXES],
+  merchants: [],
+  flagged: [],
+  domainComplaints: [],
+});
+
+/** The verdict for a tab's URL, from the hot index; matching never leaves the machine. */
+export function createShopJudge(deps: { store: DirectoryStore; now: () => Date }) {
+  return {
+    async judge(url: string | undefined): Promise<Judgement> {
+      const hot = await deps.store.index();
+      const index = hot?.index ?? EMPTY_DIRECTORY;
+      const { identity, verdict } = verdictForInput(url ?? '', index, deps.now());
+      return {
+        identity,
+        verdict,
+        entry: identity ? index.entryFor(identity.domain) : null,
+        meta: hot?.meta ?? null,
+      };
+    },
+  };
+}
+export type ShopJudge = ReturnType<typeof createShopJudge>;

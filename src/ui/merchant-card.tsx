@@ -1,0 +1,94 @@
+import type { ComplaintCounts, Label, Merchant } from '../directory/schemas.ts';
+import { formatDate, LABEL_KIND, methodWords, REPORT_REASON } from '../extension/verdict-words.ts';
+import { useTranslator } from './translator-context.ts';
+
+/** Who runs the shop: legal identity and who verified it, how and when. */
+export function MerchantDetails(props: { merchant: Merchant }) {
+  const translator = useTranslator();
+  const { t, lang } = translator;
+  const { merchant } = props;
+  const rows: Array<[string, string, string]> = [
+    ['legal-name', t('popup_legalName'), merchant.legalName],
+    ['ice', t('popup_ice'), merchant.ice],
+    ['rc', t('popup_rc'), merchant.rc ?? t('popup_notGiven')],
+    ['city', t('popup_city'), merchant.city],
+    ['verified-by', t('popup_verifiedBy'), merchant.verification.by],
+    ['verified-how', t('popup_verifiedHow'), methodWords(merchant.verification.methods, translator)],
+    ['verified-when', t('popup_verifiedWhen'), formatDate(merchant.verification.at, lang)],
+  ];
+  return (
+    <section aria-labelledby="merchant-heading">
+      <h2 id="merchant-heading">{t('popup_merchantHeading')}</h2>
+      <dl class="facts">
+        {rows.map(([id, term, value]) => (
+          <div class="facts__row" key={id} data-fact={id}>
+            <dt>{term}</dt>
+            <dd>
+              <bdi>{value}</bdi>
+            </dd>
+          </div>
+        ))}
+      </dl>
+    </section>
+  );
+}
+
+function LabelItem(props: { label: Label; today: string }) {
+  const translator = useTranslator();
+  const { t, lang } = translator;
+  const { label, today } = props;
+  const expired = label.validUntil !== null && label.validUntil < today;
+  return (
+    <li class={expired ? 'label label--expired' : 'label'} data-label={label.kind} data-expired={expired}>
+      <strong>{t(LABEL_KIND[label.kind])}</strong>
+      {expired ? <span class="tag tag--expired">{t('popup_labelExpired')}</span> : null}
+      <span class="label__line">{t('popup_labelIssuer', [label.issuer])}</span>
+      {label.reference ? <span class="label__line">{t('popup_labelReference', [label.reference])}</span> : null}
+      <span class="label__line">
+        {label.validUntil ? t('popup_labelValidUntil', [formatDate(label.validUntil, lang)]) : t('popup_labelNoExpiry')}
+      </span>
+    </li>
+  );
+}
+
+export function LabelList(props: { labels: readonly Label[]; now: Date }) {
+  const { t } = useTranslator();
+  const today = props.now.toISOString().slice(0, 10);
+  return (
+    <section aria-labelledby="labels-heading">
+      <h2 id="labels-heading">{t('popup_labelsHeading')}</h2>
+      {props.labels.length === 0 ? (
+        <p>{t('popup_noLabels')}</p>
+      ) : (
+        <ul class="labels">
+          {props.labels.map((label) => (
+            <LabelItem key={`${label.kind}-${label.reference ?? label.issued}`} label={label} today={today} />
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+export function ComplaintList(props: { complaints: ComplaintCounts | null }) {
+  const { t } = useTranslator();
+  const open = Object.entries(props.complaints?.open ?? {}).filter(([, count]) => (count ?? 0) > 0) as Array<
+    [keyof typeof REPORT_REASON, number]
+  >;
+  return (
+    <section aria-labelledby="complaints-heading">
+      <h2 id="complaints-heading">{t('popup_complaintsHeading')}</h2>
+      {open.length === 0 ? (
+        <p>{t('popup_noComplaints')}</p>
+      ) : (
+        <ul class="complaints">
+          {open.map(([category, count]) => (
+            <li key={category} data-category={category}>
+              {t('popup_complaintCount', [t(REPORT_REASON[category]), count])}
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}

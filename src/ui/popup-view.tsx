@@ -1,0 +1,133 @@
+import { useEffect, useState } from 'preact/hooks';
+import type { VerdictLevel } from '../directory/verdict.ts';
+import { REPORTS_ORIGIN } from '../extension/build-settings.ts';
+import type { DirectoryStatus, TabView } from '../extension/messages.ts';
+import { sendRequest } from '../extension/send-request.ts';
+import type { MessageKey } from '../extension/translator.ts';
+import { formatDate, reasonWords, timeAgo } from '../extension/verdict-words.ts';
+import { ComplaintList, LabelList, MerchantDetails } from './merchant-card.tsx';
+import { ReportPanel } from './report-panel.tsx';
+import { SiteChoiceControls } from './site-choice-controls.tsx';
+import { useTranslator } from './translator-context.ts';
+
+const LEVEL_WORDS: Record<VerdictLevel, MessageKey> = {
+  verified: 'level_verified',
+  caution: 'level_caution',
+  danger: 'level_danger',
+  unknown: 'level_unknown',
+  none: 'level_none',
+};
+const LEVEL_MARK: Record<VerdictLevel, string> = { verified: '✓', caution: '!', danger: '✕', unknown: '?', none: '–' };
+
+export function Freshness(props: { directory: DirectoryStatus | null; now: Date }) {
+  const { t, lang } = useTranslator();
+  const { directory, now } = props;
+  if (!directory) return <p class="freshness">{t('freshness_never')}</p>;
+  // How old the data is, not when it was last checked: a directory synced a minute ago
+  // may still have been published days ago.
+  const updated = directory.publishedAt;
+  return (
+    <div class="freshness" data-expired={directory.expired}>
+      <p>{t('freshness_updated', [timeAgo(updated, now, lang)])}</p>
+      {directory.expired ? (
+        <p class="warning" role="alert">
+          {t('freshness_expired', [formatDate(directory.expiresAt, lang, true)])}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+function Verdict(props: { view: TabView }) {
+  const translator = useTranslator();
+  const { t } = translator;
+  const { view } = props;
+  const { level } = view.verdict;
+  const isIdn = view.identity !== null && view.identity.display !== view.identity.domain;
+  return (
+    <header class={`verdict verdict--${level}`} data-level={level}>
+      <span class="verdict__mark" aria-hidden="true">
+        {LEVEL_MARK[level]}
+      </span>
+      <div>
+        <h1 class="verdict__shop">
+          <bdi>{view.merchant?.tradeNames[0] ?? view.identity?.display ?? t('popup_notShopTitle')}</bdi>
+        </h1>
+        {view.identity ? (
+          <p class="verdict__domain">
+            <bdi>{view.identity.display}</bdi>
+          </p>
+        ) : null}
+        {isIdn && view.identity ? <p class="verdict__ascii">{t('popup_domainAscii', [view.identity.domain])}</p> : null}
+        <p class="verdict__level">{t(LEVEL_WORDS[level])}</p>
+      </div>
+    </header>
+  );
+}
+
+/** The popup for one tab: the verdict with every reason, the merchant card, freshness, and the report button. */
+export function PopupView(props: { tabId: () => Promise<number> }) {
+  const translator = useTranslator();
+  const { t } = translator;
+  const [view, setView] = useState<TabView | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const now = new Date();
+
+  useEffect(() => {
+    props
+      .tabId()
+      .then((tabId) => sendRequest({ type: 'getTabView', tabId }))
+      .then(setView, (failure: Error) => setError(failure.message));
+  }, [props.tabId]);
+
+  if (error)
+    return (
+      <main class="popup">
+        <p class="error">{t('popup_error', [error])}</p>
+      </main>
+    );
+  if (!view)
+    return (
+      <main class="popup" aria-busy="true">
+        <p>{t('popup_loading')}</p>
+      </main>
+    );
+  const complaints = view.merchant?.complaints ?? view.domainComplaints;
+  return (
+    <main class="popup">
+      <Verdict view={view} />
+      <section aria-labelledby="reasons-heading">
+        <h2 id="reasons-heading">{t('popup_reasonsHeading')}</h2>
+        <ul class="reasons">
+          {view.verdict.reasons.map((reason) => (
+            <li key={JSON.stringify(reason)} data-reason={reason.code}>
+              {reasonWords(reason, translator)}
+            </li>
+          ))}
+        </ul>
+      </section>
+      {view.flag ? (
+        <section aria-labelledby="flag-heading">
+          <h2 id="flag-heading">{t('popup_flagHeading')}</h2>
+          <p>{view.flag.summary}</p>
+        </section>
+      ) : null}
+      {view.merchant ? <MerchantDetails merchant={view.merchant} /> : null}
+      {view.merchant ? <LabelList labels={view.merchant.labels} now={now} /> : null}
+      {view.identity ? <ComplaintList complaints={complaints} /> : null}
+      <Freshness directory={view.directory} now={now} />
+      {view.reportUrl ? <ReportPanel tabId={view.tabId} recentReport={view.recentReport} /> : null}
+      {view.identity ? (
+        <SiteChoiceControls domain={view.identity.domain} display={view.identity.display} initial={view.site} />
+      ) : null}
+      <footer class="links">
+        <a href={`${REPORTS_ORIGIN}/`} target="_blank" rel="noreferrer">
+          {t('popup_help')}
+        </a>
+        <a href="/options.html" target="_blank" rel="noopener">
+          {t('popup_settings')}
+        </a>
+      </footer>
+    </main>
+  );
+}

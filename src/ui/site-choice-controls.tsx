@@ -1,0 +1,37 @@
+import { useState } from 'preact/hooks';
+import { sendRequest } from '../extension/send-request.ts';
+import type { SiteChoice } from '../extension/setting-values.ts';
+import { useTranslator } from './translator-context.ts';
+
+/** "I trust this shop" and "hide the in-page badge" for one site; both undo with one click. */
+export function SiteChoiceControls(props: { domain: string; display: string; initial: SiteChoice; heading?: boolean }) {
+  const { t } = useTranslator();
+  const [choice, setChoice] = useState(props.initial);
+  const change = async (patch: Partial<SiteChoice>) => {
+    setChoice(await sendRequest({ type: 'setSiteChoice', domain: props.domain, ...patch }));
+  };
+  const id = `site-${props.domain.replace(/[^a-z0-9]/g, '-')}`;
+  return (
+    <fieldset class="site-choice" data-domain={props.domain}>
+      <legend>{props.heading === false ? <bdi>{props.display}</bdi> : t('popup_siteHeading')}</legend>
+      <label for={`${id}-trusted`}>
+        <input
+          id={`${id}-trusted`}
+          type="checkbox"
+          checked={choice.trusted}
+          onChange={(event) => void change({ trusted: (event.currentTarget as HTMLInputElement).checked })}
+        />
+        {t('popup_trusted')}
+      </label>
+      <label for={`${id}-hide`}>
+        <input
+          id={`${id}-hide`}
+          type="checkbox"
+          checked={choice.hideBadge}
+          onChange={(event) => void change({ hideBadge: (event.currentTarget as HTMLInputElement).checked })}
+        />
+        {t('popup_hideBadge')}
+      </label>
+    </fieldset>
+  );
+}
