@@ -11,6 +11,7 @@ const REASONS: VerdictReason[] = [
   { code: 'no-shop-identity', cause: 'unknown' },
   { code: 'not-in-directory' },
   { code: 'flagged', reason: 'impersonation', since: '2026-10-11' },
+  { code: 'lookalike', of: 'xn----rmckc0bnc8l2a.test' },
   { code: 'merchant-revoked' },
   { code: 'merchant-suspended' },
   { code: 'complaints-open', open: 5, threshold: 3 },
@@ -28,6 +29,7 @@ describe.each(['ar', 'fr', 'en'] as const)('reasons in %s', (lang) => {
     if (reason.code === 'complaints-open') expect(words).toContain('5');
     if (reason.code === 'verification-stale') expect(words).toContain('365');
     if (reason.code === 'flagged') expect(words).toMatch(/2026/);
+    if (reason.code === 'lookalike') expect(words).toContain('دار-أركان.test'); // shown as the shopper reads it
   });
 
   it('words every sync problem, and an unknown one too', () => {

@@ -1,5 +1,5 @@
 import type { ComplaintCategory, FlagReason, LabelKind } from '../directory/schemas.ts';
-import type { NoIdentityCause } from '../directory/shop-identity.ts';
+import { type NoIdentityCause, shopIdentity } from '../directory/shop-identity.ts';
 import type { VerdictReason } from '../directory/verdict.ts';
 import type { MessageKey, Translator } from './translator.ts';
 
@@ -91,6 +91,8 @@ export function reasonWords(reason: VerdictReason, translator: Translator): stri
       return t('reason_notInDirectory');
     case 'flagged':
       return t('reason_flagged', [t(FLAG_REASON[reason.reason]), formatDate(reason.since, lang)]);
+    case 'lookalike':
+      return t('reason_lookalike', [shopIdentity(reason.of)?.display ?? reason.of]);
     case 'merchant-revoked':
       return t('reason_merchantRevoked');
     case 'merchant-suspended':
