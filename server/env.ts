@@ -18,12 +18,12 @@ export const envSchema = z.object({
   ),
   THIQA_DATA_DIR: optionalText.transform((value) => resolve(value ?? '.thiqa')),
   THIQA_PORT: optionalText.pipe(
-    z.coerce
-      .number({ message: 'must be a port number' })
-      .int({ message: 'must be a port number' })
-      .min(0)
-      .max(65_535)
-      .default(8787),
+    z
+      .string()
+      .regex(/^\d{1,5}$/, { message: 'must be a port number' })
+      .transform(Number)
+      .pipe(z.int().max(65_535, { message: 'must be a port number' }))
+      .optional(),
   ),
   THIQA_ADMIN_TOKEN: optionalText.pipe(
     z.string().min(24, { message: 'must be at least 24 characters (e.g. openssl rand -base64 32)' }).optional(),
@@ -53,7 +53,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   return {
     databaseUrl: parsed.data.DATABASE_URL,
     dataDir: parsed.data.THIQA_DATA_DIR,
-    port: parsed.data.THIQA_PORT,
+    port: parsed.data.THIQA_PORT ?? 8787,
     adminToken: parsed.data.THIQA_ADMIN_TOKEN,
   };
 }

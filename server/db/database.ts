@@ -27,7 +27,8 @@ export type DatabaseLocation = { databaseUrl: string } | { pgliteDir: string } |
 export async function openRegistry(location: DatabaseLocation): Promise<Registry> {
   if ('databaseUrl' in location) {
     const pool = new pg.Pool({ connectionString: location.databaseUrl, max: 10 });
-    return migrated({ db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), engine: 'postgresql' });
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    return migrated({ db, engine: 'postgresql', close: () => db.destroy() });
   }
   let release = async () => {};
   let lite: PGlite;
