@@ -27,7 +27,7 @@ export interface AppOptions {
 }
 
 /** A secret that survives restarts, created on first use (the edit-token key). */
-async function serviceSecret(db: Kysely<Database>, name: string): Promise<Buffer> {
+export async function serviceSecret(db: Kysely<Database>, name: string): Promise<Buffer> {
   await db
     .insertInto('service_secrets')
     .values({ name, value: randomBytes(32).toString('base64') })
