@@ -34,9 +34,9 @@ export type PublishResult =
   | { published: true; manifest: Manifest; files: string[] }
   | { published: false; version: number };
 
-/** Whole seconds: the published time reads the same in every tool. */
+/** Whole seconds, written as the manifest writes it, so snapshot and manifest agree. */
 function publishedTime(now: Date): string {
-  return new Date(Math.floor(now.getTime() / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+  return new Date(Math.floor(now.getTime() / 1000) * 1000).toISOString();
 }
 
 export async function latestPublication(db: Kysely<Database>) {
