@@ -1,10 +1,10 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import type { Insertable, Kysely } from 'kysely';
 import { z } from 'zod';
 import { canonicalJson } from '../src/directory/bytes.ts';
 import { reportReasonSchema } from '../src/directory/schemas.ts';
 import { resolveShopIdentity } from '../src/directory/shop-identity.ts';
-import type { Database, ReportRow } from './db/tables.ts';
+import type { Database, ReportRow, ReportsTable } from './db/tables.ts';
 import { SERVICE_PLATFORMS } from './directory-state.ts';
 import { ServiceError } from './service-error.ts';
 
@@ -88,13 +88,61 @@ export function reportedUrl(input: string, host: string): string {
   return `http://${host}${path}`;
 }
 
+/**
+ * Writes new reports in groups: reports that arrive while one INSERT runs go into the
+ * next one, a single multi-row statement. Each caller still gets its answer only once
+ * its row is committed, and a lone report waits for nothing.
+ */
+class ReportInserts {
+  private pending: { row: Insertable<ReportsTable>; done: (inserted: boolean) => void; fail: (e: unknown) => void }[] =
+    [];
+  private flushing = false;
+
+  constructor(private readonly db: Kysely<Database>) {}
+
+  /** True when the row was stored, false when its idempotency key already was. */
+  insert(row: Insertable<ReportsTable>): Promise<boolean> {
+    return new Promise((done, fail) => {
+      this.pending.push({ row, done, fail });
+      if (!this.flushing) {
+        this.flushing = true;
+        // Let the requests read in the same turn of the event loop join this INSERT.
+        setImmediate(() => void this.flush());
+      }
+    });
+  }
+
+  private async flush(): Promise<void> {
+    while (this.pending.length > 0) {
+      const batch = this.pending.splice(0, 200);
+      try {
+        const stored = await this.db
+          .insertInto('reports')
+          .values(batch.map((entry) => entry.row))
+          .onConflict((conflict) => conflict.column('idempotency_key').doNothing())
+          .returning('receipt')
+          .execute();
+        const receipts = new Set(stored.map((row) => row.receipt));
+        for (const entry of batch) entry.done(receipts.has(entry.row.receipt));
+      } catch (error) {
+        for (const entry of batch) entry.fail(error);
+      }
+    }
+    this.flushing = false;
+  }
+}
+
 export class ReportDesk {
+  private readonly inserts: ReportInserts;
+
   constructor(
     private readonly db: Kysely<Database>,
     /** Secret behind edit tokens: a token is an HMAC of the receipt, never stored. */
     private readonly editSecret: Buffer,
     private readonly clock: () => Date,
-  ) {}
+  ) {
+    this.inserts = new ReportInserts(db);
+  }
 
   editTokenFor(receipt: string): string {
     return createHmac('sha256', this.editSecret).update(`edit:${receipt}`).digest('base64url');
@@ -108,39 +156,31 @@ export class ReportDesk {
 
   async submit(request: ReportRequest): Promise<ReportCreated> {
     const requestHash = createHash('sha256').update(canonicalJson(request)).digest('hex');
-    const replay = await this.findByIdempotencyKey(request.idempotencyKey, requestHash);
-    if (replay) return replay;
     const identity = resolveShopIdentity(request.url, SERVICE_PLATFORMS);
     if (!identity.ok) throw new ServiceError('invalid', 'not the address of a shop', 'url');
     const receipt = randomBytes(16).toString('base64url');
     const now = this.clock();
-    const inserted = await this.db
-      .insertInto('reports')
-      .values({
-        receipt,
-        idempotency_key: request.idempotencyKey,
-        request_hash: requestHash,
-        domain: identity.identity.domain,
-        url: reportedUrl(request.url, identity.identity.host),
-        reason: request.reason,
-        details: request.details || null,
-        contact: request.consent === true ? (request.contact ?? null) : null,
-        lang: request.lang ?? null,
-        client_version: request.clientVersion ?? null,
-        status: 'received',
-        created_at: now,
-        updated_at: now,
-      })
-      .onConflict((conflict) => conflict.column('idempotency_key').doNothing())
-      .returning('receipt')
-      .executeTakeFirst();
-    if (!inserted) {
-      // Two requests with one key raced; the other one stored the report.
-      const raced = await this.findByIdempotencyKey(request.idempotencyKey, requestHash);
-      if (raced) return raced;
-      throw new ServiceError('conflict', 'idempotency key in use', 'idempotencyKey');
-    }
-    return { receipt, status: 'received', editToken: this.editTokenFor(receipt), replayed: false };
+    // Insert first: a new key (the usual case) costs one statement; a replayed key
+    // inserts nothing and is then looked up.
+    const inserted = await this.inserts.insert({
+      receipt,
+      idempotency_key: request.idempotencyKey,
+      request_hash: requestHash,
+      domain: identity.identity.domain,
+      url: reportedUrl(request.url, identity.identity.host),
+      reason: request.reason,
+      details: request.details || null,
+      contact: request.consent === true ? (request.contact ?? null) : null,
+      lang: request.lang ?? null,
+      client_version: request.clientVersion ?? null,
+      status: 'received',
+      created_at: now,
+      updated_at: now,
+    });
+    if (inserted) return { receipt, status: 'received', editToken: this.editTokenFor(receipt), replayed: false };
+    const replay = await this.findByIdempotencyKey(request.idempotencyKey, requestHash);
+    if (!replay) throw new ServiceError('conflict', 'idempotency key in use', 'idempotencyKey');
+    return replay;
   }
 
   private async findByIdempotencyKey(key: string, requestHash: string): Promise<ReportCreated | null> {

@@ -16,7 +16,7 @@ import { type MerchantRow, syntheticMerchantRows } from './synthetic-merchants.t
 
 const MERCHANTS = Number(process.env.THIQA_BENCH_MERCHANTS ?? 100_000);
 const REPORTS = Number(process.env.THIQA_BENCH_REPORTS ?? 10_000);
-const CONCURRENCY = 32;
+const CONCURRENCY = Number(process.env.THIQA_BENCH_CONCURRENCY ?? 16);
 
 const toRows = (rows: MerchantRow[]): Row[] =>
   rows.map((values, index) => ({ line: index + 1, values: new Map(Object.entries(values)) }));

@@ -55,6 +55,24 @@ describe('POST /v1/reports', () => {
     expect(reused.status).toBe(409);
   });
 
+  it('stores each of many concurrent reports once, even the same one sent five times at once', async () => {
+    const repeated = report();
+    const responses = await Promise.all([
+      ...Array.from({ length: 20 }, () => service.send('POST', '/v1/reports', report())),
+      ...Array.from({ length: 5 }, () => service.send('POST', '/v1/reports', repeated)),
+    ]);
+    expect(responses.map((response) => response.status)).toEqual(Array(25).fill(201));
+    const bodies = await Promise.all(responses.map((response) => response.json()));
+    expect(new Set(bodies.slice(0, 20).map((body) => body.receipt)).size).toBe(20);
+    expect(new Set(bodies.slice(20).map((body) => body.receipt)).size).toBe(1);
+    const rows = await service.registry.db
+      .selectFrom('reports')
+      .select('receipt')
+      .where('idempotency_key', '=', repeated.idempotencyKey)
+      .execute();
+    expect(rows).toEqual([{ receipt: bodies[20].receipt }]);
+  });
+
   it('keeps contact details only with consent', async () => {
     const refused = await service.send('POST', '/v1/reports', report({ contact: '+212600000000' }));
     expect(refused.status).toBe(400);
