@@ -10,6 +10,7 @@ import { ReportDesk } from './reports.ts';
 import { adminAuth } from './routes/admin/admin-auth.ts';
 import { adminComplaintsApp } from './routes/admin/admin-complaints.ts';
 import { adminFlagsApp } from './routes/admin/admin-flags.ts';
+import { adminMerchantsApp } from './routes/admin/admin-merchants.ts';
 import { adminPublicationsApp } from './routes/admin/admin-publications.ts';
 import { adminReportsApp } from './routes/admin/admin-reports.ts';
 import { directoryFilesApp } from './routes/directory/directory-files.ts';
@@ -65,6 +66,7 @@ export async function createApp(options: AppOptions) {
   admin.route('/reports', adminReportsApp(context));
   admin.route('/complaints', adminComplaintsApp(context));
   admin.route('/flags', adminFlagsApp(context));
+  admin.route('/merchants', adminMerchantsApp(context));
   admin.route('/', adminPublicationsApp(context));
   app.route('/v1/admin', admin);
 

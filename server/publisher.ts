@@ -1,7 +1,6 @@
 import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Kysely } from 'kysely';
-import { canonicalJson } from '../src/directory/bytes.ts';
 import { directoryDigest } from '../src/directory/delta.ts';
 import { buildPublication } from '../src/directory/publication.ts';
 import { type Manifest, SNAPSHOT_FORMAT, type Snapshot } from '../src/directory/schemas.ts';
@@ -53,9 +52,8 @@ export async function publishDirectory(db: Kysely<Database>, options: PublishOpt
     throw new ServiceError('unavailable', 'no signing key: run `thiqa keys generate` first');
   }
   const state = await currentDirectoryState(db);
-  const digest = await directoryDigest(state);
   const latest = await latestPublication(db);
-  if (options.onlyIfChanged && latest && latest.digest === digest) {
+  if (options.onlyIfChanged && latest && latest.digest === (await directoryDigest(state))) {
     return { published: false, version: latest.version };
   }
   const version = (latest?.version ?? 0) + 1;
@@ -75,6 +73,7 @@ export async function publishDirectory(db: Kysely<Database>, options: PublishOpt
     state,
   };
   const publication = await buildPublication({ current: snapshot, previous, keys: options.keys });
+  const { digest } = publication.manifest;
 
   const dir = publicDirectoryDir(options.dataDir);
   await mkdir(dir, { recursive: true });
@@ -88,7 +87,8 @@ export async function publishDirectory(db: Kysely<Database>, options: PublishOpt
         version,
         published_at: snapshot.publishedAt,
         digest,
-        snapshot: canonicalJson(snapshot),
+        // Kept only to build deltas from; the published bytes are the canonical ones.
+        snapshot: JSON.stringify(snapshot),
         manifest: publication.manifestText,
       })
       .execute();

@@ -26,6 +26,7 @@ const TITLES: Record<number, string> = {
   409: 'Conflict',
   413: 'Request body too large',
   415: 'Unsupported media type',
+  422: 'Unprocessable content',
   429: 'Too many requests',
   500: 'Internal error',
   503: 'Unavailable',
@@ -80,6 +81,8 @@ export function errorToProblem(error: Error, c: Context): Response {
     return problem(c, SERVICE_STATUS[error.kind], error.message, errors);
   }
   if (error instanceof HTTPException) {
+    // A route that built its own problem response throws it this way.
+    if (error.res) return error.getResponse();
     const status = error.status as ContentfulStatusCode;
     return problem(c, status, error.message || undefined);
   }

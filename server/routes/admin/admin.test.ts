@@ -97,6 +97,35 @@ describe('/v1/admin', () => {
   });
 });
 
+describe('POST /v1/admin/merchants/import', () => {
+  it('imports a CSV upload all or nothing, naming each bad row', async () => {
+    const service = await openTestService();
+    try {
+      const csv = [
+        'domains;legal_name;ice;city;phone;status;verified_at;verified_by',
+        'hanout-bio.test;Hanout Bio SARL;001520003000037;Rabat;0537112233;verified;2026-05-02;FDEC',
+        'bad.test;Bad SARL;123;Rabat;0537112233;verified;2026-05-02;FDEC',
+      ].join('\r\n');
+      const upload = (query: string) =>
+        service.send('POST', `/v1/admin/merchants/import${query}`, csv, {
+          Authorization: `Bearer ${TEST_ADMIN_TOKEN}`,
+          'Content-Type': 'text/csv; charset=utf-8',
+        });
+      const refused = await upload('');
+      expect(refused.status).toBe(422);
+      expect((await refused.json()).errors).toEqual([
+        { field: 'line 3.ice', message: '123 is not a valid ICE (15 digits, divisible by 97)' },
+      ]);
+      const partial = await upload('?partial=true');
+      expect(await partial.json()).toMatchObject({ created: 1, skipped: 1, written: true });
+      const flags = await (await service.admin('GET', '/v1/admin/audit?limit=1')).json();
+      expect(flags[0]).toMatchObject({ action: 'merchants.import', actor: 'admin-api' });
+    } finally {
+      await service.close();
+    }
+  });
+});
+
 describe('service endpoints', () => {
   it('serves an OpenAPI 3.1 document built from the schemas, and a health check', async () => {
     const service = await openTestService();
