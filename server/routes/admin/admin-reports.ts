@@ -13,7 +13,8 @@ import {
   problemResponse,
 } from './admin-schemas.ts';
 
-const receiptParams = z.object({ receipt: receiptSchema.openapi({ param: { name: 'receipt', in: 'path' } }) });
+// Path parameters are named by their keys; receiptSchema is built before zod-openapi is loaded.
+const receiptParams = z.object({ receipt: receiptSchema });
 const decided = {
   ...adminErrors,
   404: problemResponse('No such report'),

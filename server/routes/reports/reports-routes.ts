@@ -38,8 +38,9 @@ const problemResponse = (description: string) => ({
   content: { 'application/problem+json': { schema: problemSchema } },
 });
 
+// Path parameters are named by their keys; receiptSchema is built before zod-openapi is loaded.
 const receiptParams = z.object({
-  receipt: receiptSchema.openapi({ param: { name: 'receipt', in: 'path' } }),
+  receipt: receiptSchema,
 });
 
 /** Only browser extensions call this API from a page context; web pages may not. */
