@@ -81,7 +81,8 @@ vitest('vitest', ['run', ...process.argv.slice(2)]);
 // Debian's postgresql and sets this); without it the service tests ran on PGlite only.
 const postgresUrl = process.env.THIQA_TEST_DATABASE_URL;
 if (postgresUrl) {
-  vitest('service-on-postgresql', ['run', '--project', 'unit', 'server'], {
+  // The CLI tests always use PGlite in a folder of their own, so they are not repeated.
+  vitest('service-on-postgresql', ['run', '--project', 'unit', 'server', '--exclude', 'server/cli/**'], {
     ...process.env,
     DATABASE_URL: postgresUrl,
   });
