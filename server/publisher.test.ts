@@ -57,6 +57,15 @@ describe('publishing the directory', () => {
     });
   });
 
+  it('signs with every key in the keys folder, so extensions pinning either key accept it (rotation)', async () => {
+    const next = await generateKeyFile(service.dataDir);
+    await publish(service);
+    const { manifestText } = await published(service);
+    expect(JSON.parse(manifestText).signatures).toHaveLength(2);
+    expect(await openSignedManifest(manifestText, [publicKey])).toMatchObject({ ok: true, keyId: publicKey.keyId });
+    expect(await openSignedManifest(manifestText, [next])).toMatchObject({ ok: true, keyId: next.keyId });
+  });
+
   it('grows the version by one, offers deltas that rebuild the new snapshot, and matches its digest', async () => {
     await publish(service);
     const v1 = await loadPublishedDirectory(publicDirectoryDir(service.dataDir), [publicKey]);
