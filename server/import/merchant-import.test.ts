@@ -88,6 +88,13 @@ describe('thiqa import', () => {
     expect((await currentDirectoryState(registry.db)).merchants.map((merchant) => merchant.id)).toContain('good-shop');
   });
 
+  it('refuses a requested id that is not a slug', async () => {
+    const csv =
+      'id,domains,legal_name,ice,city,phone,status,verified_at,verified_by\nBad Id!,shop.test,Shop,003000000000044,Rabat,0537000000,verified,2026-01-05,FDEC\n';
+    const result = await importText(registry, 'ids.csv', csv);
+    expect(result.problems).toEqual([{ line: 2, column: 'id', message: 'must be a lowercase slug' }]);
+  });
+
   it('names unknown and missing columns on the header line', async () => {
     const result = await importText(registry, 'x.csv', 'domains;legal_name;colour\nshop.test;Shop;red\n');
     expect(result.problems).toContainEqual({ line: 1, column: 'colour', message: 'unknown column' });

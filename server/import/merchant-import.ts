@@ -213,8 +213,10 @@ function rowToCandidate(row: Row, today: string): Candidate | ImportProblem[] {
   const rc = text(row, 'rc');
   const email = text(row, 'email');
   const methods = list(row.values.get('methods'));
+  const requestedId = text(row, 'id');
   const record = {
-    id: 'placeholder',
+    // The id is settled against the registry later; a requested one must already be a slug.
+    id: requestedId === '' ? 'placeholder' : requestedId,
     legalName: text(row, 'legal_name'),
     tradeNames: [...list(row.values.get('trade_name')), ...list(row.values.get('trade_names'))],
     ice,
@@ -248,7 +250,6 @@ function rowToCandidate(row: Row, today: string): Candidate | ImportProblem[] {
     return problems;
   }
   const { id: _placeholder, complaints: _complaints, ...rest } = parsed.data;
-  const requestedId = text(row, 'id');
   return { line: row.line, requestedId: requestedId === '' ? undefined : requestedId, record: rest };
 }
 
