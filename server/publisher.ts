@@ -47,7 +47,16 @@ export async function latestPublication(db: Kysely<Database>) {
     .executeTakeFirst();
 }
 
-export async function publishDirectory(db: Kysely<Database>, options: PublishOptions): Promise<PublishResult> {
+/** Publishes of one process run one after the other (the schedule and the admin API). */
+let publishQueue: Promise<unknown> = Promise.resolve();
+
+export function publishDirectory(db: Kysely<Database>, options: PublishOptions): Promise<PublishResult> {
+  const run = publishQueue.then(() => publishNow(db, options));
+  publishQueue = run.catch(() => undefined);
+  return run;
+}
+
+async function publishNow(db: Kysely<Database>, options: PublishOptions): Promise<PublishResult> {
   if (options.keys.length === 0) {
     throw new ServiceError('unavailable', 'no signing key: run `thiqa keys generate` first');
   }
@@ -78,9 +87,15 @@ export async function publishDirectory(db: Kysely<Database>, options: PublishOpt
   const dir = publicDirectoryDir(options.dataDir);
   await mkdir(dir, { recursive: true });
   for (const file of publication.files) await writeFile(join(dir, file.path), file.bytes);
-  // The version's primary key makes a concurrent publish of the same version fail
+  // The version's primary key makes a concurrent publish from another process fail
   // here, before its manifest replaces anything.
   await db.transaction().execute(async (trx) => {
+    const taken = await trx
+      .selectFrom('publications')
+      .select('version')
+      .where('version', '=', version)
+      .executeTakeFirst();
+    if (taken) throw new ServiceError('conflict', `version ${version} was published meanwhile; publish again`);
     await trx
       .insertInto('publications')
       .values({
