@@ -28,6 +28,8 @@ export const resolveComplaintSchema = z.strictObject({
 export const flagDomainSchema = z.strictObject({
   reason: flagReasonSchema,
   summary: z.string().trim().min(3).max(500),
+  /** When the shop was found out, if before today (e.g. flags carried over from another list). */
+  since: z.iso.date().optional(),
 });
 
 export interface ModeratorReport {
@@ -247,26 +249,36 @@ export class Moderation {
     const domain = shopDomainArgument(input);
     return this.db.transaction().execute(async (trx) => {
       const now = this.clock();
-      const since = now.toISOString().slice(0, 10);
+      const today = now.toISOString().slice(0, 10);
+      if (flag.since !== undefined && flag.since > today) {
+        throw new ServiceError('invalid', `${flag.since} is in the future`, 'since');
+      }
       const existing = await trx
         .selectFrom('flagged_domains')
         .selectAll()
         .where('domain', '=', domain)
         .executeTakeFirst();
-      if (existing && existing.reason === flag.reason && existing.summary === flag.summary) {
-        return { domain, reason: existing.reason, since: existing.since, summary: existing.summary, changed: false };
+      const since = flag.since ?? existing?.since ?? today;
+      const result = { domain, reason: flag.reason, since, summary: flag.summary };
+      if (
+        existing &&
+        existing.reason === flag.reason &&
+        existing.summary === flag.summary &&
+        existing.since === since
+      ) {
+        return { ...result, changed: false };
       }
       await trx
         .insertInto('flagged_domains')
-        .values({ domain, reason: flag.reason, since, summary: flag.summary, flagged_by: actor, flagged_at: now })
+        .values({ ...result, flagged_by: actor, flagged_at: now })
         .onConflict((conflict) =>
           conflict
             .column('domain')
-            .doUpdateSet({ reason: flag.reason, summary: flag.summary, flagged_by: actor, flagged_at: now }),
+            .doUpdateSet({ reason: flag.reason, summary: flag.summary, since, flagged_by: actor, flagged_at: now }),
         )
         .execute();
-      await recordAudit(trx, { actor, action: 'domain.flag', subject: domain, detail: flag }, now);
-      return { domain, reason: flag.reason, since: existing?.since ?? since, summary: flag.summary, changed: true };
+      await recordAudit(trx, { actor, action: 'domain.flag', subject: domain, detail: { ...flag, since } }, now);
+      return { ...result, changed: true };
     });
   }
 

@@ -51,7 +51,7 @@ async function seedModeration(registry: Registry, bundled: Snapshot): Promise<vo
   const moderation = new Moderation(registry.db, clock);
   const desk = new ReportDesk(registry.db, await serviceSecret(registry.db, 'report-edit-token'), clock);
   for (const flag of bundled.state.flagged) {
-    await moderation.flag(flag.domain, { reason: flag.reason, summary: flag.summary }, DEMO_ACTOR);
+    await moderation.flag(flag.domain, { reason: flag.reason, summary: flag.summary, since: flag.since }, DEMO_ACTOR);
   }
   const complaintsOf = [
     ...bundled.state.merchants.map((merchant) => ({

@@ -6,8 +6,9 @@ import { UsageError } from './usage.ts';
 
 // Moderators' commands: the same operations as /v1/admin/*, each written to the audit log.
 
-export const MODERATION_HELP = `thiqa flag <domain> --reason <reason> --summary "<text>" [--as <name>]
-  Flags a shop domain (danger in every extension after the next publish).
+export const MODERATION_HELP = `thiqa flag <domain> --reason <reason> --summary "<text>" [--since <YYYY-MM-DD>] [--as <name>]
+  Flags a shop domain (danger in every extension after the next publish); --since backdates
+  the flag (default: today, or the date it was first flagged).
   Reasons: ${flagReasonSchema.options.join(', ')}.
 thiqa unflag <domain> [--as <name>]
 thiqa flags
@@ -53,7 +54,12 @@ const moderation = <T>(work: (moderation: Moderation) => Promise<T>) =>
 export async function runFlag(args: string[], out: (line: string) => void): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
-    options: { reason: { type: 'string' }, summary: { type: 'string' }, as: { type: 'string' } },
+    options: {
+      reason: { type: 'string' },
+      summary: { type: 'string' },
+      since: { type: 'string' },
+      as: { type: 'string' },
+    },
     allowPositionals: true,
     strict: true,
   });
@@ -61,7 +67,13 @@ export async function runFlag(args: string[], out: (line: string) => void): Prom
   const reason = parseChoice(flagReasonSchema, values.reason, '--reason');
   const summary = values.summary?.trim() ?? '';
   if (summary.length < 3 || summary.length > 500) throw new UsageError('--summary: 3 to 500 characters');
-  const flag = await moderation((m) => m.flag(domain, { reason, summary }, cliActor(values.as)));
+  if (values.since !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(values.since)) {
+    throw new UsageError('--since: a date like 2026-11-27');
+  }
+  const since = values.since;
+  const flag = await moderation((m) =>
+    m.flag(domain, { reason, summary, ...(since ? { since } : {}) }, cliActor(values.as)),
+  );
   out(`${flag.changed ? 'flagged' : 'already flagged'}: ${flag.domain} (${flag.reason}) since ${flag.since}`);
   return 0;
 }

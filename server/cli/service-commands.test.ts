@@ -1,8 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadPublishedDirectory } from '../directory-source.ts';
 import { main } from './main.ts';
 
 // The staff's commands end to end, as a shell runs them. They use PGlite in a fresh data
@@ -159,5 +160,13 @@ describe('npm run demo', () => {
     const again = await cli('demo', '--no-serve');
     expect(again.code).toBe(0);
     expect(again.stdout).toContain('nothing changed: version 1 stays published');
+
+    // Imported merchants, flags, and complaints entered as accepted (and resolved) reports
+    // give back exactly the bundled directory's state.
+    const { snapshot } = await loadPublishedDirectory(join(dataDir, 'public', 'v1', 'directory'));
+    const bundled = JSON.parse(
+      await readFile(new URL('../../public/directory/snapshot.json', import.meta.url), 'utf8'),
+    );
+    expect(snapshot.state).toEqual(bundled.state);
   }, 60_000);
 });
