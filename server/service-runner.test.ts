@@ -28,7 +28,7 @@ describe('thiqa serve --publish-every', () => {
       registry,
       config: { databaseUrl: undefined, dataDir, port: 0, adminToken: undefined },
       host: '127.0.0.1',
-      publishEveryMs: 1000,
+      publishEveryMs: 250,
       log: (line) => log.push(line),
     });
     const manifestVersion = async () => {
@@ -39,7 +39,8 @@ describe('thiqa serve --publish-every', () => {
     };
     // Nothing published yet: the first tick publishes the (empty) registry.
     await expect.poll(manifestVersion, { timeout: 5000, interval: 200 }).toBe(1);
-    await new Promise((resolve) => setTimeout(resolve, 2200));
+    // Several ticks pass with nothing to publish.
+    await new Promise((resolve) => setTimeout(resolve, 800));
     expect(await manifestVersion()).toBe(1);
     await new Moderation(registry.db, () => new Date()).flag(
       'faux-souk.test',
