@@ -8,6 +8,10 @@ export default defineConfig({
           name: 'unit',
           include: ['src/**/*.test.ts', 'src/**/*.test.tsx', 'server/**/*.test.ts', 'test/data/**/*.test.ts'],
           environment: 'node',
+          // Service tests start PGlite (WebAssembly) and spawn the CLI: on two busy cores
+          // that can pass vitest's 5 s default without anything being wrong.
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
         },
       },
       {

@@ -50,22 +50,42 @@ count(step('typecheck', bin('tsc'), ['--noEmit']));
 count(step('lint and format', bin('biome'), ['check', '.']));
 
 mkdirSync(join(root, 'test-results'), { recursive: true });
-const report = join(root, 'test-results', 'vitest.json');
-const vitestOk = step('tests', bin('vitest'), [
-  'run',
-  ...process.argv.slice(2),
-  '--reporter=default',
-  '--reporter=json',
-  `--outputFile.json=${report}`,
-]);
-if (existsSync(report)) {
-  const results = JSON.parse(readFileSync(report, 'utf8'));
-  passed += results.numPassedTests;
-  failed += results.numFailedTests;
-  // A suite that fails to load has no failed test of its own: count it once.
-  if (!vitestOk && results.numFailedTests === 0) failed++;
-} else {
-  failed++;
+
+/** Runs vitest with a JSON report and adds its counts to the summary. */
+function vitest(name, args, env = process.env) {
+  const report = join(root, 'test-results', `${name}.json`);
+  console.log(`\n▶ ${name}: vitest ${args.join(' ')}`);
+  const run = spawnSync(
+    bin('vitest'),
+    [...args, '--reporter=default', '--reporter=json', `--outputFile.json=${report}`],
+    {
+      cwd: root,
+      stdio: 'inherit',
+      env,
+    },
+  );
+  if (existsSync(report)) {
+    const results = JSON.parse(readFileSync(report, 'utf8'));
+    passed += results.numPassedTests;
+    failed += results.numFailedTests;
+    // A suite that fails to load has no failed test of its own: count it once.
+    if (run.status !== 0 && results.numFailedTests === 0) failed++;
+  } else {
+    failed++;
+  }
+}
+
+vitest('vitest', ['run', ...process.argv.slice(2)]);
+
+// The service suite again on a real PostgreSQL server when one is given (.ci/run starts
+// Debian's postgresql and sets this); without it the service tests ran on PGlite only.
+const postgresUrl = process.env.THIQA_TEST_DATABASE_URL;
+if (postgresUrl) {
+  // The CLI tests always use PGlite in a folder of their own, so they are not repeated.
+  vitest('service-on-postgresql', ['run', '--project', 'unit', 'server', '--exclude', 'server/cli/**'], {
+    ...process.env,
+    DATABASE_URL: postgresUrl,
+  });
 }
 
 console.log(`\n${passed} passed, ${failed} failed`);

@@ -1,6 +1,14 @@
+import { DatabaseBusyError } from '../db/database.ts';
 import { DirectoryFileError } from '../directory-source.ts';
+import { ConfigError } from '../env.ts';
+import { ServiceError } from '../service-error.ts';
 import { CHECK_HELP, runCheck } from './check.ts';
 import { DEMO_HELP, runDemo } from './demo.ts';
+import { IMPORT_HELP, runImport } from './import.ts';
+import { KEYS_HELP, runKeys } from './keys.ts';
+import { MODERATION_HELP, runComplaints, runFlag, runFlags, runReports, runUnflag } from './moderate.ts';
+import { PUBLISH_HELP, runPublish } from './publish.ts';
+import { runServe, SERVE_HELP } from './serve.ts';
 import { EXIT_FAILURE, EXIT_USAGE, UsageError } from './usage.ts';
 
 type Command = (args: string[], out: (line: string) => void) => Promise<number>;
@@ -8,6 +16,15 @@ type Command = (args: string[], out: (line: string) => void) => Promise<number>;
 const COMMANDS: Record<string, Command> = {
   check: runCheck,
   demo: runDemo,
+  keys: runKeys,
+  import: runImport,
+  publish: runPublish,
+  serve: runServe,
+  flag: runFlag,
+  unflag: runUnflag,
+  flags: runFlags,
+  reports: runReports,
+  complaints: runComplaints,
 };
 
 export const HELP = `thiqa — the Thiqa directory: check shops, publish the signed directory.
@@ -17,6 +34,23 @@ Usage: thiqa <command> [options]
 ${CHECK_HELP}
 
 ${DEMO_HELP}
+
+${KEYS_HELP}
+
+${IMPORT_HELP}
+
+${PUBLISH_HELP}
+
+${SERVE_HELP}
+
+${MODERATION_HELP}
+
+Environment (parsed at start; a wrong value stops with a message):
+  THIQA_DATA_DIR     data folder: PGlite database, signing keys, published files (default ./.thiqa)
+  DATABASE_URL       postgres://user:password@host/db to use a PostgreSQL server instead of PGlite
+  THIQA_PORT         HTTP port of serve and demo (default 8787)
+  THIQA_ADMIN_TOKEN  bearer token of /v1/admin/* (at least 24 characters; closed when unset)
+  THIQA_PUBLIC_KEYS  keys check verifies a published manifest with (optional)
 
 thiqa --help
   Prints this help.
@@ -54,7 +88,12 @@ export async function main(argv: string[], io: CliOutput = PROCESS_OUTPUT): Prom
       io.err(`thiqa: ${(error as Error).message.split('\n')[0]}`);
       return EXIT_USAGE;
     }
-    if (error instanceof DirectoryFileError) {
+    if (
+      error instanceof DirectoryFileError ||
+      error instanceof ServiceError ||
+      error instanceof ConfigError ||
+      error instanceof DatabaseBusyError
+    ) {
       io.err(`thiqa: ${error.message}`);
       return EXIT_FAILURE;
     }

@@ -1,0 +1,87 @@
+import { randomBytes } from 'node:crypto';
+import { OpenAPIHono } from '@hono/zod-openapi';
+import type { Kysely } from 'kysely';
+import type { Database } from './db/tables.ts';
+import { ClientRateLimiter, DEFAULT_REPORT_RATE_LIMIT, type RateLimitPolicy } from './http/client-rate-limit.ts';
+import { errorToProblem, problem, validationHook } from './http/problem.ts';
+import type { ServiceContext } from './http/service-context.ts';
+import { Moderation } from './moderation.ts';
+import { ReportDesk } from './reports.ts';
+import { adminAuth } from './routes/admin/admin-auth.ts';
+import { adminComplaintsApp } from './routes/admin/admin-complaints.ts';
+import { adminFlagsApp } from './routes/admin/admin-flags.ts';
+import { adminMerchantsApp } from './routes/admin/admin-merchants.ts';
+import { adminPublicationsApp } from './routes/admin/admin-publications.ts';
+import { adminReportsApp } from './routes/admin/admin-reports.ts';
+import { directoryFilesApp } from './routes/directory/directory-files.ts';
+import { reportsApp } from './routes/reports/reports-routes.ts';
+
+// The whole HTTP service as one Hono app, built from its dependencies so that the
+// server and the tests (through app.request()) run the very same thing.
+
+export interface AppOptions {
+  db: Kysely<Database>;
+  dataDir: string;
+  adminToken: string | undefined;
+  clock?: () => Date;
+  reportRateLimit?: RateLimitPolicy;
+}
+
+/** A secret that survives restarts, created on first use (the edit-token key). */
+export async function serviceSecret(db: Kysely<Database>, name: string): Promise<Buffer> {
+  await db
+    .insertInto('service_secrets')
+    .values({ name, value: randomBytes(32).toString('base64') })
+    .onConflict((conflict) => conflict.column('name').doNothing())
+    .execute();
+  const row = await db.selectFrom('service_secrets').select('value').where('name', '=', name).executeTakeFirstOrThrow();
+  return Buffer.from(row.value, 'base64');
+}
+
+export async function createApp(options: AppOptions) {
+  const clock = options.clock ?? (() => new Date());
+  const context: ServiceContext = {
+    db: options.db,
+    dataDir: options.dataDir,
+    adminToken: options.adminToken,
+    clock,
+    reports: new ReportDesk(options.db, await serviceSecret(options.db, 'report-edit-token'), clock),
+    moderation: new Moderation(options.db, clock),
+  };
+  const limiter = new ClientRateLimiter(options.reportRateLimit ?? DEFAULT_REPORT_RATE_LIMIT, clock);
+
+  const app = new OpenAPIHono({ defaultHook: validationHook });
+  app.onError((error, c) => errorToProblem(error, c));
+  app.notFound((c) => problem(c, 404, `no route for ${c.req.method} ${c.req.path}`));
+
+  app.get('/healthz', async (c) => {
+    await context.db.selectFrom('publications').select('version').limit(1).execute();
+    return c.json({ ok: true });
+  });
+  app.route('/v1/directory', directoryFilesApp(context));
+  app.route('/v1/reports', reportsApp(context, limiter));
+
+  const admin = new OpenAPIHono({ defaultHook: validationHook });
+  admin.use('*', adminAuth(options.adminToken));
+  admin.route('/reports', adminReportsApp(context));
+  admin.route('/complaints', adminComplaintsApp(context));
+  admin.route('/flags', adminFlagsApp(context));
+  admin.route('/merchants', adminMerchantsApp(context));
+  admin.route('/', adminPublicationsApp(context));
+  app.route('/v1/admin', admin);
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'adminToken', { type: 'http', scheme: 'bearer' });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'editToken', { type: 'http', scheme: 'bearer' });
+  app.doc31('/v1/openapi.json', {
+    openapi: '3.1.0',
+    info: {
+      title: 'Thiqa directory service',
+      version: '1',
+      description:
+        'Signed directory files, shoppers’ reports, and the moderators’ admin API (/v1/admin/*, bearer adminToken).',
+    },
+  });
+  return app;
+}
+
+export type ThiqaApp = Awaited<ReturnType<typeof createApp>>;

@@ -1,0 +1,46 @@
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../env.ts';
+import { parseDuration, startService, untilStopped } from '../service-runner.ts';
+import { openConfiguredRegistry } from './registry-session.ts';
+import { UsageError } from './usage.ts';
+
+export const SERVE_HELP = `thiqa serve [--host <address>] [--publish-every <duration>]
+  Runs the HTTP service on $THIQA_PORT (default 8787): the directory files, reports,
+  /v1/admin/* (bearer $THIQA_ADMIN_TOKEN; closed when unset), /v1/openapi.json, /healthz.
+  --host <address>             address to listen on (default 127.0.0.1; 0.0.0.0 for all)
+  --publish-every <duration>   publish when the registry changed, every 30s, 15m, 1h, 1d...
+  Stops cleanly on Ctrl-C or SIGTERM.`;
+
+export async function runServe(args: string[], out: (line: string) => void): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: { host: { type: 'string' }, 'publish-every': { type: 'string' } },
+    strict: true,
+  });
+  let publishEveryMs: number | undefined;
+  if (values['publish-every'] !== undefined) {
+    publishEveryMs = parseDuration(values['publish-every']) ?? undefined;
+    if (publishEveryMs === undefined) throw new UsageError('--publish-every: a duration from 1s to 7d, like 15m or 1h');
+  }
+  const config = loadConfig();
+  const registry = await openConfiguredRegistry(config);
+  try {
+    const service = await startService({
+      registry,
+      config,
+      host: values.host ?? '127.0.0.1',
+      ...(publishEveryMs ? { publishEveryMs } : {}),
+      log: out,
+    });
+    out(`thiqa serving on ${service.url} (${registry.engine}${config.databaseUrl ? '' : ` in ${config.dataDir}`})`);
+    out(`  ${service.url}/v1/directory/manifest.json`);
+    out(`  ${service.url}/v1/openapi.json`);
+    if (!config.adminToken) out('  admin API closed: set THIQA_ADMIN_TOKEN to open /v1/admin/*');
+    const signal = await untilStopped();
+    out(`${signal}: stopping`);
+    await service.stop();
+  } finally {
+    await registry.close();
+  }
+  return 0;
+}

@@ -1,0 +1,29 @@
+import { sql } from 'kysely';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Registry } from './database.ts';
+import { openTestRegistry } from './test-registry.ts';
+
+describe('the registry database', () => {
+  let registry: Registry | undefined;
+  afterEach(async () => registry?.close());
+
+  it('has every table after migration, and keeps Arabic text intact', async () => {
+    registry = await openTestRegistry();
+    await registry.db.insertInto('service_secrets').values({ name: 'probe', value: 'دار أركان' }).execute();
+    const row = await registry.db.selectFrom('service_secrets').selectAll().executeTakeFirstOrThrow();
+    expect(row.value).toBe('دار أركان');
+    const tables = await sql<{ table_name: string }>`
+      select table_name from information_schema.tables where table_schema = 'public' order by table_name`.execute(
+      registry.db,
+    );
+    expect(tables.rows.map((r) => r.table_name)).toEqual(
+      expect.arrayContaining(['audit_log', 'complaints', 'merchants', 'publications', 'reports']),
+    );
+  });
+
+  it('gives every test a fresh database', async () => {
+    registry = await openTestRegistry();
+    const rows = await registry.db.selectFrom('service_secrets').selectAll().execute();
+    expect(rows).toEqual([]);
+  });
+});

@@ -1,0 +1,111 @@
+import { mkdir, open, readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { createPgConfig } from '@electric-sql/pglite/node-postgres';
+import { Kysely, PostgresDialect } from 'kysely';
+import { Migrator } from 'kysely/migration';
+import pg from 'pg';
+import { registryMigrations } from './migrations.ts';
+import type { Database } from './tables.ts';
+
+// One code path for both engines: node-postgres talks to a PostgreSQL server, or to
+// PGlite through PGlite's own node-postgres adapter, and Kysely sits on top of either.
+
+export interface Registry {
+  db: Kysely<Database>;
+  engine: 'pglite' | 'postgresql';
+  close(): Promise<void>;
+}
+
+export class DatabaseBusyError extends Error {
+  override name = 'DatabaseBusyError';
+}
+
+export type DatabaseLocation = { databaseUrl: string } | { pgliteDir: string } | { pgliteMemory: true };
+
+/** Opens the registry and brings its schema up to date. */
+export async function openRegistry(location: DatabaseLocation): Promise<Registry> {
+  if ('databaseUrl' in location) {
+    const pool = new pg.Pool({ connectionString: location.databaseUrl, max: 10 });
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    return migrated({ db, engine: 'postgresql', close: () => db.destroy() });
+  }
+  let release = async () => {};
+  let lite: PGlite;
+  if ('pgliteDir' in location) {
+    await mkdir(location.pgliteDir, { recursive: true });
+    release = await lockPgliteDir(location.pgliteDir);
+    lite = await PGlite.create(join(location.pgliteDir, 'pgdata')).catch(async (error) => {
+      await release();
+      throw error;
+    });
+  } else {
+    lite = await PGlite.create('memory://');
+  }
+  return migrated(registryOnPglite(lite, release));
+}
+
+/** A registry over an open PGlite instance (tests clone a migrated template this way). */
+export function registryOnPglite(lite: PGlite, release: () => Promise<void> = async () => {}): Registry {
+  // PGlite is one connection: the pool must hand it to one transaction at a time.
+  const pool = new pg.Pool({ ...(createPgConfig(lite) as unknown as pg.PoolConfig), max: 1 });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    db,
+    engine: 'pglite',
+    async close() {
+      await db.destroy();
+      await lite.close();
+      await release();
+    },
+  };
+}
+
+/** Applies every migration not yet applied. */
+export async function migrated(registry: Registry): Promise<Registry> {
+  const migrator = new Migrator({ db: registry.db, provider: registryMigrations });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    await registry.close();
+    const failed = results?.find((result) => result.status === 'Error')?.migrationName ?? 'unknown';
+    throw new Error(`database migration ${failed} failed: ${(error as Error).message}`);
+  }
+  return registry;
+}
+
+/**
+ * PGlite runs inside one process: a second process opening the same files would corrupt
+ * them. A lock file naming the owner's pid turns that into a clear error.
+ */
+async function lockPgliteDir(dir: string): Promise<() => Promise<void>> {
+  const lockPath = join(dir, 'pglite.lock');
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const handle = await open(lockPath, 'wx');
+      await handle.writeFile(String(process.pid));
+      await handle.close();
+      return () => rm(lockPath, { force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const owner = Number.parseInt(await readFile(lockPath, 'utf8').catch(() => ''), 10);
+      if (Number.isInteger(owner) && owner !== process.pid && isAlive(owner)) {
+        throw new DatabaseBusyError(
+          `the database in ${dir} is in use by process ${owner} (thiqa serve?); ` +
+            'stop it or use the admin API (/v1/admin/...) while it runs',
+        );
+      }
+      // The owner is gone (a crash or kill -9): the lock is stale.
+      await rm(lockPath, { force: true });
+    }
+  }
+  throw new DatabaseBusyError(`cannot lock ${lockPath}`);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

@@ -1,0 +1,59 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+// The service's whole configuration comes from the environment, parsed once at start;
+// a wrong value stops the process with one line per problem instead of failing later.
+
+const optionalText = z
+  .string()
+  .optional()
+  .transform((value) => (value === undefined || value.trim() === '' ? undefined : value.trim()));
+
+export const envSchema = z.object({
+  DATABASE_URL: optionalText.pipe(
+    z
+      .string()
+      .regex(/^postgres(?:ql)?:\/\//, { message: 'must be a postgres:// or postgresql:// URL' })
+      .optional(),
+  ),
+  THIQA_DATA_DIR: optionalText.transform((value) => resolve(value ?? '.thiqa')),
+  THIQA_PORT: optionalText.pipe(
+    z
+      .string()
+      .regex(/^\d{1,5}$/, { message: 'must be a port number' })
+      .transform(Number)
+      .pipe(z.int().max(65_535, { message: 'must be a port number' }))
+      .optional(),
+  ),
+  THIQA_ADMIN_TOKEN: optionalText.pipe(
+    z.string().min(24, { message: 'must be at least 24 characters (e.g. openssl rand -base64 32)' }).optional(),
+  ),
+});
+
+export interface Config {
+  /** A PostgreSQL server, or undefined for PGlite under `dataDir`. */
+  databaseUrl: string | undefined;
+  /** Holds the PGlite database, the signing keys and the published files. */
+  dataDir: string;
+  port: number;
+  /** Bearer token of `/v1/admin/*`; the admin API is closed when unset. */
+  adminToken: string | undefined;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`bad configuration in the environment:\n  ${lines.join('\n  ')}`);
+  }
+  return {
+    databaseUrl: parsed.data.DATABASE_URL,
+    dataDir: parsed.data.THIQA_DATA_DIR,
+    port: parsed.data.THIQA_PORT ?? 8787,
+    adminToken: parsed.data.THIQA_ADMIN_TOKEN,
+  };
+}

@@ -1,0 +1,14 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/tables.ts';
+import type { Moderation } from '../moderation.ts';
+import type { ReportDesk } from '../reports.ts';
+
+/** What every route of the service is built from; tests build it on a fresh database. */
+export interface ServiceContext {
+  db: Kysely<Database>;
+  dataDir: string;
+  adminToken: string | undefined;
+  clock: () => Date;
+  reports: ReportDesk;
+  moderation: Moderation;
+}

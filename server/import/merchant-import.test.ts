@@ -1,0 +1,138 @@
+import { readFile } from 'node:fs/promises';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Registry } from '../db/database.ts';
+import { openTestRegistry } from '../db/test-registry.ts';
+import { currentDirectoryState } from '../directory-state.ts';
+import { importMerchants, readImportFile } from './merchant-import.ts';
+
+const NOW = new Date('2026-11-27T10:00:00Z');
+const OPTIONS = { now: NOW, actor: 'test' };
+
+// As French-locale Excel saves "CSV UTF-8": BOM, semicolons, CRLF, quotes where needed.
+const FRENCH_EXCEL = `\uFEFFdomains;legal_name;trade_name;ice;rc;city;phone;email;status;verified_at;verified_by;methods;labels;instagram\r
+"atlas-electro.test;www.atlas-shop.test";Atlas Électro SARL;Atlas Électro;001520003000037;RC Casablanca 481516;Casablanca;0522-00 01 01;Contact@Atlas-Electro.test;verified;2026-09-14;FDEC;"commercial-register;phone-call";"e-thiq:ETQ-2025-0042@2025-07-01..2027-06-30; cndp:D-W-903/2024@2029-01-01; cmi";@atlas.electro\r
+xn----rmckc0bnc8l2a.test;شركة دار أركان ش.م.م;دار أركان;002345678000031;;Agadir;+212 528 000 202;;verified;2026-10-02;FDEC;phone-call;;\r
+`;
+
+async function importText(registry: Registry, name: string, text: string, options = {}) {
+  const file = readImportFile(name, text);
+  if ('problems' in file) return { problems: file.problems, written: false } as const;
+  return importMerchants(registry.db, file.rows, { ...OPTIONS, ...options });
+}
+
+describe('thiqa import', () => {
+  let registry: Registry;
+  beforeEach(async () => {
+    registry = await openTestRegistry();
+  });
+  afterEach(async () => registry.close());
+
+  it('reads a French Excel CSV, keeps Arabic intact, and changes nothing when imported again', async () => {
+    const first = await importText(registry, 'merchants.csv', FRENCH_EXCEL);
+    expect(first).toMatchObject({ rows: 2, created: 2, updated: 0, unchanged: 0, problems: [], written: true });
+    const state = await currentDirectoryState(registry.db);
+    expect(state.merchants.map((merchant) => merchant.id)).toEqual(['atlas-electro', 'xn----rmckc0bnc8l2a']);
+    expect(state.merchants[0]).toMatchObject({
+      domains: ['atlas-electro.test', 'atlas-shop.test'],
+      phone: '+212522000101',
+      email: 'contact@atlas-electro.test',
+      verification: { at: '2026-09-14', by: 'FDEC', methods: ['commercial-register', 'phone-call'] },
+      labels: [
+        { kind: 'e-thiq', reference: 'ETQ-2025-0042', issued: '2025-07-01', validUntil: '2027-06-30' },
+        { kind: 'cndp', issuer: 'CNDP', reference: 'D-W-903/2024', validUntil: '2029-01-01' },
+        { kind: 'cmi-payment', issuer: 'CMI', reference: null, validUntil: null },
+      ],
+      social: [{ network: 'instagram', handle: '@atlas.electro' }],
+    });
+    expect(state.merchants[1]).toMatchObject({ legalName: 'شركة دار أركان ش.م.م', tradeNames: ['دار أركان'] });
+
+    const again = await importText(registry, 'merchants.csv', FRENCH_EXCEL);
+    expect(again).toMatchObject({ created: 0, updated: 0, unchanged: 2, written: true });
+    expect(await currentDirectoryState(registry.db)).toEqual(state);
+  });
+
+  it('updates a merchant found by ICE, then by domain', async () => {
+    await importText(registry, 'merchants.csv', FRENCH_EXCEL);
+    const moved = FRENCH_EXCEL.replace(';Agadir;', ';Taroudant;').replace('002345678000031', '002345678000128');
+    const result = await importText(registry, 'merchants.csv', moved);
+    expect(result).toMatchObject({ created: 0, updated: 1, unchanged: 1 });
+    const state = await currentDirectoryState(registry.db);
+    expect(state.merchants[1]).toMatchObject({ city: 'Taroudant', ice: '002345678000128' });
+  });
+
+  it('reports every bad row with line, column and reason, and writes nothing', async () => {
+    await importText(registry, 'merchants.csv', FRENCH_EXCEL);
+    const bad = [
+      'domains,legal_name,ice,city,phone,status,verified_at,verified_by',
+      'good-shop.test,Good Shop SARL,003000000000044,Rabat,0537000000,verified,2026-01-05,FDEC',
+      'bad-ice.test,Bad ICE SARL,123456789012345,Rabat,0537000000,verified,2026-01-05,FDEC',
+      'youcan.shop,Platform SARL,004000000000091,Rabat,0537000000,verified,2026-01-05,FDEC',
+      'atlas-electro.test,Impostor SARL,002345678000031,Rabat,0537000000,verified,2026-01-05,FDEC',
+      'future.test,Future SARL,006000000000088,Rabat,0537000000,verified,2027-01-05,FDEC',
+      'status.test,Status SARL,007000000000038,Rabat,0537000000,trusted,2026-01-05,FDEC',
+    ].join('\n');
+    const result = await importText(registry, 'bad.csv', bad);
+    expect(result.written).toBe(false);
+    expect(result.problems).toEqual([
+      { line: 3, column: 'ice', message: '123456789012345 is not a valid ICE (15 digits, divisible by 97)' },
+      { line: 4, column: 'domains', message: 'youcan.shop is a public suffix or shop platform, not a shop' },
+      { line: 5, column: 'domains', message: 'atlas-electro.test already belongs to merchant atlas-electro' },
+      { line: 6, column: 'verified_at', message: '2027-01-05 is in the future' },
+      { line: 7, column: 'status', message: expect.stringContaining('verified') },
+    ]);
+    const state = await currentDirectoryState(registry.db);
+    expect(state.merchants.map((merchant) => merchant.id)).not.toContain('good-shop');
+
+    const partial = await importText(registry, 'bad.csv', bad, { partial: true });
+    expect(partial).toMatchObject({ created: 1, skipped: 5, written: true });
+    expect((await currentDirectoryState(registry.db)).merchants.map((merchant) => merchant.id)).toContain('good-shop');
+  });
+
+  it('refuses a requested id that is not a slug', async () => {
+    const csv =
+      'id,domains,legal_name,ice,city,phone,status,verified_at,verified_by\nBad Id!,shop.test,Shop,003000000000044,Rabat,0537000000,verified,2026-01-05,FDEC\n';
+    const result = await importText(registry, 'ids.csv', csv);
+    expect(result.problems).toEqual([{ line: 2, column: 'id', message: 'must be a lowercase slug' }]);
+  });
+
+  it('names unknown and missing columns on the header line', async () => {
+    const result = await importText(registry, 'x.csv', 'domains;legal_name;colour\nshop.test;Shop;red\n');
+    expect(result.problems).toContainEqual({ line: 1, column: 'colour', message: 'unknown column' });
+    expect(result.problems).toContainEqual({ line: 1, column: 'ice', message: 'missing column' });
+  });
+
+  it('imports the merchants of a published snapshot (JSON), and again changes nothing', async () => {
+    const text = await readFile(new URL('../../public/directory/snapshot.json', import.meta.url), 'utf8');
+    const bundled = JSON.parse(text).state.merchants;
+    const first = await importText(registry, 'snapshot.json', text);
+    expect(first).toMatchObject({ created: bundled.length, problems: [] });
+    const state = await currentDirectoryState(registry.db);
+    // Complaint counts come from moderation, not from the import.
+    expect(state.merchants.map(({ complaints: _, ...rest }) => rest)).toEqual(
+      bundled.map(({ complaints: _, ...rest }: Record<string, unknown>) => rest),
+    );
+    expect(await importText(registry, 'snapshot.json', text)).toMatchObject({ unchanged: bundled.length });
+  });
+
+  it('reads a JSON array of rows with the CSV column names', async () => {
+    const rows = [
+      {
+        domains: ['souk-bladi.youcan.shop'],
+        legal_name: 'Souk Bladi',
+        ice: '003000000000044',
+        city: 'Fès',
+        phone: '0661000000',
+        status: 'verified',
+        verified_at: '2026-03-01',
+        verified_by: 'FDEC',
+        methods: ['phone-call'],
+      },
+    ];
+    const result = await importText(registry, 'rows.json', JSON.stringify(rows));
+    expect(result).toMatchObject({ created: 1, problems: [] });
+    expect((await currentDirectoryState(registry.db)).merchants[0]).toMatchObject({
+      id: 'souk-bladi',
+      phone: '+212661000000',
+    });
+  });
+});

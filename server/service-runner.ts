@@ -1,0 +1,88 @@
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import { createApp } from './app.ts';
+import type { Registry } from './db/database.ts';
+import type { Config } from './env.ts';
+import { publishDirectory } from './publisher.ts';
+import { loadSigningKeys } from './signing-keys.ts';
+
+// `thiqa serve` and `npm run demo`: the app on a port, and optionally a publish on a
+// schedule whenever the registry changed since the last version.
+
+export interface RunningService {
+  url: string;
+  stop(): Promise<void>;
+}
+
+export async function startService(options: {
+  registry: Registry;
+  config: Config;
+  host: string;
+  publishEveryMs?: number;
+  log: (line: string) => void;
+}): Promise<RunningService> {
+  const { registry, config, log } = options;
+  const app = await createApp({ db: registry.db, dataDir: config.dataDir, adminToken: config.adminToken });
+  const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
+    const started = serve({ fetch: app.fetch, port: config.port, hostname: options.host }, () => resolve(started));
+    started.once('error', reject);
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${address.port}`;
+
+  let timer: NodeJS.Timeout | undefined;
+  let publishing: Promise<void> | undefined;
+  if (options.publishEveryMs) {
+    const publishIfChanged = async () => {
+      try {
+        const result = await publishDirectory(registry.db, {
+          dataDir: config.dataDir,
+          keys: await loadSigningKeys(config.dataDir),
+          now: new Date(),
+          actor: 'schedule',
+          onlyIfChanged: true,
+        });
+        if (result.published) log(`published version ${result.manifest.version}`);
+      } catch (error) {
+        log(`scheduled publish failed: ${(error as Error).message}`);
+      }
+    };
+    // One publish at a time: a slow one is not overtaken by the next tick.
+    timer = setInterval(() => {
+      publishing ??= publishIfChanged().finally(() => {
+        publishing = undefined;
+      });
+    }, options.publishEveryMs);
+  }
+  return {
+    url,
+    async stop() {
+      if (timer) clearInterval(timer);
+      await publishing;
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** `30s`, `15m`, `1h`, `1d` in milliseconds; null when not a duration. */
+export function parseDuration(text: string): number | null {
+  const match = /^(\d+)\s*(s|m|h|d)$/.exec(text.trim());
+  if (!match) return null;
+  const unit = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[match[2] as 's' | 'm' | 'h' | 'd'];
+  const ms = Number(match[1]) * unit;
+  return ms >= 1000 && ms <= 7 * 86_400_000 ? ms : null;
+}
+
+/** Resolves on the first Ctrl-C or SIGTERM. */
+export function untilStopped(): Promise<string> {
+  return new Promise((resolve) => {
+    const stop = (signal: string) => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve(signal);
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+}
