@@ -9,6 +9,7 @@ describe('loadConfig', () => {
       dataDir: resolve('.thiqa'),
       port: 8787,
       adminToken: undefined,
+      reportRateLimit: undefined,
     });
   });
 
@@ -19,12 +20,14 @@ describe('loadConfig', () => {
         THIQA_DATA_DIR: '/srv/thiqa',
         THIQA_PORT: '9000',
         THIQA_ADMIN_TOKEN: 'x'.repeat(32),
+        THIQA_REPORT_RATE_LIMIT: '30/5m',
       }),
     ).toEqual({
       databaseUrl: 'postgresql://thiqa:secret@db.internal:5432/thiqa',
       dataDir: '/srv/thiqa',
       port: 9000,
       adminToken: 'x'.repeat(32),
+      reportRateLimit: { max: 30, windowMs: 300_000 },
     });
   });
 
@@ -33,6 +36,8 @@ describe('loadConfig', () => {
     [{ THIQA_PORT: '80a' }, 'THIQA_PORT: must be a port number'],
     [{ THIQA_PORT: '70000' }, 'THIQA_PORT: must be a port number'],
     [{ THIQA_ADMIN_TOKEN: 'short' }, 'THIQA_ADMIN_TOKEN: must be at least 24 characters'],
+    [{ THIQA_REPORT_RATE_LIMIT: 'lots' }, 'THIQA_REPORT_RATE_LIMIT: must be <max>/<window>'],
+    [{ THIQA_REPORT_RATE_LIMIT: '0/1m' }, 'THIQA_REPORT_RATE_LIMIT'],
   ])('stops on %j with a message naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);

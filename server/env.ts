@@ -28,6 +28,20 @@ export const envSchema = z.object({
   THIQA_ADMIN_TOKEN: optionalText.pipe(
     z.string().min(24, { message: 'must be at least 24 characters (e.g. openssl rand -base64 32)' }).optional(),
   ),
+  // Reports one client may send per window, e.g. `10/1m`: a publisher behind a shared
+  // address (a campus, a carrier's NAT) raises it.
+  THIQA_REPORT_RATE_LIMIT: optionalText.pipe(
+    z
+      .string()
+      .regex(/^\d{1,7}\/\d{1,4}[smh]$/, { message: 'must be <max>/<window>, e.g. 10/1m' })
+      .transform((value) => {
+        const [max, window] = value.split('/') as [string, string];
+        const unit = { s: 1000, m: 60_000, h: 3_600_000 }[window.slice(-1) as 's' | 'm' | 'h'];
+        return { max: Number(max), windowMs: Number(window.slice(0, -1)) * unit };
+      })
+      .pipe(z.object({ max: z.int().min(1), windowMs: z.int().min(1000, { message: 'window must be ≥ 1s' }) }))
+      .optional(),
+  ),
 });
 
 export interface Config {
@@ -38,6 +52,8 @@ export interface Config {
   port: number;
   /** Bearer token of `/v1/admin/*`; the admin API is closed when unset. */
   adminToken: string | undefined;
+  /** Reports per client per window; the app's default when unset. */
+  reportRateLimit: { max: number; windowMs: number } | undefined;
 }
 
 export class ConfigError extends Error {
@@ -55,5 +71,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dataDir: parsed.data.THIQA_DATA_DIR,
     port: parsed.data.THIQA_PORT ?? 8787,
     adminToken: parsed.data.THIQA_ADMIN_TOKEN,
+    reportRateLimit: parsed.data.THIQA_REPORT_RATE_LIMIT,
   };
 }

@@ -22,7 +22,12 @@ export async function startService(options: {
   log: (line: string) => void;
 }): Promise<RunningService> {
   const { registry, config, log } = options;
-  const app = await createApp({ db: registry.db, dataDir: config.dataDir, adminToken: config.adminToken });
+  const app = await createApp({
+    db: registry.db,
+    dataDir: config.dataDir,
+    adminToken: config.adminToken,
+    ...(config.reportRateLimit ? { reportRateLimit: config.reportRateLimit } : {}),
+  });
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
     const started = serve({ fetch: app.fetch, port: config.port, hostname: options.host }, () => resolve(started));
     started.once('error', reject);
