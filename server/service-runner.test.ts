@@ -26,7 +26,7 @@ describe('thiqa serve --publish-every', () => {
     const log: string[] = [];
     service = await startService({
       registry,
-      config: { databaseUrl: undefined, dataDir, port: 0, adminToken: undefined },
+      config: { databaseUrl: undefined, dataDir, port: 0, adminToken: undefined, reportRateLimit: undefined },
       host: '127.0.0.1',
       publishEveryMs: 250,
       log: (line) => log.push(line),
