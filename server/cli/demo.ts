@@ -1,11 +1,13 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DirectoryIndex } from '../../src/directory/directory-index.ts';
 import type { ComplaintCategory, Snapshot } from '../../src/directory/schemas.ts';
 import { verdictForInput } from '../../src/directory/verdict.ts';
 import { serviceSecret } from '../app.ts';
 import type { Registry } from '../db/database.ts';
+import { type DemoBrowser, startDemoBrowser } from '../demo/demo-browser.ts';
 import { BUNDLED_DIRECTORY, loadPublishedDirectory, loadSnapshotFile } from '../directory-source.ts';
 import { loadConfig } from '../env.ts';
 import { importMerchants, readImportFile } from '../import/merchant-import.ts';
@@ -16,14 +18,19 @@ import { startService, untilStopped } from '../service-runner.ts';
 import { generateKeyFile, loadSigningKeys } from '../signing-keys.ts';
 import { openConfiguredRegistry } from './registry-session.ts';
 
-export const DEMO_HELP = `thiqa demo [--no-serve] [--at <time>]   (npm run demo)
-  Runs the service on the embedded default: PGlite under $THIQA_DATA_DIR (default ./.thiqa),
+export const DEMO_HELP = `thiqa demo [--no-serve] [--no-browser] [--at <time>]   (npm run demo)
+  Runs the product on the embedded default: PGlite under $THIQA_DATA_DIR (default ./.thiqa),
   a signing key generated there on first run, the bundled demo merchants imported, their
   flags and complaints entered through the moderation path, the directory published; then
   prints every demo shop's verdict from the published files and serves on $THIQA_PORT
-  (default 8787) until Ctrl-C. Running it again changes nothing and publishes nothing new.
-  --no-serve   stop after publishing and printing
-  --at <time>  judge as of this ISO 8601 time instead of now`;
+  (default 8787) until Ctrl-C. It builds the extension against this service and its key
+  (.output/demo/), serves the demo shops on loopback and, when Chromium is installed,
+  launches it with the extension loaded: a window where there is a display, otherwise
+  screenshots of each shop's in-page badge and popup in ./demo-output/.
+  Running it again changes nothing and publishes nothing new.
+  --no-serve    stop after publishing and printing
+  --no-browser  serve, but build no extension and start no browser
+  --at <time>   judge as of this ISO 8601 time instead of now`;
 
 const LEVEL_MARK: Record<string, string> = {
   verified: '✔ verified',
@@ -100,7 +107,7 @@ function printVerdicts(snapshot: Snapshot, now: Date, out: (line: string) => voi
 export async function runDemo(args: string[], out: (line: string) => void): Promise<number> {
   const { values } = parseArgs({
     args,
-    options: { at: { type: 'string' }, 'no-serve': { type: 'boolean' } },
+    options: { at: { type: 'string' }, 'no-serve': { type: 'boolean' }, 'no-browser': { type: 'boolean' } },
     strict: true,
   });
   const now = values.at ? new Date(values.at) : new Date();
@@ -161,8 +168,33 @@ export async function runDemo(args: string[], out: (line: string) => void): Prom
     out(
       `  admin      ${service.url}/v1/admin/reports?status=new  (Authorization: Bearer ${config.adminToken ? '$THIQA_ADMIN_TOKEN' : adminToken})`,
     );
-    const signal = await untilStopped();
+    // Ctrl-C is listened for from here on: one during the build or the screenshots
+    // stops the shopper's side between steps, then everything else.
+    const stopped = untilStopped();
+    const abort = new AbortController();
+    const shopper: Promise<DemoBrowser | undefined> = values['no-browser']
+      ? Promise.resolve(undefined)
+      : startDemoBrowser({
+          serviceUrl: service.url,
+          publicKeys: keys.map((key) => key.publicKey).join(','),
+          snapshot,
+          outputDir: resolve('demo-output'),
+          out,
+          abort: abort.signal,
+        }).then(
+          (started) => {
+            out(`\nThe service runs on ${service.url} — Ctrl-C to stop`);
+            return started;
+          },
+          (error: Error) => {
+            if (!abort.signal.aborted) out(`the shopper's side of the demo failed: ${error.message}`);
+            return undefined;
+          },
+        );
+    const signal = await stopped;
     out(`${signal}: stopping`);
+    abort.abort();
+    await (await shopper)?.stop();
     await service.stop();
     return 0;
   } finally {

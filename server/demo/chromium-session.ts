@@ -1,0 +1,55 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type BrowserContext, chromium } from 'playwright-core';
+
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export interface ExtensionBrowser {
+  context: BrowserContext;
+  extensionId: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Debian's Chromium with the built extension loaded, headless unless asked (the demo
+ * opens a window where there is a display), in a fresh profile.
+ * Shop host names are mapped to the loopback fixture server; Chromium's own background
+ * traffic is switched off so that every request seen comes from the page or the extension.
+ */
+export async function launchWithExtension(
+  extensionDir: string,
+  options: { lang?: string; hostRules?: string; headless?: boolean } = {},
+): Promise<ExtensionBrowser> {
+  if (!existsSync(CHROMIUM_PATH)) throw new Error(`Chromium not found at ${CHROMIUM_PATH} (apt-get install chromium)`);
+  const profile = await mkdtemp(join(tmpdir(), 'thiqa-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM_PATH,
+    headless: options.headless ?? true,
+    locale: options.lang ?? 'en-US',
+    args: [
+      `--disable-extensions-except=${extensionDir}`,
+      `--load-extension=${extensionDir}`,
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      `--lang=${options.lang ?? 'en-US'}`,
+      ...(options.hostRules ? [`--host-resolver-rules=${options.hostRules}`] : []),
+    ],
+  });
+  const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 15_000 }));
+  const extensionId = new URL(worker.url()).host;
+  return {
+    context,
+    extensionId,
+    async close() {
+      await context.close();
+      await rm(profile, { recursive: true, force: true });
+    },
+  };
+}
