@@ -88,6 +88,13 @@ describe('thiqa import', () => {
     expect((await currentDirectoryState(registry.db)).merchants.map((merchant) => merchant.id)).toContain('good-shop');
   });
 
+  it('names a row with more cells than the header has columns', async () => {
+    const csv =
+      'domains,legal_name,ice,city,phone,status,verified_at,verified_by\nshop.test,Shop, SARL,003000000000044,Rabat,0537000000,verified,2026-01-05,FDEC\n';
+    const result = await importText(registry, 'cells.csv', csv);
+    expect(result.problems).toEqual([{ line: 2, column: '(row)', message: '9 cells for 8 columns' }]);
+  });
+
   it('refuses a requested id that is not a slug', async () => {
     const csv =
       'id,domains,legal_name,ice,city,phone,status,verified_at,verified_by\nBad Id!,shop.test,Shop,003000000000044,Rabat,0537000000,verified,2026-01-05,FDEC\n';
