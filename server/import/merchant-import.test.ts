@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Registry } from '../db/database.ts';
 import { openTestRegistry } from '../db/test-registry.ts';
 import { currentDirectoryState } from '../directory-state.ts';
-import { importMerchants, readImportFile } from './merchant-import.ts';
+import { importMerchants, normalizePhone, readImportFile } from './merchant-import.ts';
 
 const NOW = new Date('2026-11-27T10:00:00Z');
 const OPTIONS = { now: NOW, actor: 'test' };
@@ -141,5 +141,17 @@ describe('thiqa import', () => {
       id: 'souk-bladi',
       phone: '+212661000000',
     });
+  });
+});
+
+describe('normalizePhone', () => {
+  it.each([
+    ['0522-00 01 01', '+212522000101'],
+    ['06.61.00.00.00', '+212661000000'],
+    ['+212 528 000 202', '+212528000202'],
+    ['00212 537 11 22 33', '+212537112233'],
+    ['+33 1 23 45 67 89', '+33123456789'],
+  ])('%s → %s', (input, e164) => {
+    expect(normalizePhone(input)).toBe(e164);
   });
 });
