@@ -20,7 +20,8 @@ export const reportRequestSchema = z
     url: z.string().min(1).max(MAX_URL_LENGTH),
     reason: reportReasonSchema,
     details: z.string().trim().max(2000).optional(),
-    contact: z.string().trim().min(3).max(200).optional(),
+    // An empty contact (a form field left blank) means none.
+    contact: z.string().trim().max(200).optional(),
     consent: z.boolean().optional(),
     idempotencyKey: z.uuid(),
     lang: z.enum(['ar', 'fr', 'en']).optional(),
@@ -30,7 +31,10 @@ export const reportRequestSchema = z
       .optional(),
   })
   .superRefine((report, ctx) => {
-    if (report.contact !== undefined && report.consent !== true) {
+    if (report.contact && report.contact.length < 3) {
+      ctx.addIssue({ code: 'custom', path: ['contact'], message: 'too short to reach anyone' });
+    }
+    if (report.contact && report.consent !== true) {
       ctx.addIssue({
         code: 'custom',
         path: ['contact'],

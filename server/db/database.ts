@@ -27,6 +27,9 @@ export type DatabaseLocation = { databaseUrl: string } | { pgliteDir: string } |
 export async function openRegistry(location: DatabaseLocation): Promise<Registry> {
   if ('databaseUrl' in location) {
     const pool = new pg.Pool({ connectionString: location.databaseUrl, max: 10 });
+    // An idle connection the server drops (a restart, a failover) is replaced on next
+    // use; without a listener node-postgres would take the whole process down.
+    pool.on('error', (error) => console.error(`thiqa: database connection lost: ${error.message}`));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return migrated({ db, engine: 'postgresql', close: () => db.destroy() });
   }

@@ -38,7 +38,10 @@ async function openServerTestRegistry(serverUrl: string): Promise<Registry> {
       await registry.close();
       const dropper = new pg.Client({ connectionString: serverUrl });
       await dropper.connect();
-      await dropper.query(`drop database if exists ${name} with (force)`);
+      // The pool has ended; force only covers a connection the server has not seen close yet.
+      await dropper
+        .query(`drop database if exists ${name}`)
+        .catch(() => dropper.query(`drop database if exists ${name} with (force)`));
       await dropper.end();
     },
   };

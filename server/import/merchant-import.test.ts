@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Registry } from '../db/database.ts';
 import { openTestRegistry } from '../db/test-registry.ts';
 import { currentDirectoryState } from '../directory-state.ts';
-import { importMerchants, readImportFile } from './merchant-import.ts';
+import { importMerchants, normalizePhone, readImportFile } from './merchant-import.ts';
 
 const NOW = new Date('2026-11-27T10:00:00Z');
 const OPTIONS = { now: NOW, actor: 'test' };
@@ -88,6 +88,13 @@ describe('thiqa import', () => {
     expect((await currentDirectoryState(registry.db)).merchants.map((merchant) => merchant.id)).toContain('good-shop');
   });
 
+  it('names a row with more cells than the header has columns', async () => {
+    const csv =
+      'domains,legal_name,ice,city,phone,status,verified_at,verified_by\nshop.test,Shop, SARL,003000000000044,Rabat,0537000000,verified,2026-01-05,FDEC\n';
+    const result = await importText(registry, 'cells.csv', csv);
+    expect(result.problems).toEqual([{ line: 2, column: '(row)', message: '9 cells for 8 columns' }]);
+  });
+
   it('refuses a requested id that is not a slug', async () => {
     const csv =
       'id,domains,legal_name,ice,city,phone,status,verified_at,verified_by\nBad Id!,shop.test,Shop,003000000000044,Rabat,0537000000,verified,2026-01-05,FDEC\n';
@@ -134,5 +141,17 @@ describe('thiqa import', () => {
       id: 'souk-bladi',
       phone: '+212661000000',
     });
+  });
+});
+
+describe('normalizePhone', () => {
+  it.each([
+    ['0522-00 01 01', '+212522000101'],
+    ['06.61.00.00.00', '+212661000000'],
+    ['+212 528 000 202', '+212528000202'],
+    ['00212 537 11 22 33', '+212537112233'],
+    ['+33 1 23 45 67 89', '+33123456789'],
+  ])('%s → %s', (input, e164) => {
+    expect(normalizePhone(input)).toBe(e164);
   });
 });

@@ -103,6 +103,10 @@ const LABEL_ISSUERS: Record<z.infer<typeof labelKindSchema>, string> = {
 export interface Row {
   line: number;
   values: Map<string, string | string[]>;
+  /** Why the row cannot be read at all (too many cells, not an object). */
+  malformed?: string;
+  /** Label issuers as published, for merchants read in the directory's own form. */
+  labelIssuers?: string[];
 }
 
 interface Candidate {
@@ -279,7 +283,9 @@ export function readImportFile(fileName: string, content: string): ImportFile {
     columns.forEach((column, index) => {
       values.set(column, record.cells[index] ?? '');
     });
-    if (record.cells.length > columns.length) values.set('(extra)', 'x');
+    if (record.cells.length > columns.length) {
+      return { line: record.line, values, malformed: `${record.cells.length} cells for ${columns.length} columns` };
+    }
     return { line: record.line, values };
   });
   return { rows };
@@ -308,10 +314,7 @@ function readJson(content: string): ImportFile {
   const rows = json.map((entry, index) => {
     const parsed = jsonRowSchema.safeParse(entry);
     const values = new Map<string, string | string[]>();
-    if (!parsed.success) {
-      values.set('(extra)', 'x');
-      return { line: index + 1, values };
-    }
+    if (!parsed.success) return { line: index + 1, values, malformed: 'not an object of text or lists of text' };
     for (const [key, value] of Object.entries(parsed.data)) {
       if (value !== null) values.set(normalizeHeader(key), value);
     }
@@ -324,10 +327,7 @@ function readJson(content: string): ImportFile {
 function publishedMerchantRow(entry: unknown, line: number): Row {
   const merchant = merchantSchema.partial().safeParse(entry);
   const values = new Map<string, string | string[]>();
-  if (!merchant.success) {
-    values.set('(extra)', 'x');
-    return { line, values };
-  }
+  if (!merchant.success) return { line, values, malformed: 'not a merchant record' };
   const m = merchant.data;
   const set = (column: string, value: string | string[] | null | undefined) => {
     if (value !== null && value !== undefined) values.set(column, value);
@@ -356,13 +356,8 @@ function publishedMerchantRow(entry: unknown, line: number): Row {
     'social',
     m.social?.map((identity) => `${identity.network}:${identity.handle}`),
   );
-  // Issuers other than the defaults travel verbatim through a side channel.
-  if (m.labels)
-    values.set(
-      '(label-issuers)',
-      m.labels.map((label) => label.issuer),
-    );
-  return { line, values };
+  // The label syntax has no issuer (it defaults per kind); published issuers are kept.
+  return m.labels ? { line, values, labelIssuers: m.labels.map((label) => label.issuer) } : { line, values };
 }
 
 function slugFrom(domain: string): string {
@@ -403,8 +398,8 @@ export async function importMerchants(
   const idsTaken = new Set(existingById.keys());
   const good: MerchantRecord[] = [];
   for (const row of rows) {
-    if (row.values.has('(extra)')) {
-      problems.push({ line: row.line, column: '(row)', message: 'more cells than columns, or not a row object' });
+    if (row.malformed) {
+      problems.push({ line: row.line, column: '(row)', message: row.malformed });
       continue;
     }
     const candidate = rowToCandidate(row, today);
@@ -412,8 +407,8 @@ export async function importMerchants(
       problems.push(...candidate);
       continue;
     }
-    const issuers = row.values.get('(label-issuers)');
-    if (Array.isArray(issuers)) {
+    const issuers = row.labelIssuers;
+    if (issuers) {
       candidate.record.labels = candidate.record.labels.map((label, index) => ({
         ...label,
         issuer: issuers[index] ?? label.issuer,

@@ -81,6 +81,9 @@ describe('POST /v1/reports', () => {
     ]);
     const kept = await service.send('POST', '/v1/reports', report({ contact: '+212600000000', consent: true }));
     expect(kept.status).toBe(201);
+    // A contact field left blank is no contact at all.
+    const blank = await service.send('POST', '/v1/reports', report({ contact: '', consent: false }));
+    expect(blank.status).toBe(201);
   });
 
   it.each([
