@@ -15,14 +15,27 @@ interface Collection<T> {
   remove: string[];
 }
 
+// A publication builds deltas from several older versions to the same new one: each
+// record object is serialized once, not once per delta. Records are never mutated.
+const serialized = new WeakMap<object, string>();
+function recordJson(record: unknown): string {
+  if (record === null || typeof record !== 'object') return canonicalJson(record);
+  let json = serialized.get(record);
+  if (json === undefined) {
+    json = canonicalJson(record);
+    serialized.set(record, json);
+  }
+  return json;
+}
+
 function diff<T>(before: readonly T[], after: readonly T[], keyOf: (record: T) => string): Collection<T> {
-  const old = new Map(before.map((record) => [keyOf(record), canonicalJson(record)]));
+  const old = new Map(before.map((record) => [keyOf(record), recordJson(record)]));
   const upsert: T[] = [];
   const seen = new Set<string>();
   for (const record of after) {
     const key = keyOf(record);
     seen.add(key);
-    if (old.get(key) !== canonicalJson(record)) upsert.push(record);
+    if (old.get(key) !== recordJson(record)) upsert.push(record);
   }
   const remove = [...old.keys()].filter((key) => !seen.has(key)).sort();
   return { upsert, remove };
