@@ -5,6 +5,11 @@ export class DownloadTooLarge extends Error {
   override name = 'DownloadTooLarge';
 }
 
+/** The body stopped before its end (connection cut, Content-Length not reached). */
+export class DownloadInterrupted extends Error {
+  override name = 'DownloadInterrupted';
+}
+
 /**
  * Reads a response body, stopping as soon as it passes `maxBytes`: a server (or a
  * network in between) cannot make the extension hold more than the manifest promised.
@@ -24,7 +29,14 @@ export async function readBounded(
   const chunks: Uint8Array[] = [];
   let total = 0;
   for (;;) {
-    const { done, value } = await reader.read();
+    let chunk: ReadableStreamReadResult<Uint8Array>;
+    try {
+      chunk = await reader.read();
+    } catch (error) {
+      // The headers arrived, so the host was reached: say the transfer broke, and where.
+      throw new DownloadInterrupted(`the connection broke after ${total} bytes (${(error as Error).message})`);
+    }
+    const { done, value } = chunk;
     if (done) break;
     onProgress();
     total += value.length;

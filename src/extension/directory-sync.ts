@@ -3,7 +3,7 @@ import { applyDelta, directoryDigest } from '../directory/delta.ts';
 import { checkFileRef, decodeDelta, decodeSnapshot, FileRefused } from '../directory/publication.ts';
 import type { Manifest, Snapshot } from '../directory/schemas.ts';
 import { openSignedManifest, type PublicKeyInfo } from '../directory/signing.ts';
-import { DownloadTooLarge, type Fetch, readBounded, StallWatchdog } from './bounded-fetch.ts';
+import { DownloadInterrupted, DownloadTooLarge, type Fetch, readBounded, StallWatchdog } from './bounded-fetch.ts';
 import type { SyncError } from './database.ts';
 import type { DirectoryStore } from './directory-store.ts';
 
@@ -73,7 +73,9 @@ export function createDirectorySync(deps: {
         await response.body?.cancel();
         throw new SyncRefused('http-status', `${path}: HTTP ${response.status}`);
       }
-      const bytes = await readBounded(response, maxBytes, () => watchdog.touch());
+      const bytes = await readBounded(response, maxBytes, () => watchdog.touch()).catch((error: unknown) => {
+        throw error instanceof DownloadInterrupted ? new DownloadInterrupted(`${path}: ${error.message}`) : error;
+      });
       return { status: response.status, etag: response.headers.get('etag'), bytes };
     } catch (error) {
       if (watchdog.fired) throw new SyncRefused('timeout', `${path}: nothing received for ${stallTimeoutMs / 1000} s`);
@@ -241,6 +243,7 @@ function messageOf(error: unknown): string {
 function errorCode(error: unknown): string {
   if (error instanceof SyncRefused || error instanceof FileRefused) return error.code;
   if (error instanceof DownloadTooLarge) return 'too-large';
+  if (error instanceof DownloadInterrupted) return 'interrupted';
   if (error instanceof TypeError) return 'network';
   return 'failed';
 }

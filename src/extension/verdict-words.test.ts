@@ -37,7 +37,9 @@ describe.each(['ar', 'fr', 'en'] as const)('reasons in %s', (lang) => {
       expect(syncErrorWords(code, translator).trim()).not.toBe('');
     }
     // A stalled server has words of its own, not the catch-all.
-    expect(syncErrorWords('timeout', translator)).not.toBe(syncErrorWords('never-heard-of', translator));
+    for (const code of ['timeout', 'interrupted']) {
+      expect(syncErrorWords(code, translator)).not.toBe(syncErrorWords('never-heard-of', translator));
+    }
   });
 });
 

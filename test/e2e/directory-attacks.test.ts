@@ -348,7 +348,12 @@ describe('attacks and faults on the directory, one browser, "Sync now" after eac
     hostile.publish(next.publication);
     hostile.lie(path, { kind: 'cut', bytes: whole, sent: half });
     await syncNow(run);
-    await expectRefused('6 cut in transit', /^the directory server could not be reached \(.+\), /);
+    await expectRefused(
+      '6 cut in transit',
+      new RegExp(
+        `^a download was cut off before its end \\(${path}: the connection broke after \\d+ bytes \\(.+\\)\\)${ERROR_DATE.source}`,
+      ),
+    );
 
     hostile.lie(path, { kind: 'bytes', bytes: whole.subarray(0, half), type: 'application/gzip' });
     await syncNow(run);
