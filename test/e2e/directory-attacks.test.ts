@@ -36,6 +36,8 @@ let attacker: SigningKey;
 /** The publisher's next key: pinned beside the current one during a rotation. */
 let nextKey: SigningKey;
 let bundled: Snapshot;
+/** Errors and warnings the background logged: a refusal must be recorded, not thrown. */
+const workerProblems: string[] = [];
 /** What each case's refusal looked like in the options page, for the closing note. */
 const saidInOptions: Array<[string, string]> = [];
 
@@ -107,6 +109,11 @@ interface StatusSeen {
 
 async function startRun(extensionDir: string, installSyncDone: (status: StatusSeen) => boolean): Promise<ExtensionRun> {
   const browser = await launchWithExtension(extensionDir, { lang: 'en-US', hostRules: HOST_RULES });
+  for (const worker of browser.context.serviceWorkers()) {
+    worker.on('console', (message) => {
+      if (message.type() === 'error' || message.type() === 'warning') workerProblems.push(message.text());
+    });
+  }
   const extensionUrl = (path: string) => `chrome-extension://${browser.extensionId}/${path}`;
   const probe = await browser.context.newPage();
   await probe.goto(extensionUrl('options.html'));
@@ -550,4 +557,10 @@ describe('key rotation, once the old key is removed from the build', () => {
       await run.browser.close();
     }
   }, 60_000);
+});
+
+describe('the background', () => {
+  it('logged no error or warning through every attack', () => {
+    expect(workerProblems).toEqual([]);
+  });
 });
