@@ -390,6 +390,15 @@ describe('attacks and faults on the directory, one browser, "Sync now" after eac
       `endless file: the extension hung up after ${tookMs} ms; the host had written ${endless?.bytesSent} bytes`,
     );
 
+    // The manifest names no size for itself: its own bound is a fixed one, far above a real manifest.
+    hostile.lie('manifest.json', { kind: 'endless' });
+    await syncNow(run);
+    await expectRefused(
+      '7 endless manifest',
+      new RegExp(`^a file is larger than announced \\(more than ${256 * 1024} bytes\\)${ERROR_DATE.source}`),
+    );
+    hostile.publish(next.publication);
+
     const oversized = new Uint8Array(size + 1_000_000);
     hostile.lie(path, { kind: 'bytes', bytes: oversized, type: 'application/gzip' });
     await syncNow(run);
