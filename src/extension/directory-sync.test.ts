@@ -1,9 +1,15 @@
 import 'fake-indexeddb/auto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { fromBase64, toBase64 } from '../directory/bytes.ts';
+import { canonicalJson, fromBase64, toBase64, utf8 } from '../directory/bytes.ts';
 import { buildPublication, type Publication } from '../directory/publication.ts';
 import type { Snapshot } from '../directory/schemas.ts';
-import { generateSigningKey, importSigningKey, type PublicKeyInfo, type SigningKey } from '../directory/signing.ts';
+import {
+  generateSigningKey,
+  importSigningKey,
+  type PublicKeyInfo,
+  type SigningKey,
+  signManifest,
+} from '../directory/signing.ts';
 import { testMerchant, testState } from '../directory/test-directory.ts';
 import type { Fetch } from './bounded-fetch.ts';
 import { openThiqaDatabase } from './database.ts';
@@ -207,6 +213,65 @@ describe('directory sync', () => {
       expect((await store.readMeta())?.version).toBe(held.version);
     },
   );
+
+  it('abandons a host that accepts the request and then says nothing, and the next sync runs', async () => {
+    const store = await freshStore();
+    await holding(store, v1);
+    const host = fakeHost(publication);
+    let silent = true;
+    const stalling: Fetch = (url, init) =>
+      silent
+        ? new Promise((_resolve, reject) => init?.signal?.addEventListener('abort', () => reject(init.signal?.reason)))
+        : host.fetch(url, init);
+    const sync = createDirectorySync({
+      fetch: stalling,
+      store,
+      now: () => NOW,
+      directoryUrl: URL_BASE,
+      publicKeys: pinned,
+      stallTimeoutMs: 50,
+    });
+    expect(await sync.sync()).toMatchObject({ status: 'refused', error: { code: 'timeout' } });
+    expect((await store.readMeta())?.lastError?.detail).toBe('manifest.json: nothing received for 0.05 s');
+    expect(await store.readState()).toEqual(v1.state);
+    silent = false;
+    expect(await sync.sync()).toMatchObject({ status: 'updated', version: 2 });
+  });
+
+  it('refuses a "not modified" answer once the manifest it holds has expired (frozen feed)', async () => {
+    const store = await freshStore();
+    const host = fakeHost(publication);
+    await syncWith(store, host).sync();
+    const afterExpiry = new Date(Date.parse(publication.manifest.expiresAt) + 1000);
+    const outcome = await syncWith(store, host, pinned, afterExpiry).sync();
+    expect(outcome).toMatchObject({ status: 'refused', error: { code: 'manifest-expired' } });
+    expect(new Headers(host.requests.at(-1)?.init?.headers).get('if-none-match')).toBe('"v2"');
+    expect((await store.readMeta())?.lastError?.detail).toBe(
+      `the server still offers version 2, expired at ${publication.manifest.expiresAt}`,
+    );
+  });
+
+  it('never applies a delta from a version it does not hold, and says so when the snapshot fails too', async () => {
+    const v3 = snapshot(3, [testMerchant({ id: 'shop-v3' })]);
+    // The manifest offers "from 2" but the file it names starts from version 1.
+    const fromV1 = await buildPublication({ current: v3, previous: [v1], keys: [key] });
+    const realDelta = fromV1.manifest.deltas[0] as Publication['manifest']['deltas'][number];
+    const manifest = { ...fromV1.manifest, deltas: [{ ...realDelta, from: 2 }] };
+    const host = fakeHost({
+      ...fromV1,
+      manifest,
+      manifestText: await signManifest(utf8(canonicalJson(manifest)), [key]),
+    });
+    host.files.delete(fromV1.manifest.snapshot.path);
+    const store = await freshStore();
+    await holding(store, v2);
+    const outcome = await syncWith(store, host).sync();
+    expect(outcome).toMatchObject({ status: 'refused', error: { code: 'http-status' } });
+    expect((await store.readMeta())?.lastError?.detail).toBe(
+      `${fromV1.manifest.snapshot.path}: HTTP 404; the delta was not used either: it goes from version 1 to 3, this browser holds 2`,
+    );
+    expect(await store.readState()).toEqual(v2.state);
+  });
 
   it('accepts a manifest signed by any one of several pinned keys (rotation)', async () => {
     const store = await freshStore();

@@ -3,12 +3,18 @@ import { applyDelta, directoryDigest } from '../directory/delta.ts';
 import { checkFileRef, decodeDelta, decodeSnapshot, FileRefused } from '../directory/publication.ts';
 import type { Manifest, Snapshot } from '../directory/schemas.ts';
 import { openSignedManifest, type PublicKeyInfo } from '../directory/signing.ts';
-import { DownloadTooLarge, type Fetch, readBounded } from './bounded-fetch.ts';
+import { DownloadInterrupted, DownloadTooLarge, type Fetch, readBounded, StallWatchdog } from './bounded-fetch.ts';
 import type { SyncError } from './database.ts';
 import type { DirectoryStore } from './directory-store.ts';
 
 /** A signed manifest is a few kilobytes; anything far larger is not one. */
 const MAX_MANIFEST_BYTES = 256 * 1024;
+/**
+ * A request that receives nothing for this long is abandoned. Long enough for a slow
+ * mobile link to deliver its next chunk; short enough that a host which accepts the
+ * connection and then goes silent does not hold the sync (and "Sync now") indefinitely.
+ */
+export const STALL_TIMEOUT_MS = 15_000;
 
 export type SyncOutcome =
   | { status: 'updated'; version: number; via: 'delta' | 'snapshot' }
@@ -40,38 +46,68 @@ export function createDirectorySync(deps: {
   now: () => Date;
   directoryUrl: string;
   publicKeys: readonly PublicKeyInfo[];
+  stallTimeoutMs?: number;
 }): DirectorySync {
   const { store, now, directoryUrl, publicKeys } = deps;
-  const request = (path: string, headers: Record<string, string> = {}) =>
-    deps.fetch(new URL(path, directoryUrl).href, {
-      credentials: 'omit',
-      cache: 'no-store',
-      redirect: 'error',
-      referrerPolicy: 'no-referrer',
-      headers,
-    });
+  const stallTimeoutMs = deps.stallTimeoutMs ?? STALL_TIMEOUT_MS;
+
+  /** One GET, its body read up to `maxBytes`; a 304 comes back with no bytes. */
+  async function get(
+    path: string,
+    maxBytes: number,
+    headers: Record<string, string> = {},
+  ): Promise<{ status: number; etag: string | null; bytes: Uint8Array<ArrayBuffer> }> {
+    const watchdog = new StallWatchdog(stallTimeoutMs);
+    try {
+      const response = await deps.fetch(new URL(path, directoryUrl).href, {
+        credentials: 'omit',
+        cache: 'no-store',
+        redirect: 'error',
+        referrerPolicy: 'no-referrer',
+        headers,
+        signal: watchdog.signal,
+      });
+      watchdog.touch();
+      if (response.status === 304) return { status: 304, etag: response.headers.get('etag'), bytes: new Uint8Array() };
+      if (!response.ok) {
+        await response.body?.cancel();
+        throw new SyncRefused('http-status', `${path}: HTTP ${response.status}`);
+      }
+      const bytes = await readBounded(response, maxBytes, () => watchdog.touch()).catch((error: unknown) => {
+        throw error instanceof DownloadInterrupted ? new DownloadInterrupted(`${path}: ${error.message}`) : error;
+      });
+      return { status: response.status, etag: response.headers.get('etag'), bytes };
+    } catch (error) {
+      if (watchdog.fired) throw new SyncRefused('timeout', `${path}: nothing received for ${stallTimeoutMs / 1000} s`);
+      throw error;
+    } finally {
+      watchdog.stop();
+    }
+  }
 
   async function download(ref: { path: string; size: number; sha256: string }): Promise<Uint8Array<ArrayBuffer>> {
-    const response = await request(ref.path);
-    if (!response.ok) throw new SyncRefused('http-status', `${ref.path}: HTTP ${response.status}`);
-    const bytes = await readBounded(response, ref.size);
+    // The manifest names the size: no more than that is read, whatever the server sends.
+    const { bytes } = await get(ref.path, ref.size);
     await checkFileRef(ref, bytes);
     return bytes;
   }
 
-  async function viaDelta(manifest: Manifest, etag: string | null): Promise<boolean> {
+  /** Applies the delta from the version held; otherwise says why not (null when none is offered). */
+  async function viaDelta(manifest: Manifest, etag: string | null): Promise<true | string | null> {
     const meta = await store.readMeta();
     const ref = meta && manifest.deltas.find((delta) => delta.from === meta.version);
-    if (!meta || !ref) return false;
+    if (!meta || !ref) return null;
     try {
       const delta = await decodeDelta(await download(ref));
-      if (delta.from !== meta.version || delta.to !== manifest.version) return false;
+      if (delta.from !== meta.version || delta.to !== manifest.version) {
+        return `it goes from version ${delta.from} to ${delta.to}, this browser holds ${meta.version}`;
+      }
       const current = await store.readState();
-      if (!current) return false;
+      if (!current) return 'no directory is stored to apply it to';
       // The digest is checked before the write, because an IndexedDB transaction cannot
       // stay open across WebCrypto's await; the write itself is one transaction.
       const next = applyDelta(current, delta);
-      if ((await directoryDigest(next)) !== manifest.digest) return false;
+      if ((await directoryDigest(next)) !== manifest.digest) return 'its result differs from the signed digest';
       await store.applyDeltaRecords(delta, {
         ...meta,
         version: manifest.version,
@@ -86,9 +122,9 @@ export function createDirectorySync(deps: {
         lastError: null,
       });
       return true;
-    } catch {
+    } catch (error) {
       // Any flaw in the delta path falls back to the full snapshot.
-      return false;
+      return error instanceof Error ? error.message : String(error);
     }
   }
 
@@ -117,14 +153,22 @@ export function createDirectorySync(deps: {
     if (publicKeys.length === 0) throw new SyncRefused('no-keys', 'this build pins no publisher key');
     const meta = await store.readMeta();
     const headers: Record<string, string> = meta?.etag ? { 'If-None-Match': meta.etag } : {};
-    const response = await request('manifest.json', headers);
+    const response = await get('manifest.json', MAX_MANIFEST_BYTES, headers);
     if (response.status === 304 && meta) {
+      // "Not modified" from a feed that stopped moving: the manifest held has expired, and
+      // the shopper should see that the update was refused, not a successful sync.
+      if (Date.parse(meta.expiresAt) <= now().getTime()) {
+        throw new SyncRefused(
+          'manifest-expired',
+          `the server still offers version ${meta.version}, expired at ${meta.expiresAt}`,
+        );
+      }
       await store.recordSync({ lastSyncAt: now().toISOString(), lastError: null });
       return { status: 'unchanged', version: meta.version };
     }
-    if (!response.ok) throw new SyncRefused('http-status', `manifest.json: HTTP ${response.status}`);
-    const etag = response.headers.get('etag');
-    const opened = await openSignedManifest(fromUtf8(await readBounded(response, MAX_MANIFEST_BYTES)), publicKeys);
+    if (response.status === 304) throw new SyncRefused('http-status', 'manifest.json: HTTP 304 to a first request');
+    const { etag } = response;
+    const opened = await openSignedManifest(fromUtf8(response.bytes), publicKeys);
     if (!opened.ok) {
       const { refusal } = opened;
       const detail =
@@ -158,8 +202,15 @@ export function createDirectorySync(deps: {
         return { status: 'unchanged', version: meta.version };
       }
     }
-    if (await viaDelta(manifest, etag)) return { status: 'updated', version: manifest.version, via: 'delta' };
-    await viaSnapshot(manifest, etag);
+    const deltaOutcome = await viaDelta(manifest, etag);
+    if (deltaOutcome === true) return { status: 'updated', version: manifest.version, via: 'delta' };
+    try {
+      await viaSnapshot(manifest, etag);
+    } catch (error) {
+      if (deltaOutcome === null) throw error;
+      // Both ways failed: the shopper sees the snapshot's problem and why the delta was not used.
+      throw new SyncRefused(errorCode(error), `${messageOf(error)}; the delta was not used either: ${deltaOutcome}`);
+    }
     return { status: 'updated', version: manifest.version, via: 'snapshot' };
   }
 
@@ -171,7 +222,7 @@ export function createDirectorySync(deps: {
         .catch(async (error: unknown): Promise<SyncOutcome> => {
           const syncError: SyncError = {
             code: errorCode(error),
-            detail: error instanceof Error ? error.message : String(error),
+            detail: messageOf(error),
             at: now().toISOString(),
           };
           await store.recordSync({ lastError: syncError });
@@ -185,9 +236,14 @@ export function createDirectorySync(deps: {
   };
 }
 
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
 function errorCode(error: unknown): string {
   if (error instanceof SyncRefused || error instanceof FileRefused) return error.code;
   if (error instanceof DownloadTooLarge) return 'too-large';
+  if (error instanceof DownloadInterrupted) return 'interrupted';
   if (error instanceof TypeError) return 'network';
   return 'failed';
 }

@@ -36,6 +36,10 @@ describe.each(['ar', 'fr', 'en'] as const)('reasons in %s', (lang) => {
     for (const code of ['network', 'rollback', 'signature-invalid', 'manifest-expired', 'never-heard-of']) {
       expect(syncErrorWords(code, translator).trim()).not.toBe('');
     }
+    // A stalled server has words of its own, not the catch-all.
+    for (const code of ['timeout', 'interrupted']) {
+      expect(syncErrorWords(code, translator)).not.toBe(syncErrorWords('never-heard-of', translator));
+    }
   });
 });
 

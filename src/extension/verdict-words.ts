@@ -113,6 +113,8 @@ export function reasonWords(reason: VerdictReason, translator: Translator): stri
 
 const SYNC_ERROR: Record<string, MessageKey> = {
   network: 'syncError_network',
+  timeout: 'syncError_timeout',
+  interrupted: 'syncError_interrupted',
   'http-status': 'syncError_httpStatus',
   'envelope-invalid': 'syncError_envelopeInvalid',
   'signature-unknown-key': 'syncError_signatureUnknownKey',
