@@ -1,4 +1,4 @@
-import { canonicalJson, fromUtf8, sha256Hex, utf8 } from './bytes.ts';
+import { canonicalJson, concatBytes, fromUtf8, sha256Hex, utf8 } from './bytes.ts';
 import { createDelta, directoryDigest } from './delta.ts';
 import {
   type Delta,
@@ -71,13 +71,7 @@ export async function gunzip(bytes: Uint8Array<ArrayBuffer>, maxBytes: number): 
     if (error instanceof FileRefused) throw error;
     throw new FileRefused('not-gzip', `not a gzip file (${(error as Error).message})`);
   }
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return out;
+  return concatBytes(chunks);
 }
 
 /** Checks a downloaded file against the size and SHA-256 its manifest names. */

@@ -1,3 +1,5 @@
+import { concatBytes } from '../directory/bytes.ts';
+
 /** A `fetch` as the services use it: injected, so tests can hand a local one. */
 export type Fetch = (input: string, init?: RequestInit) => Promise<Response>;
 
@@ -46,13 +48,7 @@ export async function readBounded(
     }
     chunks.push(value);
   }
-  const bytes = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return bytes;
+  return concatBytes(chunks);
 }
 
 /**
