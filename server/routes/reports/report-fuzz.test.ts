@@ -98,7 +98,17 @@ const fuzzCase: fc.Arbitrary<FuzzCase> = fc.oneof(
       idempotencyKey: report.idempotencyKey,
     })),
   },
-  { weight: 3, arbitrary: validShapeAnyValues.map((value) => json('valid shape, any values', value)) },
+  {
+    weight: 2,
+    arbitrary: fc
+      .tuple(
+        validReport,
+        fc.constantFrom('url', 'details', 'contact', 'clientVersion', 'idempotencyKey'),
+        fc.oneof(anyText(2100), fc.anything()),
+      )
+      .map(([report, field, value]) => json('valid but one field', { ...report, consent: true, [field]: value })),
+  },
+  { weight: 2, arbitrary: validShapeAnyValues.map((value) => json('valid shape, any values', value)) },
   { weight: 1, arbitrary: fc.jsonValue().map((value) => json('any JSON', value)) },
   {
     weight: 1,
