@@ -80,18 +80,78 @@ const goodRow = fc
 
 /** One fault, and the column the import must name for it. */
 const FAULTS: Array<{ column: string; apply: (cells: Record<string, string>) => void }> = [
-  { column: 'ice', apply: (c) => void (c.ice = `${c.ice?.slice(0, 14)}${(Number(c.ice?.slice(14)) + 1) % 10}`) },
-  { column: 'ice', apply: (c) => void (c.ice = 'ICE-inconnu') },
-  { column: 'domains', apply: (c) => void (c.domains = 'co.ma') },
-  { column: 'domains', apply: (c) => void (c.domains = 'youcan.shop') },
-  { column: 'domains', apply: (c) => void (c.domains = `boutique.${c.domains}`) },
-  { column: 'verified_at', apply: (c) => void (c.verified_at = '2099-01-01') },
-  { column: 'status', apply: (c) => void (c.status = 'peut-être') },
-  { column: 'labels', apply: (c) => void (c.labels = 'label???@') },
-  { column: 'legal_name', apply: (c) => void (c.legal_name = `Shop \u202Egnp.exe`) },
-  { column: 'legal_name', apply: (c) => void (c.legal_name = 'x'.repeat(301)) },
-  { column: 'legal_name', apply: (c) => void (c.legal_name = '   ') },
-  { column: 'phone', apply: (c) => void (c.phone = 'appelez-nous') },
+  {
+    column: 'ice',
+    apply: (c) => {
+      c.ice = `${c.ice?.slice(0, 14)}${(Number(c.ice?.slice(14)) + 1) % 10}`;
+    },
+  },
+  {
+    column: 'ice',
+    apply: (c) => {
+      c.ice = 'ICE-inconnu';
+    },
+  },
+  {
+    column: 'domains',
+    apply: (c) => {
+      c.domains = 'co.ma';
+    },
+  },
+  {
+    column: 'domains',
+    apply: (c) => {
+      c.domains = 'youcan.shop';
+    },
+  },
+  {
+    column: 'domains',
+    apply: (c) => {
+      c.domains = `boutique.${c.domains}`;
+    },
+  },
+  {
+    column: 'verified_at',
+    apply: (c) => {
+      c.verified_at = '2099-01-01';
+    },
+  },
+  {
+    column: 'status',
+    apply: (c) => {
+      c.status = 'peut-être';
+    },
+  },
+  {
+    column: 'labels',
+    apply: (c) => {
+      c.labels = 'label???@';
+    },
+  },
+  {
+    column: 'legal_name',
+    apply: (c) => {
+      c.legal_name = `Shop \u202Egnp.exe`;
+    },
+  },
+  {
+    column: 'legal_name',
+    apply: (c) => {
+      c.legal_name = 'x'.repeat(301);
+    },
+  },
+  {
+    column: 'legal_name',
+    apply: (c) => {
+      c.legal_name = '   ';
+    },
+  },
+  {
+    column: 'phone',
+    apply: (c) => {
+      c.phone = 'appelez-nous';
+    },
+  },
 ];
 
 interface CsvFile {

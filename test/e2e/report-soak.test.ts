@@ -253,5 +253,5 @@ describe('reports survive a service killed with SIGKILL and restarted', () => {
     } finally {
       await registry.close();
     }
-  }, 240_000);
+  }, 360_000);
 });
