@@ -37,6 +37,9 @@ const LONG_ARABIC = 'ش'.repeat(300);
 const MIXED_NAME = 'متجر ABC-123 للإلكترونيات Shop \u200f(Maroc)';
 const ZERO_WIDTH_NAME = 'Atlas\u200bÉlectro\u200d\u2060SARL\ufeff';
 
+const FLAGGED_SHOP = 'flagged-name.test';
+const FLAG_SUMMARY = `<img src=x onerror="window.__pwned=3">${'Z'.repeat(450)}`;
+
 const HEADER = 'domains,legal_name,trade_name,ice,city,phone,status,verified_at,verified_by';
 const csvCell = (text: string) => `"${text.replaceAll('"', '""')}"`;
 const row = (domain: string, legal: string, trade: string, serial: number, status: string, city = 'Casablanca') =>
@@ -143,6 +146,9 @@ describe('hostile merchant names', () => {
     await writeFile(join(dataDir, 'hostile.csv'), `${good.join('\n')}\n`);
     const imported = await thiqa(dataDir, 'import', join(dataDir, 'hostile.csv'));
     if (imported.code !== 0) throw new Error(`import failed:\n${imported.output}`);
+    // A flag's summary is a moderator's words, shown in the popup: it gets the same treatment.
+    const flagged = await thiqa(dataDir, 'flag', FLAGGED_SHOP, '--reason', 'fraud', '--summary', FLAG_SUMMARY);
+    if (flagged.code !== 0) throw new Error(`flag failed:\n${flagged.output}`);
     // Two publishes: the extension holds the bundled version 1 and takes only a newer one.
     for (let i = 0; i < 2; i++) {
       const published = await thiqa(dataDir, 'publish');
@@ -212,6 +218,29 @@ describe('hostile merchant names', () => {
         }
       });
       afterAll(async () => browser?.close());
+
+      it('shows a flag summary with HTML and 450 unbroken characters as inert text that wraps', async () => {
+        const page = await browser.context.newPage();
+        await page.goto(`http://${FLAGGED_SHOP}:${shops.port}/produit/1`);
+        const tabId = await tabIdFor(probe, `http://${FLAGGED_SHOP}:${shops.port}/`);
+        const popup = await browser.context.newPage();
+        await popup.setViewportSize({ width: POPUP_WIDTH + 80, height: 900 });
+        await popup.goto(`chrome-extension://${browser.extensionId}/popup.html?tab=${tabId}`);
+        await popup.getByText(FLAG_SUMMARY).waitFor();
+        const facts = await popupFacts(popup);
+        expect(facts.pwned).toBeNull();
+        expect(facts.madeByNames).toBe(0);
+        expect(facts.overflowing).toEqual([]);
+        expect(facts.mainScrolls).toBe(false);
+        expect(facts.pageScrolls).toBe(false);
+        expect(facts.mainWidth).toBeLessThanOrEqual(POPUP_WIDTH + 2 * 14);
+        await expect.poll(() => readInPageBadge(page), { timeout: 10_000 }).not.toBeNull();
+        const badge = await readInPageBadge(page);
+        expect(badge?.level).toBe('danger');
+        expect(badge?.text).not.toContain('ZZZZ');
+        expect(badge?.box.width).toBeLessThanOrEqual(BADGE_MAX_WIDTH);
+        await Promise.all([popup.close(), page.close()]);
+      });
 
       it.each(Object.entries(HOSTILE_SHOPS))(
         'shows the %s names as inert text that wraps inside the popup',
