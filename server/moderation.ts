@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
-import { complaintCategorySchema, flagReasonSchema } from '../src/directory/schemas.ts';
+import { complaintCategorySchema, flaggedDomainSchema, flagReasonSchema } from '../src/directory/schemas.ts';
 import { resolveShopIdentity } from '../src/directory/shop-identity.ts';
 import { recordAudit } from './audit-log.ts';
 import type { Database, ReportRow } from './db/tables.ts';
@@ -27,7 +27,9 @@ export const resolveComplaintSchema = z.strictObject({
 });
 export const flagDomainSchema = z.strictObject({
   reason: flagReasonSchema,
-  summary: z.string().trim().min(3).max(500),
+  // The directory's own rule (no control or bidi-override characters): a summary the
+  // snapshot schema refuses would make every publish fail until the flag is changed.
+  summary: flaggedDomainSchema.shape.summary.min(3),
   /** When the shop was found out, if before today (e.g. flags carried over from another list). */
   since: z.iso.date().optional(),
 });

@@ -15,13 +15,20 @@ export type ReportStatus = z.infer<typeof reportStatusSchema>;
 
 const MAX_URL_LENGTH = 2048;
 
+/**
+ * Text PostgreSQL can store: a `text` column refuses U+0000, and a refused row would fail
+ * the whole batched INSERT it rides in (other shoppers' reports with it), so it is a 400 here.
+ */
+const storableText = () =>
+  z.string().refine((text) => !text.includes('\u0000'), { message: 'must not contain the NUL character (U+0000)' });
+
 export const reportRequestSchema = z
   .strictObject({
-    url: z.string().min(1).max(MAX_URL_LENGTH),
+    url: storableText().min(1).max(MAX_URL_LENGTH),
     reason: reportReasonSchema,
-    details: z.string().trim().max(2000).optional(),
+    details: storableText().trim().max(2000).optional(),
     // An empty contact (a form field left blank) means none.
-    contact: z.string().trim().max(200).optional(),
+    contact: storableText().trim().max(200).optional(),
     consent: z.boolean().optional(),
     idempotencyKey: z.uuid(),
     lang: z.enum(['ar', 'fr', 'en']).optional(),
@@ -51,7 +58,7 @@ export type ReportRequest = z.infer<typeof reportRequestSchema>;
 export const reportAmendmentSchema = z
   .strictObject({
     reason: reportReasonSchema.optional(),
-    details: z.string().trim().max(2000).optional(),
+    details: storableText().trim().max(2000).optional(),
   })
   .refine((amendment) => amendment.reason !== undefined || amendment.details !== undefined, {
     message: 'give reason, details or both',
@@ -92,14 +99,19 @@ export function reportedUrl(input: string, host: string): string {
   return `http://${host}${path}`;
 }
 
+interface PendingInsert {
+  row: Insertable<ReportsTable>;
+  done: (inserted: boolean) => void;
+  fail: (error: unknown) => void;
+}
+
 /**
  * Writes new reports in groups: reports that arrive while one INSERT runs go into the
  * next one, a single multi-row statement. Each caller still gets its answer only once
  * its row is committed, and a lone report waits for nothing.
  */
 class ReportInserts {
-  private pending: { row: Insertable<ReportsTable>; done: (inserted: boolean) => void; fail: (e: unknown) => void }[] =
-    [];
+  private pending: PendingInsert[] = [];
   private flushing = false;
 
   constructor(private readonly db: Kysely<Database>) {}
@@ -120,19 +132,29 @@ class ReportInserts {
     while (this.pending.length > 0) {
       const batch = this.pending.splice(0, 200);
       try {
-        const stored = await this.db
-          .insertInto('reports')
-          .values(batch.map((entry) => entry.row))
-          .onConflict((conflict) => conflict.column('idempotency_key').doNothing())
-          .returning('receipt')
-          .execute();
-        const receipts = new Set(stored.map((row) => row.receipt));
-        for (const entry of batch) entry.done(receipts.has(entry.row.receipt));
+        await this.insertTogether(batch);
       } catch (error) {
-        for (const entry of batch) entry.fail(error);
+        if (batch.length === 1) {
+          batch[0]?.fail(error);
+          continue;
+        }
+        // One row the database refuses must not fail the shoppers whose reports happened to
+        // share its statement: each goes again on its own, and only the bad one fails.
+        for (const entry of batch) await this.insertTogether([entry]).catch(entry.fail);
       }
     }
     this.flushing = false;
+  }
+
+  private async insertTogether(batch: PendingInsert[]): Promise<void> {
+    const stored = await this.db
+      .insertInto('reports')
+      .values(batch.map((entry) => entry.row))
+      .onConflict((conflict) => conflict.column('idempotency_key').doNothing())
+      .returning('receipt')
+      .execute();
+    const receipts = new Set(stored.map((row) => row.receipt));
+    for (const entry of batch) entry.done(receipts.has(entry.row.receipt));
   }
 }
 

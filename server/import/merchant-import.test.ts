@@ -27,6 +27,39 @@ describe('thiqa import', () => {
   });
   afterEach(async () => registry.close());
 
+  it('names a JSON row holding a lone surrogate instead of crashing, and writes nothing', async () => {
+    // `\ud800` is valid JSON and a valid JavaScript string, but PostgreSQL's jsonb refuses it.
+    const json = JSON.stringify([
+      {
+        domains: 'good-shop.test',
+        legal_name: 'Good Shop SARL',
+        ice: '003000000000044',
+        city: 'Rabat',
+        phone: '0537000000',
+        status: 'verified',
+        verified_at: '2026-01-05',
+        verified_by: 'FDEC',
+      },
+      {
+        domains: 'lone.test',
+        legal_name: 'Shop \ud800 name',
+        ice: '001520003000037',
+        city: 'Rabat',
+        phone: '0537000000',
+        status: 'verified',
+        verified_at: '2026-01-05',
+        verified_by: 'FDEC',
+      },
+    ]);
+    expect(json).toContain('\\ud800');
+    const result = await importText(registry, 'merchants.json', json);
+    expect(result.problems).toEqual([
+      { line: 2, column: 'legal_name', message: 'is not well-formed Unicode (a lone surrogate)' },
+    ]);
+    expect(result.written).toBe(false);
+    expect((await currentDirectoryState(registry.db)).merchants).toEqual([]);
+  });
+
   it('reads a French Excel CSV, keeps Arabic intact, and changes nothing when imported again', async () => {
     const first = await importText(registry, 'merchants.csv', FRENCH_EXCEL);
     expect(first).toMatchObject({ rows: 2, created: 2, updated: 0, unchanged: 0, problems: [], written: true });

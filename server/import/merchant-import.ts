@@ -360,6 +360,20 @@ function publishedMerchantRow(entry: unknown, line: number): Row {
   return m.labels ? { line, values, labelIssuers: m.labels.map((label) => label.issuer) } : { line, values };
 }
 
+// A JSON file may hold `"\ud800"`: JavaScript takes it, PostgreSQL's jsonb refuses the
+// whole INSERT, and the import died with a stack trace instead of naming the row.
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+function illFormedColumns(row: Row): string[] {
+  const columns = new Set<string>();
+  for (const [column, value] of row.values) {
+    if ((Array.isArray(value) ? value : [value]).some((text) => LONE_SURROGATE.test(text))) {
+      columns.add(column === '(label-issuers)' ? 'labels' : column);
+    }
+  }
+  return [...columns];
+}
+
 function slugFrom(domain: string): string {
   const label = domain.split('.')[0] ?? 'merchant';
   const slug = label
@@ -400,6 +414,13 @@ export async function importMerchants(
   for (const row of rows) {
     if (row.malformed) {
       problems.push({ line: row.line, column: '(row)', message: row.malformed });
+      continue;
+    }
+    const illFormed = illFormedColumns(row);
+    if (illFormed.length > 0) {
+      for (const column of illFormed) {
+        problems.push({ line: row.line, column, message: 'is not well-formed Unicode (a lone surrogate)' });
+      }
       continue;
     }
     const candidate = rowToCandidate(row, today);

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestService, type TestService } from '../../test-service.ts';
 
@@ -92,6 +93,10 @@ describe('POST /v1/reports', () => {
     ['details over 2,000 characters', { details: 'x'.repeat(2001) }, 'details', ''],
     ['a URL that is no shop', { url: 'javascript:alert(1)' }, 'url', 'not the address of a shop'],
     ['an idempotency key that is no UUID', { idempotencyKey: '42' }, 'idempotencyKey', ''],
+    // PostgreSQL text cannot hold U+0000: these were 500s (found by the report fuzz test).
+    ['a NUL character in details', { details: 'a\u0000b' }, 'details', 'NUL'],
+    ['a NUL character in contact', { contact: '\u0000\u0000\u0000', consent: true }, 'contact', 'NUL'],
+    ['a NUL character in a URL without scheme', { url: 'casa-deals.test/a\u0000b' }, 'url', 'NUL'],
   ])('answers 400 problem+json naming the field for %s', async (_, overrides, field, message) => {
     const response = await service.send('POST', '/v1/reports', report(overrides));
     expect(response.status).toBe(400);
@@ -99,6 +104,35 @@ describe('POST /v1/reports', () => {
     const body = await response.json();
     expect(body).toMatchObject({ status: 400, title: 'Bad request' });
     expect(body.errors).toContainEqual({ field, message: expect.stringContaining(message) });
+  });
+
+  it('stores the good reports that share an INSERT with a row the database refuses', async () => {
+    // Reports are written in multi-row INSERTs with those that arrived meanwhile. A row the
+    // schema let through but the database refuses (here through a constraint added for the
+    // test) must fail alone, not take the other shoppers' reports down with it.
+    await sql`alter table reports add constraint refuse_for_test check (details is distinct from 'refused')`.execute(
+      service.registry.db,
+    );
+    try {
+      const good = Array.from({ length: 5 }, () => report());
+      const responses = await Promise.all([
+        ...good.map((body) => service.send('POST', '/v1/reports', body)),
+        service.send('POST', '/v1/reports', report({ details: 'refused' })),
+      ]);
+      expect(responses.map((response) => response.status)).toEqual([201, 201, 201, 201, 201, 500]);
+      const stored = await service.registry.db
+        .selectFrom('reports')
+        .select('idempotency_key')
+        .where(
+          'idempotency_key',
+          'in',
+          good.map((body) => body.idempotencyKey),
+        )
+        .execute();
+      expect(stored).toHaveLength(5);
+    } finally {
+      await sql`alter table reports drop constraint refuse_for_test`.execute(service.registry.db);
+    }
   });
 
   it('answers 400 to a body that is not JSON, 415 to one that is not declared JSON', async () => {
