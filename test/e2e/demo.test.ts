@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { freePort } from './running-service.ts';
+import { freePort } from './service-process.ts';
 
 // `npm run demo` on a machine with no display: the service on PGlite, the extension built
 // against it, Chromium headless taking a screenshot of each demo shop's badge and popup.

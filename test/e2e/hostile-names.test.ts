@@ -1,18 +1,16 @@
-import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { iceWithCheckDigits } from '../../src/directory/ice.ts';
 import { type ExtensionBrowser, launchWithExtension } from './browser.ts';
 import { buildExtension } from './build-extension.ts';
 import { readInPageBadge, requestFromExtensionPage, tabIdFor } from './extension-probe.ts';
-import { freePort, type ServiceProcess, startServiceProcess } from './service-process.ts';
+import { freePort, runThiqa, type ServiceProcess, startServiceProcess } from './service-process.ts';
 
 // Merchant names are data from a spreadsheet: they must reach the shopper as inert text
 // of bounded size. The names the directory schema refuses (bidi overrides, over 300
@@ -21,9 +19,7 @@ import { freePort, type ServiceProcess, startServiceProcess } from './service-pr
 // the real import, publish, service and sync into the built extension, and are then read
 // back from the popup and the in-page badge in Chromium.
 
-const run = promisify(execFile);
 const ROOT = resolve(import.meta.dirname, '../..');
-const THIQA = resolve(ROOT, 'bin/thiqa.mjs');
 const SHOP_PAGE = readFileSync(resolve(ROOT, 'test/fixtures/shops/atlas-electro.html'));
 const HOST_RULES = 'MAP *.test 127.0.0.1';
 /** The popup's fixed width (src/ui/pages.css) and the in-page badge's max width (shop.content/style.css). */
@@ -65,16 +61,8 @@ const HOSTILE_SHOPS = {
 } as const;
 
 async function thiqa(dataDir: string, ...args: string[]): Promise<{ code: number; output: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [THIQA, ...args], {
-      cwd: ROOT,
-      env: { ...process.env, THIQA_DATA_DIR: dataDir, DATABASE_URL: '' },
-    });
-    return { code: 0, output: stdout + stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, output: failed.stdout + failed.stderr };
-  }
+  const result = await runThiqa({ THIQA_DATA_DIR: dataDir }, ...args);
+  return { code: result.code, output: result.stdout + result.stderr };
 }
 
 async function startShopPages(): Promise<{ port: number; close(): Promise<void> }> {

@@ -1,6 +1,7 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
+import { promisify } from 'node:util';
 
 // The real `thiqa serve` as a separate process, for tests that must kill it the hard
 // way (SIGKILL: no cleanup, no graceful close) and start it again on the same data
@@ -93,4 +94,22 @@ export async function startServiceProcess(
   }
   await service.kill9();
   throw new Error(`thiqa serve did not answer /healthz within ${deadlineMs} ms:\n${output}`);
+}
+
+const run = promisify(execFile);
+
+/** One `thiqa` staff command (import, publish, flag, reports accept…) as a publisher runs it. */
+export async function runThiqa(
+  env: NodeJS.ProcessEnv,
+  ...args: string[]
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [THIQA_BIN, ...args], {
+      env: { ...process.env, DATABASE_URL: '', ...env },
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failure = error as { code?: number; stdout?: string; stderr?: string };
+    return { code: failure.code ?? 1, stdout: failure.stdout ?? '', stderr: failure.stderr ?? '' };
+  }
 }
