@@ -135,6 +135,21 @@ describe('report outbox', () => {
     expect(service.calls.filter((call) => call.method === 'POST')).toHaveLength(4);
   });
 
+  it('sends every waiting report once one gets through: the service is back', async () => {
+    const { outbox, service, clock } = await setup();
+    service.setReachable(false);
+    const first = await outbox.enqueue(report);
+    clock.now = new Date(clock.now.getTime() + 3_000);
+    const second = await outbox.enqueue({ ...report, url: 'https://shop.test/other' });
+    // The service returns; only the first report's retry is due.
+    service.setReachable(true);
+    clock.now = new Date(clock.now.getTime() + 2_500);
+    await outbox.flush();
+    expect((await outbox.get(first.idempotencyKey))?.receipt).toBe('R-1');
+    expect((await outbox.get(second.idempotencyKey))?.receipt).toBe('R-2');
+    expect(service.byKey.size).toBe(2);
+  });
+
   it('sends the same idempotency key again when an answer was lost, so the service keeps one report', async () => {
     const { outbox, service, clock } = await setup();
     service.loseNextAnswer();

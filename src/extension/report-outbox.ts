@@ -185,12 +185,21 @@ export function createReportOutbox(deps: {
   let flushing: Promise<void> | null = null;
   async function flushOnce(evenIfNotDue: boolean): Promise<void> {
     const all = await db.getAll('reports');
+    let serviceAnswered = false;
+    let serviceAskedToWait = false;
     for (const report of all) {
       if (!isDue(report, evenIfNotDue ? new Date(8.64e15) : now())) continue;
       const updated = report.delivery === 'queued' ? await deliver(report) : await deliverAmendment(report);
       const latest = await db.get('reports', report.idempotencyKey);
       await put(keepChangesMadeInFlight(report, updated, latest));
+      if (updated.nextAttemptAt === null) serviceAnswered = true;
+      else if (/^HTTP (429|503)\b/.test(updated.lastError ?? '')) serviceAskedToWait = true;
     }
+    // One report went through after failures: the service is back (a restart, a network
+    // that returned). The others need not sit out their own backoff, as when the browser
+    // says it is online again; unless the service asked us to slow down.
+    const othersWaiting = all.some((report) => isDue(report, new Date(8.64e15)) && !isDue(report, now()));
+    if (!evenIfNotDue && serviceAnswered && !serviceAskedToWait && othersWaiting) return flushOnce(true);
     // A worker that wakes after a restart has no timer of its own for reports that are
     // waiting for a later attempt: ask again to be woken for the earliest of them.
     const waiting = (await db.getAll('reports'))
