@@ -17,13 +17,18 @@ declare const chrome: {
 
 const AXE_SOURCE = readFileSync(resolve(import.meta.dirname, '../../node_modules/axe-core/axe.min.js'), 'utf8');
 
-export async function tabIdFor(probe: Page, urlPrefix: string): Promise<number> {
-  const id = await probe.evaluate(async (prefix) => {
-    const tabs = await chrome.tabs.query({});
-    return tabs.find((tab) => tab.url?.startsWith(prefix))?.id ?? null;
-  }, urlPrefix);
-  if (id === null) throw new Error(`no tab shows ${urlPrefix}`);
-  return id;
+/** The id of the tab showing `urlPrefix`; a tab's URL reaches `chrome.tabs` a moment after the page commits. */
+export async function tabIdFor(probe: Page, urlPrefix: string, waitMs = 10_000): Promise<number> {
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    const id = await probe.evaluate(async (prefix) => {
+      const tabs = await chrome.tabs.query({});
+      return tabs.find((tab) => tab.url?.startsWith(prefix))?.id ?? null;
+    }, urlPrefix);
+    if (id !== null) return id;
+    if (Date.now() > deadline) throw new Error(`no tab shows ${urlPrefix}`);
+    await probe.waitForTimeout(50);
+  }
 }
 
 export async function toolbarBadge(probe: Page, tabId: number): Promise<{ text: string; title: string }> {
