@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { reportReasonSchema } from '../../../src/directory/schemas.ts';
 import { freePort, type ServiceProcess, startServiceProcess } from '../../../test/e2e/service-process.ts';
 import { openRegistry } from '../../db/database.ts';
 import { MAX_REPORT_BODY_BYTES } from './reports-routes.ts';
@@ -11,17 +12,7 @@ import { MAX_REPORT_BODY_BYTES } from './reports-routes.ts';
 // whatever a client sends, the service answers 4xx or a receipt, never 5xx, and stays up.
 
 const BODIES = 10_000;
-const REASONS = [
-  'fraud',
-  'non-delivery',
-  'counterfeit',
-  'phishing',
-  'impersonation',
-  'overcharge',
-  'data-misuse',
-  'suspicious',
-  'other',
-] as const;
+const REASONS = reportReasonSchema.options;
 const SHOP_HOSTS = ['souk-bladi.youcan.shop', 'www.atlas-electro.test', 'دار-أركان.test', 'casa-deals.ma', 'a.b.co.ma'];
 
 /** Any text: every code point, lone surrogates, controls, RTL overrides, zero-width characters. */
