@@ -2,7 +2,11 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type BrowserContext, chromium } from 'playwright-core';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
+
+declare const chrome: {
+  tabs: { query(query: object): Promise<Array<{ id?: number; url?: string }>> };
+};
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -52,4 +56,18 @@ export async function launchWithExtension(
       await rm(profile, { recursive: true, force: true });
     },
   };
+}
+
+/** The id of the tab showing `urlPrefix`, asked from an extension page; a tab's URL reaches `chrome.tabs` a moment after the page commits. */
+export async function tabIdFor(probe: Page, urlPrefix: string, waitMs = 10_000): Promise<number> {
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    const id = await probe.evaluate(async (prefix) => {
+      const tabs = await chrome.tabs.query({});
+      return tabs.find((tab) => tab.url?.startsWith(prefix))?.id ?? null;
+    }, urlPrefix);
+    if (id !== null) return id;
+    if (Date.now() > deadline) throw new Error(`no tab shows ${urlPrefix}`);
+    await probe.waitForTimeout(50);
+  }
 }

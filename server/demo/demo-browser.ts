@@ -3,7 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import type { Snapshot } from '../../src/directory/schemas.ts';
-import { CHROMIUM_PATH, launchWithExtension } from './chromium-session.ts';
+import { CHROMIUM_PATH, launchWithExtension, tabIdFor } from './chromium-session.ts';
 import { type DemoShop, demoShopsOf, startDemoShopServer } from './demo-shops.ts';
 import { buildExtensionInto, PROJECT_ROOT } from './extension-build.ts';
 
@@ -15,7 +15,6 @@ export const DEMO_HOST_RULES = 'MAP *.test 127.0.0.1, MAP *.youcan.shop 127.0.0.
 
 declare const chrome: {
   runtime: { sendMessage(message: unknown): Promise<unknown> };
-  tabs: { query(query: object): Promise<Array<{ id?: number; url?: string }>> };
 };
 
 export interface DemoBrowser {
@@ -111,10 +110,7 @@ export async function startDemoBrowser(options: {
       await page.waitForTimeout(300);
       const pageShot = join(options.outputDir, `${fileNameOf(shop, index)}-page.png`);
       await page.screenshot({ path: pageShot });
-      const tabId = await control.evaluate(async (prefix) => {
-        const tabs = await chrome.tabs.query({});
-        return tabs.find((tab) => tab.url?.startsWith(prefix))?.id ?? null;
-      }, shopServer.urlFor(shop.host));
+      const tabId = await tabIdFor(control, shopServer.urlFor(shop.host));
       const popup = await session.context.newPage();
       await popup.setViewportSize({ width: 400, height: 640 });
       await popup.goto(`chrome-extension://${session.extensionId}/popup.html?tab=${tabId}`);

@@ -2,12 +2,13 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { CDPSession, Page } from 'playwright-core';
 
+export { tabIdFor } from '../../server/demo/chromium-session.ts';
+
 // Ways for a test to see what the shopper sees where Playwright's locators cannot reach:
 // the toolbar badge (asked from an extension page through chrome.action) and the in-page
 // badge inside its closed shadow root (read through the DevTools protocol, which pierces it).
 
 declare const chrome: {
-  tabs: { query(query: object): Promise<Array<{ id?: number; url?: string }>> };
   action: {
     getBadgeText(details: { tabId: number }): Promise<string>;
     getTitle(details: { tabId: number }): Promise<string>;
@@ -16,20 +17,6 @@ declare const chrome: {
 };
 
 const AXE_SOURCE = readFileSync(resolve(import.meta.dirname, '../../node_modules/axe-core/axe.min.js'), 'utf8');
-
-/** The id of the tab showing `urlPrefix`; a tab's URL reaches `chrome.tabs` a moment after the page commits. */
-export async function tabIdFor(probe: Page, urlPrefix: string, waitMs = 10_000): Promise<number> {
-  const deadline = Date.now() + waitMs;
-  for (;;) {
-    const id = await probe.evaluate(async (prefix) => {
-      const tabs = await chrome.tabs.query({});
-      return tabs.find((tab) => tab.url?.startsWith(prefix))?.id ?? null;
-    }, urlPrefix);
-    if (id !== null) return id;
-    if (Date.now() > deadline) throw new Error(`no tab shows ${urlPrefix}`);
-    await probe.waitForTimeout(50);
-  }
-}
 
 export async function toolbarBadge(probe: Page, tabId: number): Promise<{ text: string; title: string }> {
   return probe.evaluate(
