@@ -42,6 +42,16 @@ export const envSchema = z.object({
       .pipe(z.object({ max: z.int().min(1), windowMs: z.int().min(1000, { message: 'window must be ≥ 1s' }) }))
       .optional(),
   ),
+  // Connections one client address may hold open at once. Behind a reverse proxy every
+  // client shares the proxy's address: raise it to the proxy's upstream pool size.
+  THIQA_MAX_CONNECTIONS_PER_ADDRESS: optionalText.pipe(
+    z
+      .string()
+      .regex(/^\d{1,5}$/, { message: 'must be a whole number from 1 to 10000' })
+      .transform(Number)
+      .pipe(z.int().min(1).max(10_000, { message: 'must be a whole number from 1 to 10000' }))
+      .optional(),
+  ),
 });
 
 export interface Config {
@@ -54,6 +64,8 @@ export interface Config {
   adminToken: string | undefined;
   /** Reports per client per window; the app's default when unset. */
   reportRateLimit: { max: number; windowMs: number } | undefined;
+  /** Open connections per client address; the service's default when unset. */
+  maxConnectionsPerAddress?: number | undefined;
 }
 
 export class ConfigError extends Error {
@@ -72,5 +84,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     port: parsed.data.THIQA_PORT ?? 8787,
     adminToken: parsed.data.THIQA_ADMIN_TOKEN,
     reportRateLimit: parsed.data.THIQA_REPORT_RATE_LIMIT,
+    maxConnectionsPerAddress: parsed.data.THIQA_MAX_CONNECTIONS_PER_ADDRESS,
   };
 }

@@ -1,8 +1,15 @@
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { createApp } from './app.ts';
 import type { Registry } from './db/database.ts';
-import type { Config } from './env.ts';
+import { type Config, ConfigError } from './env.ts';
+import {
+  CONNECTIONS_CHECKING_INTERVAL_MS,
+  type ConnectionLimits,
+  DEFAULT_CONNECTION_LIMITS,
+  guardConnections,
+} from './http/connection-guard.ts';
 import { publishDirectory } from './publisher.ts';
 import { loadSigningKeys } from './signing-keys.ts';
 
@@ -20,6 +27,7 @@ export async function startService(options: {
   host: string;
   publishEveryMs?: number;
   log: (line: string) => void;
+  connectionLimits?: Partial<ConnectionLimits>;
 }): Promise<RunningService> {
   const { registry, config, log } = options;
   const app = await createApp({
@@ -28,9 +36,23 @@ export async function startService(options: {
     adminToken: config.adminToken,
     ...(config.reportRateLimit ? { reportRateLimit: config.reportRateLimit } : {}),
   });
+  const limits: ConnectionLimits = {
+    ...DEFAULT_CONNECTION_LIMITS,
+    ...(config.maxConnectionsPerAddress ? { maxPerAddress: config.maxConnectionsPerAddress } : {}),
+    ...options.connectionLimits,
+  };
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
-    const started = serve({ fetch: app.fetch, port: config.port, hostname: options.host }, () => resolve(started));
-    started.once('error', reject);
+    const started = serve(
+      {
+        fetch: app.fetch,
+        port: config.port,
+        hostname: options.host,
+        serverOptions: { connectionsCheckingInterval: CONNECTIONS_CHECKING_INTERVAL_MS },
+      },
+      () => resolve(started),
+    );
+    guardConnections(started as Server, limits);
+    started.once('error', (error: NodeJS.ErrnoException) => reject(listenError(error, options.host, config.port)));
   });
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
@@ -68,6 +90,22 @@ export async function startService(options: {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/** A listen failure an operator can act on, in one line; anything else as it came. */
+function listenError(error: NodeJS.ErrnoException, host: string, port: number): Error {
+  if (error.code === 'EADDRINUSE') {
+    return new ConfigError(
+      `port ${port} on ${host} is already in use (another thiqa serve?); choose another with THIQA_PORT=<port>`,
+    );
+  }
+  if (error.code === 'EACCES') {
+    return new ConfigError(`port ${port} on ${host} needs privileges; choose a port above 1023 with THIQA_PORT=<port>`);
+  }
+  if (error.code === 'EADDRNOTAVAIL') {
+    return new ConfigError(`${host} is not an address of this machine; choose another with --host <address>`);
+  }
+  return error;
 }
 
 /** `30s`, `15m`, `1h`, `1d` in milliseconds; null when not a duration. */

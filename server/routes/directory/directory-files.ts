@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { readFile, stat } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { problem, validationHook } from '../../http/problem.ts';
@@ -26,6 +27,23 @@ const route = createRoute({
   },
 });
 
+/**
+ * Reads a regular file of the folder, never what a link planted there points to (the
+ * signing key lives one folder up). O_NOFOLLOW refuses a symbolic link as the last
+ * path component, and the check on the opened descriptor leaves no window between
+ * looking and reading. Null when there is no such regular file.
+ */
+async function openRegularFile(path: string) {
+  const handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK).catch(() => null);
+  if (!handle) return null;
+  const info = await handle.stat().catch(() => null);
+  if (!info?.isFile()) {
+    await handle.close();
+    return null;
+  }
+  return { handle, info };
+}
+
 interface CachedFile {
   mtimeMs: number;
   size: number;
@@ -50,18 +68,23 @@ export function directoryFilesApp(context: ServiceContext) {
   app.openapi(route, async (c) => {
     const { file } = c.req.valid('param');
     const path = join(dir, file);
-    const info = await stat(path).catch(() => null);
-    if (!info?.isFile()) return problem(c, 404, `${file} is not published`);
+    const opened = await openRegularFile(path);
+    if (!opened) return problem(c, 404, `${file} is not published`);
+    const { handle, info } = opened;
     let cached = cache.get(file);
-    if (!cached || cached.mtimeMs !== info.mtimeMs || cached.size !== info.size) {
-      const bytes = await readFile(path);
-      cached = {
-        mtimeMs: info.mtimeMs,
-        size: info.size,
-        bytes,
-        etag: `"${createHash('sha256').update(bytes).digest('hex')}"`,
-      };
-      cache.set(file, cached);
+    try {
+      if (!cached || cached.mtimeMs !== info.mtimeMs || cached.size !== info.size) {
+        const bytes = await handle.readFile();
+        cached = {
+          mtimeMs: info.mtimeMs,
+          size: info.size,
+          bytes,
+          etag: `"${createHash('sha256').update(bytes).digest('hex')}"`,
+        };
+        cache.set(file, cached);
+      }
+    } finally {
+      await handle.close();
     }
     const isManifest = file === 'manifest.json';
     const headers: Record<string, string> = {
