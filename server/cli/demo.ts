@@ -7,7 +7,7 @@ import type { ComplaintCategory, Snapshot } from '../../src/directory/schemas.ts
 import { verdictForInput } from '../../src/directory/verdict.ts';
 import { serviceSecret } from '../app.ts';
 import type { Registry } from '../db/database.ts';
-import { type DemoBrowser, startDemoBrowser } from '../demo/demo-browser.ts';
+import type { DemoBrowser } from '../demo/demo-browser.ts';
 import { BUNDLED_DIRECTORY, loadPublishedDirectory, loadSnapshotFile } from '../directory-source.ts';
 import { loadConfig } from '../env.ts';
 import { importMerchants, readImportFile } from '../import/merchant-import.ts';
@@ -174,23 +174,29 @@ export async function runDemo(args: string[], out: (line: string) => void): Prom
     const abort = new AbortController();
     const shopper: Promise<DemoBrowser | undefined> = values['no-browser']
       ? Promise.resolve(undefined)
-      : startDemoBrowser({
-          serviceUrl: service.url,
-          publicKeys: keys.map((key) => key.publicKey).join(','),
-          snapshot,
-          outputDir: resolve('demo-output'),
-          out,
-          abort: abort.signal,
-        }).then(
-          (started) => {
-            out(`\nThe service runs on ${service.url} — Ctrl-C to stop`);
-            return started;
-          },
-          (error: Error) => {
-            if (!abort.signal.aborted) out(`the shopper's side of the demo failed: ${error.message}`);
-            return undefined;
-          },
-        );
+      : // The browser driver and the extension build are development tools: loaded here
+        // only, so that a service installed with `npm ci --omit=dev` runs every command.
+        import('../demo/demo-browser.ts')
+          .then(({ startDemoBrowser }) =>
+            startDemoBrowser({
+              serviceUrl: service.url,
+              publicKeys: keys.map((key) => key.publicKey).join(','),
+              snapshot,
+              outputDir: resolve('demo-output'),
+              out,
+              abort: abort.signal,
+            }),
+          )
+          .then(
+            (started) => {
+              out(`\nThe service runs on ${service.url} — Ctrl-C to stop`);
+              return started;
+            },
+            (error: Error) => {
+              if (!abort.signal.aborted) out(`the shopper's side of the demo failed: ${error.message}`);
+              return undefined;
+            },
+          );
     const signal = await stopped;
     out(`${signal}: stopping`);
     abort.abort();
