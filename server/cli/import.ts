@@ -11,7 +11,7 @@ export const IMPORT_HELP = `thiqa import <file.csv|file.json> [--dry-run] [--par
   (verified|suspended|revoked), verified_at (YYYY-MM-DD), verified_by, methods (;-separated:
   commercial-register, phone-call, site-visit, document-check), labels (;-separated
   kind[:reference][@[issued..]valid-until], kinds e-thiq, cndp, cmi, fnem, other; e.g.
-  "e-thiq@2027-06-30; cndp:D-W-903/2024@2029-01-01; cmi"), social (;-separated network:handle),
+  "e-thiq@2027-06-30; cndp:D-W-903/2024@2029-01-01; cmi"; no issued, no issue date), social (;-separated network:handle),
   facebook, instagram, tiktok, whatsapp, youtube, x, snapchat, and optionally id.
   JSON: an array of rows with the same names, or merchants as published (a snapshot file).
   Every bad row is printed as file:line: column: reason.

@@ -121,6 +121,24 @@ describe('thiqa import', () => {
     expect((await currentDirectoryState(registry.db)).merchants.map((merchant) => merchant.id)).toContain('good-shop');
   });
 
+  it('leaves a label without an issue date without one, even a label that expired before the verification', async () => {
+    const csv = [
+      'domains;legal_name;ice;city;phone;status;verified_at;verified_by;labels',
+      'vieux-label.test;Vieux Label SARL;003000000000044;Rabat;0537000000;verified;2026-06-01;FDEC;"e-thiq@2025-01-31; cmi"',
+    ].join('\n');
+    const result = await importText(registry, 'labels.csv', csv);
+    expect(result).toMatchObject({ created: 1, problems: [], written: true });
+    const state = await currentDirectoryState(registry.db);
+    expect(state.merchants[0]?.labels).toEqual([
+      { kind: 'e-thiq', issuer: 'Label e-thiq', reference: null, issued: null, validUntil: '2025-01-31' },
+      { kind: 'cmi-payment', issuer: 'CMI', reference: null, issued: null, validUntil: null },
+    ]);
+    // The directory's own JSON form comes back as the same record: no date appears on the way.
+    const published = JSON.stringify({ merchants: state.merchants });
+    expect(await importText(registry, 'merchants.json', published)).toMatchObject({ unchanged: 1, problems: [] });
+    expect(await currentDirectoryState(registry.db)).toEqual(state);
+  });
+
   it('names a row with more cells than the header has columns', async () => {
     const csv =
       'domains,legal_name,ice,city,phone,status,verified_at,verified_by\nshop.test,Shop, SARL,003000000000044,Rabat,0537000000,verified,2026-01-05,FDEC\n';

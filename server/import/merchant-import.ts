@@ -135,7 +135,7 @@ export function normalizePhone(input: string): string {
   return compact;
 }
 
-function parseLabels(text: string | string[] | undefined, fallbackIssued: string, issuer: string): Label[] | string {
+function parseLabels(text: string | string[] | undefined, issuer: string): Label[] | string {
   const labels: Label[] = [];
   for (const entry of list(text)) {
     // kind[:reference][@validUntil], or [@issued..validUntil], or [@issued..] with no end
@@ -148,7 +148,7 @@ function parseLabels(text: string | string[] | undefined, fallbackIssued: string
       kind: kind.data,
       issuer: LABEL_ISSUERS[kind.data] || issuer,
       reference: match[2]?.trim() ?? null,
-      issued: match[3] ?? fallbackIssued,
+      issued: match[3] ?? null,
       validUntil: match[4] ?? null,
     });
   }
@@ -208,7 +208,7 @@ function rowToCandidate(row: Row, today: string): Candidate | ImportProblem[] {
     problem('verified_at', `${verifiedAt} is in the future`);
   }
   const verifiedBy = text(row, 'verified_by');
-  const labels = parseLabels(row.values.get('labels'), verifiedAt, verifiedBy);
+  const labels = parseLabels(row.values.get('labels'), verifiedBy);
   if (typeof labels === 'string') problem('labels', labels);
   const social = parseSocial(row);
   if (typeof social === 'string') problem('social', social);
@@ -347,10 +347,12 @@ function publishedMerchantRow(entry: unknown, line: number): Row {
   set('methods', m.verification?.methods);
   set(
     'labels',
-    m.labels?.map(
-      (label) =>
-        `${label.kind}${label.reference ? `:${label.reference}` : ''}@${label.issued}..${label.validUntil ?? ''}`,
-    ),
+    m.labels?.map((label) => {
+      const reference = label.reference ? `:${label.reference}` : '';
+      const issued = label.issued === null ? '' : `${label.issued}..`;
+      const validity = label.issued === null && label.validUntil === null ? '' : `@${issued}${label.validUntil ?? ''}`;
+      return `${label.kind}${reference}${validity}`;
+    }),
   );
   set(
     'social',
