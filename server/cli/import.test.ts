@@ -2,6 +2,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { listAudit } from '../audit-log.ts';
+import { openRegistry } from '../db/database.ts';
 import { main } from './main.ts';
 
 // `thiqa import` as an operator runs it, then publish and check: what the shopper ends up
@@ -60,4 +62,71 @@ describe('thiqa import, publish and check', () => {
       { kind: 'e-thiq', issuer: 'Label e-thiq', reference: null, issued: null, validUntil: '2025-01-31' },
     ]);
   }, 60_000);
+
+  it('shows a conflict in the dry run with both records, refuses it, and takes it only with --accept-conflicts', async () => {
+    const before = await csvFile('before.csv', [
+      HEADER,
+      'hanout-bio.test;Hanout Bio SARL;001520003000037;Rabat;0537112233;suspended;2026-05-02;FDEC;',
+    ]);
+    expect((await cli('import', before)).code).toBe(0);
+    const file = await csvFile('after.csv', [
+      HEADER,
+      'hanout-bio.test;Hanout Nouveau SARL;002345678000031;Rabat;0537112233;verified;2026-05-02;FDEC;',
+    ]);
+    const conflictLines = [
+      `${file}:2: legal-entity-change: merchant hanout-bio holds hanout-bio.test: its legal entity would change from ICE 001520003000037 (Hanout Bio SARL) to ICE 002345678000031 (Hanout Nouveau SARL)`,
+      '  registry: hanout-bio: ICE 001520003000037, Hanout Bio SARL, suspended, hanout-bio.test',
+      '  file line 2: ICE 002345678000031, Hanout Nouveau SARL, verified, hanout-bio.test',
+      `${file}:2: reinstatement: merchant hanout-bio (ICE 001520003000037) would go from suspended to verified`,
+      '  registry: hanout-bio: ICE 001520003000037, Hanout Bio SARL, suspended, hanout-bio.test',
+      '  file line 2: ICE 002345678000031, Hanout Nouveau SARL, verified, hanout-bio.test',
+    ];
+    const dry = await cli('import', file, '--dry-run');
+    expect(dry).toMatchObject({ code: 1, stderr: '' });
+    expect(dry.stdout.split('\n')).toEqual([
+      'conflicts (refused; --accept-conflicts imports them):',
+      ...conflictLines,
+      'dry run, nothing written. 1 rows: 0 new, 0 updated, 0 unchanged, 0 bad, 1 in conflict',
+    ]);
+    const refused = await cli('import', file);
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toContain(
+      'nothing imported (all or nothing; --partial imports the good rows). 1 rows: 0 new, 0 updated, 0 unchanged, 0 bad, 1 in conflict',
+    );
+    expect((await cli('import', file, '--partial')).stdout).toContain('imported. 1 rows: 0 new, 0 updated');
+
+    const accepted = await cli('import', file, '--accept-conflicts', '--as', 'amina');
+    expect(accepted.code).toBe(0);
+    expect(accepted.stdout.split('\n')).toEqual([
+      'conflicts (accepted with --accept-conflicts, recorded in the audit log):',
+      ...conflictLines,
+      'imported. 1 rows: 0 new, 1 updated, 0 unchanged, 0 bad, 2 conflicts accepted',
+    ]);
+    const registry = await openRegistry({ pgliteDir: join(dataDir, 'db') });
+    const audit = await listAudit(registry.db, 20).finally(() => registry.close());
+    const from = {
+      merchant: 'hanout-bio',
+      legalName: 'Hanout Bio SARL',
+      ice: '001520003000037',
+      status: 'suspended',
+      domains: ['hanout-bio.test'],
+    };
+    const to = { ...from, legalName: 'Hanout Nouveau SARL', ice: '002345678000031', status: 'verified' };
+    expect(audit.filter((entry) => entry.action === 'merchants.import-conflict')).toEqual(
+      ['reinstatement', 'legal-entity-change'].map((kind) => ({
+        at: expect.any(String),
+        actor: 'amina (cli)',
+        action: 'merchants.import-conflict',
+        subject: 'hanout-bio',
+        detail: { kind, line: 2, domains: kind === 'reinstatement' ? [] : ['hanout-bio.test'], from, to },
+      })),
+    );
+  }, 60_000);
+
+  it('names --accept-conflicts in its help', async () => {
+    const help = await cli('import', '--help');
+    expect(help.stdout).toContain(
+      '--accept-conflicts  import conflicting rows too; the audit log records each conflict',
+    );
+  });
 });
