@@ -13,6 +13,7 @@ export interface AuditEntry {
     | 'domain.flag'
     | 'domain.unflag'
     | 'merchants.import'
+    | 'merchants.import-conflict'
     | 'directory.publish';
   subject: string;
   detail?: Record<string, unknown>;

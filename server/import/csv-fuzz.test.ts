@@ -284,7 +284,7 @@ describe('thiqa import under generated CSV files', () => {
   afterAll(async () => registry.close());
 
   it('reports bad rows by line, never throws, and writes nothing from a file with problems', async () => {
-    const outcomes = { files: 0, refusedWhole: 0, rowProblems: 0, writtenAll: 0, writtenPartial: 0 };
+    const outcomes = { files: 0, refusedWhole: 0, rowProblems: 0, conflicts: 0, writtenAll: 0, writtenPartial: 0 };
     let run = 0;
     await fc.assert(
       fc.asyncProperty(csvFile, fc.boolean(), async (file, partial) => {
@@ -322,11 +322,13 @@ describe('thiqa import under generated CSV files', () => {
         }
         if (file.wellFormed && file.faultyLines.length === 0) {
           expect(result.problems, text).toEqual([]);
-          // A generated ICE may repeat one of an earlier file: that row updates its merchant.
-          expect(result.created + result.updated + result.unchanged).toBe(read.rows.length);
+          // A generated ICE may repeat one of an earlier file: that row updates its merchant,
+          // or is a conflict when it would ease that merchant's status (revoked → verified).
+          expect(result.created + result.updated + result.unchanged + result.conflicting).toBe(read.rows.length);
+          for (const conflict of result.conflicts) expect(conflict.kind).toBe('reinstatement');
         }
-        if (result.problems.length > 0 && !partial) {
-          // All or nothing: not one row of a file with a bad row.
+        if ((result.problems.length > 0 || result.conflicting > 0) && !partial) {
+          // All or nothing: not one row of a file with a bad or conflicting row.
           expect(result.written).toBe(false);
           expect(after).toBe(before);
         } else {
@@ -334,6 +336,7 @@ describe('thiqa import under generated CSV files', () => {
           expect(after === before).toBe(result.created + result.updated === 0);
         }
         if (result.problems.length > 0) outcomes.rowProblems++;
+        if (result.conflicts.length > 0) outcomes.conflicts++;
         if (result.written && result.problems.length === 0) outcomes.writtenAll++;
         if (result.written && result.problems.length > 0) outcomes.writtenPartial++;
       }),

@@ -19,6 +19,11 @@ import { CsvSyntaxError, parseCsv } from './csv-table.ts';
 // bad row is reported with its line, column and reason; by default nothing is written
 // unless every row is good. Rows are matched to existing merchants by ICE, then by
 // domain, so importing the same file again changes nothing.
+//
+// A row may be well formed and still undo what the registry vouches for: a shop's domain
+// going to another legal entity, or a suspended or revoked merchant coming back. Those
+// are conflicts, not problems: refused unless the operator accepts them, and then the
+// audit log keeps each one.
 
 export type MerchantRecord = Omit<Merchant, 'complaints'>;
 
@@ -29,20 +34,57 @@ export interface ImportProblem {
   message: string;
 }
 
+/**
+ * - `legal-entity-change`: the merchant holding the row's domains has another ICE than the
+ *   row, so importing it would give that merchant another legal identity;
+ * - `domain-transfer`: a domain of the row belongs to another merchant (another ICE);
+ * - `reinstatement`: a suspended or revoked merchant would become verified, or a revoked
+ *   one suspended.
+ */
+export type ImportConflictKind = 'legal-entity-change' | 'domain-transfer' | 'reinstatement';
+
+/** One side of a conflict: the registry's record, or what the file's row says. */
+export interface ConflictSide {
+  /** The merchant's id; null for the file side of a row that would create a merchant. */
+  merchant: string | null;
+  legalName: string;
+  ice: string;
+  status: MerchantRecord['status'];
+  domains: string[];
+}
+
+export interface ImportConflict {
+  line: number;
+  kind: ImportConflictKind;
+  /** The domains concerned (those of the row that the registry's merchant holds). */
+  domains: string[];
+  registry: ConflictSide;
+  file: ConflictSide;
+  message: string;
+  /** True when imported (or, in a dry run, when it would be) with acceptConflicts. */
+  accepted: boolean;
+}
+
 export interface ImportResult {
   rows: number;
   created: number;
   updated: number;
   unchanged: number;
+  /** Bad rows: those with problems. */
   skipped: number;
+  /** Rows left out because of a conflict that was not accepted. */
+  conflicting: number;
   problems: ImportProblem[];
-  /** False when nothing was written: a dry run, or problems without --partial. */
+  conflicts: ImportConflict[];
+  /** False when nothing was written: a dry run, or problems or refused conflicts without --partial. */
   written: boolean;
 }
 
 export interface ImportOptions {
   dryRun?: boolean;
   partial?: boolean;
+  /** Import conflicting rows too (`--accept-conflicts`); each conflict goes to the audit log. */
+  acceptConflicts?: boolean;
   now: Date;
   actor: string;
 }
@@ -135,7 +177,7 @@ export function normalizePhone(input: string): string {
   return compact;
 }
 
-function parseLabels(text: string | string[] | undefined, fallbackIssued: string, issuer: string): Label[] | string {
+function parseLabels(text: string | string[] | undefined, issuer: string): Label[] | string {
   const labels: Label[] = [];
   for (const entry of list(text)) {
     // kind[:reference][@validUntil], or [@issued..validUntil], or [@issued..] with no end
@@ -148,7 +190,7 @@ function parseLabels(text: string | string[] | undefined, fallbackIssued: string
       kind: kind.data,
       issuer: LABEL_ISSUERS[kind.data] || issuer,
       reference: match[2]?.trim() ?? null,
-      issued: match[3] ?? fallbackIssued,
+      issued: match[3] ?? null,
       validUntil: match[4] ?? null,
     });
   }
@@ -208,7 +250,7 @@ function rowToCandidate(row: Row, today: string): Candidate | ImportProblem[] {
     problem('verified_at', `${verifiedAt} is in the future`);
   }
   const verifiedBy = text(row, 'verified_by');
-  const labels = parseLabels(row.values.get('labels'), verifiedAt, verifiedBy);
+  const labels = parseLabels(row.values.get('labels'), verifiedBy);
   if (typeof labels === 'string') problem('labels', labels);
   const social = parseSocial(row);
   if (typeof social === 'string') problem('social', social);
@@ -347,10 +389,12 @@ function publishedMerchantRow(entry: unknown, line: number): Row {
   set('methods', m.verification?.methods);
   set(
     'labels',
-    m.labels?.map(
-      (label) =>
-        `${label.kind}${label.reference ? `:${label.reference}` : ''}@${label.issued}..${label.validUntil ?? ''}`,
-    ),
+    m.labels?.map((label) => {
+      const reference = label.reference ? `:${label.reference}` : '';
+      const issued = label.issued === null ? '' : `${label.issued}..`;
+      const validity = label.issued === null && label.validUntil === null ? '' : `@${issued}${label.validUntil ?? ''}`;
+      return `${label.kind}${reference}${validity}`;
+    }),
   );
   set(
     'social',
@@ -385,8 +429,76 @@ function slugFrom(domain: string): string {
 
 interface Existing {
   id: string;
-  ice: string;
+  record: MerchantRecord;
   canonical: string;
+}
+
+/** verified < suspended < revoked: a row may tighten a merchant's status, not ease it. */
+const STATUS_STRICTNESS: Record<MerchantRecord['status'], number> = { verified: 0, suspended: 1, revoked: 2 };
+
+function sideOf(record: Omit<MerchantRecord, 'id'>, merchant: string | null): ConflictSide {
+  return {
+    merchant,
+    legalName: record.legalName,
+    ice: record.ice,
+    status: record.status,
+    domains: [...record.domains],
+  };
+}
+
+/** The conflicts a good row raises against the registry, before any is accepted. */
+function conflictsOf(
+  line: number,
+  record: Omit<MerchantRecord, 'id'>,
+  target: Existing | undefined,
+  existingById: Map<string, Existing>,
+  ownerOfDomain: Map<string, string>,
+): ImportConflict[] {
+  const conflicts: ImportConflict[] = [];
+  const file = sideOf(record, target?.id ?? null);
+  const conflict = (kind: ImportConflictKind, holder: Existing, domains: string[], message: string) =>
+    conflicts.push({
+      line,
+      kind,
+      domains,
+      registry: sideOf(holder.record, holder.id),
+      file,
+      message,
+      accepted: false,
+    });
+  if (target && target.record.ice !== record.ice) {
+    const held = record.domains.filter((domain) => ownerOfDomain.get(domain) === target.id);
+    conflict(
+      'legal-entity-change',
+      target,
+      held,
+      `merchant ${target.id} holds ${held.join(', ')}: its legal entity would change from ICE ${target.record.ice} (${target.record.legalName}) to ICE ${record.ice} (${record.legalName})`,
+    );
+  }
+  const heldByOthers = new Map<string, string[]>();
+  for (const domain of record.domains) {
+    const owner = ownerOfDomain.get(domain);
+    if (owner !== undefined && owner !== target?.id)
+      heldByOthers.set(owner, [...(heldByOthers.get(owner) ?? []), domain]);
+  }
+  for (const [owner, domains] of heldByOthers) {
+    const holder = existingById.get(owner) as Existing;
+    conflict(
+      'domain-transfer',
+      holder,
+      domains,
+      `${domains.join(', ')} would move from merchant ${owner} (ICE ${holder.record.ice}, ${holder.record.legalName}) to ${target ? `merchant ${target.id}` : 'a new merchant'} (ICE ${record.ice}, ${record.legalName})`,
+    );
+  }
+  if (target && STATUS_STRICTNESS[record.status] < STATUS_STRICTNESS[target.record.status]) {
+    conflict(
+      'reinstatement',
+      target,
+      [],
+      `merchant ${target.id} (ICE ${target.record.ice}) would go from ${target.record.status} to ${record.status}`,
+    );
+  }
+  return conflicts;
 }
 
 export async function importMerchants(
@@ -395,11 +507,14 @@ export async function importMerchants(
   options: ImportOptions,
 ): Promise<ImportResult> {
   const today = options.now.toISOString().slice(0, 10);
+  const accepting = options.acceptConflicts === true;
   const problems: ImportProblem[] = [];
+  const conflicts: ImportConflict[] = [];
   const existingById = new Map<string, Existing>();
   const idByIce = new Map<string, string>();
   for (const row of await db.selectFrom('merchants').select(['id', 'ice', 'record']).execute()) {
-    existingById.set(row.id, { id: row.id, ice: row.ice, canonical: canonicalJson(row.record) });
+    const record = row.record as MerchantRecord;
+    existingById.set(row.id, { id: row.id, record, canonical: canonicalJson(record) });
     idByIce.set(row.ice, row.id);
   }
   const ownerOfDomain = new Map<string, string>();
@@ -409,8 +524,13 @@ export async function importMerchants(
 
   const iceLine = new Map<string, number>();
   const domainLine = new Map<string, number>();
+  const targetLine = new Map<string, number>();
   const idsTaken = new Set(existingById.keys());
   const good: MerchantRecord[] = [];
+  const goodIds = new Set<string>();
+  /** Domains that accepted transfers take away from merchants, by merchant. */
+  const transferred = new Map<string, Set<string>>();
+  const refusedLines = new Set<number>();
   for (const row of rows) {
     if (row.malformed) {
       problems.push({ line: row.line, column: '(row)', message: row.malformed });
@@ -441,7 +561,7 @@ export async function importMerchants(
     if (earlierIce !== undefined) {
       rowProblems.push({ line: row.line, column: 'ice', message: `ICE ${record.ice} is also on line ${earlierIce}` });
     }
-    // Upsert by ICE, then by domain.
+    // Upsert by ICE, then by the one merchant holding the row's domains.
     let id = idByIce.get(record.ice);
     if (id === undefined) {
       const owners = new Set(record.domains.map((domain) => ownerOfDomain.get(domain)).filter((owner) => owner));
@@ -457,24 +577,53 @@ export async function importMerchants(
     if (id === undefined && candidate.requestedId !== undefined && idsTaken.has(candidate.requestedId)) {
       rowProblems.push({ line: row.line, column: 'id', message: `${candidate.requestedId} is another merchant's id` });
     }
+    // One by ICE and one by domain, two rows can name the same merchant: which one wins?
+    const earlierTarget = id === undefined ? undefined : targetLine.get(id);
+    if (earlierTarget !== undefined) {
+      rowProblems.push({
+        line: row.line,
+        column: 'ice',
+        message: `merchant ${id} is also the one of line ${earlierTarget}`,
+      });
+    }
     for (const domain of record.domains) {
-      const owner = ownerOfDomain.get(domain);
-      if (owner !== undefined && owner !== id) {
-        rowProblems.push({
-          line: row.line,
-          column: 'domains',
-          message: `${domain} already belongs to merchant ${owner}`,
-        });
-      }
       const earlier = domainLine.get(domain);
       if (earlier !== undefined) {
         rowProblems.push({ line: row.line, column: 'domains', message: `${domain} is also on line ${earlier}` });
       }
     }
     iceLine.set(record.ice, row.line);
+    if (id !== undefined && earlierTarget === undefined) targetLine.set(id, row.line);
     for (const domain of record.domains) if (!domainLine.has(domain)) domainLine.set(domain, row.line);
+
+    const target = id === undefined ? undefined : existingById.get(id);
+    const rowConflicts =
+      rowProblems.length > 0 ? [] : conflictsOf(row.line, record, target, existingById, ownerOfDomain);
+    if (accepting) {
+      // A merchant keeps at least one domain: one cannot be emptied by moving them all away
+      // (unless an earlier row of the file gave it a new set of domains).
+      for (const conflict of rowConflicts) {
+        if (conflict.kind !== 'domain-transfer') continue;
+        const holder = conflict.registry.merchant as string;
+        if (goodIds.has(holder)) continue;
+        const taken = new Set([...(transferred.get(holder) ?? []), ...conflict.domains]);
+        if (conflict.registry.domains.every((domain) => taken.has(domain))) {
+          rowProblems.push({
+            line: row.line,
+            column: 'domains',
+            message: `taking ${conflict.domains.join(', ')} would leave merchant ${holder} without a domain`,
+          });
+        }
+      }
+    }
     if (rowProblems.length > 0) {
       problems.push(...rowProblems);
+      continue;
+    }
+    for (const conflict of rowConflicts) conflict.accepted = accepting;
+    conflicts.push(...rowConflicts);
+    if (rowConflicts.length > 0 && !accepting) {
+      refusedLines.add(row.line);
       continue;
     }
     if (id === undefined) {
@@ -483,7 +632,14 @@ export async function importMerchants(
       for (let n = 2; idsTaken.has(id); n++) id = `${base}-${n}`;
     }
     idsTaken.add(id);
+    for (const conflict of rowConflicts) {
+      conflict.file.merchant = id;
+      if (conflict.kind !== 'domain-transfer') continue;
+      const holder = conflict.registry.merchant as string;
+      transferred.set(holder, new Set([...(transferred.get(holder) ?? []), ...conflict.domains]));
+    }
     good.push({ id, ...record });
+    goodIds.add(id);
   }
 
   const badLines = new Set(problems.map((problem) => problem.line)).size;
@@ -493,7 +649,9 @@ export async function importMerchants(
     updated: 0,
     unchanged: 0,
     skipped: badLines,
+    conflicting: refusedLines.size,
     problems: problems.sort((a, b) => a.line - b.line),
+    conflicts,
     written: false,
   };
   const changed: MerchantRecord[] = [];
@@ -504,7 +662,16 @@ export async function importMerchants(
     else result.updated++;
     if (!existing || existing.canonical !== canonicalJson(record)) changed.push(record);
   }
-  if (options.dryRun || (problems.length > 0 && !options.partial)) return result;
+  // A merchant whose domains went to another, and that the file does not rewrite itself,
+  // keeps its record without them. (When the file rewrites it, its row cannot list them:
+  // a domain on two lines is a problem.)
+  for (const [holder, domains] of transferred) {
+    if (goodIds.has(holder)) continue;
+    const record = (existingById.get(holder) as Existing).record;
+    changed.push({ ...record, domains: record.domains.filter((domain) => !domains.has(domain)) });
+  }
+  const blocked = problems.length > 0 || refusedLines.size > 0;
+  if (options.dryRun || (blocked && !options.partial)) return result;
   if (changed.length > 0) await writeMerchants(db, changed, options, result);
   result.written = true;
   return result;
@@ -518,10 +685,14 @@ async function writeMerchants(
 ): Promise<void> {
   const BATCH = 500;
   await db.transaction().execute(async (trx) => {
+    // Every changed merchant lets go of its domains before any takes them again: a domain
+    // moving between two merchants of different batches must be free when it is inserted.
+    for (let start = 0; start < records.length; start += BATCH) {
+      const ids = records.slice(start, start + BATCH).map((record) => record.id);
+      await trx.deleteFrom('merchant_domains').where('merchant_id', 'in', ids).execute();
+    }
     for (let start = 0; start < records.length; start += BATCH) {
       const batch = records.slice(start, start + BATCH);
-      const ids = batch.map((record) => record.id);
-      await trx.deleteFrom('merchant_domains').where('merchant_id', 'in', ids).execute();
       await trx
         .insertInto('merchants')
         .values(
@@ -555,5 +726,26 @@ async function writeMerchants(
       },
       options.now,
     );
+    // One line per accepted conflict, so that who let a domain change hands, or a revoked
+    // merchant back, can be found by merchant.
+    for (const conflict of result.conflicts) {
+      if (!conflict.accepted) continue;
+      await recordAudit(
+        trx,
+        {
+          actor: options.actor,
+          action: 'merchants.import-conflict',
+          subject: conflict.registry.merchant as string,
+          detail: {
+            kind: conflict.kind,
+            line: conflict.line,
+            domains: conflict.domains,
+            from: conflict.registry,
+            to: conflict.file,
+          },
+        },
+        options.now,
+      );
+    }
   });
 }

@@ -42,6 +42,9 @@ describe('label schema', () => {
     [{ kind: 'cndp', reference: '903/2024' }, false],
     [{ kind: 'e-thiq', reference: null }, true],
     [{ kind: 'fnem-member', validUntil: '2020-01-01' }, false], // before issued
+    [{ issued: null, validUntil: '2020-01-01' }, true], // no issue date: nothing to be before
+    [{ issued: null, validUntil: null }, true],
+    [{ issued: '2025-02-30' }, false],
     [{ kind: 'unknown-kind' }, false],
   ])('%j → %s', (overrides, valid) => {
     const label = { kind: 'e-thiq', issuer: 'x', reference: 'R', issued: '2025-01-01', validUntil: '2027-01-01' };

@@ -64,7 +64,9 @@ export const labelSchema = z
     kind: labelKindSchema,
     issuer: text(200),
     reference: text(100).nullable(),
-    issued: isoDate,
+    // Null when the source does not say: a date made up here (the verification's, say)
+    // once made a label look issued after it had expired.
+    issued: isoDate.nullable(),
     validUntil: isoDate.nullable(),
   })
   .superRefine((label, ctx) => {
@@ -75,7 +77,7 @@ export const labelSchema = z
         message: 'a CNDP declaration needs a reference like D-W-903/2024',
       });
     }
-    if (label.validUntil !== null && label.validUntil < label.issued) {
+    if (label.issued !== null && label.validUntil !== null && label.validUntil < label.issued) {
       ctx.addIssue({ code: 'custom', path: ['validUntil'], message: 'must not be before issued' });
     }
   });

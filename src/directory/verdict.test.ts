@@ -26,6 +26,12 @@ const directory = new DirectoryIndex(
         ],
       }),
       testMerchant({
+        id: 'c-expired-undated',
+        domains: ['expired-undated.test'],
+        verification: { at: '2026-06-01', by: 'x', methods: ['phone-call'] },
+        labels: [{ kind: 'e-thiq', issuer: 'e-thiq', reference: null, issued: null, validUntil: '2025-01-31' }],
+      }),
+      testMerchant({
         id: 'd-stale',
         domains: ['stale.test'],
         verification: { at: '2025-11-26', by: 'x', methods: ['phone-call'] },
@@ -68,6 +74,7 @@ describe('verdictFor', () => {
     ['other-shop.youcan.shop', 'unknown', ['not-in-directory']],
     ['labels.test', 'verified', ['merchant-verified']], // valid until today inclusive
     ['expired.test', 'caution', ['label-expired', 'merchant-verified']],
+    ['expired-undated.test', 'caution', ['label-expired', 'merchant-verified']], // no issue date, expired
     ['stale.test', 'caution', ['verification-stale', 'merchant-verified']],
     ['fresh.test', 'verified', ['merchant-verified']],
     ['below.test', 'verified', ['merchant-verified']],

@@ -1,4 +1,5 @@
 import type { ComplaintCounts, Label, Merchant } from '../directory/schemas.ts';
+import type { Translator } from '../extension/translator.ts';
 import { formatDate, LABEL_KIND, methodWords, REPORT_REASON } from '../extension/verdict-words.ts';
 import { useTranslator } from './translator-context.ts';
 
@@ -33,20 +34,38 @@ export function MerchantDetails(props: { merchant: Merchant }) {
   );
 }
 
+/**
+ * What the card says of one label. Only dates the directory holds are shown: a label
+ * imported without an issue date has none, and none is made up for it.
+ */
+export function labelFacts(label: Label, today: string, translator: Translator) {
+  const { t, lang } = translator;
+  const lines = [t('popup_labelIssuer', [label.issuer])];
+  if (label.reference) lines.push(t('popup_labelReference', [label.reference]));
+  lines.push(
+    label.validUntil ? t('popup_labelValidUntil', [formatDate(label.validUntil, lang)]) : t('popup_labelNoExpiry'),
+  );
+  return {
+    name: t(LABEL_KIND[label.kind]),
+    expired: label.validUntil !== null && label.validUntil < today,
+    lines,
+  };
+}
+
 function LabelItem(props: { label: Label; today: string }) {
   const translator = useTranslator();
-  const { t, lang } = translator;
+  const { t } = translator;
   const { label, today } = props;
-  const expired = label.validUntil !== null && label.validUntil < today;
+  const facts = labelFacts(label, today, translator);
   return (
-    <li class={expired ? 'label label--expired' : 'label'} data-label={label.kind} data-expired={expired}>
-      <strong>{t(LABEL_KIND[label.kind])}</strong>
-      {expired ? <span class="tag tag--expired">{t('popup_labelExpired')}</span> : null}
-      <span class="label__line">{t('popup_labelIssuer', [label.issuer])}</span>
-      {label.reference ? <span class="label__line">{t('popup_labelReference', [label.reference])}</span> : null}
-      <span class="label__line">
-        {label.validUntil ? t('popup_labelValidUntil', [formatDate(label.validUntil, lang)]) : t('popup_labelNoExpiry')}
-      </span>
+    <li class={facts.expired ? 'label label--expired' : 'label'} data-label={label.kind} data-expired={facts.expired}>
+      <strong>{facts.name}</strong>
+      {facts.expired ? <span class="tag tag--expired">{t('popup_labelExpired')}</span> : null}
+      {facts.lines.map((line) => (
+        <span class="label__line" key={line}>
+          {line}
+        </span>
+      ))}
     </li>
   );
 }
@@ -61,8 +80,9 @@ export function LabelList(props: { labels: readonly Label[]; now: Date }) {
         <p>{t('popup_noLabels')}</p>
       ) : (
         <ul class="labels">
-          {props.labels.map((label) => (
-            <LabelItem key={`${label.kind}-${label.reference ?? label.issued}`} label={label} today={today} />
+          {props.labels.map((label, index) => (
+            // Neither reference nor issue date is always there: the position tells labels apart.
+            <LabelItem key={index} label={label} today={today} />
           ))}
         </ul>
       )}
