@@ -13,7 +13,8 @@ export interface AuditEntry {
     | 'domain.flag'
     | 'domain.unflag'
     | 'merchants.import'
-    | 'directory.publish';
+    | 'directory.publish'
+    | 'directory.renew';
   subject: string;
   detail?: Record<string, unknown>;
 }
