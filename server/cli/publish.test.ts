@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { freePort, startServiceProcess } from '../../test/e2e/service-process.ts';
 import type { Registry } from '../db/database.ts';
 import { loadPublishedDirectory } from '../directory-source.ts';
 import { loadConfig } from '../env.ts';
@@ -85,15 +86,12 @@ describe('thiqa publish', { timeout: 120_000 }, () => {
     expect((await cli('publish')).stdout).toContain('published version 2');
   });
 
-  it('--if-changed after a publish killed between its commit and its manifest: restores the files, and the flagged shop is danger', async () => {
-    await withDataFolder(async (registry) => {
-      const keys = await loadSigningKeys(dataDir);
-      await flag(registry, 'faux-hanout.test');
-      await publishDirectory(registry.db, { dataDir, keys, now: new Date(), actor: 'test' });
-      await flag(registry, 'faux-souk.test');
+  it('after a publish killed between its commit and its manifest, thiqa serve and the next publish --if-changed restore the files: the flagged shops are danger', async () => {
+    const killAfterCommit = async (registry: Registry, domain: string) => {
+      await flag(registry, domain);
       const crashed = publishDirectory(registry.db, {
         dataDir,
-        keys,
+        keys: await loadSigningKeys(dataDir),
         now: new Date(),
         actor: 'test',
         afterStep: (step) => {
@@ -101,16 +99,39 @@ describe('thiqa publish', { timeout: 120_000 }, () => {
         },
       });
       await expect(crashed).rejects.toThrow('killed after the commit');
-    });
+    };
     const dir = publicDirectoryDir(dataDir);
+    const judge = async (domain: string) =>
+      JSON.parse((await cli('check', `https://${domain}/panier`, '--directory', dir)).stdout);
+
+    await withDataFolder(async (registry) => {
+      await flag(registry, 'faux-hanout.test');
+      await publishDirectory(registry.db, {
+        dataDir,
+        keys: await loadSigningKeys(dataDir),
+        now: new Date(),
+        actor: 'test',
+      });
+      await killAfterCommit(registry, 'faux-souk.test');
+    });
     expect((await loadPublishedDirectory(dir)).manifest.version).toBe(1);
+    const service = await startServiceProcess({ dataDir, port: await freePort() });
+    try {
+      const served = await (await fetch(`${service.url}/v1/directory/manifest.json`)).json();
+      expect(JSON.parse(Buffer.from(served.payload, 'base64').toString('utf8')).version).toBe(2);
+      expect(service.output()).toContain('restored the published files of version 2: manifest.json');
+    } finally {
+      await service.stop();
+    }
+    expect(await judge('faux-souk.test')).toMatchObject({ verdict: { level: 'danger' }, directory: { version: 2 } });
+
+    await withDataFolder((registry) => killAfterCommit(registry, 'faux-atlas.test'));
     const recovery = await cli('publish', '--if-changed');
     expect(recovery).toMatchObject({ code: 0 });
     expect(recovery.stdout.split('\n')).toEqual([
-      'restored the published files of version 2: manifest.json',
-      expect.stringMatching(/^nothing changed since version 2; not published \(fresh until \S+\)$/),
+      'restored the published files of version 3: manifest.json',
+      expect.stringMatching(/^nothing changed since version 3; not published \(fresh until \S+\)$/),
     ]);
-    const check = await cli('check', 'https://faux-souk.test/panier', '--directory', dir);
-    expect(JSON.parse(check.stdout)).toMatchObject({ verdict: { level: 'danger' }, directory: { version: 2 } });
+    expect(await judge('faux-atlas.test')).toMatchObject({ verdict: { level: 'danger' }, directory: { version: 3 } });
   });
 });
