@@ -14,7 +14,8 @@ export interface AuditEntry {
     | 'domain.unflag'
     | 'merchants.import'
     | 'merchants.import-conflict'
-    | 'directory.publish';
+    | 'directory.publish'
+    | 'directory.renew';
   subject: string;
   detail?: Record<string, unknown>;
 }

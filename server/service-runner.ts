@@ -1,8 +1,10 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
+import type { Kysely } from 'kysely';
 import { createApp } from './app.ts';
 import type { Registry } from './db/database.ts';
+import type { Database } from './db/tables.ts';
 import { type Config, ConfigError } from './env.ts';
 import {
   CONNECTIONS_CHECKING_INTERVAL_MS,
@@ -10,11 +12,12 @@ import {
   DEFAULT_CONNECTION_LIMITS,
   guardConnections,
 } from './http/connection-guard.ts';
-import { publishDirectory } from './publisher.ts';
+import { describeRepair, publishDirectory, repairServedFiles } from './publisher.ts';
 import { loadSigningKeys } from './signing-keys.ts';
 
-// `thiqa serve` and `npm run demo`: the app on a port, and optionally a publish on a
-// schedule whenever the registry changed since the last version.
+// `thiqa serve` and `npm run demo`: the app on a port, the published folder mended at
+// start, and optionally a publish on a schedule whenever the registry changed since the
+// last version (or a renewal of the manifest's freshness when it did not).
 
 export interface RunningService {
   url: string;
@@ -28,12 +31,19 @@ export async function startService(options: {
   publishEveryMs?: number;
   log: (line: string) => void;
   connectionLimits?: Partial<ConnectionLimits>;
+  /** The time the service and its schedule use; tests move it instead of waiting. */
+  clock?: () => Date;
 }): Promise<RunningService> {
   const { registry, config, log } = options;
+  const clock = options.clock ?? (() => new Date());
+  // Before the first request: a publish killed half-way must not leave the folder
+  // serving an older version than the database records, or a damaged file.
+  await restoreServedDirectory({ db: registry.db, dataDir: config.dataDir, clock, log });
   const app = await createApp({
     db: registry.db,
     dataDir: config.dataDir,
     adminToken: config.adminToken,
+    clock,
     ...(config.reportRateLimit ? { reportRateLimit: config.reportRateLimit } : {}),
   });
   const limits: ConnectionLimits = {
@@ -59,34 +69,19 @@ export async function startService(options: {
   const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${address.port}`;
 
   let timer: NodeJS.Timeout | undefined;
-  let publishing: Promise<void> | undefined;
+  let schedule: PublishSchedule | undefined;
   if (options.publishEveryMs) {
-    const publishIfChanged = async () => {
-      try {
-        const result = await publishDirectory(registry.db, {
-          dataDir: config.dataDir,
-          keys: await loadSigningKeys(config.dataDir),
-          now: new Date(),
-          actor: 'schedule',
-          onlyIfChanged: true,
-        });
-        if (result.published) log(`published version ${result.manifest.version}`);
-      } catch (error) {
-        log(`scheduled publish failed: ${(error as Error).message}`);
-      }
-    };
-    // One publish at a time: a slow one is not overtaken by the next tick.
-    timer = setInterval(() => {
-      publishing ??= publishIfChanged().finally(() => {
-        publishing = undefined;
-      });
-    }, options.publishEveryMs);
+    schedule = createPublishSchedule({ db: registry.db, dataDir: config.dataDir, clock, log });
+    // At once, then on every tick: a service that was down for a while renews a manifest
+    // close to its expiry now, not one period later.
+    void schedule.run();
+    timer = setInterval(() => void schedule?.run(), options.publishEveryMs);
   }
   return {
     url,
     async stop() {
       if (timer) clearInterval(timer);
-      await publishing;
+      await schedule?.idle();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
@@ -106,6 +101,83 @@ function listenError(error: NodeJS.ErrnoException, host: string, port: number): 
     return new ConfigError(`${host} is not an address of this machine; choose another with --host <address>`);
   }
   return error;
+}
+
+export interface PublishSchedule {
+  /** One scheduled publish; while one runs, a second call joins it instead of queueing another. */
+  run(): Promise<void>;
+  /** Resolves once no scheduled publish is running. */
+  idle(): Promise<void>;
+}
+
+/**
+ * What `serve --publish-every` does on each tick: publish when the registry changed,
+ * otherwise renew the manifest's freshness once it has aged. It never throws: a failed
+ * tick is logged and the next one tries again.
+ */
+export function createPublishSchedule(deps: {
+  db: Kysely<Database>;
+  dataDir: string;
+  clock: () => Date;
+  log: (line: string) => void;
+}): PublishSchedule {
+  let running: Promise<void> | undefined;
+  const publishIfChanged = async () => {
+    try {
+      const result = await publishDirectory(deps.db, {
+        dataDir: deps.dataDir,
+        keys: await loadSigningKeys(deps.dataDir),
+        now: deps.clock(),
+        actor: 'schedule',
+        onlyIfChanged: true,
+      });
+      const repairLine = describeRepair(result.repair);
+      if (repairLine) deps.log(repairLine);
+      if (result.published) deps.log(`published version ${result.manifest.version}`);
+      else if (result.renewed) deps.log(`renewed version ${result.version}: fresh until ${result.expiresAt}`);
+    } catch (error) {
+      deps.log(`scheduled publish failed: ${(error as Error).message}`);
+    }
+  };
+  return {
+    run() {
+      running ??= publishIfChanged().finally(() => {
+        running = undefined;
+      });
+      return running;
+    },
+    async idle() {
+      await running;
+    },
+  };
+}
+
+/**
+ * Start-up repair of the served folder. When the latest version's files cannot be
+ * rebuilt byte-identical, a fresh version is published rather than a broken one served.
+ */
+async function restoreServedDirectory(deps: {
+  db: Kysely<Database>;
+  dataDir: string;
+  clock: () => Date;
+  log: (line: string) => void;
+}): Promise<void> {
+  const repair = await repairServedFiles(deps.db, deps.dataDir);
+  const repairLine = describeRepair(repair);
+  if (repairLine) deps.log(repairLine);
+  if (repair.unrepairable === null) return;
+  try {
+    const result = await publishDirectory(deps.db, {
+      dataDir: deps.dataDir,
+      keys: await loadSigningKeys(deps.dataDir),
+      now: deps.clock(),
+      actor: 'service start',
+      onlyIfChanged: true,
+    });
+    if (result.published) deps.log(`published version ${result.manifest.version} in its place`);
+  } catch (error) {
+    deps.log(`cannot publish a fresh version either: ${(error as Error).message}`);
+  }
 }
 
 /** `30s`, `15m`, `1h`, `1d` in milliseconds; null when not a duration. */

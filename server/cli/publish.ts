@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { publicDirectoryDir, publishDirectory } from '../publisher.ts';
+import { describeRepair, publicDirectoryDir, publishDirectory } from '../publisher.ts';
 import { loadSigningKeys } from '../signing-keys.ts';
 import { cliActor, withRegistry } from './registry-session.ts';
 
@@ -7,7 +7,10 @@ export const PUBLISH_HELP = `thiqa publish [--if-changed] [--as <name>]
   Writes the next version of the signed directory under $THIQA_DATA_DIR/public/v1/directory/:
   manifest.json (signed by every key in $THIQA_DATA_DIR/keys), a content-addressed gzipped
   snapshot, and deltas from the last 7 versions. Serve that folder from any web server or CDN.
-  --if-changed  publish only when the registry changed since the last version`;
+  --if-changed  publish only when the registry changed since the last version; when it did not,
+                re-sign the same version with a later expiry once less than 3/4 of
+                policy.directoryLifetimeHours remains (run it at least daily)
+  Either form first restores the files of the latest version if a crash left them incomplete.`;
 
 export async function runPublish(args: string[], out: (line: string) => void): Promise<number> {
   const { values } = parseArgs({
@@ -23,8 +26,14 @@ export async function runPublish(args: string[], out: (line: string) => void): P
       actor: cliActor(values.as),
       onlyIfChanged: values['if-changed'] === true,
     });
+    const repairLine = describeRepair(result.repair);
+    if (repairLine) out(repairLine);
     if (!result.published) {
-      out(`nothing changed since version ${result.version}; not published`);
+      out(
+        result.renewed
+          ? `nothing changed since version ${result.version}; renewed its freshness until ${result.expiresAt}`
+          : `nothing changed since version ${result.version}; not published (fresh until ${result.expiresAt})`,
+      );
       return 0;
     }
     const { manifest } = result;

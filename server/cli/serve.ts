@@ -8,7 +8,10 @@ export const SERVE_HELP = `thiqa serve [--host <address>] [--publish-every <dura
   Runs the HTTP service on $THIQA_PORT (default 8787): the directory files, reports,
   /v1/admin/* (bearer $THIQA_ADMIN_TOKEN; closed when unset), /v1/openapi.json, /healthz.
   --host <address>             address to listen on (default 127.0.0.1; 0.0.0.0 for all)
-  --publish-every <duration>   publish when the registry changed, every 30s, 15m, 1h, 1d...
+  --publish-every <duration>   at start and then every 30s, 15m, 1h, 1d...: publish when the
+                               registry changed, else renew the manifest's freshness once it
+                               has aged (as thiqa publish --if-changed)
+  At start, restores the files of the latest published version if a crash left them incomplete.
   Stops cleanly on Ctrl-C or SIGTERM.`;
 
 export async function runServe(args: string[], out: (line: string) => void): Promise<number> {

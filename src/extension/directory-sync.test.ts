@@ -36,12 +36,11 @@ interface FakeHost {
 }
 
 /** A directory host in memory, serving a publication and answering ETags like a CDN. */
-function fakeHost(publication: Publication): FakeHost {
+function fakeHost(publication: Publication, etag = `"v${publication.manifest.version}"`): FakeHost {
   const files = new Map<string, Uint8Array<ArrayBuffer>>([
     ['manifest.json', new TextEncoder().encode(publication.manifestText)],
     ...publication.files.map((file): [string, Uint8Array<ArrayBuffer>] => [file.path, file.bytes]),
   ]);
-  const etag = `"v${publication.manifest.version}"`;
   const requests: FakeHost['requests'] = [];
   return {
     requests,
@@ -249,6 +248,36 @@ describe('directory sync', () => {
     expect((await store.readMeta())?.lastError?.detail).toBe(
       `the server still offers version 2, expired at ${publication.manifest.expiresAt}`,
     );
+  });
+
+  it('takes a renewed manifest of the held version without a download, and a replayed older one never shortens it', async () => {
+    const store = await freshStore();
+    await syncWith(store, fakeHost(publication)).sync();
+    // The publisher re-signed the same version with a later expiry (TUF's timestamp role).
+    const later = new Date(Date.parse(publication.manifest.expiresAt) + 48 * 3_600_000).toISOString();
+    const renewedManifest = { ...publication.manifest, expiresAt: later };
+    const renewed: Publication = {
+      ...publication,
+      manifest: renewedManifest,
+      manifestText: await signManifest(utf8(canonicalJson(renewedManifest)), [key]),
+    };
+    const renewedHost = fakeHost(renewed, '"v2-renewed"');
+    const dayLater = new Date(NOW.getTime() + 24 * 3_600_000);
+    expect(await syncWith(store, renewedHost, pinned, dayLater).sync()).toEqual({ status: 'unchanged', version: 2 });
+    expect(renewedHost.requests.map((request) => request.url.slice(URL_BASE.length))).toEqual(['manifest.json']);
+    expect(await store.readMeta()).toMatchObject({
+      version: 2,
+      expiresAt: later,
+      etag: '"v2-renewed"',
+      lastError: null,
+    });
+
+    // A mirror or an attacker serves the first manifest again: validly signed, not yet expired.
+    const replayHost = fakeHost(publication, '"v2-first"');
+    expect(await syncWith(store, replayHost, pinned, dayLater).sync()).toEqual({ status: 'unchanged', version: 2 });
+    expect(replayHost.requests.map((request) => request.url.slice(URL_BASE.length))).toEqual(['manifest.json']);
+    expect((await store.readMeta())?.expiresAt).toBe(later);
+    expect(await store.readState()).toEqual(v2.state);
   });
 
   it('never applies a delta from a version it does not hold, and says so when the snapshot fails too', async () => {

@@ -189,13 +189,17 @@ export function createDirectorySync(deps: {
     if (meta && manifest.version === meta.version) {
       // A synced copy of the same version: nothing to fetch. The bundled copy has no
       // signed expiry, so it takes the manifest's once the digest proves it is the same.
+      // The publisher re-signs an unchanged version with a later expiry (renewal); an
+      // older signature of it, replayed, must not take that freshness back.
       const sameContent = meta.digest === manifest.digest;
       if (sameContent || meta.source === 'synced') {
+        const expiresAt =
+          Date.parse(manifest.expiresAt) > Date.parse(meta.expiresAt) ? manifest.expiresAt : meta.expiresAt;
         await store.recordSync({
           lastSyncAt: now().toISOString(),
           lastError: null,
           etag,
-          expiresAt: manifest.expiresAt,
+          expiresAt,
           digest: manifest.digest,
           source: 'synced',
         });
