@@ -95,6 +95,17 @@ export function isAlwaysRefused(codePoint: number, layout: TextLayout): boolean 
   return HIDDEN_OR_CONTROL.test(String.fromCodePoint(codePoint));
 }
 
+/** `text` with each character refused wherever it stands replaced by what `replace` makes of it. */
+export function replaceRefusedCharacters(
+  text: string,
+  layout: TextLayout,
+  replace: (character: string) => string,
+): string {
+  return text.replace(new RegExp(HIDDEN_OR_CONTROL, 'gu'), (character) =>
+    isAlwaysRefused(character.codePointAt(0) as number, layout) ? replace(character) : character,
+  );
+}
+
 /** A character something visible can lean on: not a space, not a joiner, selector or control. */
 const isVisibleBase = (codePoint: number | undefined) =>
   codePoint !== undefined &&
