@@ -28,7 +28,7 @@ export const reportRequestSchema = z
   .strictObject({
     url: reportedUrlText,
     reason: reportReasonSchema,
-    // Free text over several lines, read by moderators (and by the merchant when the shopper agrees).
+    // Free text over several lines, read by moderators.
     details: multilineText(2000).optional(),
     // An empty contact (a form field left blank) means none; a phone number or an address is one line.
     contact: personText(200).optional(),
