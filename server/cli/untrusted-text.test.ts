@@ -81,51 +81,74 @@ describe('CLI output of untrusted text', () => {
 
   const thiqa = (...args: string[]) => runThiqa({ THIQA_DATA_DIR: dataDir }, ...args);
 
-  it('thiqa reports list shows the details with every escape sequence visible, and runs none', async () => {
-    const { code, stdout } = await thiqa('reports', 'list');
-    expect(code).toBe(0);
-    expect(stdout).not.toMatch(ACTIVE);
-    expect(stdout).toContain('Payé 450 DH\\u001b[2J\\u001b[H\\u001b]52;c;');
-    expect(stdout).toContain('\\u0007 \\u001b]8;;https://evil.test/\\u001b\\Voir la preuve');
-    expect(stdout).toContain('\\u009b2J \\u202egnp.exe \\u2028fin\\u0085');
-    expect(stdout.trimEnd().split('\n')).toHaveLength(3);
-  });
+  // Each `thiqa` child starts tsx and PGlite: seconds apiece on two busy cores.
+  const CHILD_PROCESS_MS = 120_000;
 
-  it('thiqa reports list --json stays JSON that gives back the exact details', async () => {
-    const { code, stdout } = await thiqa('reports', 'list', '--json');
-    expect(code).toBe(0);
-    expect(stdout).not.toMatch(ACTIVE);
-    expect(stdout).toContain('\\u202egnp.exe \\u2028fin\\u0085');
-    const [report] = JSON.parse(stdout);
-    expect(report.details).toBe(HOSTILE_DETAILS);
-    expect(report.contact).toBe(`a@b.ma${CLEAR_SCREEN}`);
-  });
+  it(
+    'thiqa reports list shows the details with every escape sequence visible, and runs none',
+    async () => {
+      const { code, stdout } = await thiqa('reports', 'list');
+      expect(code).toBe(0);
+      expect(stdout).not.toMatch(ACTIVE);
+      expect(stdout).toContain('Payé 450 DH\\u001b[2J\\u001b[H\\u001b]52;c;');
+      expect(stdout).toContain('\\u0007 \\u001b]8;;https://evil.test/\\u001b\\Voir la preuve');
+      expect(stdout).toContain('\\u009b2J \\u202egnp.exe \\u2028fin\\u0085');
+      expect(stdout.trimEnd().split('\n')).toHaveLength(3);
+    },
+    CHILD_PROCESS_MS,
+  );
 
-  it('thiqa complaints list, in text and JSON, shows a hostile category escaped', async () => {
-    const text = await thiqa('complaints', 'list');
-    expect(text.code).toBe(0);
-    expect(text.stdout).not.toMatch(ACTIVE);
-    expect(text.stdout).toContain('fraud\\u001b[8m');
-    const json = await thiqa('complaints', 'list', '--json');
-    expect(json.stdout).not.toMatch(ACTIVE);
-    expect(JSON.parse(json.stdout)[0].category).toBe(HOSTILE_CATEGORY);
-  });
+  it(
+    'thiqa reports list --json stays JSON that gives back the exact details',
+    async () => {
+      const { code, stdout } = await thiqa('reports', 'list', '--json');
+      expect(code).toBe(0);
+      expect(stdout).not.toMatch(ACTIVE);
+      expect(stdout).toContain('\\u202egnp.exe \\u2028fin\\u0085');
+      const [report] = JSON.parse(stdout);
+      expect(report.details).toBe(HOSTILE_DETAILS);
+      expect(report.contact).toBe(`a@b.ma${CLEAR_SCREEN}`);
+    },
+    CHILD_PROCESS_MS,
+  );
 
-  it('thiqa flags shows a summary on its own line, its line break and escapes visible', async () => {
-    const { code, stdout } = await thiqa('flags');
-    expect(code).toBe(0);
-    expect(stdout).not.toMatch(ACTIVE);
-    expect(stdout.trimEnd().split('\n')).toEqual([
-      'evil-shop.test  fraud  since 2026-11-27  Encaisse\\u001b[2J\\u001b[H\\u202e et ne livre pas\\u000afake.test  fraud  since 2026-01-01  faux',
-    ]);
-  });
+  it(
+    'thiqa complaints list, in text and JSON, shows a hostile category escaped',
+    async () => {
+      const text = await thiqa('complaints', 'list');
+      expect(text.code).toBe(0);
+      expect(text.stdout).not.toMatch(ACTIVE);
+      expect(text.stdout).toContain('fraud\\u001b[8m');
+      const json = await thiqa('complaints', 'list', '--json');
+      expect(json.stdout).not.toMatch(ACTIVE);
+      expect(JSON.parse(json.stdout)[0].category).toBe(HOSTILE_CATEGORY);
+    },
+    CHILD_PROCESS_MS,
+  );
 
-  it('an error naming what the operator typed shows it escaped on stderr', async () => {
-    const { code, stderr } = await thiqa('unflag', `evil${CLEAR_SCREEN}.test`);
-    expect(code).toBe(1);
-    expect(stderr).not.toMatch(ACTIVE);
-    expect(stderr).toContain('evil\\u001b[2J\\u001b[H.test');
-  });
+  it(
+    'thiqa flags shows a summary on its own line, its line break and escapes visible',
+    async () => {
+      const { code, stdout } = await thiqa('flags');
+      expect(code).toBe(0);
+      expect(stdout).not.toMatch(ACTIVE);
+      expect(stdout.trimEnd().split('\n')).toEqual([
+        'evil-shop.test  fraud  since 2026-11-27  Encaisse\\u001b[2J\\u001b[H\\u202e et ne livre pas\\u000afake.test  fraud  since 2026-01-01  faux',
+      ]);
+    },
+    CHILD_PROCESS_MS,
+  );
+
+  it(
+    'an error naming what the operator typed shows it escaped on stderr',
+    async () => {
+      const { code, stderr } = await thiqa('unflag', `evil${CLEAR_SCREEN}.test`);
+      expect(code).toBe(1);
+      expect(stderr).not.toMatch(ACTIVE);
+      expect(stderr).toContain('evil\\u001b[2J\\u001b[H.test');
+    },
+    CHILD_PROCESS_MS,
+  );
 });
 
 describe('moderators’ CLI options and the text policy', () => {
