@@ -1,5 +1,8 @@
-import { resolve } from 'node:path';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runThiqa } from '../test/e2e/service-process.ts';
 import { ConfigError, loadConfig } from './env.ts';
 
 describe('loadConfig', () => {
@@ -36,10 +39,86 @@ describe('loadConfig', () => {
     [{ THIQA_PORT: '80a' }, 'THIQA_PORT: must be a port number'],
     [{ THIQA_PORT: '70000' }, 'THIQA_PORT: must be a port number'],
     [{ THIQA_ADMIN_TOKEN: 'short' }, 'THIQA_ADMIN_TOKEN: must be at least 24 characters'],
+    [{ THIQA_ADMIN_TOKEN: '   \n' }, 'THIQA_ADMIN_TOKEN: contains a space at character 1'],
     [{ THIQA_REPORT_RATE_LIMIT: 'lots' }, 'THIQA_REPORT_RATE_LIMIT: must be <max>/<window>'],
     [{ THIQA_REPORT_RATE_LIMIT: '0/1m' }, 'THIQA_REPORT_RATE_LIMIT'],
   ])('stops on %j with a message naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
   });
+
+  // RFC 6750's b64token: what an Authorization: Bearer header can carry, byte for byte.
+  const TOKEN = 'Zm9vYmFyYmF6cXV4LTAxMjM0NTY3ODk';
+  it.each([
+    ['a space inside', `${TOKEN.slice(0, 12)} ${TOKEN.slice(12)}`, 'contains a space at character 13'],
+    ['a leading space', ` ${TOKEN}`, 'contains a space at character 1'],
+    ['a trailing space', `${TOKEN} `, `contains a space at character ${TOKEN.length + 1}`],
+    ['a tab', `${TOKEN}\t${TOKEN}`, `contains U+0009 CHARACTER TABULATION at character ${TOKEN.length + 1}`],
+    ['a line break inside', `${TOKEN}\n${TOKEN}`, `contains U+000A LINE FEED at character ${TOKEN.length + 1}`],
+    ['an escape', `${TOKEN}\u001b[2J`, `contains U+001B ESCAPE at character ${TOKEN.length + 1}`],
+    ['a no-break space', `${TOKEN}\u00a0x`, `contains U+00A0 at character ${TOKEN.length + 1}`],
+    ['a letter outside ASCII', `${TOKEN}é`, `contains U+00E9 at character ${TOKEN.length + 1}`],
+    ['a zero-width space', `${TOKEN}\u200bx`, `contains U+200B ZERO WIDTH SPACE at character ${TOKEN.length + 1}`],
+    ['a quote', `${TOKEN}"`, `contains " at character ${TOKEN.length + 1}`],
+    ['= before the end', `abc=${TOKEN}`, 'contains = at character 4, which may only pad the end'],
+  ])('refuses an admin token with %s, saying where', (_what, token, problem) => {
+    expect(() => loadConfig({ THIQA_ADMIN_TOKEN: token })).toThrow(
+      `bad configuration in the environment: THIQA_ADMIN_TOKEN: ${problem}; a bearer token is A-Z a-z 0-9 - . _ ~ + / (and = at the end), e.g. openssl rand -base64 32`,
+    );
+  });
+
+  it.each([
+    ['base64', 'q83vEjRWeJq83vEjRWeJq83vEjRWeJq83vEjRWeJ+/8='],
+    ['base64url', 'q83vEjRWeJq83vEjRWeJq83vEjRW-_8'],
+    ['with every b64token character', 'Az09-._~+/Az09-._~+/Az09=='],
+  ])('takes a %s token as it is', (_what, token) => {
+    expect(loadConfig({ THIQA_ADMIN_TOKEN: token }).adminToken).toBe(token);
+  });
+
+  // A secret file written by `echo` (a Kubernetes secret, a mounted file) ends with a line
+  // break the token does not hold; any other whitespace is refused, never trimmed away.
+  it.each([
+    ['LF', `${TOKEN}\n`],
+    ['CRLF', `${TOKEN}\r\n`],
+  ])('drops the trailing %s a secret file ends with', (_what, value) => {
+    expect(loadConfig({ THIQA_ADMIN_TOKEN: value }).adminToken).toBe(TOKEN);
+  });
+
+  it('leaves the admin API closed when the token is empty', () => {
+    expect(loadConfig({ THIQA_ADMIN_TOKEN: '' }).adminToken).toBeUndefined();
+  });
+
+  it('says a single problem on one line', () => {
+    expect(() => loadConfig({ THIQA_ADMIN_TOKEN: 'short' })).toThrow(
+      /^bad configuration in the environment: THIQA_ADMIN_TOKEN: must be at least 24 characters[^\n]*$/,
+    );
+  });
+});
+
+describe('thiqa serve with an admin token the header cannot carry', () => {
+  it.each([
+    ['a space', 'my admin token is long enough', 'contains a space at character 3'],
+    ['a letter outside ASCII', 'jeton-très-secret-0123456789', 'contains U+00E8 at character 9'],
+    ['too few characters', 'short-token', 'must be at least 24 characters'],
+  ])(
+    'exits 1 before serving, with one line on stderr, for a token with %s',
+    async (_what, token, problem) => {
+      const dataDir = await mkdtemp(join(tmpdir(), 'thiqa-env-'));
+      try {
+        const { code, stdout, stderr } = await runThiqa(
+          { THIQA_DATA_DIR: dataDir, THIQA_PORT: '0', THIQA_ADMIN_TOKEN: token },
+          'serve',
+        );
+        expect(code).toBe(1);
+        expect(stdout).toBe('');
+        expect(stderr.endsWith('\n')).toBe(true);
+        const lines = stderr.slice(0, -1).split('\n');
+        expect(lines).toHaveLength(1);
+        expect(lines[0]).toContain(`thiqa: bad configuration in the environment: THIQA_ADMIN_TOKEN: ${problem}`);
+      } finally {
+        await rm(dataDir, { recursive: true, force: true });
+      }
+    },
+    60_000,
+  );
 });

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { describeRefusedCharacter } from '../src/directory/text-policy.ts';
 
 // The service's whole configuration comes from the environment, parsed once at start;
 // a wrong value stops the process with one line per problem instead of failing later.
@@ -8,6 +9,51 @@ const optionalText = z
   .string()
   .optional()
   .transform((value) => (value === undefined || value.trim() === '' ? undefined : value.trim()));
+
+/** RFC 6750's b64token: the characters an `Authorization: Bearer` header carries as they are. */
+const B64TOKEN_CHARACTER = /^[A-Za-z0-9\-._~+/]$/;
+const B64TOKEN_HINT = 'a bearer token is A-Z a-z 0-9 - . _ ~ + / (and = at the end), e.g. openssl rand -base64 32';
+
+/** Where a token leaves b64token, or undefined when it is one. */
+function tokenProblem(token: string): string | undefined {
+  const characters = Array.from(token);
+  const padding = characters.length - (/=*$/.exec(token)?.[0].length ?? 0);
+  for (const [index, character] of characters.entries()) {
+    const position = index + 1;
+    if (character === '=' && index < padding) return `contains = at character ${position}, which may only pad the end`;
+    if (character === '=' || B64TOKEN_CHARACTER.test(character)) continue;
+    const codePoint = character.codePointAt(0) as number;
+    const printable = codePoint > 0x20 && codePoint < 0x7f;
+    if (character === ' ') return `contains a space at character ${position}`;
+    if (printable) return `contains ${character} at character ${position}`;
+    return describeRefusedCharacter({ codePoint, position });
+  }
+  return undefined;
+}
+
+/**
+ * The admin API's bearer token. A token the header cannot carry (whitespace, controls,
+ * letters outside ASCII) would start a service nobody can use, so it stops the start. A
+ * trailing line break, which a secret file written by `echo` ends with, is dropped; any
+ * other whitespace is refused rather than trimmed: a secret is used as written or not at all.
+ */
+const adminTokenSchema = z
+  .string()
+  .optional()
+  .transform((value) => {
+    const token = value?.replace(/(?:\r?\n)+$/, '');
+    return token === '' ? undefined : token;
+  })
+  .pipe(
+    z
+      .string()
+      .superRefine((token, ctx) => {
+        const problem = tokenProblem(token);
+        if (problem) ctx.addIssue({ code: 'custom', message: `${problem}; ${B64TOKEN_HINT}`, abort: true });
+      })
+      .min(24, { message: 'must be at least 24 characters (e.g. openssl rand -base64 32)' })
+      .optional(),
+  );
 
 export const envSchema = z.object({
   DATABASE_URL: optionalText.pipe(
@@ -25,9 +71,7 @@ export const envSchema = z.object({
       .pipe(z.int().max(65_535, { message: 'must be a port number' }))
       .optional(),
   ),
-  THIQA_ADMIN_TOKEN: optionalText.pipe(
-    z.string().min(24, { message: 'must be at least 24 characters (e.g. openssl rand -base64 32)' }).optional(),
-  ),
+  THIQA_ADMIN_TOKEN: adminTokenSchema,
   // Reports one client may send per window, e.g. `10/1m`: a publisher behind a shared
   // address (a campus, a carrier's NAT) raises it.
   THIQA_REPORT_RATE_LIMIT: optionalText.pipe(
@@ -76,7 +120,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
-    throw new ConfigError(`bad configuration in the environment:\n  ${lines.join('\n  ')}`);
+    // One problem, one line (what `thiqa serve` prints before it exits); several, a list.
+    throw new ConfigError(
+      lines.length === 1
+        ? `bad configuration in the environment: ${lines[0]}`
+        : `bad configuration in the environment:\n  ${lines.join('\n  ')}`,
+    );
   }
   return {
     databaseUrl: parsed.data.DATABASE_URL,

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { complaintCategorySchema, flaggedDomainSchema, flagReasonSchema } from '../src/directory/schemas.ts';
 import { resolveShopIdentity } from '../src/directory/shop-identity.ts';
+import { multilineText, personText } from '../src/directory/text-policy.ts';
 import { recordAudit } from './audit-log.ts';
 import type { Database, ReportRow } from './db/tables.ts';
 import { SERVICE_PLATFORMS } from './directory-state.ts';
@@ -15,24 +16,38 @@ import { ServiceError } from './service-error.ts';
 export const reportFilterSchema = z.enum(['new', ...reportStatusSchema.options]);
 export type ReportFilter = z.infer<typeof reportFilterSchema>;
 
+// Every text a moderator types is held to the text policy (src/directory/text-policy.ts):
+// `why` is shown to the shopper, notes are read by other moderators, and the CLI parses
+// its options with these same schemas.
 export const acceptReportSchema = z.strictObject({
   category: complaintCategorySchema,
-  note: z.string().trim().min(1).max(2000).optional(),
+  note: multilineText(2000).min(1).optional(),
 });
 export const rejectReportSchema = z.strictObject({
-  why: z.string().trim().min(3).max(500),
+  /** Shown to the shopper as the public reason: one line. */
+  why: personText(500).min(3),
 });
 export const resolveComplaintSchema = z.strictObject({
-  note: z.string().trim().min(1).max(2000).optional(),
+  note: multilineText(2000).min(1).optional(),
 });
 export const flagDomainSchema = z.strictObject({
   reason: flagReasonSchema,
-  // The directory's own rule (no control or bidi-override characters): a summary the
-  // snapshot schema refuses would make every publish fail until the flag is changed.
+  // The directory's own rule: a summary the snapshot schema refuses would make every
+  // publish fail until the flag is changed.
   summary: flaggedDomainSchema.shape.summary.min(3),
   /** When the shop was found out, if before today (e.g. flags carried over from another list). */
   since: z.iso.date().optional(),
 });
+
+/** PostgreSQL's `integer`: a larger id names no complaint, and SQL would fail on it. */
+const MAX_COMPLAINT_ID = 2_147_483_647;
+const COMPLAINT_ID_MESSAGE = `must be a complaint id, a whole number from 1 to ${MAX_COMPLAINT_ID}`;
+/** A complaint id as a path or a command line carries it: digits only, no sign, no exponent. */
+export const complaintIdSchema = z
+  .string()
+  .regex(/^[1-9][0-9]{0,9}$/, { message: COMPLAINT_ID_MESSAGE })
+  .transform(Number)
+  .refine((id) => id <= MAX_COMPLAINT_ID, { message: COMPLAINT_ID_MESSAGE });
 
 export interface ModeratorReport {
   receipt: string;

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { canonicalJson } from '../src/directory/bytes.ts';
 import { reportReasonSchema } from '../src/directory/schemas.ts';
 import { resolveShopIdentity } from '../src/directory/shop-identity.ts';
+import { checkTextPolicy, multilineText, personText } from '../src/directory/text-policy.ts';
 import type { Database, ReportRow, ReportsTable } from './db/tables.ts';
 import { SERVICE_PLATFORMS } from './directory-state.ts';
 import { ServiceError } from './service-error.ts';
@@ -16,19 +17,21 @@ export type ReportStatus = z.infer<typeof reportStatusSchema>;
 const MAX_URL_LENGTH = 2048;
 
 /**
- * Text PostgreSQL can store: a `text` column refuses U+0000, and a refused row would fail
- * the whole batched INSERT it rides in (other shoppers' reports with it), so it is a 400 here.
+ * A URL keeps its own shape (no trimming; `url` is checked as a shop address below), but
+ * the text policy still holds: a moderator reads it, and a raw ESC or RLO in a bare
+ * `shop.ma/path` would be kept as typed. U+0000, which PostgreSQL's `text` refuses (and
+ * with it the whole batched INSERT), is one of the characters the policy refuses.
  */
-const storableText = () =>
-  z.string().refine((text) => !text.includes('\u0000'), { message: 'must not contain the NUL character (U+0000)' });
+const reportedUrlText = z.string().min(1).max(MAX_URL_LENGTH).superRefine(checkTextPolicy('line'));
 
 export const reportRequestSchema = z
   .strictObject({
-    url: storableText().min(1).max(MAX_URL_LENGTH),
+    url: reportedUrlText,
     reason: reportReasonSchema,
-    details: storableText().trim().max(2000).optional(),
-    // An empty contact (a form field left blank) means none.
-    contact: storableText().trim().max(200).optional(),
+    // Free text over several lines, read by moderators.
+    details: multilineText(2000).optional(),
+    // An empty contact (a form field left blank) means none; a phone number or an address is one line.
+    contact: personText(200).optional(),
     consent: z.boolean().optional(),
     idempotencyKey: z.uuid(),
     lang: z.enum(['ar', 'fr', 'en']).optional(),
@@ -58,7 +61,7 @@ export type ReportRequest = z.infer<typeof reportRequestSchema>;
 export const reportAmendmentSchema = z
   .strictObject({
     reason: reportReasonSchema.optional(),
-    details: storableText().trim().max(2000).optional(),
+    details: multilineText(2000).optional(),
   })
   .refine((amendment) => amendment.reason !== undefined || amendment.details !== undefined, {
     message: 'give reason, details or both',

@@ -9,6 +9,7 @@ import { KEYS_HELP, runKeys } from './keys.ts';
 import { MODERATION_HELP, runComplaints, runFlag, runFlags, runReports, runUnflag } from './moderate.ts';
 import { PUBLISH_HELP, runPublish } from './publish.ts';
 import { runServe, SERVE_HELP } from './serve.ts';
+import { visibleOnTerminal } from './terminal-text.ts';
 import { EXIT_FAILURE, EXIT_USAGE, UsageError } from './usage.ts';
 
 type Command = (args: string[], out: (line: string) => void) => Promise<number>;
@@ -49,7 +50,7 @@ Environment (parsed at start; a wrong value stops with a message):
   THIQA_DATA_DIR     data folder: PGlite database, signing keys, published files (default ./.thiqa)
   DATABASE_URL       postgres://user:password@host/db to use a PostgreSQL server instead of PGlite
   THIQA_PORT         HTTP port of serve and demo (default 8787)
-  THIQA_ADMIN_TOKEN  bearer token of /v1/admin/* (at least 24 characters; closed when unset)
+  THIQA_ADMIN_TOKEN  bearer token of /v1/admin/* (24+ characters of A-Z a-z 0-9 - . _ ~ + /, = at the end; closed when unset)
   THIQA_PUBLIC_KEYS  keys check verifies a published manifest with (optional)
 
 thiqa --help
@@ -68,7 +69,12 @@ const PROCESS_OUTPUT: CliOutput = {
   err: (line) => process.stderr.write(`${line}\n`),
 };
 
-export async function main(argv: string[], io: CliOutput = PROCESS_OUTPUT): Promise<number> {
+export async function main(argv: string[], output: CliOutput = PROCESS_OUTPUT): Promise<number> {
+  // Every line of every command goes through here: untrusted text shows its controls escaped.
+  const io: CliOutput = {
+    out: (line) => output.out(visibleOnTerminal(line)),
+    err: (line) => output.err(visibleOnTerminal(line)),
+  };
   const [command, ...args] = argv;
   const out = (line: string) => io.out(line);
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') {

@@ -1,7 +1,17 @@
 import { parseArgs } from 'node:util';
+import type { z } from 'zod';
 import { complaintCategorySchema, flagReasonSchema } from '../../src/directory/schemas.ts';
-import { Moderation, reportFilterSchema } from '../moderation.ts';
+import {
+  acceptReportSchema,
+  complaintIdSchema,
+  flagDomainSchema,
+  Moderation,
+  rejectReportSchema,
+  reportFilterSchema,
+  resolveComplaintSchema,
+} from '../moderation.ts';
 import { cliActor, withRegistry } from './registry-session.ts';
+import { visibleOnOneLine } from './terminal-text.ts';
 import { UsageError } from './usage.ts';
 
 // Moderators' commands: the same operations as /v1/admin/*, each written to the audit log.
@@ -48,6 +58,18 @@ function parseChoice<T extends string>(
   return value as T;
 }
 
+/**
+ * Options checked by the admin API's own schema, so the CLI and the API hold the same
+ * rules (the text policy among them); a refusal names the option, as usage errors do.
+ */
+function parseOptions<T extends z.ZodType>(schema: T, input: unknown, optionOf: Record<string, string>): z.output<T> {
+  const parsed = schema.safeParse(input);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const field = String(issue?.path[0] ?? '');
+  throw new UsageError(`${optionOf[field] ?? field}: ${issue?.message ?? 'invalid'}`);
+}
+
 const moderation = <T>(work: (moderation: Moderation) => Promise<T>) =>
   withRegistry((registry) => work(new Moderation(registry.db, () => new Date())));
 
@@ -65,15 +87,12 @@ export async function runFlag(args: string[], out: (line: string) => void): Prom
   });
   const domain = oneArgument(positionals, 'flag');
   const reason = parseChoice(flagReasonSchema, values.reason, '--reason');
-  const summary = values.summary?.trim() ?? '';
-  if (summary.length < 3 || summary.length > 500) throw new UsageError('--summary: 3 to 500 characters');
-  if (values.since !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(values.since)) {
-    throw new UsageError('--since: a date like 2026-11-27');
-  }
-  const since = values.since;
-  const flag = await moderation((m) =>
-    m.flag(domain, { reason, summary, ...(since ? { since } : {}) }, cliActor(values.as)),
+  const decision = parseOptions(
+    flagDomainSchema,
+    { reason, summary: values.summary ?? '', ...(values.since !== undefined ? { since: values.since } : {}) },
+    { summary: '--summary', since: '--since' },
   );
+  const flag = await moderation((m) => m.flag(domain, decision, cliActor(values.as)));
   out(`${flag.changed ? 'flagged' : 'already flagged'}: ${flag.domain} (${flag.reason}) since ${flag.since}`);
   return 0;
 }
@@ -88,7 +107,9 @@ export async function runUnflag(args: string[], out: (line: string) => void): Pr
 export async function runFlags(args: string[], out: (line: string) => void): Promise<number> {
   parseArgs({ args, options: {}, strict: true });
   const flags = await moderation((m) => m.listFlags());
-  for (const flag of flags) out(`${flag.domain}  ${flag.reason}  since ${flag.since}  ${flag.summary}`);
+  for (const flag of flags) {
+    out(`${flag.domain}  ${visibleOnOneLine(flag.reason)}  since ${flag.since}  ${visibleOnOneLine(flag.summary)}`);
+  }
   if (flags.length === 0) out('no flagged domain');
   return 0;
 }
@@ -127,9 +148,10 @@ export async function runReports(args: string[], out: (line: string) => void): P
       else {
         for (const report of reports) {
           out(
-            `${report.receipt}  ${report.status.padEnd(12)}  ${report.reason.padEnd(13)}  ${report.domain}  ${report.receivedAt}`,
+            `${report.receipt}  ${report.status.padEnd(12)}  ${visibleOnOneLine(report.reason).padEnd(13)}  ${report.domain}  ${report.receivedAt}`,
           );
-          if (report.details) out(`    ${report.details.replace(/\s+/g, ' ').slice(0, 200)}`);
+          // A preview on one line: spaces and line breaks fold; anything else hidden shows escaped.
+          if (report.details) out(`    ${visibleOnOneLine(report.details.replace(/[ \n]+/g, ' ').slice(0, 200))}`);
         }
         out(`${reports.length} report(s)`);
       }
@@ -142,19 +164,20 @@ export async function runReports(args: string[], out: (line: string) => void): P
     }
     case 'accept': {
       const category = parseChoice(complaintCategorySchema, values.category, '--category');
-      const note = values.note?.trim();
-      const result = await moderation((m) =>
-        m.accept(oneArgument(rest, 'reports accept'), { category, ...(note ? { note } : {}) }, actor),
+      const decision = parseOptions(
+        acceptReportSchema,
+        { category, ...(values.note?.trim() ? { note: values.note } : {}) },
+        { note: '--note' },
       );
+      const result = await moderation((m) => m.accept(oneArgument(rest, 'reports accept'), decision, actor));
       out(
         `${result.report.receipt}: accepted; complaint ${result.complaintId} (${category}) open on ${result.report.domain}`,
       );
       return 0;
     }
     case 'reject': {
-      const why = values.why?.trim() ?? '';
-      if (why.length < 3 || why.length > 500) throw new UsageError('--why: 3 to 500 characters, shown to the shopper');
-      const report = await moderation((m) => m.reject(oneArgument(rest, 'reports reject'), { why }, actor));
+      const decision = parseOptions(rejectReportSchema, { why: values.why ?? '' }, { why: '--why' });
+      const report = await moderation((m) => m.reject(oneArgument(rest, 'reports reject'), decision, actor));
       out(`${report.receipt}: rejected`);
       return 0;
     }
@@ -193,16 +216,21 @@ export async function runComplaints(args: string[], out: (line: string) => void)
     if (values.json) out(JSON.stringify(complaints, null, 2));
     else {
       for (const c of complaints)
-        out(`${String(c.id).padStart(6)}  ${c.status.padEnd(8)}  ${c.category.padEnd(13)}  ${c.domain}`);
+        out(
+          `${String(c.id).padStart(6)}  ${c.status.padEnd(8)}  ${visibleOnOneLine(c.category).padEnd(13)}  ${c.domain}`,
+        );
       out(`${complaints.length} complaint(s)`);
     }
     return 0;
   }
   if (action === 'resolve') {
-    const id = Number(oneArgument(rest, 'complaints resolve'));
-    if (!Number.isInteger(id) || id < 1) throw new UsageError('complaints resolve takes a complaint id (a number)');
-    const note = values.note?.trim();
-    const result = await moderation((m) => m.resolveComplaint(id, note ? { note } : {}, cliActor(values.as)));
+    const id = parseOptions(complaintIdSchema, oneArgument(rest, 'complaints resolve'), {
+      '': 'complaints resolve <id>',
+    });
+    const decision = parseOptions(resolveComplaintSchema, values.note?.trim() ? { note: values.note } : {}, {
+      note: '--note',
+    });
+    const result = await moderation((m) => m.resolveComplaint(id, decision, cliActor(values.as)));
     out(`complaint ${result.id} on ${result.domain}: resolved`);
     return 0;
   }

@@ -1,7 +1,9 @@
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
+import { personText } from '../../src/directory/text-policy.ts';
 import { openRegistry, type Registry } from '../db/database.ts';
 import { type Config, loadConfig } from '../env.ts';
+import { UsageError } from './usage.ts';
 
 // What every registry command does first: read the environment, open the database
 // (PGlite under THIQA_DATA_DIR, or DATABASE_URL) and close it whatever happens.
@@ -22,9 +24,16 @@ export async function withRegistry<T>(work: (registry: Registry, config: Config)
   }
 }
 
+/** A name the audit log shows to every moderator: the text policy holds. */
+const actorName = personText(64).min(1);
+
 /** Who the audit log names for a CLI action: --as, else the operating-system user. */
 export function cliActor(as: string | undefined): string {
-  if (as?.trim()) return `${as.trim()} (cli)`;
+  if (as?.trim()) {
+    const name = actorName.safeParse(as);
+    if (!name.success) throw new UsageError(`--as: ${name.error.issues[0]?.message ?? 'not a name'}`);
+    return `${name.data} (cli)`;
+  }
   try {
     return `${userInfo().username} (cli)`;
   } catch {

@@ -20,7 +20,10 @@ const OPTIONAL = ['trade_name', 'rc', 'email', 'methods', 'labels', 'instagram',
 /** ICE: 15 digits divisible by 97. */
 const ice = fc.bigInt({ min: 1n, max: 999_999_999_999_999n / 97n }).map((n) => (n * 97n).toString().padStart(15, '0'));
 
-/** Names people write, with what makes CSV hard: quotes, both separators, Arabic, HTML. */
+/**
+ * Names people write, with what makes CSV hard: quotes, both separators, Arabic, HTML,
+ * and the joiners the text policy keeps (between two letters or emoji, as written).
+ */
 const NAME_CHARACTERS = [
   ...'abcdefghijklmnopqrstuvwxyzÉéè',
   ...'شركةدارأركانمغرب',
@@ -32,7 +35,8 @@ const NAME_CHARACTERS = [
   '<',
   '>',
   '&',
-  '\u200b',
+  'ی\u200cخ',
+  '👨\u200d👩',
 ];
 const name = fc
   .string({ unit: fc.constantFrom(...NAME_CHARACTERS), minLength: 1, maxLength: 40 })
@@ -138,6 +142,12 @@ const FAULTS: Array<{ column: string; apply: (cells: Record<string, string>) => 
     column: 'legal_name',
     apply: (c) => {
       c.legal_name = 'x'.repeat(301);
+    },
+  },
+  {
+    column: 'legal_name',
+    apply: (c) => {
+      c.legal_name = 'Atlas\u200bÉlectro';
     },
   },
   {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { isValidIce } from './ice.ts';
 import { isCanonicalShopDomain } from './shop-identity.ts';
+import { personText } from './text-policy.ts';
 
 // Schemas of every record and file the directory is made of. Every file names its
 // format and format version, so a reader refuses what it does not understand instead
@@ -8,16 +9,8 @@ import { isCanonicalShopDomain } from './shop-identity.ts';
 
 const isoDate = z.iso.date();
 const isoDateTime = z.iso.datetime({ offset: false });
-const text = (max: number) =>
-  z
-    .string()
-    .trim()
-    .min(1)
-    .max(max)
-    // Control and bidi-override characters make a name lie about its order on screen.
-    .refine((value) => !/[\u0000-\u001f\u007f\u202a-\u202e\u2066-\u2069]/.test(value), {
-      message: 'must not contain control or bidi-override characters',
-    });
+/** Every text of the directory is read by shoppers: the text policy holds for each. */
+const text = (max: number) => personText(max).min(1);
 
 /** A host name in lowercase ASCII form, as `new URL()` gives it. */
 export const domainNameSchema = z

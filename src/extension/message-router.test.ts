@@ -56,6 +56,12 @@ describe('message router', () => {
       'request',
     ],
     [
+      'a report amendment with a right-to-left override',
+      popup,
+      { type: 'amendReport', idempotencyKey: crypto.randomUUID(), reason: 'fraud', details: 'Payé \u202eévil' },
+      'request: details: contains U+202E RIGHT-TO-LEFT OVERRIDE at character 6',
+    ],
+    [
       'a site choice for something that is not a domain',
       popup,
       { type: 'setSiteChoice', domain: '<img src=x>', hideBadge: true },

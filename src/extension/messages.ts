@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { ComplaintCounts, FlaggedDomain, Merchant } from '../directory/schemas.ts';
 import { domainNameSchema, reportReasonSchema } from '../directory/schemas.ts';
+import { multilineText } from '../directory/text-policy.ts';
 import type { Verdict, VerdictLevel } from '../directory/verdict.ts';
 import type { SyncError } from './database.ts';
 import { MAX_DETAILS_LENGTH } from './report-limits.ts';
@@ -24,7 +25,8 @@ export const requestSchema = z.discriminatedUnion('type', [
     type: z.literal('amendReport'),
     idempotencyKey: z.uuid(),
     reason: reportReasonSchema,
-    details: z.string().max(MAX_DETAILS_LENGTH).nullable(),
+    // The service's own rule, checked here so the popup says which character before anything is queued.
+    details: multilineText(MAX_DETAILS_LENGTH).nullable(),
   }),
   z.strictObject({ type: z.literal('listReports'), refresh: z.boolean() }),
   z.strictObject({ type: z.literal('getDirectoryStatus') }),

@@ -13,11 +13,12 @@ import { readInPageBadge, requestFromExtensionPage, tabIdFor } from './extension
 import { freePort, runThiqa, type ServiceProcess, startServiceProcess } from './service-process.ts';
 
 // Merchant names are data from a spreadsheet: they must reach the shopper as inert text
-// of bounded size. The names the directory schema refuses (bidi overrides, over 300
-// characters) never get past `thiqa import`; the hostile names it allows — HTML, 300
-// characters without a space, Arabic and Latin mixed, zero-width characters — go through
-// the real import, publish, service and sync into the built extension, and are then read
-// back from the popup and the in-page badge in Chromium.
+// of bounded size. The names the text policy refuses (bidi controls, zero-width and other
+// invisible characters, separators, controls) and names over 300 characters never get past
+// `thiqa import`; the hostile names it allows — HTML, 300 characters without a space,
+// Arabic and Latin mixed, the joiners Persian and emoji need — go through the real
+// import, publish, service and sync into the built extension, and are then read back from
+// the popup and the in-page badge in Chromium.
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const SHOP_PAGE = readFileSync(resolve(ROOT, 'test/fixtures/shops/atlas-electro.html'));
@@ -30,8 +31,8 @@ const HTML_NAME = '<img src=x onerror="window.__pwned=1">';
 const SCRIPT_NAME = '<script>window.__pwned=2</script><b>Gras</b>';
 const LONG_LATIN = 'W'.repeat(300);
 const LONG_ARABIC = 'ش'.repeat(300);
-const MIXED_NAME = 'متجر ABC-123 للإلكترونيات Shop \u200f(Maroc)';
-const ZERO_WIDTH_NAME = 'Atlas\u200bÉlectro\u200d\u2060SARL\ufeff';
+const MIXED_NAME = 'متجر ABC-123 للإلكترونيات Shop (Maroc)';
+const JOINER_NAME = 'فروشگاه\u200cاطلس 👨\u200d👩\u200d👧 ❤\ufe0f';
 
 const FLAGGED_SHOP = 'flagged-name.test';
 const FLAG_SUMMARY = `<img src=x onerror="window.__pwned=3">${'Z'.repeat(450)}`;
@@ -57,7 +58,7 @@ const row = (domain: string, legal: string, trade: string, serial: number, statu
 const HOSTILE_SHOPS = {
   html: { domain: 'html-name.test', legal: HTML_NAME, trade: SCRIPT_NAME, status: 'verified' },
   long: { domain: 'long-name.test', legal: LONG_ARABIC, trade: LONG_LATIN, status: 'suspended' },
-  mixed: { domain: 'mixed-name.test', legal: ZERO_WIDTH_NAME, trade: MIXED_NAME, status: 'verified' },
+  mixed: { domain: 'mixed-name.test', legal: JOINER_NAME, trade: MIXED_NAME, status: 'verified' },
 } as const;
 
 async function thiqa(dataDir: string, ...args: string[]): Promise<{ code: number; output: string }> {
@@ -96,7 +97,7 @@ async function popupFacts(popup: Page) {
     const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
     for (let node = walker.nextNode(); node; node = walker.nextNode()) {
       const text = node.textContent ?? '';
-      if (/<img|<script|WWWW|شششش|ABC-123|Atlas\u200b/.test(text) && !node.parentElement?.closest('bdi')) {
+      if (/<img|<script|WWWW|شششش|ABC-123|فروشگاه/.test(text) && !node.parentElement?.closest('bdi')) {
         unisolated.push(text.slice(0, 40));
       }
     }
@@ -161,13 +162,15 @@ describe('hostile merchant names', () => {
     console.log(`hostile names: wall time ${Math.round((Date.now() - started) / 1000)} s`);
   });
 
-  it('thiqa import refuses bidi overrides and names over 300 characters, and writes nothing', async () => {
+  it('thiqa import refuses what the text policy refuses and names over 300 characters, and writes nothing', async () => {
     const refused = [
       HEADER,
       row('bidi-override.test', 'Shop \u202egnp.exe', 'Bidi', 11, 'verified'),
       row('bidi-isolate.test', 'Shop', 'Name \u2067hidden\u2069', 12, 'verified'),
       row('five-thousand.test', 'x'.repeat(5000), 'Long', 13, 'verified'),
       row('three-hundred-one.test', 'Shop', 'y'.repeat(301), 14, 'verified'),
+      row('zero-width.test', 'Atlas\u200bÉlectro', 'Atlas', 15, 'verified'),
+      row('rtl-mark.test', 'Shop', 'متجر Shop \u200f(Maroc)', 16, 'verified'),
     ];
     await writeFile(join(dataDir, 'refused.csv'), `${refused.join('\n')}\n`);
     // The service holds the database; the CLI import runs against it only while it is stopped.
@@ -175,10 +178,18 @@ describe('hostile merchant names', () => {
     try {
       const imported = await thiqa(dataDir, 'import', join(dataDir, 'refused.csv'));
       expect(imported.code).toBe(1);
-      expect(imported.output).toMatch(/refused\.csv:2: legal_name: must not contain control or bidi-override/);
-      expect(imported.output).toMatch(/refused\.csv:3: trade_name: .*must not contain control or bidi-override/);
+      expect(imported.output).toContain(
+        'refused.csv:2: legal_name: contains U+202E RIGHT-TO-LEFT OVERRIDE at character 6',
+      );
+      expect(imported.output).toContain(
+        'refused.csv:3: trade_name: contains U+2067 RIGHT-TO-LEFT ISOLATE at character 6',
+      );
       expect(imported.output).toMatch(/refused\.csv:4: legal_name: .*300/);
       expect(imported.output).toMatch(/refused\.csv:5: trade_name: .*300/);
+      expect(imported.output).toContain('refused.csv:6: legal_name: contains U+200B ZERO WIDTH SPACE at character 6');
+      expect(imported.output).toContain(
+        'refused.csv:7: trade_name: contains U+200F RIGHT-TO-LEFT MARK at character 11',
+      );
       expect(imported.output).toContain('nothing imported');
       const published = await thiqa(dataDir, 'publish', '--if-changed');
       expect(published.output).not.toMatch(/version 3/);
@@ -245,8 +256,7 @@ describe('hostile merchant names', () => {
           const facts = await popupFacts(popup);
           expect(facts.pwned).toBeNull();
           expect(facts.madeByNames).toBe(0);
-          // Shown as written, character for character (less the spaces around it, which the import trims:
-          // U+FEFF counts as one).
+          // Shown as written, character for character (less the spaces around it, which the import trims).
           expect(await popup.locator('h1 bdi').textContent()).toBe(shop.trade.trim());
           expect(await popup.locator('[data-fact="legal-name"] dd bdi').textContent()).toBe(shop.legal.trim());
           // Bounded: nothing wider than the popup, no sideways scrolling.

@@ -1,7 +1,7 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { validationHook } from '../../http/problem.ts';
 import type { ServiceContext } from '../../http/service-context.ts';
-import { resolveComplaintSchema } from '../../moderation.ts';
+import { complaintIdSchema, resolveComplaintSchema } from '../../moderation.ts';
 import { actorOf } from './admin-auth.ts';
 import { adminErrors, complaintSchema, jsonBody, jsonResponse, limitQuery, problemResponse } from './admin-schemas.ts';
 
@@ -27,13 +27,8 @@ export function adminComplaintsApp(context: ServiceContext) {
     path: '/{id}/resolve',
     summary: 'Resolve an open complaint (it moves to the resolved counts at the next publish)',
     request: {
-      params: z.object({
-        id: z.coerce
-          .number()
-          .int()
-          .min(1)
-          .openapi({ param: { name: 'id', in: 'path' } }),
-      }),
+      // A malformed id (not digits, out of PostgreSQL's integer range) is a 400, as a malformed receipt is.
+      params: z.object({ id: complaintIdSchema }),
       body: jsonBody(resolveComplaintSchema),
     },
     responses: {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reportReasonSchema } from '../../../src/directory/schemas.ts';
+import { findRefusedCharacter, type TextLayout } from '../../../src/directory/text-policy.ts';
 import { freePort, type ServiceProcess, startServiceProcess } from '../../../test/e2e/service-process.ts';
 import { openRegistry } from '../../db/database.ts';
 import { MAX_REPORT_BODY_BYTES } from './reports-routes.ts';
@@ -21,9 +22,18 @@ const anyText = (maxLength: number) => fc.string({ unit: 'binary', maxLength });
 /** Characters as zod counts them: code points, not UTF-16 units. */
 const codePoints = (text: string) => [...text].length;
 
-/** Text the schema takes: within its length once trimmed, without U+0000 (which PostgreSQL refuses). */
-const acceptedText = (min: number, max: number) =>
-  anyText(max).filter((text) => !text.includes('\u0000') && codePoints(text.trim()) >= min && codePoints(text) <= max);
+/**
+ * Text the schema takes: any text less the characters the text policy refuses (which
+ * include U+0000, refused by PostgreSQL too), within its length once trimmed.
+ */
+const acceptedText = (min: number, max: number, layout: TextLayout) =>
+  anyText(max)
+    .map((text) =>
+      Array.from(text)
+        .filter((character) => !findRefusedCharacter(character, layout))
+        .join(''),
+    )
+    .filter((text) => codePoints(text.trim()) >= min && codePoints(text) <= max);
 
 const validReport = fc
   .record(
@@ -38,8 +48,8 @@ const validReport = fc
         .map(([scheme, host, path, query]) => `${scheme}${host}${path}?${query}`)
         .filter((url) => url.length <= 2048),
       reason: fc.constantFrom(...REASONS),
-      details: acceptedText(0, 2000),
-      contact: acceptedText(3, 200),
+      details: acceptedText(0, 2000, 'multiline'),
+      contact: acceptedText(3, 200, 'line'),
       consent: fc.constant(true),
       idempotencyKey: fc.uuid({ version: 4 }),
       lang: fc.constantFrom('ar', 'fr', 'en'),
