@@ -6,7 +6,13 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['src/**/*.test.ts', 'src/**/*.test.tsx', 'server/**/*.test.ts', 'test/data/**/*.test.ts'],
+          include: [
+            'src/**/*.test.ts',
+            'src/**/*.test.tsx',
+            'server/**/*.test.ts',
+            'scripts/**/*.test.ts',
+            'test/data/**/*.test.ts',
+          ],
           environment: 'node',
           // Service tests start PGlite (WebAssembly) and spawn the CLI: on two busy cores
           // that can pass vitest's 5 s default without anything being wrong.

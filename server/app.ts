@@ -1,20 +1,20 @@
 import { randomBytes } from 'node:crypto';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Kysely } from 'kysely';
+import { adminComplaintsApp } from './complaints/admin-complaint-routes.ts';
 import type { Database } from './db/tables.ts';
+import { adminPublicationsApp } from './directory/admin-publication-routes.ts';
+import { directoryFilesApp } from './directory/directory-file-routes.ts';
+import { adminFlagsApp } from './flags/admin-flag-routes.ts';
+import { adminAuth } from './http/admin-auth.ts';
 import { ClientRateLimiter, DEFAULT_REPORT_RATE_LIMIT, type RateLimitPolicy } from './http/client-rate-limit.ts';
 import { errorToProblem, problem, validationHook } from './http/problem.ts';
 import type { ServiceContext } from './http/service-context.ts';
-import { Moderation } from './moderation.ts';
-import { ReportDesk } from './reports.ts';
-import { adminAuth } from './routes/admin/admin-auth.ts';
-import { adminComplaintsApp } from './routes/admin/admin-complaints.ts';
-import { adminFlagsApp } from './routes/admin/admin-flags.ts';
-import { adminMerchantsApp } from './routes/admin/admin-merchants.ts';
-import { adminPublicationsApp } from './routes/admin/admin-publications.ts';
-import { adminReportsApp } from './routes/admin/admin-reports.ts';
-import { directoryFilesApp } from './routes/directory/directory-files.ts';
-import { reportsApp } from './routes/reports/reports-routes.ts';
+import { adminMerchantsApp } from './merchants/admin-merchant-routes.ts';
+import { adminReportsApp } from './reports/admin-report-routes.ts';
+import { ReportDesk } from './reports/report-desk.ts';
+import { Moderation } from './reports/report-moderation.ts';
+import { reportsApp } from './reports/report-routes.ts';
 
 // The whole HTTP service as one Hono app, built from its dependencies so that the
 // server and the tests (through app.request()) run the very same thing.

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runThiqa } from '../test/e2e/service-process.ts';
+import { runThiqa } from '../test/support/service-process.ts';
 import { ConfigError, loadConfig } from './env.ts';
 
 describe('loadConfig', () => {

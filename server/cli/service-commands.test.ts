@@ -1,16 +1,12 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadPublishedDirectory } from '../directory-source.ts';
 import { main } from './main.ts';
 
 // The staff's commands end to end, as a shell runs them. They use PGlite in a fresh data
 // folder even when DATABASE_URL is set: storage on PostgreSQL is covered by the service
 // tests, and these must not share one server database between test files.
-
-const BIN = new URL('../../bin/thiqa.mjs', import.meta.url).pathname;
 
 async function cli(...argv: string[]) {
   const out: string[] = [];
@@ -110,64 +106,4 @@ describe('the staff commands', () => {
     const unknown = await cli('reports', 'accept', 'AAAAAAAAAAAAAAAAAAAAAA', '--category', 'fraud');
     expect(unknown).toMatchObject({ code: 1, stderr: 'thiqa: no report AAAAAAAAAAAAAAAAAAAAAA' });
   });
-});
-
-describe('npm run demo', () => {
-  let child: ChildProcess | undefined;
-  afterEach(() => {
-    if (child && child.exitCode === null) child.kill('SIGKILL');
-  });
-
-  it('serves the published demo directory, keeps other processes off its database, and stops on Ctrl-C', async () => {
-    // The shopper's side (extension build, Chromium) has its own browser test.
-    child = spawn(process.execPath, [BIN, 'demo', '--no-browser'], {
-      env: { ...process.env, THIQA_PORT: '0' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout?.on('data', (chunk) => {
-      output += chunk;
-    });
-    child.stderr?.on('data', (chunk) => {
-      output += chunk;
-    });
-    const url = await new Promise<string>((resolve, reject) => {
-      const timer = setInterval(() => {
-        const match = /Serving on (http:\/\/\S+)/.exec(output);
-        if (match) {
-          clearInterval(timer);
-          resolve(match[1] as string);
-        }
-        if (child?.exitCode !== null) {
-          clearInterval(timer);
-          reject(new Error(`demo exited: ${output}`));
-        }
-      }, 100);
-    });
-    expect(output).toContain('published version 1');
-    expect(output).toMatch(/✖ danger\s+promo-iphone-maroc\.test/);
-    expect(await (await fetch(`${url}/healthz`)).json()).toEqual({ ok: true });
-    const manifest = await fetch(`${url}/v1/directory/manifest.json`);
-    expect(manifest.status).toBe(200);
-
-    const busy = await cli('reports', 'list');
-    expect(busy.code).toBe(1);
-    expect(busy.stderr).toContain('is in use by process');
-
-    const exited = new Promise<number | null>((resolve) => child?.once('exit', (code) => resolve(code)));
-    child.kill('SIGINT');
-    expect(await exited).toBe(0);
-
-    const again = await cli('demo', '--no-serve');
-    expect(again.code).toBe(0);
-    expect(again.stdout).toContain('nothing changed: version 1 stays published');
-
-    // Imported merchants, flags, and complaints entered as accepted (and resolved) reports
-    // give back exactly the bundled directory's state.
-    const { snapshot } = await loadPublishedDirectory(join(dataDir, 'public', 'v1', 'directory'));
-    const bundled = JSON.parse(
-      await readFile(new URL('../../public/directory/snapshot.json', import.meta.url), 'utf8'),
-    );
-    expect(snapshot.state).toEqual(bundled.state);
-  }, 60_000);
 });

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { runThiqa } from '../../test/e2e/service-process.ts';
+import { runThiqa } from '../../test/support/service-process.ts';
 import { openRegistry } from '../db/database.ts';
 import { main } from './main.ts';
 

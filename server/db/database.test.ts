@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
+import { openTestRegistry } from '../../test/support/test-registry.ts';
 import type { Registry } from './database.ts';
-import { openTestRegistry } from './test-registry.ts';
 
 describe('the registry database', () => {
   let registry: Registry | undefined;

@@ -4,7 +4,7 @@ import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, type ServiceProcess, startServiceProcess } from '../../test/e2e/service-process.ts';
+import { freePort, type ServiceProcess, startServiceProcess } from '../../test/support/service-process.ts';
 import { DEFAULT_CONNECTION_LIMITS } from './connection-guard.ts';
 
 // The attack run's "one host takes every connection", against the real `thiqa serve`

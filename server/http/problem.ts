@@ -2,7 +2,7 @@ import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { ServiceError } from '../service-error.ts';
+import { ServiceError } from './service-error.ts';
 
 // Every error answer is RFC 9457 problem details (`application/problem+json`); input
 // errors list each field with its message so a client can point at it.

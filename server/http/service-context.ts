@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/tables.ts';
-import type { Moderation } from '../moderation.ts';
-import type { ReportDesk } from '../reports.ts';
+import type { ReportDesk } from '../reports/report-desk.ts';
+import type { Moderation } from '../reports/report-moderation.ts';
 
 /** What every route of the service is built from; tests build it on a fresh database. */
 export interface ServiceContext {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { testMerchant, testState } from '../../test/support/test-directory.ts';
 import { applyDelta, createDelta, directoryDigest } from './delta.ts';
 import { deltaSchema, type Snapshot } from './schemas.ts';
-import { testMerchant, testState } from './test-directory.ts';
 
 function snapshot(version: number, state = testState()): Snapshot {
   return { format: 'thiqa.snapshot', formatVersion: 1, version, publishedAt: '2026-11-27T10:00:00Z', state };

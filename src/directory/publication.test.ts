@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { testMerchant, testState } from '../../test/support/test-directory.ts';
 import { utf8 } from './bytes.ts';
 import { applyDelta, directoryDigest } from './delta.ts';
 import {
@@ -12,7 +13,6 @@ import {
 } from './publication.ts';
 import type { Snapshot } from './schemas.ts';
 import { generateSigningKey, importSigningKey, openSignedManifest } from './signing.ts';
-import { testMerchant, testState } from './test-directory.ts';
 
 function snapshot(version: number, merchants = [testMerchant({ id: 'a' })]): Snapshot {
   return {

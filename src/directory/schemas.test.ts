@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { testMerchant, testState } from '../../test/support/test-directory.ts';
 import { describeSchemaError, labelSchema, merchantSchema, snapshotSchema } from './schemas.ts';
-import { testMerchant, testState } from './test-directory.ts';
 
 function snapshot(state = testState()) {
   return { format: 'thiqa.snapshot', formatVersion: 1, version: 1, publishedAt: '2026-11-27T10:00:00Z', state };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { testMerchant, testState } from '../../test/support/test-directory.ts';
 import { DirectoryIndex } from './directory-index.ts';
 import { shopIdentity } from './shop-identity.ts';
-import { testMerchant, testState } from './test-directory.ts';
 import { type VerdictLevel, verdictFor, verdictForInput } from './verdict.ts';
 
 const NOW = new Date('2026-11-27T10:00:00Z');

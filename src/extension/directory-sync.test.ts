@@ -1,5 +1,6 @@
 import 'fake-indexeddb/auto';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { testMerchant, testState } from '../../test/support/test-directory.ts';
 import { canonicalJson, fromBase64, toBase64, utf8 } from '../directory/bytes.ts';
 import { buildPublication, type Publication } from '../directory/publication.ts';
 import type { Snapshot } from '../directory/schemas.ts';
@@ -10,7 +11,6 @@ import {
   type SigningKey,
   signManifest,
 } from '../directory/signing.ts';
-import { testMerchant, testState } from '../directory/test-directory.ts';
 import type { Fetch } from './bounded-fetch.ts';
 import { openThiqaDatabase } from './database.ts';
 import { createDirectoryStore, type DirectoryStore } from './directory-store.ts';

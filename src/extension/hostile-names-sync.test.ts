@@ -1,9 +1,9 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
+import { testMerchant, testState } from '../../test/support/test-directory.ts';
 import { buildPublication } from '../directory/publication.ts';
 import type { Merchant, Snapshot } from '../directory/schemas.ts';
 import { generateSigningKey, importSigningKey } from '../directory/signing.ts';
-import { testMerchant, testState } from '../directory/test-directory.ts';
 import { openThiqaDatabase } from './database.ts';
 import { createDirectoryStore } from './directory-store.ts';
 import { createDirectorySync } from './directory-sync.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { localeTranslator } from '../../test/support/locale-fixtures.ts';
 import type { VerdictReason } from '../directory/verdict.ts';
-import { localeTranslator } from './locale-fixtures.ts';
 import { reasonWords, syncErrorWords, timeAgo } from './verdict-words.ts';
 
 // Every reason code the directory core can give, worded in every language: no blank, no

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { localeTranslator } from '../../test/support/locale-fixtures.ts';
 import { labelSchema } from '../directory/schemas.ts';
-import { localeTranslator } from '../extension/locale-fixtures.ts';
 import { formatDate } from '../extension/verdict-words.ts';
 import { labelFacts } from './merchant-card.tsx';
 

@@ -1,2 +1,2 @@
 // The browser tests launch Chromium exactly as `npm run demo` does.
-export { CHROMIUM_PATH, type ExtensionBrowser, launchWithExtension } from '../../server/demo/chromium-session.ts';
+export { CHROMIUM_PATH, type ExtensionBrowser, launchWithExtension } from '../../scripts/demo/chromium-session.ts';

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { buildExtensionInto, type ExtensionBuildSettings, PROJECT_ROOT } from '../../server/demo/extension-build.ts';
+import { buildExtensionInto, type ExtensionBuildSettings, PROJECT_ROOT } from '../../scripts/demo/extension-build.ts';
 
 /** Builds the extension for one test file into `.output/test-<name>`. */
 export function buildExtension(name: string, settings: ExtensionBuildSettings = {}): Promise<string> {

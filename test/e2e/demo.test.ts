@@ -3,12 +3,12 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { freePort } from './service-process.ts';
+import { freePort } from '../support/service-process.ts';
 
 // `npm run demo` on a machine with no display: the service on PGlite, the extension built
 // against it, Chromium headless taking a screenshot of each demo shop's badge and popup.
 
-const BIN = resolve(import.meta.dirname, '../../bin/thiqa.mjs');
+const DEMO = resolve(import.meta.dirname, '../../scripts/demo/run.mjs');
 const PNG_SIGNATURE = '89504e470d0a1a0a';
 
 let child: ChildProcess | undefined;
@@ -30,7 +30,7 @@ describe('npm run demo', () => {
     };
     delete environment.DISPLAY;
     delete environment.WAYLAND_DISPLAY;
-    child = spawn(process.execPath, [BIN, 'demo'], {
+    child = spawn(process.execPath, [DEMO], {
       cwd: workDir,
       env: environment,
       stdio: ['ignore', 'pipe', 'pipe'],

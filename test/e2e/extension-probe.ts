@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { CDPSession, Page } from 'playwright-core';
 
-export { tabIdFor } from '../../server/demo/chromium-session.ts';
+export { tabIdFor } from '../../scripts/demo/chromium-session.ts';
 
 // Ways for a test to see what the shopper sees where Playwright's locators cannot reach:
 // the toolbar badge (asked from an extension page through chrome.action) and the in-page

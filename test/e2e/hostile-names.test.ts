@@ -7,10 +7,10 @@ import { join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { iceWithCheckDigits } from '../../src/directory/ice.ts';
+import { freePort, runThiqa, type ServiceProcess, startServiceProcess } from '../support/service-process.ts';
 import { type ExtensionBrowser, launchWithExtension } from './browser.ts';
 import { buildExtension } from './build-extension.ts';
 import { readInPageBadge, requestFromExtensionPage, tabIdFor } from './extension-probe.ts';
-import { freePort, runThiqa, type ServiceProcess, startServiceProcess } from './service-process.ts';
 
 // Merchant names are data from a spreadsheet: they must reach the shopper as inert text
 // of bounded size. The names the text policy refuses (bidi controls, zero-width and other

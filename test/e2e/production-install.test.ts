@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from './service-process.ts';
+import { freePort } from '../support/service-process.ts';
 
 // A publisher deploys the service with `npm ci --omit=dev`: no WXT, no browser driver,
 // no test tools. This installs the project that way in a folder of its own (the files

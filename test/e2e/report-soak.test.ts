@@ -6,10 +6,10 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openRegistry } from '../../server/db/database.ts';
+import { freePort, type ServiceProcess, startServiceProcess } from '../support/service-process.ts';
 import { type ExtensionBrowser, launchWithExtension } from './browser.ts';
 import { buildExtension } from './build-extension.ts';
 import { requestFromExtensionPage, tabIdFor } from './extension-probe.ts';
-import { freePort, type ServiceProcess, startServiceProcess } from './service-process.ts';
 
 // Reports survive: 1,000 reports clicked in the built extension (through the protocol the
 // popup uses) while the real `thiqa serve` is killed with SIGKILL and restarted on the same

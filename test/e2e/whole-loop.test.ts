@@ -7,11 +7,11 @@ import type { Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openRegistry } from '../../server/db/database.ts';
 import { iceWithCheckDigits } from '../../src/directory/ice.ts';
+import { freePort, runThiqa, type ServiceProcess, startServiceProcess } from '../support/service-process.ts';
 import { type ExtensionBrowser, launchWithExtension } from './browser.ts';
 import { buildExtension } from './build-extension.ts';
 import { requestFromExtensionPage, tabIdFor, toolbarBadge } from './extension-probe.ts';
 import { type ShopServer, startShopServer } from './fixture-servers.ts';
-import { freePort, runThiqa, type ServiceProcess, startServiceProcess } from './service-process.ts';
 
 // The whole loop with the real parts: the publisher's `thiqa` commands and `thiqa serve`
 // on PGlite, the built extension in Chromium, a shopper's click, a moderator's decision,

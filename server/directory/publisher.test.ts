@@ -1,0 +1,186 @@
+import { randomUUID } from 'node:crypto';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { applyDelta, directoryDigest } from '../../src/directory/delta.ts';
+import { checkFileRef, decodeDelta, decodeSnapshot } from '../../src/directory/publication.ts';
+import { openSignedManifest } from '../../src/directory/signing.ts';
+import { openTestService, type TestService } from '../../test/support/test-service.ts';
+import { importMerchants, readImportFile } from '../merchants/merchant-import.ts';
+import { loadPublishedDirectory } from './directory-source.ts';
+import { publicDirectoryDir } from './publisher.ts';
+import { generateKeyFile } from './signing-keys.ts';
+
+const BUNDLED = new URL('../../public/directory/snapshot.json', import.meta.url);
+
+async function seed(service: TestService) {
+  const file = readImportFile('snapshot.json', await readFile(BUNDLED, 'utf8'));
+  if ('problems' in file) throw new Error('bundled snapshot does not import');
+  await importMerchants(service.registry.db, file.rows, { now: new Date('2026-11-27T09:00:00Z'), actor: 'test' });
+}
+
+async function publish(service: TestService) {
+  const response = await service.admin('POST', '/v1/admin/publish');
+  expect(response.status).toBe(200);
+  return response.json();
+}
+
+async function published(service: TestService) {
+  const dir = publicDirectoryDir(service.dataDir);
+  const manifestText = await readFile(join(dir, 'manifest.json'), 'utf8');
+  return { dir, manifestText };
+}
+
+describe('publishing the directory', () => {
+  let service: TestService;
+  let publicKey: { keyId: string; publicKey: string };
+  beforeEach(async () => {
+    service = await openTestService();
+    publicKey = await generateKeyFile(service.dataDir);
+    await seed(service);
+  });
+  afterEach(async () => service.close());
+
+  it('signs the manifest: it verifies with the public key and fails on one changed byte', async () => {
+    await publish(service);
+    const { manifestText } = await published(service);
+    const opened = await openSignedManifest(manifestText, [publicKey]);
+    expect(opened).toMatchObject({ ok: true, keyId: publicKey.keyId, manifest: { version: 1 } });
+
+    const envelope = JSON.parse(manifestText);
+    const bytes = Buffer.from(envelope.payload, 'base64');
+    bytes[10] = (bytes[10] as number) ^ 1;
+    const tampered = JSON.stringify({ ...envelope, payload: bytes.toString('base64') });
+    expect(await openSignedManifest(tampered, [publicKey])).toMatchObject({
+      ok: false,
+      refusal: { code: 'signature-invalid' },
+    });
+  });
+
+  it('signs with every key in the keys folder, so extensions pinning either key accept it (rotation)', async () => {
+    const next = await generateKeyFile(service.dataDir);
+    await publish(service);
+    const { manifestText } = await published(service);
+    expect(JSON.parse(manifestText).signatures).toHaveLength(2);
+    expect(await openSignedManifest(manifestText, [publicKey])).toMatchObject({ ok: true, keyId: publicKey.keyId });
+    expect(await openSignedManifest(manifestText, [next])).toMatchObject({ ok: true, keyId: next.keyId });
+  });
+
+  it('grows the version by one, offers deltas that rebuild the new snapshot, and matches its digest', async () => {
+    await publish(service);
+    const v1 = await loadPublishedDirectory(publicDirectoryDir(service.dataDir), [publicKey]);
+    await service.admin('PUT', '/v1/admin/flags/fake-shop.test', {
+      reason: 'fraud',
+      summary: 'Takes payment, never ships.',
+    });
+    service.setNow('2026-11-27T11:00:00Z');
+    const result = await publish(service);
+    expect(result).toMatchObject({ published: true, version: 2 });
+    const { dir, manifestText } = await published(service);
+    const opened = await openSignedManifest(manifestText, [publicKey]);
+    if (!opened.ok) throw new Error('manifest refused');
+    const { manifest } = opened;
+    expect(manifest).toMatchObject({
+      version: 2,
+      publishedAt: '2026-11-27T11:00:00.000Z',
+      expiresAt: '2026-11-30T11:00:00.000Z',
+      deltas: [{ from: 1 }],
+    });
+    const delta = manifest.deltas[0] as (typeof manifest.deltas)[number];
+    const deltaBytes = new Uint8Array(await readFile(join(dir, delta.path)));
+    await checkFileRef(delta, deltaBytes);
+    const rebuilt = applyDelta(v1.snapshot.state, await decodeDelta(deltaBytes));
+    expect(await directoryDigest(rebuilt)).toBe(manifest.digest);
+    const snapshot = await decodeSnapshot(new Uint8Array(await readFile(join(dir, manifest.snapshot.path))));
+    expect(rebuilt).toEqual(snapshot.state);
+    expect(snapshot.state.flagged.map((flag) => flag.domain)).toContain('fake-shop.test');
+  });
+
+  it('gives the same bytes for the same data', async () => {
+    const other = await openTestService();
+    try {
+      await generateKeyFile(other.dataDir);
+      await seed(other);
+      await publish(service);
+      await publish(other);
+      const files = async (s: TestService) => {
+        const dir = publicDirectoryDir(s.dataDir);
+        const names = (await readdir(dir)).filter((name) => name !== 'manifest.json').sort();
+        return Promise.all(names.map(async (name) => [name, (await readFile(join(dir, name))).toString('hex')]));
+      };
+      // Different keys sign the two manifests; everything they name is byte-identical.
+      expect(await files(other)).toEqual(await files(service));
+      const payload = async (s: TestService) => JSON.parse((await published(s)).manifestText).payload;
+      expect(await payload(other)).toBe(await payload(service));
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('counts a report accepted by a moderator in the next published snapshot', async () => {
+    await publish(service);
+    const sent = await service.send('POST', '/v1/reports', {
+      url: 'https://www.atlas-electro.test/checkout?step=2',
+      reason: 'non-delivery',
+      idempotencyKey: randomUUID(),
+    });
+    const { receipt } = await sent.json();
+    const accepted = await service.admin('POST', `/v1/admin/reports/${receipt}/accept`, { category: 'non-delivery' });
+    expect(accepted.status).toBe(200);
+    await publish(service);
+    const { snapshot } = await loadPublishedDirectory(publicDirectoryDir(service.dataDir), [publicKey]);
+    expect(snapshot.version).toBe(2);
+    const atlas = snapshot.state.merchants.find((merchant) => merchant.id === 'atlas-electro');
+    expect(atlas?.complaints.open['non-delivery']).toBe(1);
+    expect((await (await service.send('GET', `/v1/reports/${receipt}`)).json()).status).toBe('accepted');
+  });
+
+  it('publishes on schedule only when something changed', async () => {
+    expect(await publish(service)).toMatchObject({ version: 1 });
+    const unchanged = await service.admin('POST', '/v1/admin/publish?onlyIfChanged=true');
+    expect(await unchanged.json()).toEqual({ published: false, version: 1 });
+  });
+
+  it('refuses to publish without a signing key', async () => {
+    const keyless = await openTestService();
+    try {
+      const response = await keyless.admin('POST', '/v1/admin/publish');
+      expect(response.status).toBe(503);
+      expect((await response.json()).detail).toContain('thiqa keys generate');
+    } finally {
+      await keyless.close();
+    }
+  });
+});
+
+describe('GET /v1/directory/*', () => {
+  it('serves the manifest and files with strong ETags, 304 on If-None-Match, and cache rules', async () => {
+    const service = await openTestService();
+    try {
+      await generateKeyFile(service.dataDir);
+      expect((await service.send('GET', '/v1/directory/manifest.json')).status).toBe(404);
+      await seed(service);
+      await publish(service);
+      const manifest = await service.send('GET', '/v1/directory/manifest.json');
+      expect(manifest.status).toBe(200);
+      expect(manifest.headers.get('Cache-Control')).toBe('public, max-age=60, must-revalidate');
+      const etag = manifest.headers.get('ETag') as string;
+      expect(etag).toMatch(/^"[0-9a-f]{64}"$/);
+      const { manifest: parsed } = await loadPublishedDirectory(publicDirectoryDir(service.dataDir));
+      const again = await service.send('GET', '/v1/directory/manifest.json', undefined, { 'If-None-Match': etag });
+      expect(again.status).toBe(304);
+      expect(await again.text()).toBe('');
+
+      const snapshot = await service.send('GET', `/v1/directory/${parsed.snapshot.path}`);
+      expect(snapshot.status).toBe(200);
+      expect(snapshot.headers.get('Cache-Control')).toBe('public, max-age=31536000, immutable');
+      expect(snapshot.headers.get('Content-Type')).toBe('application/gzip');
+      const bytes = new Uint8Array(await snapshot.arrayBuffer());
+      await checkFileRef(parsed.snapshot, bytes);
+      expect(snapshot.headers.get('ETag')).toBe(`"${parsed.snapshot.sha256}"`);
+      expect((await service.send('GET', '/v1/directory/..%2Fkeys')).status).toBe(400);
+    } finally {
+      await service.close();
+    }
+  });
+});

@@ -1,0 +1,203 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import type { Kysely } from 'kysely';
+import { createApp } from '../app.ts';
+import type { Registry } from '../db/database.ts';
+import type { Database } from '../db/tables.ts';
+import { describeRepair, publishDirectory, repairServedFiles } from '../directory/publisher.ts';
+import { loadSigningKeys } from '../directory/signing-keys.ts';
+import { type Config, ConfigError } from '../env.ts';
+import {
+  CONNECTIONS_CHECKING_INTERVAL_MS,
+  type ConnectionLimits,
+  DEFAULT_CONNECTION_LIMITS,
+  guardConnections,
+} from './connection-guard.ts';
+
+// `thiqa serve` and `npm run demo`: the app on a port, the published folder mended at
+// start, and optionally a publish on a schedule whenever the registry changed since the
+// last version (or a renewal of the manifest's freshness when it did not).
+
+export interface RunningService {
+  url: string;
+  stop(): Promise<void>;
+}
+
+export async function startService(options: {
+  registry: Registry;
+  config: Config;
+  host: string;
+  publishEveryMs?: number;
+  log: (line: string) => void;
+  connectionLimits?: Partial<ConnectionLimits>;
+  /** The time the service and its schedule use; tests move it instead of waiting. */
+  clock?: () => Date;
+}): Promise<RunningService> {
+  const { registry, config, log } = options;
+  const clock = options.clock ?? (() => new Date());
+  // Before the first request: a publish killed half-way must not leave the folder
+  // serving an older version than the database records, or a damaged file.
+  await restoreServedDirectory({ db: registry.db, dataDir: config.dataDir, clock, log });
+  const app = await createApp({
+    db: registry.db,
+    dataDir: config.dataDir,
+    adminToken: config.adminToken,
+    clock,
+    ...(config.reportRateLimit ? { reportRateLimit: config.reportRateLimit } : {}),
+  });
+  const limits: ConnectionLimits = {
+    ...DEFAULT_CONNECTION_LIMITS,
+    ...(config.maxConnectionsPerAddress ? { maxPerAddress: config.maxConnectionsPerAddress } : {}),
+    ...options.connectionLimits,
+  };
+  const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
+    const started = serve(
+      {
+        fetch: app.fetch,
+        port: config.port,
+        hostname: options.host,
+        serverOptions: { connectionsCheckingInterval: CONNECTIONS_CHECKING_INTERVAL_MS },
+      },
+      () => resolve(started),
+    );
+    guardConnections(started as Server, limits);
+    started.once('error', (error: NodeJS.ErrnoException) => reject(listenError(error, options.host, config.port)));
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${address.port}`;
+
+  let timer: NodeJS.Timeout | undefined;
+  let schedule: PublishSchedule | undefined;
+  if (options.publishEveryMs) {
+    schedule = createPublishSchedule({ db: registry.db, dataDir: config.dataDir, clock, log });
+    // At once, then on every tick: a service that was down for a while renews a manifest
+    // close to its expiry now, not one period later.
+    void schedule.run();
+    timer = setInterval(() => void schedule?.run(), options.publishEveryMs);
+  }
+  return {
+    url,
+    async stop() {
+      if (timer) clearInterval(timer);
+      await schedule?.idle();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** A listen failure an operator can act on, in one line; anything else as it came. */
+function listenError(error: NodeJS.ErrnoException, host: string, port: number): Error {
+  if (error.code === 'EADDRINUSE') {
+    return new ConfigError(
+      `port ${port} on ${host} is already in use (another thiqa serve?); choose another with THIQA_PORT=<port>`,
+    );
+  }
+  if (error.code === 'EACCES') {
+    return new ConfigError(`port ${port} on ${host} needs privileges; choose a port above 1023 with THIQA_PORT=<port>`);
+  }
+  if (error.code === 'EADDRNOTAVAIL') {
+    return new ConfigError(`${host} is not an address of this machine; choose another with --host <address>`);
+  }
+  return error;
+}
+
+export interface PublishSchedule {
+  /** One scheduled publish; while one runs, a second call joins it instead of queueing another. */
+  run(): Promise<void>;
+  /** Resolves once no scheduled publish is running. */
+  idle(): Promise<void>;
+}
+
+/**
+ * What `serve --publish-every` does on each tick: publish when the registry changed,
+ * otherwise renew the manifest's freshness once it has aged. It never throws: a failed
+ * tick is logged and the next one tries again.
+ */
+export function createPublishSchedule(deps: {
+  db: Kysely<Database>;
+  dataDir: string;
+  clock: () => Date;
+  log: (line: string) => void;
+}): PublishSchedule {
+  let running: Promise<void> | undefined;
+  const publishIfChanged = async () => {
+    try {
+      const result = await publishDirectory(deps.db, {
+        dataDir: deps.dataDir,
+        keys: await loadSigningKeys(deps.dataDir),
+        now: deps.clock(),
+        actor: 'schedule',
+        onlyIfChanged: true,
+      });
+      const repairLine = describeRepair(result.repair);
+      if (repairLine) deps.log(repairLine);
+      if (result.published) deps.log(`published version ${result.manifest.version}`);
+      else if (result.renewed) deps.log(`renewed version ${result.version}: fresh until ${result.expiresAt}`);
+    } catch (error) {
+      deps.log(`scheduled publish failed: ${(error as Error).message}`);
+    }
+  };
+  return {
+    run() {
+      running ??= publishIfChanged().finally(() => {
+        running = undefined;
+      });
+      return running;
+    },
+    async idle() {
+      await running;
+    },
+  };
+}
+
+/**
+ * Start-up repair of the served folder. When the latest version's files cannot be
+ * rebuilt byte-identical, a fresh version is published rather than a broken one served.
+ */
+async function restoreServedDirectory(deps: {
+  db: Kysely<Database>;
+  dataDir: string;
+  clock: () => Date;
+  log: (line: string) => void;
+}): Promise<void> {
+  const repair = await repairServedFiles(deps.db, deps.dataDir);
+  const repairLine = describeRepair(repair);
+  if (repairLine) deps.log(repairLine);
+  if (repair.unrepairable === null) return;
+  try {
+    const result = await publishDirectory(deps.db, {
+      dataDir: deps.dataDir,
+      keys: await loadSigningKeys(deps.dataDir),
+      now: deps.clock(),
+      actor: 'service start',
+      onlyIfChanged: true,
+    });
+    if (result.published) deps.log(`published version ${result.manifest.version} in its place`);
+  } catch (error) {
+    deps.log(`cannot publish a fresh version either: ${(error as Error).message}`);
+  }
+}
+
+/** `30s`, `15m`, `1h`, `1d` in milliseconds; null when not a duration. */
+export function parseDuration(text: string): number | null {
+  const match = /^(\d+)\s*(s|m|h|d)$/.exec(text.trim());
+  if (!match) return null;
+  const unit = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[match[2] as 's' | 'm' | 'h' | 'd'];
+  const ms = Number(match[1]) * unit;
+  return ms >= 1000 && ms <= 7 * 86_400_000 ? ms : null;
+}
+
+/** Resolves on the first Ctrl-C or SIGTERM. */
+export function untilStopped(): Promise<string> {
+  return new Promise((resolve) => {
+    const stop = (signal: string) => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve(signal);
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+}

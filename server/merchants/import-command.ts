@@ -1,0 +1,92 @@
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { cliActor, withRegistry } from '../cli/registry-session.ts';
+import { EXIT_FAILURE, UsageError } from '../cli/usage.ts';
+import { type ConflictSide, importMerchants, readImportFile } from './merchant-import.ts';
+
+export const IMPORT_HELP = `thiqa import <file.csv|file.json> [--dry-run] [--partial] [--accept-conflicts] [--as <name>]
+  Adds or updates merchants (matched by ICE, then by domain; importing the same file again
+  changes nothing). CSV: comma or semicolon separated, UTF-8 with or without BOM, CRLF or LF.
+  Columns: domains (;-separated), legal_name, trade_name, ice, rc, city, phone, email, status
+  (verified|suspended|revoked), verified_at (YYYY-MM-DD), verified_by, methods (;-separated:
+  commercial-register, phone-call, site-visit, document-check), labels (;-separated
+  kind[:reference][@[issued..]valid-until], kinds e-thiq, cndp, cmi, fnem, other; e.g.
+  "e-thiq@2027-06-30; cndp:D-W-903/2024@2029-01-01; cmi"; no issued, no issue date), social
+  (;-separated network:handle), facebook, instagram, tiktok, whatsapp, youtube, x, snapchat,
+  and optionally id.
+  JSON: an array of rows with the same names, or merchants as published (a snapshot file).
+  Every bad row is printed as file:line: column: reason.
+  Conflicts are rows that would undo what the registry vouches for: a domain going to another
+  legal entity (another ICE than its merchant's), or a suspended or revoked merchant made
+  verified (or revoked made suspended). Each is printed with the registry's record and the
+  file's line, and refused like a bad row.
+  --dry-run           check everything, write nothing
+  --partial           import the good rows even when some are bad or in conflict
+                      (default: all or nothing)
+  --accept-conflicts  import conflicting rows too; the audit log records each conflict
+                      (who, which merchant, old and new ICE and status)
+  --as <name>         who the audit log names (default: the system user)
+  Exit 0 when written (or a clean dry run), 1 when a row is bad or in conflict and nothing
+  was written.`;
+
+function describeSide(side: ConflictSide): string {
+  return `ICE ${side.ice}, ${side.legalName}, ${side.status}, ${side.domains.join(' ')}`;
+}
+
+export async function runImport(args: string[], out: (line: string) => void): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    options: {
+      'dry-run': { type: 'boolean' },
+      partial: { type: 'boolean' },
+      'accept-conflicts': { type: 'boolean' },
+      as: { type: 'string' },
+    },
+    allowPositionals: true,
+    strict: true,
+  });
+  if (positionals.length !== 1) throw new UsageError('import takes exactly one file');
+  const path = positionals[0] as string;
+  if (!/\.(csv|json)$/i.test(path)) throw new UsageError(`${path}: import reads .csv or .json files`);
+  const content = await readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
+    throw new UsageError(`${path}: cannot read (${error.code ?? error.message})`);
+  });
+  const file = readImportFile(path, content);
+  if ('problems' in file) {
+    for (const problem of file.problems) out(`${path}:${problem.line}: ${problem.column}: ${problem.message}`);
+    return EXIT_FAILURE;
+  }
+  const dryRun = values['dry-run'] === true;
+  const result = await withRegistry((registry) =>
+    importMerchants(registry.db, file.rows, {
+      dryRun,
+      partial: values.partial === true,
+      acceptConflicts: values['accept-conflicts'] === true,
+      now: new Date(),
+      actor: cliActor(values.as),
+    }),
+  );
+  for (const problem of result.problems) out(`${path}:${problem.line}: ${problem.column}: ${problem.message}`);
+  if (result.conflicts.length > 0) {
+    const accepted = result.conflicts.every((conflict) => conflict.accepted);
+    out(
+      accepted
+        ? `conflicts (accepted with --accept-conflicts${dryRun ? '' : ', recorded in the audit log'}):`
+        : 'conflicts (refused; --accept-conflicts imports them):',
+    );
+    for (const conflict of result.conflicts) {
+      out(`${path}:${conflict.line}: ${conflict.kind}: ${conflict.message}`);
+      out(`  registry: ${conflict.registry.merchant}: ${describeSide(conflict.registry)}`);
+      out(`  file line ${conflict.line}: ${describeSide(conflict.file)}`);
+    }
+  }
+  const inConflict = result.conflicting > 0 ? `, ${result.conflicting} in conflict` : '';
+  const accepted = result.conflicts.filter((conflict) => conflict.accepted).length;
+  const conflictsAccepted = accepted > 0 ? `, ${accepted} conflicts accepted` : '';
+  const counts = `${result.rows} rows: ${result.created} new, ${result.updated} updated, ${result.unchanged} unchanged, ${result.skipped} bad${inConflict}${conflictsAccepted}`;
+  if (dryRun) out(`dry run, nothing written. ${counts}`);
+  else if (result.written) out(`imported. ${counts}`);
+  else out(`nothing imported (all or nothing; --partial imports the good rows). ${counts}`);
+  const clean = result.problems.length === 0 && result.conflicting === 0;
+  return result.written || (dryRun && clean) ? 0 : EXIT_FAILURE;
+}

@@ -1,0 +1,94 @@
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { actorOf } from '../http/admin-auth.ts';
+import {
+  adminErrors,
+  jsonBody,
+  jsonResponse,
+  limitQuery,
+  moderatorReportSchema,
+  problemResponse,
+} from '../http/admin-schemas.ts';
+import { validationHook } from '../http/problem.ts';
+import type { ServiceContext } from '../http/service-context.ts';
+import { receiptSchema } from './report-desk.ts';
+import { acceptReportSchema, rejectReportSchema, reportFilterSchema } from './report-moderation.ts';
+
+// Path parameters are named by their keys; receiptSchema is built before zod-openapi is loaded.
+const receiptParams = z.object({ receipt: receiptSchema });
+const decided = {
+  ...adminErrors,
+  404: problemResponse('No such report'),
+  409: problemResponse('Already accepted or rejected'),
+};
+
+export function adminReportsApp(context: ServiceContext) {
+  const app = new OpenAPIHono({ defaultHook: validationHook });
+  const list = createRoute({
+    method: 'get',
+    path: '/',
+    summary: 'Reports, oldest first (status=new for the ones nobody looked at)',
+    request: {
+      query: z.strictObject({
+        status: reportFilterSchema.optional(),
+        domain: z.string().optional(),
+        limit: limitQuery,
+      }),
+    },
+    responses: { 200: jsonResponse('Reports', z.array(moderatorReportSchema)), ...adminErrors },
+  });
+  app.openapi(list, async (c) => c.json(await context.moderation.listReports(c.req.valid('query')), 200));
+
+  const review = createRoute({
+    method: 'post',
+    path: '/{receipt}/review',
+    summary: 'Mark a report under review (the shopper sees it)',
+    request: { params: receiptParams },
+    responses: { 200: jsonResponse('The report', moderatorReportSchema), ...decided },
+  });
+  app.openapi(review, async (c) =>
+    c.json(await context.moderation.review(c.req.valid('param').receipt, actorOf(c.req.header('X-Thiqa-Actor'))), 200),
+  );
+
+  const accept = createRoute({
+    method: 'post',
+    path: '/{receipt}/accept',
+    summary: 'Accept a report: opens a complaint on its domain, counted in the next publish',
+    request: { params: receiptParams, body: jsonBody(acceptReportSchema) },
+    responses: {
+      200: jsonResponse(
+        'The report and its complaint',
+        z.object({ report: moderatorReportSchema, complaintId: z.int() }),
+      ),
+      ...decided,
+    },
+  });
+  app.openapi(accept, async (c) =>
+    c.json(
+      await context.moderation.accept(
+        c.req.valid('param').receipt,
+        c.req.valid('json'),
+        actorOf(c.req.header('X-Thiqa-Actor')),
+      ),
+      200,
+    ),
+  );
+
+  const reject = createRoute({
+    method: 'post',
+    path: '/{receipt}/reject',
+    summary: 'Reject a report; `why` is shown to the shopper',
+    request: { params: receiptParams, body: jsonBody(rejectReportSchema) },
+    responses: { 200: jsonResponse('The report', moderatorReportSchema), ...decided },
+  });
+  app.openapi(reject, async (c) =>
+    c.json(
+      await context.moderation.reject(
+        c.req.valid('param').receipt,
+        c.req.valid('json'),
+        actorOf(c.req.header('X-Thiqa-Actor')),
+      ),
+      200,
+    ),
+  );
+  return app;
+}

@@ -1,0 +1,145 @@
+import { getConnInfo } from '@hono/node-server/conninfo';
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import type { Context, MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { cors } from 'hono/cors';
+import type { ClientRateLimiter } from '../http/client-rate-limit.ts';
+import { problem, problemSchema, validationHook } from '../http/problem.ts';
+import type { ServiceContext } from '../http/service-context.ts';
+import { receiptSchema, reportAmendmentSchema, reportRequestSchema, reportStatusSchema } from './report-desk.ts';
+
+// Shoppers' reports: sent from the extension (or any client) with an idempotency key,
+// followed by receipt, amended with the secret returned at creation.
+
+export const MAX_REPORT_BODY_BYTES = 16 * 1024;
+
+const createdSchema = z
+  .object({
+    receipt: z.string().openapi({ example: 'q3v9J0mXc2oVdK8yT1bZgA' }),
+    status: reportStatusSchema,
+    editToken: z.string().openapi({ description: 'Keep it: Authorization: Bearer <editToken> on PATCH' }),
+  })
+  .openapi('ReportCreated');
+
+const statusSchema = z
+  .object({
+    receipt: z.string(),
+    status: reportStatusSchema,
+    reason: z.string(),
+    domain: z.string(),
+    publicReason: z.string().nullable(),
+    receivedAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .openapi('ReportStatus');
+
+const problemResponse = (description: string) => ({
+  description,
+  content: { 'application/problem+json': { schema: problemSchema } },
+});
+
+// Path parameters are named by their keys; receiptSchema is built before zod-openapi is loaded.
+const receiptParams = z.object({
+  receipt: receiptSchema,
+});
+
+/** Only browser extensions call this API from a page context; web pages may not. */
+const extensionCors = cors({
+  origin: (origin) => (/^(?:chrome|moz)-extension:\/\/[a-z0-9-]+$/i.test(origin) ? origin : null),
+  allowMethods: ['POST', 'PATCH', 'GET'],
+  allowHeaders: ['Content-Type', 'Authorization'],
+  maxAge: 600,
+});
+
+const limitBody = bodyLimit({
+  maxSize: MAX_REPORT_BODY_BYTES,
+  onError: (c) => problem(c, 413, `a report is at most ${MAX_REPORT_BODY_BYTES} bytes`),
+});
+
+/** The peer address, used only to derive the rate-limit key and then forgotten. */
+function clientAddress(c: Context): string {
+  try {
+    return getConnInfo(c).remote.address ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+function rateLimited(limiter: ClientRateLimiter): MiddlewareHandler {
+  return async (c, next) => {
+    const verdict = limiter.take(clientAddress(c));
+    if (!verdict.allowed) {
+      return problem(c, 429, 'too many reports from this client; try again later', undefined, {
+        'Retry-After': String(verdict.retryAfterSeconds),
+      });
+    }
+    await next();
+  };
+}
+
+export function reportsApp(context: ServiceContext, limiter: ClientRateLimiter) {
+  const app = new OpenAPIHono({ defaultHook: validationHook });
+  app.use('*', extensionCors);
+  const submit = createRoute({
+    method: 'post',
+    path: '/',
+    summary: 'Report a shop',
+    middleware: [limitBody, rateLimited(limiter)] as const,
+    request: {
+      body: { required: true, content: { 'application/json': { schema: reportRequestSchema } } },
+    },
+    responses: {
+      201: {
+        description: 'Stored (or already stored under this idempotency key)',
+        content: { 'application/json': { schema: createdSchema } },
+      },
+      400: problemResponse('Not JSON, or fields that fail the schema (listed in errors)'),
+      409: problemResponse('The idempotency key was used for a different report'),
+      413: problemResponse('Body over 16 KB'),
+      415: problemResponse('Not application/json'),
+      429: problemResponse('Too many reports from this client (see Retry-After)'),
+    },
+  });
+  app.openapi(submit, async (c) => {
+    const created = await context.reports.submit(c.req.valid('json'));
+    if (created.replayed) c.header('Idempotent-Replayed', 'true');
+    return c.json({ receipt: created.receipt, status: created.status, editToken: created.editToken }, 201);
+  });
+
+  const status = createRoute({
+    method: 'get',
+    path: '/{receipt}',
+    summary: "A report's status",
+    request: { params: receiptParams },
+    responses: {
+      200: { description: 'Status', content: { 'application/json': { schema: statusSchema } } },
+      404: problemResponse('No report with this receipt'),
+    },
+  });
+  app.openapi(status, async (c) => c.json(await context.reports.status(c.req.valid('param').receipt), 200));
+
+  const amend = createRoute({
+    method: 'patch',
+    path: '/{receipt}',
+    summary: 'Change the reason or details of a report not yet decided',
+    security: [{ editToken: [] }],
+    middleware: [limitBody, rateLimited(limiter)] as const,
+    request: {
+      params: receiptParams,
+      headers: z.object({ authorization: z.string().regex(/^Bearer \S+$/, { message: 'must be Bearer <editToken>' }) }),
+      body: { required: true, content: { 'application/json': { schema: reportAmendmentSchema } } },
+    },
+    responses: {
+      200: { description: 'Amended', content: { 'application/json': { schema: statusSchema } } },
+      400: problemResponse('Fields that fail the schema'),
+      403: problemResponse('Wrong edit token'),
+      404: problemResponse('No report with this receipt'),
+      409: problemResponse('Already accepted or rejected'),
+    },
+  });
+  app.openapi(amend, async (c) => {
+    const token = c.req.valid('header').authorization.slice('Bearer '.length);
+    return c.json(await context.reports.amend(c.req.valid('param').receipt, token, c.req.valid('json')), 200);
+  });
+  return app;
+}
