@@ -2,10 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Kysely } from 'kysely';
 import { adminComplaintsApp } from './complaints/admin-complaint-routes.ts';
+import { ComplaintBook } from './complaints/complaint-book.ts';
 import type { Database } from './db/tables.ts';
 import { adminPublicationsApp } from './directory/admin-publication-routes.ts';
 import { directoryFilesApp } from './directory/directory-file-routes.ts';
 import { adminFlagsApp } from './flags/admin-flag-routes.ts';
+import { FlaggedDomains } from './flags/flagged-domains.ts';
 import { adminAuth } from './http/admin-auth.ts';
 import { ClientRateLimiter, DEFAULT_REPORT_RATE_LIMIT, type RateLimitPolicy } from './http/client-rate-limit.ts';
 import { errorToProblem, problem, validationHook } from './http/problem.ts';
@@ -13,7 +15,7 @@ import type { ServiceContext } from './http/service-context.ts';
 import { adminMerchantsApp } from './merchants/admin-merchant-routes.ts';
 import { adminReportsApp } from './reports/admin-report-routes.ts';
 import { ReportDesk } from './reports/report-desk.ts';
-import { Moderation } from './reports/report-moderation.ts';
+import { ReportQueue } from './reports/report-queue.ts';
 import { reportsApp } from './reports/report-routes.ts';
 
 // The whole HTTP service as one Hono app, built from its dependencies so that the
@@ -46,7 +48,9 @@ export async function createApp(options: AppOptions) {
     adminToken: options.adminToken,
     clock,
     reports: new ReportDesk(options.db, await serviceSecret(options.db, 'report-edit-token'), clock),
-    moderation: new Moderation(options.db, clock),
+    reportQueue: new ReportQueue(options.db, clock),
+    complaints: new ComplaintBook(options.db, clock),
+    flags: new FlaggedDomains(options.db, clock),
   };
   const limiter = new ClientRateLimiter(options.reportRateLimit ?? DEFAULT_REPORT_RATE_LIMIT, clock);
 

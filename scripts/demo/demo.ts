@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { serviceSecret } from '../../server/app.ts';
 import { openConfiguredRegistry } from '../../server/cli/registry-session.ts';
+import { ComplaintBook } from '../../server/complaints/complaint-book.ts';
 import type { Registry } from '../../server/db/database.ts';
 import {
   BUNDLED_DIRECTORY,
@@ -13,10 +14,11 @@ import {
 import { publicDirectoryDir, publishDirectory } from '../../server/directory/publisher.ts';
 import { generateKeyFile, loadSigningKeys } from '../../server/directory/signing-keys.ts';
 import { loadConfig } from '../../server/env.ts';
+import { FlaggedDomains } from '../../server/flags/flagged-domains.ts';
 import { startService, untilStopped } from '../../server/http/service-runner.ts';
 import { importMerchants, readImportFile } from '../../server/merchants/merchant-import.ts';
 import { ReportDesk } from '../../server/reports/report-desk.ts';
-import { Moderation } from '../../server/reports/report-moderation.ts';
+import { ReportQueue } from '../../server/reports/report-queue.ts';
 import { DirectoryIndex } from '../../src/directory/directory-index.ts';
 import type { ComplaintCategory, Snapshot } from '../../src/directory/schemas.ts';
 import { verdictForInput } from '../../src/directory/verdict.ts';
@@ -59,10 +61,12 @@ function demoUuid(seed: string): string {
  */
 async function seedModeration(registry: Registry, bundled: Snapshot): Promise<void> {
   const clock = () => new Date();
-  const moderation = new Moderation(registry.db, clock);
+  const flags = new FlaggedDomains(registry.db, clock);
+  const queue = new ReportQueue(registry.db, clock);
+  const complaints = new ComplaintBook(registry.db, clock);
   const desk = new ReportDesk(registry.db, await serviceSecret(registry.db, 'report-edit-token'), clock);
   for (const flag of bundled.state.flagged) {
-    await moderation.flag(flag.domain, { reason: flag.reason, summary: flag.summary, since: flag.since }, DEMO_ACTOR);
+    await flags.flag(flag.domain, { reason: flag.reason, summary: flag.summary, since: flag.since }, DEMO_ACTOR);
   }
   const complaintsOf = [
     ...bundled.state.merchants.map((merchant) => ({
@@ -82,8 +86,8 @@ async function seedModeration(registry: Registry, bundled: Snapshot): Promise<vo
             lang: 'fr',
           });
           if (created.status !== 'received') continue;
-          const { complaintId } = await moderation.accept(created.receipt, { category }, DEMO_ACTOR);
-          if (status === 'resolved') await moderation.resolveComplaint(complaintId, {}, DEMO_ACTOR);
+          const { complaintId } = await queue.accept(created.receipt, { category }, DEMO_ACTOR);
+          if (status === 'resolved') await complaints.resolve(complaintId, {}, DEMO_ACTOR);
         }
       }
     }

@@ -1,20 +1,15 @@
+import { COMPLAINTS_HELP, runComplaints } from '../complaints/complaints-command.ts';
 import { DatabaseBusyError } from '../db/database.ts';
 import { CHECK_HELP, runCheck } from '../directory/check-command.ts';
 import { DirectoryFileError } from '../directory/directory-source.ts';
 import { KEYS_HELP, runKeys } from '../directory/keys-command.ts';
 import { PUBLISH_HELP, runPublish } from '../directory/publish-command.ts';
 import { ConfigError } from '../env.ts';
+import { FLAGS_HELP, runFlag, runFlags, runUnflag } from '../flags/flags-command.ts';
 import { runServe, SERVE_HELP } from '../http/serve-command.ts';
 import { ServiceError } from '../http/service-error.ts';
 import { IMPORT_HELP, runImport } from '../merchants/import-command.ts';
-import {
-  MODERATION_HELP,
-  runComplaints,
-  runFlag,
-  runFlags,
-  runReports,
-  runUnflag,
-} from '../reports/reports-command.ts';
+import { REPORTS_HELP, runReports } from '../reports/reports-command.ts';
 import { visibleOnTerminal } from './terminal-text.ts';
 import { EXIT_FAILURE, EXIT_USAGE, UsageError } from './usage.ts';
 
@@ -47,7 +42,13 @@ ${PUBLISH_HELP}
 
 ${SERVE_HELP}
 
-${MODERATION_HELP}
+${FLAGS_HELP}
+
+${REPORTS_HELP}
+
+${COMPLAINTS_HELP}
+
+Moderation commands take --as <name>: who the audit log names (default: the system user).
 
 Environment (parsed at start; a wrong value stops with a message):
   THIQA_DATA_DIR     data folder: PGlite database, signing keys, published files (default ./.thiqa)

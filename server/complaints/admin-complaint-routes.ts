@@ -1,16 +1,9 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { actorOf } from '../http/admin-auth.ts';
-import {
-  adminErrors,
-  complaintSchema,
-  jsonBody,
-  jsonResponse,
-  limitQuery,
-  problemResponse,
-} from '../http/admin-schemas.ts';
+import { adminErrors, jsonBody, jsonResponse, limitQuery, problemResponse } from '../http/admin-schemas.ts';
 import { validationHook } from '../http/problem.ts';
 import type { ServiceContext } from '../http/service-context.ts';
-import { complaintIdSchema, resolveComplaintSchema } from '../reports/report-moderation.ts';
+import { complaintIdSchema, complaintSchema, complaintStatusSchema, resolveComplaintSchema } from './complaint-book.ts';
 
 export function adminComplaintsApp(context: ServiceContext) {
   const app = new OpenAPIHono({ defaultHook: validationHook });
@@ -20,14 +13,14 @@ export function adminComplaintsApp(context: ServiceContext) {
     summary: 'Complaints',
     request: {
       query: z.strictObject({
-        status: z.enum(['open', 'resolved']).optional(),
+        status: complaintStatusSchema.optional(),
         domain: z.string().optional(),
         limit: limitQuery,
       }),
     },
     responses: { 200: jsonResponse('Complaints', z.array(complaintSchema)), ...adminErrors },
   });
-  app.openapi(list, async (c) => c.json(await context.moderation.listComplaints(c.req.valid('query')), 200));
+  app.openapi(list, async (c) => c.json(await context.complaints.list(c.req.valid('query')), 200));
 
   const resolve = createRoute({
     method: 'post',
@@ -47,7 +40,7 @@ export function adminComplaintsApp(context: ServiceContext) {
   });
   app.openapi(resolve, async (c) =>
     c.json(
-      await context.moderation.resolveComplaint(
+      await context.complaints.resolve(
         c.req.valid('param').id,
         c.req.valid('json'),
         actorOf(c.req.header('X-Thiqa-Actor')),

@@ -9,10 +9,17 @@ import { loadSigningKeys } from './signing-keys.ts';
 
 const publishResultSchema = z
   .object({
-    published: z.boolean(),
+    published: z.boolean().openapi({ description: 'true when a new version was published' }),
     version: z.int(),
+    expiresAt: z.string().openapi({ description: 'when the served manifest expires (renewed or not)' }),
+    renewed: z
+      .boolean()
+      .openapi({ description: 'true when nothing changed and the manifest was re-signed with a later expiry' }),
     digest: z.string().optional(),
     files: z.array(z.string()).optional(),
+    restored: z
+      .array(z.string())
+      .openapi({ description: 'files of the latest publication that were missing or damaged and were rebuilt first' }),
   })
   .openapi('PublishResult');
 
@@ -24,14 +31,14 @@ export function adminPublicationsApp(context: ServiceContext) {
     summary: 'Publish the next signed version of the directory',
     request: {
       query: z.strictObject({
-        onlyIfChanged: z
-          .enum(['true', 'false'])
-          .optional()
-          .openapi({ description: 'true: publish only when the registry changed since the last version' }),
+        onlyIfChanged: z.enum(['true', 'false']).optional().openapi({
+          description:
+            'true: publish only when the registry changed since the last version; otherwise renew the manifest once it has aged',
+        }),
       }),
     },
     responses: {
-      200: jsonResponse('Published (or nothing changed)', publishResultSchema),
+      200: jsonResponse('Published, renewed, or nothing to do', publishResultSchema),
       ...adminErrors,
       503: problemResponse('No signing key'),
     },
@@ -44,10 +51,19 @@ export function adminPublicationsApp(context: ServiceContext) {
       actor: actorOf(c.req.header('X-Thiqa-Actor')),
       onlyIfChanged: c.req.valid('query').onlyIfChanged === 'true',
     });
+    const restored = result.repair.restored;
     return c.json(
       result.published
-        ? { published: true, version: result.manifest.version, digest: result.manifest.digest, files: result.files }
-        : { published: false, version: result.version },
+        ? {
+            published: true,
+            version: result.manifest.version,
+            expiresAt: result.manifest.expiresAt,
+            renewed: false,
+            digest: result.manifest.digest,
+            files: result.files,
+            restored,
+          }
+        : { published: false, version: result.version, expiresAt: result.expiresAt, renewed: result.renewed, restored },
       200,
     );
   });

@@ -7,8 +7,9 @@ import {
   directoryStateSchema,
   type Merchant,
 } from '../../src/directory/schemas.ts';
-import { DEFAULT_PLATFORM_SUFFIXES } from '../../src/directory/shop-identity.ts';
+import { DEFAULT_PLATFORM_SUFFIXES, resolveShopIdentity } from '../../src/directory/shop-identity.ts';
 import type { Database } from '../db/tables.ts';
+import { ServiceError } from '../http/service-error.ts';
 
 // The directory as the registry holds it right now: what the next publish signs.
 // Complaint counts are never stored on a merchant; they are counted from complaints,
@@ -78,4 +79,11 @@ export async function currentDirectoryState(db: Kysely<Database>): Promise<Direc
     flagged,
     domainComplaints,
   });
+}
+
+/** The canonical shop domain a moderator means, or a usage error naming the cause. */
+export function shopDomainArgument(input: string): string {
+  const identity = resolveShopIdentity(input, SERVICE_PLATFORMS);
+  if (!identity.ok) throw new ServiceError('invalid', `${input} is not a shop domain (${identity.cause})`, 'domain');
+  return identity.identity.domain;
 }

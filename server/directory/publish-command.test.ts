@@ -7,7 +7,7 @@ import { main } from '../cli/main.ts';
 import { openConfiguredRegistry } from '../cli/registry-session.ts';
 import type { Registry } from '../db/database.ts';
 import { loadConfig } from '../env.ts';
-import { Moderation } from '../reports/report-moderation.ts';
+import { FlaggedDomains } from '../flags/flagged-domains.ts';
 import { loadPublishedDirectory } from './directory-source.ts';
 import { publicDirectoryDir, publishDirectory } from './publisher.ts';
 import { loadSigningKeys } from './signing-keys.ts';
@@ -50,7 +50,7 @@ async function withDataFolder(work: (registry: Registry) => Promise<void>) {
 }
 
 const flag = (registry: Registry, domain: string) =>
-  new Moderation(registry.db, () => new Date()).flag(
+  new FlaggedDomains(registry.db, () => new Date()).flag(
     domain,
     { reason: 'fraud', summary: 'Encaisse et ne livre pas.' },
     'test',

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { cliActor, withRegistry } from '../cli/registry-session.ts';
-import { describeRepair, publicDirectoryDir, publishDirectory } from './publisher.ts';
+import { publicDirectoryDir, publishDirectory } from './publisher.ts';
+import { describeRepair } from './served-files.ts';
 import { loadSigningKeys } from './signing-keys.ts';
 
 export const PUBLISH_HELP = `thiqa publish [--if-changed] [--as <name>]

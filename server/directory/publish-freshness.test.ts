@@ -11,8 +11,9 @@ import { openTestRegistry } from '../../test/support/test-registry.ts';
 import { listAudit } from '../db/audit-log.ts';
 import type { Registry } from '../db/database.ts';
 import { loadConfig } from '../env.ts';
-import { createPublishSchedule, type RunningService, startService } from '../http/service-runner.ts';
-import { Moderation } from '../reports/report-moderation.ts';
+import { FlaggedDomains } from '../flags/flagged-domains.ts';
+import { type RunningService, startService } from '../http/service-runner.ts';
+import { createPublishSchedule } from './publish-schedule.ts';
 import { publicDirectoryDir, publishDirectory } from './publisher.ts';
 import { generateKeyFile, loadSigningKeys } from './signing-keys.ts';
 
@@ -33,7 +34,7 @@ beforeEach(async () => {
   registry = await openTestRegistry();
   dataDir = await mkdtemp(join(tmpdir(), 'thiqa-freshness-'));
   publicKey = await generateKeyFile(dataDir);
-  await new Moderation(registry.db, () => new Date(START)).flag(
+  await new FlaggedDomains(registry.db, () => new Date(START)).flag(
     'faux-souk.test',
     { reason: 'fraud', summary: 'Encaisse et ne livre pas.' },
     'test',

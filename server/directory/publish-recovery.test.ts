@@ -10,8 +10,8 @@ import { verdictForInput } from '../../src/directory/verdict.ts';
 import { openTestRegistry } from '../../test/support/test-registry.ts';
 import type { Registry } from '../db/database.ts';
 import { loadConfig } from '../env.ts';
+import { FlaggedDomains } from '../flags/flagged-domains.ts';
 import { startService } from '../http/service-runner.ts';
-import { Moderation } from '../reports/report-moderation.ts';
 import { loadPublishedDirectory } from './directory-source.ts';
 import { type PublishResult, type PublishStep, publicDirectoryDir, publishDirectory } from './publisher.ts';
 import { generateKeyFile, loadSigningKeys } from './signing-keys.ts';
@@ -60,7 +60,7 @@ async function publish(now: Date, options: { onlyIfChanged?: boolean; crashAt?: 
 }
 
 const flag = (domain: string, now: Date) =>
-  new Moderation(registry.db, () => now).flag(
+  new FlaggedDomains(registry.db, () => now).flag(
     domain,
     { reason: 'fraud', summary: 'Encaisse et ne livre pas.' },
     'test',

@@ -3,7 +3,7 @@ import { actorOf } from '../http/admin-auth.ts';
 import { adminErrors, jsonBody, jsonResponse, problemResponse } from '../http/admin-schemas.ts';
 import { validationHook } from '../http/problem.ts';
 import type { ServiceContext } from '../http/service-context.ts';
-import { flagDomainSchema } from '../reports/report-moderation.ts';
+import { flagDomainSchema } from './flagged-domains.ts';
 
 const flagSchema = z
   .object({ domain: z.string(), reason: z.string(), since: z.string(), summary: z.string() })
@@ -26,7 +26,7 @@ export function adminFlagsApp(context: ServiceContext) {
       ...adminErrors,
     },
   });
-  app.openapi(list, async (c) => c.json(await context.moderation.listFlags(), 200));
+  app.openapi(list, async (c) => c.json(await context.flags.list(), 200));
 
   const put = createRoute({
     method: 'put',
@@ -37,7 +37,7 @@ export function adminFlagsApp(context: ServiceContext) {
   });
   app.openapi(put, async (c) =>
     c.json(
-      await context.moderation.flag(
+      await context.flags.flag(
         c.req.valid('param').domain,
         c.req.valid('json'),
         actorOf(c.req.header('X-Thiqa-Actor')),
@@ -58,7 +58,7 @@ export function adminFlagsApp(context: ServiceContext) {
     },
   });
   app.openapi(remove, async (c) =>
-    c.json(await context.moderation.unflag(c.req.valid('param').domain, actorOf(c.req.header('X-Thiqa-Actor'))), 200),
+    c.json(await context.flags.unflag(c.req.valid('param').domain, actorOf(c.req.header('X-Thiqa-Actor'))), 200),
   );
   return app;
 }

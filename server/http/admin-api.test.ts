@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestService, TEST_ADMIN_TOKEN, type TestService } from '../../test/support/test-service.ts';
+import { generateKeyFile } from '../directory/signing-keys.ts';
 
 describe('/v1/admin', () => {
   let service: TestService;
@@ -120,6 +121,69 @@ describe('POST /v1/admin/merchants/import', () => {
       expect(await partial.json()).toMatchObject({ created: 1, skipped: 1, written: true });
       const flags = await (await service.admin('GET', '/v1/admin/audit?limit=1')).json();
       expect(flags[0]).toMatchObject({ action: 'merchants.import', actor: 'admin-api' });
+    } finally {
+      await service.close();
+    }
+  });
+});
+
+describe('POST /v1/admin/merchants/import: conflicts', () => {
+  it('refuses a domain moving to another legal entity with 422 naming it, and never accepts it over HTTP', async () => {
+    const service = await openTestService();
+    try {
+      const upload = (rows: string[]) =>
+        service.send(
+          'POST',
+          '/v1/admin/merchants/import',
+          ['domains;legal_name;ice;city;phone;status;verified_at;verified_by', ...rows].join('\n'),
+          { Authorization: `Bearer ${TEST_ADMIN_TOKEN}`, 'Content-Type': 'text/csv' },
+        );
+      const first = await upload([
+        'hanout-bio.test;Hanout Bio SARL;001520003000037;Rabat;0537112233;verified;2026-05-02;FDEC',
+      ]);
+      expect(first.status).toBe(200);
+      const takeover = await upload([
+        'hanout-bio.test;Autre Société SARL;002345678000031;Rabat;0537112233;verified;2026-05-02;FDEC',
+      ]);
+      expect(takeover.status).toBe(422);
+      const problem = await takeover.json();
+      expect(problem.errors).toHaveLength(1);
+      expect(problem.errors[0].field).toBe('line 2');
+      expect(problem.errors[0].message).toContain('001520003000037');
+      expect(problem.errors[0].message).toContain('002345678000031');
+      const dry = await service.send(
+        'POST',
+        '/v1/admin/merchants/import?dryRun=true',
+        'domains;legal_name;ice;city;phone;status;verified_at;verified_by\nhanout-bio.test;Autre Société SARL;002345678000031;Rabat;0537112233;verified;2026-05-02;FDEC',
+        { Authorization: `Bearer ${TEST_ADMIN_TOKEN}`, 'Content-Type': 'text/csv' },
+      );
+      expect(await dry.json()).toMatchObject({
+        written: false,
+        conflicting: 1,
+        conflicts: [
+          { kind: 'legal-entity-change', registry: { ice: '001520003000037' }, file: { ice: '002345678000031' } },
+        ],
+      });
+    } finally {
+      await service.close();
+    }
+  });
+});
+
+describe('POST /v1/admin/publish', () => {
+  it('says when it renewed an unchanged directory’s freshness instead of publishing', async () => {
+    const service = await openTestService({ now: '2026-11-01T00:00:00Z' });
+    try {
+      await generateKeyFile(service.dataDir);
+      const first = await (await service.admin('POST', '/v1/admin/publish?onlyIfChanged=true')).json();
+      expect(first).toMatchObject({ published: true, version: 1, renewed: false, restored: [] });
+      service.setNow('2026-11-01T01:00:00Z');
+      const fresh = await (await service.admin('POST', '/v1/admin/publish?onlyIfChanged=true')).json();
+      expect(fresh).toMatchObject({ published: false, version: 1, renewed: false, expiresAt: first.expiresAt });
+      service.setNow('2026-11-02T00:00:00Z');
+      const renewed = await (await service.admin('POST', '/v1/admin/publish?onlyIfChanged=true')).json();
+      expect(renewed).toMatchObject({ published: false, version: 1, renewed: true });
+      expect(Date.parse(renewed.expiresAt)).toBeGreaterThan(Date.parse(first.expiresAt));
     } finally {
       await service.close();
     }

@@ -1,7 +1,9 @@
 import type { Kysely } from 'kysely';
+import type { ComplaintBook } from '../complaints/complaint-book.ts';
 import type { Database } from '../db/tables.ts';
+import type { FlaggedDomains } from '../flags/flagged-domains.ts';
 import type { ReportDesk } from '../reports/report-desk.ts';
-import type { Moderation } from '../reports/report-moderation.ts';
+import type { ReportQueue } from '../reports/report-queue.ts';
 
 /** What every route of the service is built from; tests build it on a fresh database. */
 export interface ServiceContext {
@@ -9,6 +11,10 @@ export interface ServiceContext {
   dataDir: string;
   adminToken: string | undefined;
   clock: () => Date;
+  /** Shoppers' reports as they come in. */
   reports: ReportDesk;
-  moderation: Moderation;
+  /** Moderators' decisions on them. */
+  reportQueue: ReportQueue;
+  complaints: ComplaintBook;
+  flags: FlaggedDomains;
 }

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openTestRegistry } from '../../test/support/test-registry.ts';
 import type { Registry } from '../db/database.ts';
 import { generateKeyFile } from '../directory/signing-keys.ts';
-import { Moderation } from '../reports/report-moderation.ts';
+import { FlaggedDomains } from '../flags/flagged-domains.ts';
 import { parseDuration, type RunningService, startService } from './service-runner.ts';
 
 describe('thiqa serve --publish-every', () => {
@@ -42,7 +42,7 @@ describe('thiqa serve --publish-every', () => {
     // Several ticks pass with nothing to publish.
     await new Promise((resolve) => setTimeout(resolve, 800));
     expect(await manifestVersion()).toBe(1);
-    await new Moderation(registry.db, () => new Date()).flag(
+    await new FlaggedDomains(registry.db, () => new Date()).flag(
       'faux-souk.test',
       { reason: 'fraud', summary: 'Encaisse et ne livre pas.' },
       'test',

@@ -1,12 +1,9 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
-import type { Kysely } from 'kysely';
 import { createApp } from '../app.ts';
 import type { Registry } from '../db/database.ts';
-import type { Database } from '../db/tables.ts';
-import { describeRepair, publishDirectory, repairServedFiles } from '../directory/publisher.ts';
-import { loadSigningKeys } from '../directory/signing-keys.ts';
+import { createPublishSchedule, type PublishSchedule, restoreServedDirectory } from '../directory/publish-schedule.ts';
 import { type Config, ConfigError } from '../env.ts';
 import {
   CONNECTIONS_CHECKING_INTERVAL_MS,
@@ -101,83 +98,6 @@ function listenError(error: NodeJS.ErrnoException, host: string, port: number): 
     return new ConfigError(`${host} is not an address of this machine; choose another with --host <address>`);
   }
   return error;
-}
-
-export interface PublishSchedule {
-  /** One scheduled publish; while one runs, a second call joins it instead of queueing another. */
-  run(): Promise<void>;
-  /** Resolves once no scheduled publish is running. */
-  idle(): Promise<void>;
-}
-
-/**
- * What `serve --publish-every` does on each tick: publish when the registry changed,
- * otherwise renew the manifest's freshness once it has aged. It never throws: a failed
- * tick is logged and the next one tries again.
- */
-export function createPublishSchedule(deps: {
-  db: Kysely<Database>;
-  dataDir: string;
-  clock: () => Date;
-  log: (line: string) => void;
-}): PublishSchedule {
-  let running: Promise<void> | undefined;
-  const publishIfChanged = async () => {
-    try {
-      const result = await publishDirectory(deps.db, {
-        dataDir: deps.dataDir,
-        keys: await loadSigningKeys(deps.dataDir),
-        now: deps.clock(),
-        actor: 'schedule',
-        onlyIfChanged: true,
-      });
-      const repairLine = describeRepair(result.repair);
-      if (repairLine) deps.log(repairLine);
-      if (result.published) deps.log(`published version ${result.manifest.version}`);
-      else if (result.renewed) deps.log(`renewed version ${result.version}: fresh until ${result.expiresAt}`);
-    } catch (error) {
-      deps.log(`scheduled publish failed: ${(error as Error).message}`);
-    }
-  };
-  return {
-    run() {
-      running ??= publishIfChanged().finally(() => {
-        running = undefined;
-      });
-      return running;
-    },
-    async idle() {
-      await running;
-    },
-  };
-}
-
-/**
- * Start-up repair of the served folder. When the latest version's files cannot be
- * rebuilt byte-identical, a fresh version is published rather than a broken one served.
- */
-async function restoreServedDirectory(deps: {
-  db: Kysely<Database>;
-  dataDir: string;
-  clock: () => Date;
-  log: (line: string) => void;
-}): Promise<void> {
-  const repair = await repairServedFiles(deps.db, deps.dataDir);
-  const repairLine = describeRepair(repair);
-  if (repairLine) deps.log(repairLine);
-  if (repair.unrepairable === null) return;
-  try {
-    const result = await publishDirectory(deps.db, {
-      dataDir: deps.dataDir,
-      keys: await loadSigningKeys(deps.dataDir),
-      now: deps.clock(),
-      actor: 'service start',
-      onlyIfChanged: true,
-    });
-    if (result.published) deps.log(`published version ${result.manifest.version} in its place`);
-  } catch (error) {
-    deps.log(`cannot publish a fresh version either: ${(error as Error).message}`);
-  }
 }
 
 /** `30s`, `15m`, `1h`, `1d` in milliseconds; null when not a duration. */

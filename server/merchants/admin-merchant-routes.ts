@@ -11,6 +11,15 @@ import { importMerchants, readImportFile } from './merchant-import.ts';
 
 const MAX_IMPORT_BYTES = 64 * 1024 * 1024;
 
+/** One side of an import conflict: the merchant as the registry holds it, or as the file says. */
+const conflictSideSchema = z.object({
+  merchant: z.string().nullable(),
+  legalName: z.string(),
+  ice: z.string(),
+  status: z.enum(['verified', 'suspended', 'revoked']),
+  domains: z.array(z.string()),
+});
+
 const importResultSchema = z
   .object({
     rows: z.int(),
@@ -19,6 +28,18 @@ const importResultSchema = z
     unchanged: z.int(),
     skipped: z.int(),
     problems: z.array(z.object({ line: z.int(), column: z.string(), message: z.string() })),
+    conflicting: z.int(),
+    conflicts: z.array(
+      z.object({
+        kind: z.enum(['legal-entity-change', 'domain-transfer', 'reinstatement']),
+        line: z.int(),
+        domains: z.array(z.string()),
+        registry: conflictSideSchema,
+        file: conflictSideSchema,
+        message: z.string(),
+        accepted: z.boolean(),
+      }),
+    ),
     written: z.boolean(),
   })
   .openapi('ImportResult');
@@ -48,7 +69,9 @@ export function adminMerchantsApp(context: ServiceContext) {
         importResultSchema,
       ),
       ...adminErrors,
-      422: problemResponse('Bad rows and nothing written: errors name line.column'),
+      422: problemResponse(
+        'Bad rows or conflicts, and nothing written: errors name line.column (conflicts are accepted only by thiqa import --accept-conflicts)',
+      ),
     },
   });
   app.openapi(route, async (c) => {
@@ -66,13 +89,12 @@ export function adminMerchantsApp(context: ServiceContext) {
           })
         : undefined;
     const rowProblems = problems ?? result?.problems ?? [];
-    if (!result || (!result.written && query.dryRun !== 'true' && rowProblems.length > 0)) {
-      const res = problem(
-        c,
-        422,
-        'bad rows: nothing was imported (partial=true imports the good rows)',
-        rowProblems.map((entry) => ({ field: `line ${entry.line}.${entry.column}`, message: entry.message })),
-      );
+    const conflicts = result?.conflicts.filter((conflict) => !conflict.accepted) ?? [];
+    if (!result || (!result.written && query.dryRun !== 'true' && rowProblems.length + conflicts.length > 0)) {
+      const res = problem(c, 422, 'bad rows or conflicts: nothing was imported (partial=true imports the other rows)', [
+        ...rowProblems.map((entry) => ({ field: `line ${entry.line}.${entry.column}`, message: entry.message })),
+        ...conflicts.map((conflict) => ({ field: `line ${conflict.line}`, message: conflict.message })),
+      ]);
       throw new HTTPException(422, { res });
     }
     return c.json(result, 200);

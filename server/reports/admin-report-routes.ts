@@ -1,17 +1,10 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { actorOf } from '../http/admin-auth.ts';
-import {
-  adminErrors,
-  jsonBody,
-  jsonResponse,
-  limitQuery,
-  moderatorReportSchema,
-  problemResponse,
-} from '../http/admin-schemas.ts';
+import { adminErrors, jsonBody, jsonResponse, limitQuery, problemResponse } from '../http/admin-schemas.ts';
 import { validationHook } from '../http/problem.ts';
 import type { ServiceContext } from '../http/service-context.ts';
 import { receiptSchema } from './report-desk.ts';
-import { acceptReportSchema, rejectReportSchema, reportFilterSchema } from './report-moderation.ts';
+import { acceptReportSchema, moderatorReportSchema, rejectReportSchema, reportFilterSchema } from './report-queue.ts';
 
 // Path parameters are named by their keys; receiptSchema is built before zod-openapi is loaded.
 const receiptParams = z.object({ receipt: receiptSchema });
@@ -36,7 +29,7 @@ export function adminReportsApp(context: ServiceContext) {
     },
     responses: { 200: jsonResponse('Reports', z.array(moderatorReportSchema)), ...adminErrors },
   });
-  app.openapi(list, async (c) => c.json(await context.moderation.listReports(c.req.valid('query')), 200));
+  app.openapi(list, async (c) => c.json(await context.reportQueue.listReports(c.req.valid('query')), 200));
 
   const review = createRoute({
     method: 'post',
@@ -46,7 +39,7 @@ export function adminReportsApp(context: ServiceContext) {
     responses: { 200: jsonResponse('The report', moderatorReportSchema), ...decided },
   });
   app.openapi(review, async (c) =>
-    c.json(await context.moderation.review(c.req.valid('param').receipt, actorOf(c.req.header('X-Thiqa-Actor'))), 200),
+    c.json(await context.reportQueue.review(c.req.valid('param').receipt, actorOf(c.req.header('X-Thiqa-Actor'))), 200),
   );
 
   const accept = createRoute({
@@ -64,7 +57,7 @@ export function adminReportsApp(context: ServiceContext) {
   });
   app.openapi(accept, async (c) =>
     c.json(
-      await context.moderation.accept(
+      await context.reportQueue.accept(
         c.req.valid('param').receipt,
         c.req.valid('json'),
         actorOf(c.req.header('X-Thiqa-Actor')),
@@ -82,7 +75,7 @@ export function adminReportsApp(context: ServiceContext) {
   });
   app.openapi(reject, async (c) =>
     c.json(
-      await context.moderation.reject(
+      await context.reportQueue.reject(
         c.req.valid('param').receipt,
         c.req.valid('json'),
         actorOf(c.req.header('X-Thiqa-Actor')),
