@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { VerdictLevel } from '../directory/verdict.ts';
-import { localeTranslator } from './locale-fixtures.ts';
+import { localeTranslator } from '../ui/locale-fixtures.ts';
 import { pageBadgeFor } from './page-badge.ts';
 import type { SiteChoice } from './setting-values.ts';
 import type { Judgement } from './shop-judge.ts';

@@ -1,6 +1,6 @@
 import type { ComplaintCounts, Label, Merchant } from '../directory/schemas.ts';
-import { formatDate, LABEL_KIND, methodWords, REPORT_REASON } from '../extension/verdict-words.ts';
 import { useTranslator } from './translator-context.ts';
+import { formatDate, LABEL_KIND, methodWords, REPORT_REASON } from './verdict-words.ts';
 
 /** Who runs the shop: legal identity and who verified it, how and when. */
 export function MerchantDetails(props: { merchant: Merchant }) {

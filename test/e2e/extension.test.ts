@@ -6,6 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildPublication, type Publication } from '../../src/directory/publication.ts';
 import { snapshotSchema } from '../../src/directory/schemas.ts';
 import { generateSigningKey, importSigningKey } from '../../src/directory/signing.ts';
+import type { VerdictLevel } from '../../src/directory/verdict.ts';
+import { VERDICT_LEVELS } from '../../src/ui/verdict-levels.ts';
 import { e2eDirectory, FIXTURE_SHOPS } from '../fixtures/e2e-directory.ts';
 import { type ExtensionBrowser, launchWithExtension } from './browser.ts';
 import { buildExtension } from './build-extension.ts';
@@ -15,6 +17,7 @@ import {
   seriousAxeViolations,
   tabIdFor,
   toolbarBadge,
+  toolbarBadgeColour,
 } from './extension-probe.ts';
 import {
   type DirectoryServer,
@@ -23,6 +26,7 @@ import {
   startDirectoryServer,
   startShopServer,
 } from './fixture-servers.ts';
+import { cssRgb } from './png-pixels.ts';
 
 // The built extension in Debian's Chromium against loopback shops and a loopback
 // directory host publishing files signed with a key made for this run.
@@ -176,6 +180,37 @@ describe('in French', () => {
       .poll(() => toolbarBadge(run.probe, tabId))
       .toEqual({ text: '', title: "Thiqa : cette page n'est pas une boutique" });
     await page.close();
+  });
+
+  it('shows each level with the same mark and colour in the toolbar badge, the in-page badge and the popup', async () => {
+    const cases: Array<[VerdictLevel, string]> = [
+      ['verified', FIXTURE_SHOPS.verified],
+      ['caution', FIXTURE_SHOPS.cautionExpiredLabel],
+      ['danger', FIXTURE_SHOPS.danger],
+      ['unknown', FIXTURE_SHOPS.unknown],
+    ];
+    for (const [level, host] of cases) {
+      const { mark, ink } = VERDICT_LEVELS[level];
+      const colour = cssRgb(ink);
+      const shop = await openShop(run, host, '/produit');
+      await expect.poll(() => toolbarBadge(run.probe, shop.tabId).then((badge) => badge.text)).toBe(mark);
+      expect(await toolbarBadgeColour(run.probe, shop.tabId), `${level}: toolbar`).toBe(colour);
+
+      const badge = (await waitForInPageBadge(shop.page)).badge;
+      expect(badge?.level).toBe(level);
+      expect(badge?.mark, `${level}: in-page mark`).toBe(mark);
+      // The level's ink is the badge's text, background or border (danger is white on ink).
+      expect(Object.values(badge?.colours ?? {}), `${level}: in-page colours`).toContain(colour);
+
+      const popup = await openPopup(run, shop.tabId);
+      expect(await popup.locator('.verdict__mark').innerText(), `${level}: popup mark`).toBe(mark);
+      const header = await popup.locator('header.verdict').evaluate((element) => {
+        const style = getComputedStyle(element);
+        return [style.color, style.backgroundColor, style.borderTopColor];
+      });
+      expect(header, `${level}: popup colours`).toContain(colour);
+      await Promise.all([shop.page.close(), popup.close()]);
+    }
   });
 
   it('shows the in-page badge on shop pages, quiet when verified and prominent in danger, in a closed shadow root', async () => {
