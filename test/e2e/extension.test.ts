@@ -2,7 +2,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Page, Request } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildPublication, type Publication } from '../../src/directory/publication.ts';
 import { snapshotSchema } from '../../src/directory/schemas.ts';
 import { generateSigningKey, importSigningKey } from '../../src/directory/signing.ts';
@@ -27,6 +27,7 @@ import {
   startShopServer,
 } from './fixture-servers.ts';
 import { cssRgb } from './png-pixels.ts';
+import { WorkerProblems } from './worker-problems.ts';
 
 // The built extension in Debian's Chromium against loopback shops and a loopback
 // directory host publishing files signed with a key made for this run.
@@ -54,8 +55,8 @@ const runs: Array<{
   serverRequests: () => RecordedRequest[];
 }> = [];
 const timings: Record<string, number> = {};
-/** Errors and warnings the background logged (a CSP refusal of `new Function` would show here). */
-const workerProblems: string[] = [];
+/** Errors and warnings the background logs (a CSP refusal of `new Function` would show here). */
+const workerProblems = new WorkerProblems();
 
 beforeAll(async () => {
   mkdirSync(SCREENSHOTS, { recursive: true });
@@ -77,6 +78,11 @@ afterAll(async () => {
   await Promise.all([shops?.close(), directory?.close()]);
 });
 
+// Whatever a test did, the background logged no error or warning while it ran.
+afterEach(() => {
+  expect(workerProblems.take()).toEqual([]);
+});
+
 interface Run {
   browser: ExtensionBrowser;
   probe: Page;
@@ -95,11 +101,7 @@ async function startRun(lang: string, options: { expectSync?: boolean } = {}): P
   browser.context.on('request', (request: Request) => {
     requests.push({ method: request.method(), url: request.url(), resourceType: request.resourceType() });
   });
-  for (const worker of browser.context.serviceWorkers()) {
-    worker.on('console', (message) => {
-      if (message.type() === 'error' || message.type() === 'warning') workerProblems.push(`${lang}: ${message.text()}`);
-    });
-  }
+  workerProblems.watch(browser.context, lang);
   const extensionUrl = (path: string) => `chrome-extension://${browser.extensionId}/${path}`;
   const probe = await browser.context.newPage();
   await probe.goto(extensionUrl('options.html'));
@@ -539,8 +541,20 @@ describe('when the directory host is down at install', () => {
 });
 
 describe('the background', () => {
-  it('logged no error or warning in any run (no CSP refusal, no failed promise)', () => {
-    expect(workerProblems).toEqual([]);
+  // Run alone too: it starts a browser of its own and drives the background itself.
+  it('logs no error or warning through the first sync, every level of shop and its popup (no CSP refusal, no failed promise)', async () => {
+    const run = await startRun('fr');
+    try {
+      for (const host of [FIXTURE_SHOPS.verified, FIXTURE_SHOPS.caution, FIXTURE_SHOPS.danger, FIXTURE_SHOPS.unknown]) {
+        const shop = await openShop(run, host, '/produit');
+        await waitForInPageBadge(shop.page);
+        const popup = await openPopup(run, shop.tabId);
+        await Promise.all([shop.page.close(), popup.close()]);
+      }
+    } finally {
+      await run.browser.close();
+    }
+    expect(workerProblems.take()).toEqual([]);
   });
 });
 
