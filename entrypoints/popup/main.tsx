@@ -1,6 +1,9 @@
 import '../../src/extension/zod-setup.ts';
 import '../../src/ui/pages.css';
 import browser from 'webextension-polyfill';
+import { REPORTS_ORIGIN } from '../../src/extension/build-settings.ts';
+import { sendRequest } from '../../src/extension/send-request.ts';
+import { loadTranslator } from '../../src/extension/translator.ts';
 import { PopupView } from '../../src/ui/popup-view.tsx';
 import { startPage } from '../../src/ui/start-page.tsx';
 
@@ -17,6 +20,7 @@ async function popupTabId(): Promise<number> {
 }
 
 void startPage(
+  { send: sendRequest, translatorFor: loadTranslator },
   (translator) => translator.t('extensionShortName'),
-  () => <PopupView tabId={popupTabId} />,
+  () => <PopupView tabId={popupTabId} helpUrl={`${REPORTS_ORIGIN}/`} />,
 );

@@ -8,6 +8,10 @@ import { MAX_DETAILS_LENGTH } from './report-limits.ts';
 import type { StoredReport } from './report-outbox.ts';
 import { type LanguageChoice, languageSchema, type SiteChoice, type SiteChoices } from './setting-values.ts';
 
+// The screens (src/ui) know the extension through the types of this module only (and
+// the report limits).
+export type { LanguageChoice, SiteChoice, SiteChoices };
+
 // The one protocol between the extension's parts. Every request is parsed with its
 // schema in the background before anything acts on it; a content script may send only
 // the requests about its own tab, and only the extension's own pages the others.
@@ -100,6 +104,9 @@ export interface ResponseMap {
   setLanguage: LanguageChoice;
   setSiteChoice: SiteChoice;
 }
+
+/** The sending side: the background answers each request with its typed value. */
+export type SendRequest = <R extends Request>(request: R) => Promise<ResponseMap[R['type']]>;
 
 export type Reply<T> = { ok: true; value: T } | { ok: false; error: string };
 

@@ -1,15 +1,9 @@
+import { VERDICT_LEVELS } from '../ui/verdict-levels.ts';
+import { reasonWords } from '../ui/verdict-words.ts';
 import type { PageBadge } from './messages.ts';
 import type { SiteChoice } from './setting-values.ts';
 import type { Judgement } from './shop-judge.ts';
-import type { MessageKey, Translator } from './translator.ts';
-import { reasonWords } from './verdict-words.ts';
-
-const TITLE: Record<Exclude<PageBadge['level'], 'none'>, MessageKey> = {
-  verified: 'pageBadge_verified',
-  caution: 'pageBadge_caution',
-  danger: 'pageBadge_danger',
-  unknown: 'pageBadge_unknown',
-};
+import type { Translator } from './translator.ts';
 
 /**
  * What the in-page badge says, or that it stays hidden: on pages without a shop
@@ -20,13 +14,14 @@ export function pageBadgeFor(judgement: Judgement, site: SiteChoice, translator:
   const { level, reasons } = judgement.verdict;
   const hidden = level === 'none' || site.hideBadge || (site.trusted && level !== 'danger');
   const first = reasons[0];
+  const title = VERDICT_LEVELS[level].pageBadgeTitle;
   return {
     show: !hidden,
     level,
     lang: translator.lang,
     dir: translator.dir,
     brand: translator.t('extensionShortName'),
-    title: level === 'none' ? '' : translator.t(TITLE[level]),
+    title: title ? translator.t(title) : '',
     detail: level === 'verified' || !first ? translator.t('pageBadge_more') : reasonWords(first, translator),
     dismissLabel: translator.t('pageBadge_dismiss'),
   };

@@ -1,6 +1,6 @@
-import type { VerdictLevel } from '../directory/verdict.ts';
+import { VERDICT_LEVELS } from '../ui/verdict-levels.ts';
 import type { Judgement } from './shop-judge.ts';
-import type { MessageKey, Translator } from './translator.ts';
+import type { Translator } from './translator.ts';
 
 /** The part of `browser.action` (or MV2 `browserAction`) the badge uses. */
 export interface ToolbarAction {
@@ -10,28 +10,8 @@ export interface ToolbarAction {
   setBadgeTextColor?: (details: { color: string; tabId: number }) => Promise<void>;
 }
 
-/**
- * Each level has its own mark, so the badge reads without colour (colour-blind
- * shoppers, greyscale screens); the colour only repeats it.
- */
-export const TOOLBAR_BADGE: Record<VerdictLevel, { text: string; color: string }> = {
-  verified: { text: '✓', color: '#1a7f37' },
-  caution: { text: '!', color: '#9a6700' },
-  danger: { text: '✕', color: '#b3261e' },
-  unknown: { text: '?', color: '#57606a' },
-  none: { text: '', color: '#57606a' },
-};
-
-const TOOLTIP: Record<VerdictLevel, MessageKey> = {
-  verified: 'tooltip_verified',
-  caution: 'tooltip_caution',
-  danger: 'tooltip_danger',
-  unknown: 'tooltip_unknown',
-  none: 'tooltip_none',
-};
-
 export function toolbarTooltip(judgement: Judgement, translator: Translator): string {
-  return translator.t(TOOLTIP[judgement.verdict.level], [judgement.identity?.display ?? '']);
+  return translator.t(VERDICT_LEVELS[judgement.verdict.level].tooltip, [judgement.identity?.display ?? '']);
 }
 
 export async function paintToolbarBadge(
@@ -40,10 +20,12 @@ export async function paintToolbarBadge(
   judgement: Judgement,
   translator: Translator,
 ): Promise<void> {
-  const badge = TOOLBAR_BADGE[judgement.verdict.level];
+  const { level } = judgement.verdict;
+  const look = VERDICT_LEVELS[level];
   await Promise.all([
-    action.setBadgeText({ tabId, text: badge.text }),
-    action.setBadgeBackgroundColor({ tabId, color: badge.color }),
+    // A page that is no shop gets no badge: the icon stays quiet there.
+    action.setBadgeText({ tabId, text: level === 'none' ? '' : look.mark }),
+    action.setBadgeBackgroundColor({ tabId, color: look.ink }),
     action.setBadgeTextColor?.({ tabId, color: '#ffffff' }),
     action.setTitle({ tabId, title: toolbarTooltip(judgement, translator) }),
   ]);

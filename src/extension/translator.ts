@@ -1,5 +1,10 @@
 import browser from 'webextension-polyfill';
-import { localeMessagesSchema, type MessageKey, type Translator, translatorFromMessages } from './locale-messages.ts';
+import {
+  localeMessagesSchema,
+  type MessageKey,
+  type Translator,
+  translatorFromMessages,
+} from '../ui/locale-messages.ts';
 
 export type { MessageKey, Translator };
 

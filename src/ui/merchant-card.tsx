@@ -1,7 +1,7 @@
 import type { ComplaintCounts, Label, Merchant } from '../directory/schemas.ts';
-import type { Translator } from '../extension/translator.ts';
-import { formatDate, LABEL_KIND, methodWords, REPORT_REASON } from '../extension/verdict-words.ts';
+import type { Translator } from './locale-messages.ts';
 import { useTranslator } from './translator-context.ts';
+import { formatDate, LABEL_KIND, methodWords, REPORT_REASON } from './verdict-words.ts';
 
 /** Who runs the shop: legal identity and who verified it, how and when. */
 export function MerchantDetails(props: { merchant: Merchant }) {

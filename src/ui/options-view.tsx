@@ -1,11 +1,10 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { DirectoryStatus, ReportView } from '../extension/messages.ts';
-import { sendRequest } from '../extension/send-request.ts';
-import type { LanguageChoice, SiteChoices } from '../extension/setting-values.ts';
-import type { MessageKey } from '../extension/translator.ts';
-import { formatDate, REPORT_REASON, syncErrorWords } from '../extension/verdict-words.ts';
+import type { DirectoryStatus, LanguageChoice, ReportView, SiteChoices } from '../extension/messages.ts';
+import type { MessageKey } from './locale-messages.ts';
+import { useSendRequest } from './request-context.ts';
 import { SiteChoiceControls } from './site-choice-controls.tsx';
 import { useTranslator } from './translator-context.ts';
+import { formatDate, REPORT_REASON, syncErrorWords } from './verdict-words.ts';
 
 const LANGUAGES: LanguageChoice[] = ['auto', 'ar', 'fr', 'en'];
 const LANGUAGE_WORDS: Record<LanguageChoice, MessageKey> = {
@@ -32,6 +31,7 @@ function reportStatusKey(report: ReportView): MessageKey {
 
 function DirectorySection() {
   const translator = useTranslator();
+  const sendRequest = useSendRequest();
   const { t, lang } = translator;
   const [status, setStatus] = useState<DirectoryStatus | null>(null);
   const [syncing, setSyncing] = useState(false);
@@ -91,6 +91,7 @@ function DirectorySection() {
 
 function ReportsSection() {
   const { t, lang } = useTranslator();
+  const sendRequest = useSendRequest();
   const [reports, setReports] = useState<ReportView[] | null>(null);
   const load = (refresh: boolean) => sendRequest({ type: 'listReports', refresh }).then(setReports);
   useEffect(() => {
@@ -158,6 +159,7 @@ function SitesSection(props: { sites: SiteChoices }) {
 
 function LanguageSection(props: { language: LanguageChoice }) {
   const { t } = useTranslator();
+  const sendRequest = useSendRequest();
   const choose = async (language: LanguageChoice) => {
     await sendRequest({ type: 'setLanguage', language });
     // Every word on the page changes, and its direction may: start the page again.
@@ -185,6 +187,7 @@ function LanguageSection(props: { language: LanguageChoice }) {
 /** The options page: directory state and sync, the shopper's reports, per-site choices, language, privacy. */
 export function OptionsView() {
   const { t } = useTranslator();
+  const sendRequest = useSendRequest();
   const [settings, setSettings] = useState<{ language: LanguageChoice; siteChoices: SiteChoices } | null>(null);
   useEffect(() => {
     void sendRequest({ type: 'getSettings' }).then(setSettings);

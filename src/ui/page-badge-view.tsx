@@ -1,6 +1,5 @@
 import type { PageBadge } from '../extension/messages.ts';
-
-const MARK: Record<PageBadge['level'], string> = { verified: '✓', caution: '!', danger: '✕', unknown: '?', none: '' };
+import { levelPalette, VERDICT_LEVELS } from './verdict-levels.ts';
 
 /**
  * The in-page badge. Verified is a small quiet pill; caution, danger and unknown say
@@ -17,9 +16,10 @@ export function PageBadgeView(props: { badge: PageBadge; onDismiss: () => void }
       dir={badge.dir}
       aria-label={`${brand}: ${badge.title}`}
       data-level={badge.level}
+      style={levelPalette()}
     >
       <span class="thiqa-badge__mark" aria-hidden="true">
-        {MARK[badge.level]}
+        {VERDICT_LEVELS[badge.level].mark}
       </span>
       <span class="thiqa-badge__words">
         <strong class="thiqa-badge__title">

@@ -1,23 +1,12 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { VerdictLevel } from '../directory/verdict.ts';
-import { REPORTS_ORIGIN } from '../extension/build-settings.ts';
 import type { DirectoryStatus, TabView } from '../extension/messages.ts';
-import { sendRequest } from '../extension/send-request.ts';
-import type { MessageKey } from '../extension/translator.ts';
-import { formatDate, reasonWords, timeAgo } from '../extension/verdict-words.ts';
 import { ComplaintList, LabelList, MerchantDetails } from './merchant-card.tsx';
 import { ReportPanel } from './report-panel.tsx';
+import { useSendRequest } from './request-context.ts';
 import { SiteChoiceControls } from './site-choice-controls.tsx';
 import { useTranslator } from './translator-context.ts';
-
-const LEVEL_WORDS: Record<VerdictLevel, MessageKey> = {
-  verified: 'level_verified',
-  caution: 'level_caution',
-  danger: 'level_danger',
-  unknown: 'level_unknown',
-  none: 'level_none',
-};
-const LEVEL_MARK: Record<VerdictLevel, string> = { verified: '✓', caution: '!', danger: '✕', unknown: '?', none: '–' };
+import { VERDICT_LEVELS } from './verdict-levels.ts';
+import { formatDate, reasonWords, timeAgo } from './verdict-words.ts';
 
 export function Freshness(props: { directory: DirectoryStatus | null; now: Date }) {
   const { t, lang } = useTranslator();
@@ -47,7 +36,7 @@ function Verdict(props: { view: TabView }) {
   return (
     <header class={`verdict verdict--${level}`} data-level={level}>
       <span class="verdict__mark" aria-hidden="true">
-        {LEVEL_MARK[level]}
+        {VERDICT_LEVELS[level].mark}
       </span>
       <div>
         <h1 class="verdict__shop">
@@ -59,15 +48,16 @@ function Verdict(props: { view: TabView }) {
           </p>
         ) : null}
         {isIdn && view.identity ? <p class="verdict__ascii">{t('popup_domainAscii', [view.identity.domain])}</p> : null}
-        <p class="verdict__level">{t(LEVEL_WORDS[level])}</p>
+        <p class="verdict__level">{t(VERDICT_LEVELS[level].words)}</p>
       </div>
     </header>
   );
 }
 
 /** The popup for one tab: the verdict with every reason, the merchant card, freshness, and the report button. */
-export function PopupView(props: { tabId: () => Promise<number> }) {
+export function PopupView(props: { tabId: () => Promise<number>; helpUrl: string }) {
   const translator = useTranslator();
+  const sendRequest = useSendRequest();
   const { t } = translator;
   const [view, setView] = useState<TabView | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -78,7 +68,7 @@ export function PopupView(props: { tabId: () => Promise<number> }) {
       .tabId()
       .then((tabId) => sendRequest({ type: 'getTabView', tabId }))
       .then(setView, (failure: Error) => setError(failure.message));
-  }, [props.tabId]);
+  }, [props.tabId, sendRequest]);
 
   if (error)
     return (
@@ -121,7 +111,7 @@ export function PopupView(props: { tabId: () => Promise<number> }) {
         <SiteChoiceControls domain={view.identity.domain} display={view.identity.display} initial={view.site} />
       ) : null}
       <footer class="links">
-        <a href={`${REPORTS_ORIGIN}/`} target="_blank" rel="noreferrer">
+        <a href={props.helpUrl} target="_blank" rel="noreferrer">
           {t('popup_help')}
         </a>
         <a href="/options.html" target="_blank" rel="noopener">

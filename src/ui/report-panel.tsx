@@ -2,9 +2,9 @@ import { useState } from 'preact/hooks';
 import type { ReportReason } from '../directory/schemas.ts';
 import type { ReportView } from '../extension/messages.ts';
 import { MAX_DETAILS_LENGTH } from '../extension/report-limits.ts';
-import { sendRequest } from '../extension/send-request.ts';
-import { REPORT_REASON } from '../extension/verdict-words.ts';
+import { useSendRequest } from './request-context.ts';
 import { useTranslator } from './translator-context.ts';
+import { REPORT_REASON } from './verdict-words.ts';
 
 const REASONS = Object.keys(REPORT_REASON) as ReportReason[];
 
@@ -15,6 +15,7 @@ const REASONS = Object.keys(REPORT_REASON) as ReportReason[];
  */
 export function ReportPanel(props: { tabId: number; recentReport: ReportView | null }) {
   const { t } = useTranslator();
+  const sendRequest = useSendRequest();
   const [report, setReport] = useState<ReportView | null>(props.recentReport);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);

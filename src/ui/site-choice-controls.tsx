@@ -1,11 +1,12 @@
 import { useState } from 'preact/hooks';
-import { sendRequest } from '../extension/send-request.ts';
-import type { SiteChoice } from '../extension/setting-values.ts';
+import type { SiteChoice } from '../extension/messages.ts';
+import { useSendRequest } from './request-context.ts';
 import { useTranslator } from './translator-context.ts';
 
 /** "I trust this shop" and "hide the in-page badge" for one site; both undo with one click. */
 export function SiteChoiceControls(props: { domain: string; display: string; initial: SiteChoice; heading?: boolean }) {
   const { t } = useTranslator();
+  const sendRequest = useSendRequest();
   const [choice, setChoice] = useState(props.initial);
   const change = async (patch: Partial<SiteChoice>) => {
     setChoice(await sendRequest({ type: 'setSiteChoice', domain: props.domain, ...patch }));

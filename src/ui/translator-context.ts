@@ -1,6 +1,6 @@
 import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
-import type { Translator } from '../extension/translator.ts';
+import type { Translator } from './locale-messages.ts';
 
 export const TranslatorContext = createContext<Translator | null>(null);
 

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { formatMessage, localeMessagesSchema } from '../../src/extension/locale-messages.ts';
+import { formatMessage, localeMessagesSchema } from '../../src/ui/locale-messages.ts';
 
 // Every locale has every key, with the same placeholders, so no shopper ever meets a
 // blank or a stray `$1` in their language.

@@ -12,6 +12,7 @@ declare const chrome: {
   action: {
     getBadgeText(details: { tabId: number }): Promise<string>;
     getTitle(details: { tabId: number }): Promise<string>;
+    getBadgeBackgroundColor(details: { tabId: number }): Promise<[number, number, number, number]>;
   };
   runtime: { sendMessage(message: unknown): Promise<unknown> };
 };
@@ -26,6 +27,12 @@ export async function toolbarBadge(probe: Page, tabId: number): Promise<{ text: 
     }),
     tabId,
   );
+}
+
+/** The toolbar badge's background as CSS writes it, `rgb(164, 14, 38)`. */
+export async function toolbarBadgeColour(probe: Page, tabId: number): Promise<string> {
+  const [r, g, b] = await probe.evaluate((id) => chrome.action.getBadgeBackgroundColor({ tabId: id }), tabId);
+  return `rgb(${r}, ${g}, ${b})`;
 }
 
 /** Sends a protocol request from an extension page, as the popup and options pages do. */
@@ -73,6 +80,10 @@ export interface InPageBadge {
   dir: string;
   lang: string;
   text: string;
+  /** The level's shape, as drawn at the badge's start. */
+  mark: string;
+  /** The badge's computed colours, `rgb(…)`. */
+  colours: { text: string; background: string; border: string };
   /** Where the badge is on screen, CSS pixels. */
   box: { x: number; y: number; width: number; height: number };
   dismissCenter: { x: number; y: number } | null;
@@ -84,6 +95,19 @@ async function boxOf(cdp: CDPSession, node: DomNode) {
   };
   const [x = 0, y = 0] = model.border;
   return { x, y, width: model.width, height: model.height };
+}
+
+async function coloursOf(cdp: CDPSession, node: DomNode): Promise<InPageBadge['colours']> {
+  const { object } = (await cdp.send('DOM.resolveNode', { backendNodeId: node.backendNodeId })) as {
+    object: { objectId: string };
+  };
+  const { result } = (await cdp.send('Runtime.callFunctionOn', {
+    objectId: object.objectId,
+    functionDeclaration:
+      'function () { const style = getComputedStyle(this); return { text: style.color, background: style.backgroundColor, border: style.borderTopColor }; }',
+    returnByValue: true,
+  })) as { result: { value: InPageBadge['colours'] } };
+  return result.value;
 }
 
 /** The in-page badge as rendered, or null when the page has none. */
@@ -98,6 +122,7 @@ export async function readInPageBadge(page: Page): Promise<InPageBadge | null> {
     if (!shadow || !aside) return null;
     const attributes = attributesOf(aside);
     const button = find(aside, (node) => node.localName === 'button');
+    const mark = find(aside, (node) => attributesOf(node).class === 'thiqa-badge__mark');
     const buttonBox = button ? await boxOf(cdp, button) : null;
     return {
       shadowRootType: shadow.shadowRootType,
@@ -105,6 +130,8 @@ export async function readInPageBadge(page: Page): Promise<InPageBadge | null> {
       dir: attributes.dir ?? '',
       lang: attributes.lang ?? '',
       text: textOf(aside).replace(/\s+/g, ' ').trim(),
+      mark: mark ? textOf(mark).trim() : '',
+      colours: await coloursOf(cdp, aside),
       box: await boxOf(cdp, aside),
       dismissCenter: buttonBox && { x: buttonBox.x + buttonBox.width / 2, y: buttonBox.y + buttonBox.height / 2 },
     };

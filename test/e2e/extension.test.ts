@@ -2,10 +2,12 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Page, Request } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildPublication, type Publication } from '../../src/directory/publication.ts';
 import { snapshotSchema } from '../../src/directory/schemas.ts';
 import { generateSigningKey, importSigningKey } from '../../src/directory/signing.ts';
+import type { VerdictLevel } from '../../src/directory/verdict.ts';
+import { VERDICT_LEVELS } from '../../src/ui/verdict-levels.ts';
 import { e2eDirectory, FIXTURE_SHOPS } from '../fixtures/e2e-directory.ts';
 import { type ExtensionBrowser, launchWithExtension } from './browser.ts';
 import { buildExtension } from './build-extension.ts';
@@ -15,6 +17,7 @@ import {
   seriousAxeViolations,
   tabIdFor,
   toolbarBadge,
+  toolbarBadgeColour,
 } from './extension-probe.ts';
 import {
   type DirectoryServer,
@@ -23,6 +26,8 @@ import {
   startDirectoryServer,
   startShopServer,
 } from './fixture-servers.ts';
+import { cssRgb } from './png-pixels.ts';
+import { WorkerProblems } from './worker-problems.ts';
 
 // The built extension in Debian's Chromium against loopback shops and a loopback
 // directory host publishing files signed with a key made for this run.
@@ -50,8 +55,8 @@ const runs: Array<{
   serverRequests: () => RecordedRequest[];
 }> = [];
 const timings: Record<string, number> = {};
-/** Errors and warnings the background logged (a CSP refusal of `new Function` would show here). */
-const workerProblems: string[] = [];
+/** Errors and warnings the background logs (a CSP refusal of `new Function` would show here). */
+const workerProblems = new WorkerProblems();
 
 beforeAll(async () => {
   mkdirSync(SCREENSHOTS, { recursive: true });
@@ -73,6 +78,11 @@ afterAll(async () => {
   await Promise.all([shops?.close(), directory?.close()]);
 });
 
+// Whatever a test did, the background logged no error or warning while it ran.
+afterEach(() => {
+  expect(workerProblems.take()).toEqual([]);
+});
+
 interface Run {
   browser: ExtensionBrowser;
   probe: Page;
@@ -91,11 +101,7 @@ async function startRun(lang: string, options: { expectSync?: boolean } = {}): P
   browser.context.on('request', (request: Request) => {
     requests.push({ method: request.method(), url: request.url(), resourceType: request.resourceType() });
   });
-  for (const worker of browser.context.serviceWorkers()) {
-    worker.on('console', (message) => {
-      if (message.type() === 'error' || message.type() === 'warning') workerProblems.push(`${lang}: ${message.text()}`);
-    });
-  }
+  workerProblems.watch(browser.context, lang);
   const extensionUrl = (path: string) => `chrome-extension://${browser.extensionId}/${path}`;
   const probe = await browser.context.newPage();
   await probe.goto(extensionUrl('options.html'));
@@ -176,6 +182,37 @@ describe('in French', () => {
       .poll(() => toolbarBadge(run.probe, tabId))
       .toEqual({ text: '', title: "Thiqa : cette page n'est pas une boutique" });
     await page.close();
+  });
+
+  it('shows each level with the same mark and colour in the toolbar badge, the in-page badge and the popup', async () => {
+    const cases: Array<[VerdictLevel, string]> = [
+      ['verified', FIXTURE_SHOPS.verified],
+      ['caution', FIXTURE_SHOPS.cautionExpiredLabel],
+      ['danger', FIXTURE_SHOPS.danger],
+      ['unknown', FIXTURE_SHOPS.unknown],
+    ];
+    for (const [level, host] of cases) {
+      const { mark, ink } = VERDICT_LEVELS[level];
+      const colour = cssRgb(ink);
+      const shop = await openShop(run, host, '/produit');
+      await expect.poll(() => toolbarBadge(run.probe, shop.tabId).then((badge) => badge.text)).toBe(mark);
+      expect(await toolbarBadgeColour(run.probe, shop.tabId), `${level}: toolbar`).toBe(colour);
+
+      const badge = (await waitForInPageBadge(shop.page)).badge;
+      expect(badge?.level).toBe(level);
+      expect(badge?.mark, `${level}: in-page mark`).toBe(mark);
+      // The level's ink is the badge's text, background or border (danger is white on ink).
+      expect(Object.values(badge?.colours ?? {}), `${level}: in-page colours`).toContain(colour);
+
+      const popup = await openPopup(run, shop.tabId);
+      expect(await popup.locator('.verdict__mark').innerText(), `${level}: popup mark`).toBe(mark);
+      const header = await popup.locator('header.verdict').evaluate((element) => {
+        const style = getComputedStyle(element);
+        return [style.color, style.backgroundColor, style.borderTopColor];
+      });
+      expect(header, `${level}: popup colours`).toContain(colour);
+      await Promise.all([shop.page.close(), popup.close()]);
+    }
   });
 
   it('shows the in-page badge on shop pages, quiet when verified and prominent in danger, in a closed shadow root', async () => {
@@ -504,8 +541,20 @@ describe('when the directory host is down at install', () => {
 });
 
 describe('the background', () => {
-  it('logged no error or warning in any run (no CSP refusal, no failed promise)', () => {
-    expect(workerProblems).toEqual([]);
+  // Run alone too: it starts a browser of its own and drives the background itself.
+  it('logs no error or warning through the first sync, every level of shop and its popup (no CSP refusal, no failed promise)', async () => {
+    const run = await startRun('fr');
+    try {
+      for (const host of [FIXTURE_SHOPS.verified, FIXTURE_SHOPS.caution, FIXTURE_SHOPS.danger, FIXTURE_SHOPS.unknown]) {
+        const shop = await openShop(run, host, '/produit');
+        await waitForInPageBadge(shop.page);
+        const popup = await openPopup(run, shop.tabId);
+        await Promise.all([shop.page.close(), popup.close()]);
+      }
+    } finally {
+      await run.browser.close();
+    }
+    expect(workerProblems.take()).toEqual([]);
   });
 });
 

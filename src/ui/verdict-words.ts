@@ -1,7 +1,7 @@
 import type { ComplaintCategory, FlagReason, LabelKind } from '../directory/schemas.ts';
 import { type NoIdentityCause, shopIdentity } from '../directory/shop-identity.ts';
 import type { VerdictReason } from '../directory/verdict.ts';
-import type { MessageKey, Translator } from './translator.ts';
+import type { MessageKey, Translator } from './locale-messages.ts';
 
 // Codes from the directory core turned into message names, then into the shopper's
 // words. Tables, so a new code fails type checking here instead of showing a blank.
