@@ -4,7 +4,7 @@ import { domainNameSchema, reportReasonSchema } from '../directory/schemas.ts';
 import { multilineText } from '../directory/text-policy.ts';
 import type { Verdict, VerdictLevel } from '../directory/verdict.ts';
 import type { SyncError } from './database.ts';
-import { MAX_DETAILS_LENGTH } from './report-limits.ts';
+import { MAX_DETAILS_LENGTH } from '../directory/report-contract.ts';
 import type { StoredReport } from './report-outbox.ts';
 import { type LanguageChoice, languageSchema, type SiteChoice, type SiteChoices } from './setting-values.ts';
 

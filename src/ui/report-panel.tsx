@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import type { ReportReason } from '../directory/schemas.ts';
 import type { ReportView } from '../extension/messages.ts';
-import { MAX_DETAILS_LENGTH } from '../extension/report-limits.ts';
+import { MAX_DETAILS_LENGTH } from '../directory/report-contract.ts';
 import { sendRequest } from '../extension/send-request.ts';
 import { REPORT_REASON } from '../extension/verdict-words.ts';
 import { useTranslator } from './translator-context.ts';
