@@ -1,105 +1,26 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Insertable, Kysely } from 'kysely';
-import { z } from 'zod';
 import { canonicalJson } from '../../src/directory/bytes.ts';
-import { reportReasonSchema } from '../../src/directory/schemas.ts';
-import { resolveShopIdentity } from '../../src/directory/shop-identity.ts';
-import { checkTextPolicy, multilineText, personText } from '../../src/directory/text-policy.ts';
+import {
+  type ReportAmendment,
+  type ReportCreated,
+  type ReportRequest,
+  type ReportStatus,
+  type ReportStatusView,
+  reportedShop,
+} from '../../src/directory/report-contract.ts';
+import type { ReportReason } from '../../src/directory/schemas.ts';
 import type { Database, ReportRow, ReportsTable } from '../db/tables.ts';
 import { SERVICE_PLATFORMS } from '../directory/directory-state.ts';
 import { ServiceError } from '../http/service-error.ts';
 
-// What a shopper sends when they report a shop, and what they can later ask about it.
+// Shoppers' reports as they come in: stored once per idempotency key, followed by
+// receipt, amended with the edit token. The wire shapes are the contract's
+// (src/directory/report-contract.ts).
 
-export const reportStatusSchema = z.enum(['received', 'under-review', 'accepted', 'rejected']);
-export type ReportStatus = z.infer<typeof reportStatusSchema>;
-
-const MAX_URL_LENGTH = 2048;
-
-/**
- * A URL keeps its own shape (no trimming; `url` is checked as a shop address below), but
- * the text policy still holds: a moderator reads it, and a raw ESC or RLO in a bare
- * `shop.ma/path` would be kept as typed. U+0000, which PostgreSQL's `text` refuses (and
- * with it the whole batched INSERT), is one of the characters the policy refuses.
- */
-const reportedUrlText = z.string().min(1).max(MAX_URL_LENGTH).superRefine(checkTextPolicy('line'));
-
-export const reportRequestSchema = z
-  .strictObject({
-    url: reportedUrlText,
-    reason: reportReasonSchema,
-    // Free text over several lines, read by moderators.
-    details: multilineText(2000).optional(),
-    // An empty contact (a form field left blank) means none; a phone number or an address is one line.
-    contact: personText(200).optional(),
-    consent: z.boolean().optional(),
-    idempotencyKey: z.uuid(),
-    lang: z.enum(['ar', 'fr', 'en']).optional(),
-    clientVersion: z
-      .string()
-      .regex(/^[0-9A-Za-z.+-]{1,32}$/, { message: 'must be a version like 1.2.0' })
-      .optional(),
-  })
-  .superRefine((report, ctx) => {
-    if (report.contact && report.contact.length < 3) {
-      ctx.addIssue({ code: 'custom', path: ['contact'], message: 'too short to reach anyone' });
-    }
-    if (report.contact && report.consent !== true) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['contact'],
-        message: 'contact details are kept only with consent: true',
-      });
-    }
-    const identity = resolveShopIdentity(report.url, SERVICE_PLATFORMS);
-    if (!identity.ok) {
-      ctx.addIssue({ code: 'custom', path: ['url'], message: `not the address of a shop (${identity.cause})` });
-    }
-  });
-export type ReportRequest = z.infer<typeof reportRequestSchema>;
-
-export const reportAmendmentSchema = z
-  .strictObject({
-    reason: reportReasonSchema.optional(),
-    details: multilineText(2000).optional(),
-  })
-  .refine((amendment) => amendment.reason !== undefined || amendment.details !== undefined, {
-    message: 'give reason, details or both',
-  });
-export type ReportAmendment = z.infer<typeof reportAmendmentSchema>;
-
-export const receiptSchema = z.string().regex(/^[A-Za-z0-9_-]{22}$/, { message: 'not a report receipt' });
-
-export interface ReportCreated {
-  receipt: string;
-  status: ReportStatus;
-  /** The shopper's secret to amend the report (PATCH with `Authorization: Bearer`). */
-  editToken: string;
+export interface ReportTaken extends ReportCreated {
   /** True when the idempotency key had already been used with the same report. */
   replayed: boolean;
-}
-
-export interface PublicReportStatus {
-  receipt: string;
-  status: ReportStatus;
-  reason: string;
-  domain: string;
-  /** Why a moderator rejected the report, in words meant for the shopper. */
-  publicReason: string | null;
-  receivedAt: string;
-  updatedAt: string;
-}
-
-/** The URL as kept: scheme, host and path only; query and fragment are dropped. */
-export function reportedUrl(input: string, host: string): string {
-  try {
-    const url = new URL(input);
-    if (url.protocol === 'http:' || url.protocol === 'https:') return `${url.origin}${url.pathname}`;
-  } catch {
-    // A bare host name such as `shop.ma/cart` has no scheme.
-  }
-  const path = /^[^/?#]*(\/[^?#]*)?/.exec(input.replace(/^\/\//, ''))?.[1] ?? '/';
-  return `http://${host}${path}`;
 }
 
 interface PendingInsert {
@@ -183,10 +104,11 @@ export class ReportDesk {
     return given.length === expected.length && timingSafeEqual(given, expected);
   }
 
-  async submit(request: ReportRequest): Promise<ReportCreated> {
+  async submit(request: ReportRequest): Promise<ReportTaken> {
     const requestHash = createHash('sha256').update(canonicalJson(request)).digest('hex');
-    const identity = resolveShopIdentity(request.url, SERVICE_PLATFORMS);
-    if (!identity.ok) throw new ServiceError('invalid', 'not the address of a shop', 'url');
+    // The one place a report's shop is resolved: its domain and the URL it keeps.
+    const shop = reportedShop(request.url, SERVICE_PLATFORMS);
+    if (!shop.ok) throw new ServiceError('invalid', `not the address of a shop (${shop.cause})`, 'url');
     const receipt = randomBytes(16).toString('base64url');
     const now = this.clock();
     // Insert first: a new key (the usual case) costs one statement; a replayed key
@@ -195,8 +117,8 @@ export class ReportDesk {
       receipt,
       idempotency_key: request.idempotencyKey,
       request_hash: requestHash,
-      domain: identity.identity.domain,
-      url: reportedUrl(request.url, identity.identity.host),
+      domain: shop.domain,
+      url: shop.url,
       reason: request.reason,
       details: request.details || null,
       contact: request.consent === true ? (request.contact ?? null) : null,
@@ -212,7 +134,7 @@ export class ReportDesk {
     return replay;
   }
 
-  private async findByIdempotencyKey(key: string, requestHash: string): Promise<ReportCreated | null> {
+  private async findByIdempotencyKey(key: string, requestHash: string): Promise<ReportTaken | null> {
     const row = await this.db
       .selectFrom('reports')
       .select(['receipt', 'status', 'request_hash'])
@@ -230,11 +152,11 @@ export class ReportDesk {
     };
   }
 
-  async status(receipt: string): Promise<PublicReportStatus> {
+  async status(receipt: string): Promise<ReportStatusView> {
     return publicStatus(await this.row(receipt));
   }
 
-  async amend(receipt: string, editToken: string, amendment: ReportAmendment): Promise<PublicReportStatus> {
+  async amend(receipt: string, editToken: string, amendment: ReportAmendment): Promise<ReportStatusView> {
     const row = await this.row(receipt);
     if (!this.checkEditToken(receipt, editToken)) {
       throw new ServiceError('forbidden', 'wrong edit token for this report');
@@ -264,11 +186,11 @@ export class ReportDesk {
   }
 }
 
-function publicStatus(row: ReportRow): PublicReportStatus {
+function publicStatus(row: ReportRow): ReportStatusView {
   return {
     receipt: row.receipt,
     status: row.status as ReportStatus,
-    reason: row.reason,
+    reason: row.reason as ReportReason,
     domain: row.domain,
     publicReason: row.public_reason,
     receivedAt: new Date(row.created_at).toISOString(),

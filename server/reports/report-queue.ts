@@ -6,7 +6,7 @@ import { recordAudit } from '../db/audit-log.ts';
 import type { Database, ReportRow } from '../db/tables.ts';
 import { shopDomainArgument } from '../directory/directory-state.ts';
 import { ServiceError } from '../http/service-error.ts';
-import { type ReportStatus, reportStatusSchema } from './report-desk.ts';
+import { type ReportStatus, reportStatusSchema } from '../../src/directory/report-contract.ts';
 
 // The moderators' queue of shoppers' reports, from the CLI or the admin API alike: review,
 // accept into a complaint, or reject with a reason the shopper reads. Every decision

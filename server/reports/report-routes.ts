@@ -6,32 +6,21 @@ import { cors } from 'hono/cors';
 import type { ClientRateLimiter } from '../http/client-rate-limit.ts';
 import { problem, problemSchema, validationHook } from '../http/problem.ts';
 import type { ServiceContext } from '../http/service-context.ts';
-import { receiptSchema, reportAmendmentSchema, reportRequestSchema, reportStatusSchema } from './report-desk.ts';
+import {
+  MAX_REPORT_BODY_BYTES,
+  receiptSchema,
+  reportAmendmentSchema,
+  reportCreatedSchema,
+  reportRequestSchema,
+  reportStatusViewSchema,
+} from '../../src/directory/report-contract.ts';
 
 // Shoppers' reports: sent from the extension (or any client) with an idempotency key,
 // followed by receipt, amended with the secret returned at creation.
 
-export const MAX_REPORT_BODY_BYTES = 16 * 1024;
-
-const createdSchema = z
-  .object({
-    receipt: z.string().openapi({ example: 'q3v9J0mXc2oVdK8yT1bZgA' }),
-    status: reportStatusSchema,
-    editToken: z.string().openapi({ description: 'Keep it: Authorization: Bearer <editToken> on PATCH' }),
-  })
-  .openapi('ReportCreated');
-
-const statusSchema = z
-  .object({
-    receipt: z.string(),
-    status: reportStatusSchema,
-    reason: z.string(),
-    domain: z.string(),
-    publicReason: z.string().nullable(),
-    receivedAt: z.string(),
-    updatedAt: z.string(),
-  })
-  .openapi('ReportStatus');
+// The contract's shapes, named in the OpenAPI document.
+const createdSchema = reportCreatedSchema.openapi('ReportCreated');
+const statusSchema = reportStatusViewSchema.openapi('ReportStatus');
 
 const problemResponse = (description: string) => ({
   description,

@@ -1,10 +1,10 @@
 import { z } from 'zod';
+import { MAX_DETAILS_LENGTH } from '../directory/report-contract.ts';
 import type { ComplaintCounts, FlaggedDomain, Merchant } from '../directory/schemas.ts';
 import { domainNameSchema, reportReasonSchema } from '../directory/schemas.ts';
 import { multilineText } from '../directory/text-policy.ts';
 import type { Verdict, VerdictLevel } from '../directory/verdict.ts';
 import type { SyncError } from './database.ts';
-import { MAX_DETAILS_LENGTH } from './report-limits.ts';
 import type { StoredReport } from './report-outbox.ts';
 import { type LanguageChoice, languageSchema, type SiteChoice, type SiteChoices } from './setting-values.ts';
 

@@ -1,24 +1,15 @@
-import { z } from 'zod';
+import {
+  MAX_DETAILS_LENGTH,
+  REPORTS_PATH,
+  type ReportStatus,
+  reportCreatedSchema,
+  reportPath,
+  reportStatusViewSchema,
+  visiblePublicReason,
+} from '../directory/report-contract.ts';
 import type { ReportReason } from '../directory/schemas.ts';
 import type { Fetch } from './bounded-fetch.ts';
 import type { ThiqaDatabase } from './database.ts';
-
-export const reportStatusSchema = z.enum(['received', 'under-review', 'accepted', 'rejected']);
-export type ReportStatus = z.infer<typeof reportStatusSchema>;
-
-/** What the service answers to a new report (201, or 200 for a repeated idempotency key). */
-const createdSchema = z.object({
-  receipt: z.string().min(1).max(200),
-  status: reportStatusSchema,
-  editToken: z.string().min(1).max(500),
-});
-const statusSchema = z.object({
-  receipt: z.string(),
-  status: reportStatusSchema,
-  publicReason: z.string().max(2000).nullish(),
-});
-
-import { MAX_DETAILS_LENGTH } from './report-limits.ts';
 
 /** A report as the outbox keeps it, from the click until the service has it (and after). */
 export interface StoredReport {
@@ -54,17 +45,6 @@ export interface ReportOutbox {
 
 const FIRST_RETRY_MS = 5_000;
 const LONGEST_RETRY_MS = 6 * 3_600_000;
-
-/** The URL a report names: scheme, host, path; never the query or fragment, which may hold personal data. */
-export function reportableUrl(url: string): string | null {
-  try {
-    const parsed = new URL(url);
-    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return null;
-    return `${parsed.origin}${parsed.pathname}`;
-  } catch {
-    return null;
-  }
-}
 
 /**
  * Reports wait in IndexedDB until the service has acknowledged them, so a worker that
@@ -118,7 +98,7 @@ export function createReportOutbox(deps: {
   async function deliver(report: StoredReport): Promise<StoredReport> {
     let response: Response;
     try {
-      response = await send('POST', '/v1/reports', {
+      response = await send('POST', REPORTS_PATH, {
         url: report.url,
         reason: report.reason,
         ...(report.details ? { details: report.details } : {}),
@@ -135,7 +115,7 @@ export function createReportOutbox(deps: {
     if (!response.ok) {
       return { ...report, delivery: 'refused', nextAttemptAt: null, lastError: `HTTP ${response.status}` };
     }
-    const created = createdSchema.safeParse(await response.json().catch(() => null));
+    const created = reportCreatedSchema.safeParse(await response.json().catch(() => null));
     if (!created.success) return retryLater(report, 'the service answered something that is not a receipt');
     return {
       ...report,
@@ -156,7 +136,7 @@ export function createReportOutbox(deps: {
     try {
       response = await send(
         'PATCH',
-        `/v1/reports/${encodeURIComponent(report.receipt)}`,
+        reportPath(report.receipt),
         { reason: change.reason, ...(change.details ? { details: change.details } : {}) },
         report.editToken,
       );
@@ -259,12 +239,16 @@ export function createReportOutbox(deps: {
       for (const report of await db.getAll('reports')) {
         if (!report.receipt || report.status === 'accepted' || report.status === 'rejected') continue;
         try {
-          const response = await send('GET', `/v1/reports/${encodeURIComponent(report.receipt)}`);
+          const response = await send('GET', reportPath(report.receipt));
           if (!response.ok) continue;
-          const parsed = statusSchema.safeParse(await response.json());
+          const parsed = reportStatusViewSchema.safeParse(await response.json());
           if (!parsed.success) continue;
           const latest = (await db.get('reports', report.idempotencyKey)) ?? report;
-          await put({ ...latest, status: parsed.data.status, publicReason: parsed.data.publicReason ?? null });
+          await put({
+            ...latest,
+            status: parsed.data.status,
+            publicReason: visiblePublicReason(parsed.data.publicReason),
+          });
         } catch {
           // Offline: the options page keeps showing the last known status.
         }

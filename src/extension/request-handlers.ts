@@ -1,10 +1,11 @@
+import { keptReportUrl } from '../directory/report-contract.ts';
 import { directoryStatus } from './directory-status.ts';
 import type { DirectoryStore } from './directory-store.ts';
 import type { DirectorySync } from './directory-sync.ts';
 import type { Handlers } from './message-router.ts';
 import { toReportView } from './messages.ts';
 import { pageBadgeFor } from './page-badge.ts';
-import { type ReportOutbox, reportableUrl } from './report-outbox.ts';
+import type { ReportOutbox } from './report-outbox.ts';
 import { NO_SITE_CHOICE } from './setting-values.ts';
 import type { Settings } from './settings.ts';
 import type { ShopJudge } from './shop-judge.ts';
@@ -52,7 +53,7 @@ export function createRequestHandlers(deps: {
     async getTabView({ tabId }) {
       const url = await deps.tabUrl(tabId);
       const judgement = await judge.judge(url);
-      const reportUrl = judgement.identity && url ? reportableUrl(url) : null;
+      const reportUrl = judgement.identity && url ? keptReportUrl(url, judgement.identity.host) : null;
       const dayAgo = now().getTime() - RECENT_REPORT_MS;
       const recent = reportUrl
         ? (await (await outbox()).list()).find(
@@ -75,8 +76,8 @@ export function createRequestHandlers(deps: {
     async submitReport({ tabId }) {
       const url = await deps.tabUrl(tabId);
       const { identity } = await judge.judge(url);
-      const reportUrl = url ? reportableUrl(url) : null;
-      if (!identity || !reportUrl) throw new Error('this tab shows no shop to report');
+      if (!identity || !url) throw new Error('this tab shows no shop to report');
+      const reportUrl = keptReportUrl(url, identity.host);
       const translator = await deps.translator();
       return toReportView(
         await (await outbox()).enqueue({ url: reportUrl, domain: identity.domain, lang: translator.lang }),

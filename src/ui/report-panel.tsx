@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
+import { MAX_DETAILS_LENGTH } from '../directory/report-contract.ts';
 import type { ReportReason } from '../directory/schemas.ts';
 import type { ReportView } from '../extension/messages.ts';
-import { MAX_DETAILS_LENGTH } from '../extension/report-limits.ts';
 import { useSendRequest } from './request-context.ts';
 import { useTranslator } from './translator-context.ts';
 import { REPORT_REASON } from './verdict-words.ts';

@@ -1,0 +1,144 @@
+import { z } from 'zod';
+import { reportReasonSchema } from './schemas.ts';
+import { DEFAULT_PLATFORM_SUFFIXES, type NoIdentityCause, resolveShopIdentity } from './shop-identity.ts';
+import { checkTextPolicy, multilineText, personText, replaceRefusedCharacters } from './text-policy.ts';
+
+// The report API's contract, declared once: what a client sends to report a shop and to
+// amend its report, what the service answers, the limits, and which URL a report keeps.
+// The service validates with these schemas and documents them in its OpenAPI document;
+// the extension's outbox reads the answers with them; test fakes are built from them.
+
+export const REPORTS_PATH = '/v1/reports';
+export const reportPath = (receipt: string) => `${REPORTS_PATH}/${encodeURIComponent(receipt)}`;
+
+export const MAX_REPORT_BODY_BYTES = 16 * 1024;
+export const MAX_REPORT_URL_LENGTH = 2048;
+/** The longest free text a report may carry; the extension's text box stops there too. */
+export const MAX_DETAILS_LENGTH = 2000;
+export const MAX_CONTACT_LENGTH = 200;
+/** Why a moderator rejected a report, as the shopper reads it. */
+export const MAX_PUBLIC_REASON_LENGTH = 500;
+
+export const reportStatusSchema = z.enum(['received', 'under-review', 'accepted', 'rejected']);
+export type ReportStatus = z.infer<typeof reportStatusSchema>;
+
+/** 128 random bits in base64url: what the shopper keeps to follow a report. */
+export const receiptSchema = z.string().regex(/^[A-Za-z0-9_-]{22}$/, { message: 'not a report receipt' });
+
+/**
+ * The URL a report keeps: scheme, host and path of the shop's page. The query and the
+ * fragment never leave, as they may hold the shopper's own data (an order number, an
+ * e-mail address). Null when the address names no shop.
+ */
+export function reportedShop(
+  input: string,
+  platforms: readonly string[] = DEFAULT_PLATFORM_SUFFIXES,
+): { ok: true; domain: string; url: string } | { ok: false; cause: NoIdentityCause } {
+  const resolved = resolveShopIdentity(input, platforms);
+  if (!resolved.ok) return { ok: false, cause: resolved.cause };
+  const { domain, host } = resolved.identity;
+  return { ok: true, domain, url: keptReportUrl(input, host) };
+}
+
+/** The URL a report keeps of `input`, once its shop's `host` is known. */
+export function keptReportUrl(input: string, host: string): string {
+  try {
+    const url = new URL(input);
+    if (url.protocol === 'http:' || url.protocol === 'https:') return `${url.origin}${url.pathname}`;
+  } catch {
+    // A bare host name such as `shop.ma/cart` has no scheme.
+  }
+  const path = /^[^/?#]*(\/[^?#]*)?/.exec(input.replace(/^\/\//, ''))?.[1] ?? '/';
+  return `http://${host}${path}`;
+}
+
+/**
+ * A URL keeps its own shape (no trimming), but the text policy holds: a moderator reads
+ * it, and a raw ESC or RLO in a bare `shop.ma/path` would be kept as typed. Whether it
+ * names a shop is the service's check (`reportedShop`), made once when the report is
+ * taken.
+ */
+const reportUrlSchema = z.string().min(1).max(MAX_REPORT_URL_LENGTH).superRefine(checkTextPolicy('line'));
+
+export const reportRequestSchema = z
+  .strictObject({
+    url: reportUrlSchema,
+    reason: reportReasonSchema,
+    // Free text over several lines, read by moderators.
+    details: multilineText(MAX_DETAILS_LENGTH).optional(),
+    // An empty contact (a form field left blank) means none; a phone number or an address is one line.
+    contact: personText(MAX_CONTACT_LENGTH).optional(),
+    consent: z.boolean().optional(),
+    idempotencyKey: z.uuid(),
+    lang: z.enum(['ar', 'fr', 'en']).optional(),
+    clientVersion: z
+      .string()
+      .regex(/^[0-9A-Za-z.+-]{1,32}$/, { message: 'must be a version like 1.2.0' })
+      .optional(),
+  })
+  .superRefine((report, ctx) => {
+    if (report.contact && report.contact.length < 3) {
+      ctx.addIssue({ code: 'custom', path: ['contact'], message: 'too short to reach anyone' });
+    }
+    if (report.contact && report.consent !== true) {
+      ctx.addIssue({ code: 'custom', path: ['contact'], message: 'contact details are kept only with consent: true' });
+    }
+  });
+export type ReportRequest = z.infer<typeof reportRequestSchema>;
+
+export const reportAmendmentSchema = z
+  .strictObject({
+    reason: reportReasonSchema.optional(),
+    details: multilineText(MAX_DETAILS_LENGTH).optional(),
+  })
+  .refine((amendment) => amendment.reason !== undefined || amendment.details !== undefined, {
+    message: 'give reason, details or both',
+  });
+export type ReportAmendment = z.infer<typeof reportAmendmentSchema>;
+
+/** The answer to a new report (201, also for a repeated idempotency key with the same body). */
+export const reportCreatedSchema = z.object({
+  receipt: receiptSchema,
+  status: reportStatusSchema,
+  /** The shopper's secret to amend the report: `Authorization: Bearer <editToken>` on PATCH. */
+  editToken: z.string().min(1).max(200),
+});
+export type ReportCreated = z.infer<typeof reportCreatedSchema>;
+
+/** What anyone holding the receipt may read of a report: never its details or contact. */
+export const reportStatusViewSchema = z.object({
+  receipt: receiptSchema,
+  status: reportStatusSchema,
+  reason: reportReasonSchema,
+  domain: z.string(),
+  /**
+   * Why a moderator rejected the report, in words meant for the shopper. Written under the
+   * text policy; a reader shows what a row from before the policy holds with
+   * `visiblePublicReason`.
+   */
+  publicReason: z.string().max(MAX_PUBLIC_REASON_LENGTH).nullable(),
+  receivedAt: z.iso.datetime({ offset: true }),
+  updatedAt: z.iso.datetime({ offset: true }),
+});
+export type ReportStatusView = z.infer<typeof reportStatusViewSchema>;
+
+/** A public reason with any character the text policy refuses shown as its code point. */
+export function visiblePublicReason(reason: string | null): string | null {
+  if (reason === null) return null;
+  return replaceRefusedCharacters(reason, 'line', (character) => {
+    const code = (character.codePointAt(0) as number).toString(16).toUpperCase().padStart(4, '0');
+    return `\\u{${code}}`;
+  });
+}
+
+/** How the service answers each failure; a client (and every test fake) goes by these. */
+export const REPORT_FAILURES = {
+  invalid: 400,
+  wrongEditToken: 403,
+  noSuchReport: 404,
+  decided: 409,
+  idempotencyKeyReused: 409,
+  tooLarge: 413,
+  notJson: 415,
+  tooMany: 429,
+} as const;
