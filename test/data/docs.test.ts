@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEMO_HELP } from '../../scripts/demo/demo.ts';
 import { headingAnchor } from '../../scripts/docs/openapi-markdown.ts';
@@ -254,6 +254,17 @@ describe('commands in the docs', () => {
       }
     }
     expect(wrong).toEqual([]);
+  });
+});
+
+describe('test files named in the docs', () => {
+  it('exist somewhere in the tree, so a reader can find the suite', () => {
+    const present = new Set(sourceFiles().map((file) => basename(file)));
+    const named = PAGES.flatMap((page) =>
+      page.code.filter((code) => /^[\w.-]+\.test\.tsx?$/.test(code)).map((code) => ({ file: page.file, code })),
+    );
+    expect(named.length).toBeGreaterThan(3);
+    expect(named.filter(({ code }) => !present.has(code)).map(({ file, code }) => `${file}: ${code}`)).toEqual([]);
   });
 });
 
