@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -323,5 +324,43 @@ describe('configuration in the docs', () => {
     );
     const missing = [...read].filter((name) => !PLATFORM_VARIABLES.has(name) && !documented.has(name)).sort();
     expect(missing).toEqual([]);
+  });
+});
+
+/** The folders of CONTRIBUTING.md's layout, two levels deep: `server/`, `server/reports`, ... */
+function layoutFolders(): Set<string> {
+  const text = readFileSync(join(ROOT, 'CONTRIBUTING.md'), 'utf8');
+  const block = /## Layout[\s\S]*?```text\n([\s\S]*?)```/.exec(text)?.[1] ?? '';
+  const folders = new Set<string>();
+  let top = '';
+  for (const line of block.split('\n')) {
+    const indent = /^ */.exec(line)?.[0].length ?? 0;
+    const names = (line.trim().split(/\s{2,}/)[0] ?? '').split(/\s+/).filter((name) => name.endsWith('/'));
+    if (indent === 0 && names[0]) {
+      top = names[0].slice(0, -1);
+      folders.add(top);
+    } else if (indent === 2) {
+      for (const name of names) folders.add(`${top}/${name.slice(0, -1)}`);
+    }
+  }
+  return folders;
+}
+
+describe('the layout in CONTRIBUTING.md', () => {
+  it('has a line for every folder of the tree, two levels deep, and none that is gone', () => {
+    const listed = spawnSync('git', ['ls-files', '--cached', '--others', '--exclude-standard'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
+    expect(listed.status).toBe(0);
+    const tree = new Set<string>();
+    for (const file of listed.stdout.split('\n').filter((path) => existsSync(join(ROOT, path)))) {
+      const parts = file.split('/');
+      if (parts.length > 1) tree.add(parts[0] as string);
+      if (parts.length > 2) tree.add(parts.slice(0, 2).join('/'));
+    }
+    const layout = layoutFolders();
+    expect([...tree].filter((folder) => !layout.has(folder)).sort(), 'add these to the layout').toEqual([]);
+    expect([...layout].filter((folder) => !tree.has(folder)).sort(), 'these are gone').toEqual([]);
   });
 });
