@@ -323,7 +323,7 @@ describe('in French', () => {
     await popup.getByRole('button', { name: 'Signaler cette boutique' }).click();
     await expect
       .poll(() => popup.locator('[data-receipt]').textContent())
-      .toMatch(/^Signalement reçu\. Numéro de reçu : R-\d{6}$/);
+      .toMatch(/^Signalement reçu\. Numéro de reçu : [A-Za-z0-9_-]{22}$/);
     expect(directory.reports.size).toBe(before + 1);
     const sent = [...directory.reports.values()].at(-1);
     expect(sent?.body).toMatchObject({
@@ -593,7 +593,7 @@ describe('privacy', () => {
       const other = extensionRequests.filter((request) => !sync.includes(request));
       for (const request of other)
         expect(`${request.method} ${request.url}`).toMatch(
-          /^(POST|PATCH|GET) http:\/\/127\.0\.0\.1:\d+\/v1\/reports(\/R-\d{6})?$/,
+          /^(POST|PATCH|GET) http:\/\/127\.0\.0\.1:\d+\/v1\/reports(\/[A-Za-z0-9_-]{22})?$/,
         );
     }
     // Every fresh browser syncs with exactly the same requests.

@@ -1,15 +1,25 @@
-import { randomUUID } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { resolve } from 'node:path';
-import { z } from 'zod';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createApp } from '../../server/app.ts';
 import type { Publication } from '../../src/directory/publication.ts';
-import { reportReasonSchema } from '../../src/directory/schemas.ts';
+import {
+  REPORTS_PATH,
+  type ReportAmendment,
+  type ReportRequest,
+  type ReportStatus,
+  reportAmendmentSchema,
+  reportCreatedSchema,
+  reportRequestSchema,
+  reportStatusViewSchema,
+} from '../../src/directory/report-contract.ts';
+import { openTestRegistry } from '../support/test-registry.ts';
 
 // Loopback servers for the browser tests: fixture shop pages by host name, and a
-// directory host that serves published files and implements just the reports contract,
-// recording every request it receives.
+// directory host that serves published files and the real report service, recording
+// every request it receives.
 
 const SHOPS = resolve(import.meta.dirname, '../fixtures/shops');
 
@@ -83,30 +93,15 @@ export async function startShopServer(): Promise<ShopServer> {
   };
 }
 
-const reportSchema = z.strictObject({
-  url: z
-    .string()
-    .url()
-    .refine((url) => !url.includes('?') && !url.includes('#'), 'no query or fragment'),
-  reason: reportReasonSchema,
-  details: z.string().max(2000).optional(),
-  contact: z.string().optional(),
-  consent: z.boolean().optional(),
-  idempotencyKey: z.uuid(),
-  lang: z.string().min(2).max(10),
-  clientVersion: z.string().min(1),
-});
-const amendmentSchema = z.strictObject({
-  reason: reportReasonSchema.optional(),
-  details: z.string().max(2000).optional(),
-});
-
+/** A report as the extension sent it, and what the real service answered and kept. */
 export interface StoredFixtureReport {
   receipt: string;
   editToken: string;
-  status: 'received' | 'under-review' | 'accepted' | 'rejected';
-  body: z.infer<typeof reportSchema>;
-  amendments: Array<z.infer<typeof amendmentSchema>>;
+  status: ReportStatus;
+  /** The request body exactly as the extension sent it (what left the browser). */
+  body: ReportRequest;
+  /** Each amendment the service accepted, as sent. */
+  amendments: ReportAmendment[];
 }
 
 export interface DirectoryServer {
@@ -135,49 +130,46 @@ export async function startDirectoryServer(): Promise<DirectoryServer> {
     response.end(JSON.stringify(value));
   };
 
+  // The report routes are the real service (its app on an in-memory PGlite database):
+  // the extension talks to what it talks to in production, not to a copy of the contract.
+  const registry = await openTestRegistry();
+  const app = await createApp({
+    db: registry.db,
+    dataDir: await mkdtemp(join(tmpdir(), 'thiqa-fixture-')),
+    adminToken: undefined,
+    reportRateLimit: { max: 10_000, windowMs: 60_000 },
+  });
+
   async function handleReports(request: IncomingMessage, response: ServerResponse, path: string, body: string) {
     if (reportsDown) {
       request.socket.destroy();
       return;
     }
-    if (request.method === 'POST' && path === '/v1/reports') {
-      let parsed: z.ZodSafeParseResult<z.infer<typeof reportSchema>>;
-      try {
-        parsed = reportSchema.safeParse(JSON.parse(body));
-      } catch {
-        return json(response, 400, { error: 'not JSON' });
+    const headers = new Headers();
+    for (const [name, value] of Object.entries(request.headers)) {
+      if (typeof value === 'string') headers.set(name, value);
+    }
+    const method = request.method ?? 'GET';
+    const answer = await app.request(
+      path,
+      { method, headers, ...(method === 'GET' || method === 'HEAD' ? {} : { body }) },
+      { incoming: request },
+    );
+    const text = await answer.text();
+    if (method === 'POST' && path === REPORTS_PATH && answer.status === 201) {
+      const sent = reportRequestSchema.parse(JSON.parse(body));
+      const created = reportCreatedSchema.parse(JSON.parse(text));
+      if (!reports.has(sent.idempotencyKey)) {
+        reports.set(sent.idempotencyKey, { ...created, body: sent, amendments: [] });
       }
-      if (!parsed.success) return json(response, 400, { error: parsed.error.message });
-      const existing = reports.get(parsed.data.idempotencyKey);
-      if (existing)
-        return json(response, 200, {
-          receipt: existing.receipt,
-          status: existing.status,
-          editToken: existing.editToken,
-        });
-      const stored: StoredFixtureReport = {
-        receipt: `R-${String(reports.size + 1).padStart(6, '0')}`,
-        editToken: randomUUID(),
-        status: 'received',
-        body: parsed.data,
-        amendments: [],
-      };
-      reports.set(parsed.data.idempotencyKey, stored);
-      return json(response, 201, { receipt: stored.receipt, status: stored.status, editToken: stored.editToken });
     }
-    const receipt = /^\/v1\/reports\/([^/]+)$/.exec(path)?.[1];
-    const stored = [...reports.values()].find((report) => report.receipt === receipt);
-    if (!stored) return json(response, 404, { error: 'no such report' });
-    if (request.method === 'GET') return json(response, 200, { receipt: stored.receipt, status: stored.status });
-    if (request.method === 'PATCH') {
-      if (request.headers.authorization !== `Bearer ${stored.editToken}`)
-        return json(response, 401, { error: 'bad token' });
-      const change = amendmentSchema.safeParse(JSON.parse(body || '{}'));
-      if (!change.success) return json(response, 400, { error: change.error.message });
-      stored.amendments.push(change.data);
-      return json(response, 200, { receipt: stored.receipt, status: stored.status });
+    if (method === 'PATCH' && answer.status === 200) {
+      const view = reportStatusViewSchema.parse(JSON.parse(text));
+      const stored = [...reports.values()].find((report) => report.receipt === view.receipt);
+      stored?.amendments.push(reportAmendmentSchema.parse(JSON.parse(body)));
     }
-    return json(response, 405, { error: 'method not allowed' });
+    response.writeHead(answer.status, Object.fromEntries(answer.headers));
+    response.end(text);
   }
 
   const server = createServer(async (request, response) => {
@@ -222,10 +214,12 @@ export async function startDirectoryServer(): Promise<DirectoryServer> {
       for (const file of publication.files) files.set(file.path, { bytes: file.bytes, type: 'application/gzip' });
       etag = `"v${publication.manifest.version}"`;
     },
-    close: () =>
-      new Promise((done) => {
+    close: async () => {
+      await new Promise<void>((done) => {
         server.closeAllConnections();
         server.close(() => done());
-      }),
+      });
+      await registry.close();
+    },
   };
 }
