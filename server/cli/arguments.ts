@@ -41,3 +41,25 @@ export function parseOptions<T extends z.ZodType>(
   const field = String(issue?.path[0] ?? '');
   throw new UsageError(`${optionOf[field] ?? field}: ${issue?.message ?? 'invalid'}`);
 }
+
+/** The options every listing command takes. */
+export const LIST_OPTIONS = {
+  status: { type: 'string' },
+  domain: { type: 'string' },
+  limit: { type: 'string' },
+  json: { type: 'boolean' },
+} as const;
+
+/** `--status`, `--domain` and `--limit` as the filter of a listing. */
+export function listFilter<T extends string>(
+  values: { status?: string | undefined; domain?: string | undefined; limit?: string | undefined },
+  statuses: { options: readonly T[] },
+): { status?: T; domain?: string; limit?: number } {
+  const status = values.status === undefined ? undefined : parseChoice(statuses, values.status, '--status');
+  const limit = limitOption(values.limit);
+  return {
+    ...(status ? { status } : {}),
+    ...(values.domain ? { domain: values.domain } : {}),
+    ...(limit ? { limit } : {}),
+  };
+}

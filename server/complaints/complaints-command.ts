@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { limitOption, oneArgument, parseChoice, parseOptions } from '../cli/arguments.ts';
+import { LIST_OPTIONS, listFilter, oneArgument, parseOptions } from '../cli/arguments.ts';
 import { cliActor, withRegistry } from '../cli/registry-session.ts';
 import { visibleOnOneLine } from '../cli/terminal-text.ts';
 import { UsageError } from '../cli/usage.ts';
@@ -17,10 +17,7 @@ export async function runComplaints(args: string[], out: (line: string) => void)
   const { values, positionals } = parseArgs({
     args,
     options: {
-      status: { type: 'string' },
-      domain: { type: 'string' },
-      limit: { type: 'string' },
-      json: { type: 'boolean' },
+      ...LIST_OPTIONS,
       note: { type: 'string' },
       as: { type: 'string' },
     },
@@ -29,15 +26,7 @@ export async function runComplaints(args: string[], out: (line: string) => void)
   });
   const [action, ...rest] = positionals;
   if (action === 'list') {
-    const status =
-      values.status === undefined ? undefined : parseChoice(complaintStatusSchema, values.status, '--status');
-    const complaints = await book((b) =>
-      b.list({
-        ...(status ? { status } : {}),
-        ...(values.domain ? { domain: values.domain } : {}),
-        ...(values.limit ? { limit: limitOption(values.limit) } : {}),
-      }),
-    );
+    const complaints = await book((b) => b.list(listFilter(values, complaintStatusSchema)));
     if (values.json) out(JSON.stringify(complaints, null, 2));
     else {
       for (const c of complaints)

@@ -1,9 +1,9 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { receiptSchema } from '../../src/directory/report-contract.ts';
 import { actorOf } from '../http/admin-auth.ts';
 import { adminErrors, jsonBody, jsonResponse, limitQuery, problemResponse } from '../http/admin-schemas.ts';
 import { validationHook } from '../http/problem.ts';
 import type { ServiceContext } from '../http/service-context.ts';
-import { receiptSchema } from '../../src/directory/report-contract.ts';
 import { acceptReportSchema, moderatorReportSchema, rejectReportSchema, reportFilterSchema } from './report-queue.ts';
 
 // Path parameters are named by their keys; receiptSchema is built before zod-openapi is loaded.

@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MAX_REPORT_BODY_BYTES } from '../../src/directory/report-contract.ts';
 import { reportReasonSchema } from '../../src/directory/schemas.ts';
 import { findRefusedCharacter, type TextLayout } from '../../src/directory/text-policy.ts';
 import { freePort, type ServiceProcess, startServiceProcess } from '../../test/support/service-process.ts';
 import { openRegistry } from '../db/database.ts';
-import { MAX_REPORT_BODY_BYTES } from '../../src/directory/report-contract.ts';
 
 // 10,000 generated bodies sent over HTTP to a real `thiqa serve` process on loopback:
 // whatever a client sends, the service answers 4xx or a receipt, never 5xx, and stays up.

@@ -1,12 +1,12 @@
 import { z } from '@hono/zod-openapi';
 import type { Kysely } from 'kysely';
+import { type ReportStatus, reportStatusSchema } from '../../src/directory/report-contract.ts';
 import { complaintCategorySchema } from '../../src/directory/schemas.ts';
 import { multilineText, personText } from '../../src/directory/text-policy.ts';
 import { recordAudit } from '../db/audit-log.ts';
 import type { Database, ReportRow } from '../db/tables.ts';
 import { shopDomainArgument } from '../directory/directory-state.ts';
 import { ServiceError } from '../http/service-error.ts';
-import { type ReportStatus, reportStatusSchema } from '../../src/directory/report-contract.ts';
 
 // The moderators' queue of shoppers' reports, from the CLI or the admin API alike: review,
 // accept into a complaint, or reject with a reason the shopper reads. Every decision

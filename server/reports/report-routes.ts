@@ -3,9 +3,6 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
-import type { ClientRateLimiter } from '../http/client-rate-limit.ts';
-import { problem, problemSchema, validationHook } from '../http/problem.ts';
-import type { ServiceContext } from '../http/service-context.ts';
 import {
   MAX_REPORT_BODY_BYTES,
   receiptSchema,
@@ -14,6 +11,9 @@ import {
   reportRequestSchema,
   reportStatusViewSchema,
 } from '../../src/directory/report-contract.ts';
+import type { ClientRateLimiter } from '../http/client-rate-limit.ts';
+import { problem, problemSchema, validationHook } from '../http/problem.ts';
+import type { ServiceContext } from '../http/service-context.ts';
 
 // Shoppers' reports: sent from the extension (or any client) with an idempotency key,
 // followed by receipt, amended with the secret returned at creation.

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { complaintCategorySchema } from '../../src/directory/schemas.ts';
-import { limitOption, oneArgument, parseChoice, parseOptions } from '../cli/arguments.ts';
+import { LIST_OPTIONS, listFilter, oneArgument, parseChoice, parseOptions } from '../cli/arguments.ts';
 import { cliActor, withRegistry } from '../cli/registry-session.ts';
 import { visibleOnOneLine } from '../cli/terminal-text.ts';
 import { UsageError } from '../cli/usage.ts';
@@ -24,10 +24,7 @@ export async function runReports(args: string[], out: (line: string) => void): P
   const { values, positionals } = parseArgs({
     args,
     options: {
-      status: { type: 'string' },
-      domain: { type: 'string' },
-      limit: { type: 'string' },
-      json: { type: 'boolean' },
+      ...LIST_OPTIONS,
       category: { type: 'string' },
       note: { type: 'string' },
       why: { type: 'string' },
@@ -41,15 +38,7 @@ export async function runReports(args: string[], out: (line: string) => void): P
   switch (action) {
     case 'list': {
       if (rest.length > 0) throw new UsageError('reports list takes options only');
-      const status =
-        values.status === undefined ? undefined : parseChoice(reportFilterSchema, values.status, '--status');
-      const reports = await queue((q) =>
-        q.listReports({
-          ...(status ? { status } : {}),
-          ...(values.domain ? { domain: values.domain } : {}),
-          ...(values.limit ? { limit: limitOption(values.limit) } : {}),
-        }),
-      );
+      const reports = await queue((q) => q.listReports(listFilter(values, reportFilterSchema)));
       if (values.json) out(JSON.stringify(reports, null, 2));
       else {
         for (const report of reports) {
