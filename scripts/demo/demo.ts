@@ -14,7 +14,8 @@ import { publicDirectoryDir, publishDirectory } from '../../server/directory/pub
 import { generateKeyFile, loadSigningKeys } from '../../server/directory/signing-keys.ts';
 import { loadConfig } from '../../server/env.ts';
 import { startService, untilStopped } from '../../server/http/service-runner.ts';
-import { importMerchants, readImportFile } from '../../server/merchants/merchant-import.ts';
+import { readImportFile } from '../../server/merchants/import-read.ts';
+import { importMerchants } from '../../server/merchants/import-write.ts';
 import { ReportDesk } from '../../server/reports/report-desk.ts';
 import { Moderation } from '../../server/reports/report-moderation.ts';
 import { DirectoryIndex } from '../../src/directory/directory-index.ts';
