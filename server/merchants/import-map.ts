@@ -61,10 +61,10 @@ export interface Candidate {
   record: Omit<MerchantRecord, 'id'>;
 }
 
-export const refusedRow = (line: number, column: string, message: string): RefusedRow => ({
-  line,
-  problems: [{ line, column, message }],
-});
+/** A row refused before its columns are read: one problem per column named. */
+export function refusedRow(line: number, columns: readonly string[], message: string): RefusedRow {
+  return { line, problems: [...new Set(columns)].map((column) => ({ line, column, message })) };
+}
 
 // A JSON file may hold `"\ud800"`: JavaScript takes it, PostgreSQL's jsonb refuses the
 // whole INSERT, and the import died with a stack trace instead of naming the row.
@@ -97,19 +97,15 @@ function isBlank(value: unknown): boolean {
   return (typeof value === 'string' || Array.isArray(value)) && textOf(value as Cell) === '';
 }
 
-function refusedColumns(line: number, columns: string[], message: string): RefusedRow {
-  return { line, problems: [...new Set(columns)].map((column) => ({ line, column, message })) };
-}
-
 /** What stops a row before its columns are read: text PostgreSQL refuses, a required column left blank. */
 function unreadable(
   line: number,
   illFormedColumns: string[],
   isBlankColumn: (column: ImportColumn) => boolean,
 ): RefusedRow | undefined {
-  if (illFormedColumns.length > 0) return refusedColumns(line, illFormedColumns, ILL_FORMED);
+  if (illFormedColumns.length > 0) return refusedRow(line, illFormedColumns, ILL_FORMED);
   const missing = REQUIRED_COLUMNS.filter(isBlankColumn).map((column) => column.name);
-  return missing.length > 0 ? refusedColumns(line, missing, 'is required') : undefined;
+  return missing.length > 0 ? refusedRow(line, missing, 'is required') : undefined;
 }
 
 /** The schema's complaints about a record, each on the column it came from. */
@@ -133,7 +129,7 @@ function parsedMerchant(line: number, input: unknown): MerchantRow | RefusedRow 
 /** A merchant in the directory's own form (`{"merchants": [...]}`, a snapshot), as the directory's schema reads it. */
 export function publishedMerchantRow(entry: unknown, line: number): MerchantRow | RefusedRow {
   if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
-    return refusedRow(line, '(row)', 'not a merchant record');
+    return refusedRow(line, ['(row)'], 'not a merchant record');
   }
   const illFormed = illFormedPaths(entry).map((path) => columnAt(path)?.name ?? String(path[0]));
   const valueAt = (column: ImportColumn) =>

@@ -41,7 +41,7 @@ function readCsv(content: string): ImportFile {
   if (problems.length > 0) return { problems };
   const rows = table.records.map((record): Row => {
     if (record.cells.length > headers.length) {
-      return refusedRow(record.line, '(row)', `${record.cells.length} cells for ${headers.length} columns`);
+      return refusedRow(record.line, ['(row)'], `${record.cells.length} cells for ${headers.length} columns`);
     }
     return { line: record.line, values: new Map(headers.map((header, index) => [header, record.cells[index] ?? ''])) };
   });
@@ -72,7 +72,7 @@ function readJson(content: string): ImportFile {
 
 function jsonRow(entry: unknown, line: number): Row {
   const parsed = jsonRowSchema.safeParse(entry);
-  if (!parsed.success) return refusedRow(line, '(row)', 'not an object of text or lists of text');
+  if (!parsed.success) return refusedRow(line, ['(row)'], 'not an object of text or lists of text');
   const values: CellRow['values'] = new Map<string, Cell>();
   for (const [key, value] of Object.entries(parsed.data)) {
     if (value !== null) values.set(normalizeHeader(key), value);
