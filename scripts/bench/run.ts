@@ -8,7 +8,8 @@ import { createApp } from '../../server/app.ts';
 import { openRegistry } from '../../server/db/database.ts';
 import { publicDirectoryDir, publishDirectory } from '../../server/directory/publisher.ts';
 import { generateKeyFile, loadSigningKeys } from '../../server/directory/signing-keys.ts';
-import { importMerchants, type Row } from '../../server/merchants/merchant-import.ts';
+import type { Row } from '../../server/merchants/import-map.ts';
+import { importMerchants } from '../../server/merchants/import-write.ts';
 import { gunzip } from '../../src/directory/publication.ts';
 import { type MerchantRow, syntheticMerchantRows } from './synthetic-merchants.ts';
 

@@ -16,7 +16,8 @@ import { generateKeyFile, loadSigningKeys } from '../../server/directory/signing
 import { loadConfig } from '../../server/env.ts';
 import { FlaggedDomains } from '../../server/flags/flagged-domains.ts';
 import { startService, untilStopped } from '../../server/http/service-runner.ts';
-import { importMerchants, readImportFile } from '../../server/merchants/merchant-import.ts';
+import { readImportFile } from '../../server/merchants/import-read.ts';
+import { importMerchants } from '../../server/merchants/import-write.ts';
 import { ReportDesk } from '../../server/reports/report-desk.ts';
 import { ReportQueue } from '../../server/reports/report-queue.ts';
 import { DirectoryIndex } from '../../src/directory/directory-index.ts';

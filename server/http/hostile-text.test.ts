@@ -8,7 +8,8 @@ import { openTestService, type TestService } from '../../test/support/test-servi
 import { currentDirectoryState } from '../directory/directory-state.ts';
 import { publicDirectoryDir, publishDirectory } from '../directory/publisher.ts';
 import { generateKeyFile, loadSigningKeys } from '../directory/signing-keys.ts';
-import { importMerchants, readImportFile } from '../merchants/merchant-import.ts';
+import { readImportFile } from '../merchants/import-read.ts';
+import { importMerchants } from '../merchants/import-write.ts';
 
 // Text the text policy refuses (controls, bidi controls, separators, invisible characters;
 // src/directory/text-policy.ts) and names over 300 characters must be stopped where they

@@ -5,7 +5,8 @@ import { actorOf } from '../http/admin-auth.ts';
 import { adminErrors, jsonResponse, problemResponse } from '../http/admin-schemas.ts';
 import { problem, validationHook } from '../http/problem.ts';
 import type { ServiceContext } from '../http/service-context.ts';
-import { importMerchants, readImportFile } from './merchant-import.ts';
+import { readImportFile } from './import-read.ts';
+import { importMerchants } from './import-write.ts';
 
 // `thiqa import` over HTTP: the same file, the same checks, the same all-or-nothing rule.
 

@@ -3,7 +3,8 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestRegistry } from '../../test/support/test-registry.ts';
 import type { Registry } from '../db/database.ts';
-import { importMerchants, readImportFile } from './merchant-import.ts';
+import { readImportFile } from './import-read.ts';
+import { importMerchants } from './import-write.ts';
 
 // Generated CSV files — good rows, rows with one known fault, mangled quoting, separators,
 // BOMs, line ends, and raw bytes — go through what `thiqa import` runs: the file read as

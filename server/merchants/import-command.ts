@@ -2,18 +2,16 @@ import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { cliActor, withRegistry } from '../cli/registry-session.ts';
 import { EXIT_FAILURE, UsageError } from '../cli/usage.ts';
-import { type ConflictSide, importMerchants, readImportFile } from './merchant-import.ts';
+import { importColumnsHelp } from './import-columns-doc.ts';
+import type { ConflictSide } from './import-plan.ts';
+import { readImportFile } from './import-read.ts';
+import { importMerchants } from './import-write.ts';
 
 export const IMPORT_HELP = `thiqa import <file.csv|file.json> [--dry-run] [--partial] [--accept-conflicts] [--as <name>]
   Adds or updates merchants (matched by ICE, then by domain; importing the same file again
   changes nothing). CSV: comma or semicolon separated, UTF-8 with or without BOM, CRLF or LF.
-  Columns: domains (;-separated), legal_name, trade_name, ice, rc, city, phone, email, status
-  (verified|suspended|revoked), verified_at (YYYY-MM-DD), verified_by, methods (;-separated:
-  commercial-register, phone-call, site-visit, document-check), labels (;-separated
-  kind[:reference][@[issued..]valid-until], kinds e-thiq, cndp, cmi, fnem, other; e.g.
-  "e-thiq@2027-06-30; cndp:D-W-903/2024@2029-01-01; cmi"; no issued, no issue date), social
-  (;-separated network:handle), facebook, instagram, tiktok, whatsapp, youtube, x, snapchat,
-  and optionally id.
+  Columns (header names; case, spaces and dashes ignored):
+${importColumnsHelp('    ')}
   JSON: an array of rows with the same names, or merchants as published (a snapshot file).
   Every bad row is printed as file:line: column: reason.
   Conflicts are rows that would undo what the registry vouches for: a domain going to another

@@ -4,13 +4,10 @@ import { openTestRegistry } from '../../test/support/test-registry.ts';
 import { listAudit } from '../db/audit-log.ts';
 import type { Registry } from '../db/database.ts';
 import { currentDirectoryState } from '../directory/directory-state.ts';
-import {
-  type ImportOptions,
-  type ImportResult,
-  importMerchants,
-  normalizePhone,
-  readImportFile,
-} from './merchant-import.ts';
+import { normalizePhone } from './import-columns.ts';
+import type { ImportResult } from './import-plan.ts';
+import { readImportFile } from './import-read.ts';
+import { type ImportOptions, importMerchants } from './import-write.ts';
 
 const NOW = new Date('2026-11-27T10:00:00Z');
 const OPTIONS = { now: NOW, actor: 'test' };
