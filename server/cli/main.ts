@@ -15,17 +15,18 @@ import { EXIT_FAILURE, EXIT_USAGE, UsageError } from './usage.ts';
 
 export type Command = (args: string[], out: (line: string) => void) => Promise<number>;
 
-const COMMANDS: Record<string, Command> = {
-  check: runCheck,
-  keys: runKeys,
-  import: runImport,
-  publish: runPublish,
-  serve: runServe,
-  flag: runFlag,
-  unflag: runUnflag,
-  flags: runFlags,
-  reports: runReports,
-  complaints: runComplaints,
+/** Each command with the part of the help that is its own (`thiqa <command> --help`). */
+const COMMANDS: Record<string, { run: Command; help: string }> = {
+  check: { run: runCheck, help: CHECK_HELP },
+  keys: { run: runKeys, help: KEYS_HELP },
+  import: { run: runImport, help: IMPORT_HELP },
+  publish: { run: runPublish, help: PUBLISH_HELP },
+  serve: { run: runServe, help: SERVE_HELP },
+  flag: { run: runFlag, help: FLAGS_HELP },
+  unflag: { run: runUnflag, help: FLAGS_HELP },
+  flags: { run: runFlags, help: FLAGS_HELP },
+  reports: { run: runReports, help: REPORTS_HELP },
+  complaints: { run: runComplaints, help: COMPLAINTS_HELP },
 };
 
 export const HELP = `thiqa — the Thiqa directory: check shops, publish the signed directory.
@@ -87,12 +88,12 @@ export async function main(argv: string[], output: CliOutput = PROCESS_OUTPUT): 
     visibleOutput(output).out(HELP);
     return command === undefined ? EXIT_USAGE : 0;
   }
-  const run = COMMANDS[command];
-  if (!run) {
+  const entry = COMMANDS[command];
+  if (!entry) {
     visibleOutput(output).err(`thiqa: unknown command "${command}" (see thiqa --help)`);
     return EXIT_USAGE;
   }
-  return runCommand(run, HELP, args, output);
+  return runCommand(entry.run, entry.help, args, output);
 }
 
 /**

@@ -128,5 +128,7 @@ describe('thiqa import, publish and check', () => {
     expect(help.stdout).toContain(
       '--accept-conflicts  import conflicting rows too; the audit log records each conflict',
     );
+    // Its own help, not every command's.
+    expect(help.stdout).not.toContain('thiqa serve');
   });
 });
