@@ -1,11 +1,10 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { main } from '../../server/cli/main.ts';
+import { afterEach, describe, expect, it } from 'vitest';
 import { loadPublishedDirectory } from '../../server/directory/directory-source.ts';
+import { freshDataDirForEachTest, thiqaCli } from '../../test/support/thiqa-cli.ts';
 
 // `npm run demo --no-browser`: the service side of the demo as a shell runs it. The
 // shopper's side (extension build, Chromium) has its own browser test, test/e2e/demo.test.ts.
@@ -13,12 +12,7 @@ import { loadPublishedDirectory } from '../../server/directory/directory-source.
 const DEMO = new URL('./run.mjs', import.meta.url).pathname;
 const execFileAsync = promisify(execFile);
 
-async function cli(...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(argv, { out: (line) => out.push(line), err: (line) => err.push(line) });
-  return { code, stdout: out.join('\n'), stderr: err.join('\n') };
-}
+const cli = thiqaCli;
 
 async function demo(...args: string[]) {
   try {
@@ -30,17 +24,7 @@ async function demo(...args: string[]) {
   }
 }
 
-let dataDir: string;
-const savedEnv = { ...process.env };
-beforeEach(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'thiqa-demo-'));
-  delete process.env.DATABASE_URL;
-  process.env.THIQA_DATA_DIR = dataDir;
-});
-afterEach(async () => {
-  process.env = { ...savedEnv };
-  await rm(dataDir, { recursive: true, force: true });
-});
+const currentDataDir = freshDataDirForEachTest('thiqa-demo-');
 
 describe('npm run demo', () => {
   let child: ChildProcess | undefined;
@@ -94,7 +78,7 @@ describe('npm run demo', () => {
 
     // Imported merchants, flags, and complaints entered as accepted (and resolved) reports
     // give back exactly the bundled directory's state.
-    const { snapshot } = await loadPublishedDirectory(join(dataDir, 'public', 'v1', 'directory'));
+    const { snapshot } = await loadPublishedDirectory(join(currentDataDir(), 'public', 'v1', 'directory'));
     const bundled = JSON.parse(
       await readFile(new URL('../../public/directory/snapshot.json', import.meta.url), 'utf8'),
     );

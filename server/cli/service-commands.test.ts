@@ -1,31 +1,15 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { main } from './main.ts';
+import { describe, expect, it } from 'vitest';
+import { freshDataDirForEachTest, thiqaCli } from '../../test/support/thiqa-cli.ts';
 
 // The staff's commands end to end, as a shell runs them. They use PGlite in a fresh data
 // folder even when DATABASE_URL is set: storage on PostgreSQL is covered by the service
 // tests, and these must not share one server database between test files.
 
-async function cli(...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(argv, { out: (line) => out.push(line), err: (line) => err.push(line) });
-  return { code, stdout: out.join('\n'), stderr: err.join('\n') };
-}
+const cli = thiqaCli;
 
-let dataDir: string;
-const savedEnv = { ...process.env };
-beforeEach(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'thiqa-cli-'));
-  delete process.env.DATABASE_URL;
-  process.env.THIQA_DATA_DIR = dataDir;
-});
-afterEach(async () => {
-  process.env = { ...savedEnv };
-  await rm(dataDir, { recursive: true, force: true });
-});
+const currentDataDir = freshDataDirForEachTest('thiqa-cli-');
 
 const CSV = [
   'domains;legal_name;ice;city;phone;status;verified_at;verified_by;labels',
@@ -41,7 +25,7 @@ describe('the staff commands', () => {
     const publicKey = /THIQA_PUBLIC_KEYS=(\S+)/.exec(keys.stdout)?.[1] as string;
     expect(Buffer.from(publicKey, 'base64')).toHaveLength(32);
 
-    const file = join(dataDir, 'merchants.csv');
+    const file = join(currentDataDir(), 'merchants.csv');
     await writeFile(file, `\uFEFF${CSV}`);
     const strict = await cli('import', file);
     expect(strict.code).toBe(1);
@@ -70,7 +54,7 @@ describe('the staff commands', () => {
     expect(publish.stdout).toContain('published version 1');
     expect((await cli('publish', '--if-changed')).stdout).toContain('nothing changed since version 1');
 
-    const directory = join(dataDir, 'public', 'v1', 'directory');
+    const directory = join(currentDataDir(), 'public', 'v1', 'directory');
     const verified = await cli('check', 'hanout-bio.test', '--directory', directory, '--public-keys', publicKey);
     expect(JSON.parse(verified.stdout)).toMatchObject({ verdict: { level: 'verified' }, directory: { version: 1 } });
     const flagged = await cli('check', 'faux-hanout.test', '--directory', directory);

@@ -1,9 +1,6 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { freePort, startServiceProcess } from '../../test/support/service-process.ts';
-import { main } from '../cli/main.ts';
+import { freshDataDirForEachTest, thiqaCli } from '../../test/support/thiqa-cli.ts';
 import { openConfiguredRegistry } from '../cli/registry-session.ts';
 import type { Registry } from '../db/database.ts';
 import { loadConfig } from '../env.ts';
@@ -19,24 +16,11 @@ import { loadSigningKeys } from './signing-keys.ts';
 
 const HOUR = 3_600_000;
 
-async function cli(...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(argv, { out: (line) => out.push(line), err: (line) => err.push(line) });
-  return { code, stdout: out.join('\n'), stderr: err.join('\n') };
-}
+const cli = thiqaCli;
 
-let dataDir: string;
-const savedEnv = { ...process.env };
+const currentDataDir = freshDataDirForEachTest('thiqa-publish-');
 beforeEach(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'thiqa-publish-'));
-  delete process.env.DATABASE_URL;
-  process.env.THIQA_DATA_DIR = dataDir;
   expect((await cli('keys', 'generate')).code).toBe(0);
-});
-afterEach(async () => {
-  process.env = { ...savedEnv };
-  await rm(dataDir, { recursive: true, force: true });
 });
 
 /** Work on the data folder's registry as another `thiqa` process would. */
@@ -62,13 +46,13 @@ describe('thiqa publish', { timeout: 120_000 }, () => {
     await withDataFolder(async (registry) => {
       await flag(registry, 'faux-souk.test');
       await publishDirectory(registry.db, {
-        dataDir,
-        keys: await loadSigningKeys(dataDir),
+        dataDir: currentDataDir(),
+        keys: await loadSigningKeys(currentDataDir()),
         now: new Date(Date.now() - 20 * HOUR),
         actor: 'test',
       });
     });
-    const dir = publicDirectoryDir(dataDir);
+    const dir = publicDirectoryDir(currentDataDir());
     const before = await loadPublishedDirectory(dir);
 
     const renewal = await cli('publish', '--if-changed');
@@ -90,8 +74,8 @@ describe('thiqa publish', { timeout: 120_000 }, () => {
     const killAfterCommit = async (registry: Registry, domain: string) => {
       await flag(registry, domain);
       const crashed = publishDirectory(registry.db, {
-        dataDir,
-        keys: await loadSigningKeys(dataDir),
+        dataDir: currentDataDir(),
+        keys: await loadSigningKeys(currentDataDir()),
         now: new Date(),
         actor: 'test',
         afterStep: (step) => {
@@ -100,22 +84,22 @@ describe('thiqa publish', { timeout: 120_000 }, () => {
       });
       await expect(crashed).rejects.toThrow('killed after the commit');
     };
-    const dir = publicDirectoryDir(dataDir);
+    const dir = publicDirectoryDir(currentDataDir());
     const judge = async (domain: string) =>
       JSON.parse((await cli('check', `https://${domain}/panier`, '--directory', dir)).stdout);
 
     await withDataFolder(async (registry) => {
       await flag(registry, 'faux-hanout.test');
       await publishDirectory(registry.db, {
-        dataDir,
-        keys: await loadSigningKeys(dataDir),
+        dataDir: currentDataDir(),
+        keys: await loadSigningKeys(currentDataDir()),
         now: new Date(),
         actor: 'test',
       });
       await killAfterCommit(registry, 'faux-souk.test');
     });
     expect((await loadPublishedDirectory(dir)).manifest.version).toBe(1);
-    const service = await startServiceProcess({ dataDir, port: await freePort() });
+    const service = await startServiceProcess({ dataDir: currentDataDir(), port: await freePort() });
     try {
       const served = await (await fetch(`${service.url}/v1/directory/manifest.json`)).json();
       expect(JSON.parse(Buffer.from(served.payload, 'base64').toString('utf8')).version).toBe(2);

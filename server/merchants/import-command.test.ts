@@ -1,35 +1,19 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { main } from '../cli/main.ts';
+import { describe, expect, it } from 'vitest';
+import { freshDataDirForEachTest, thiqaCli } from '../../test/support/thiqa-cli.ts';
 import { listAudit } from '../db/audit-log.ts';
 import { openRegistry } from '../db/database.ts';
 
 // `thiqa import` as an operator runs it, then publish and check: what the shopper ends up
 // seeing for the rows imported. PGlite in a fresh data folder, as service-commands.test.ts.
 
-async function cli(...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(argv, { out: (line) => out.push(line), err: (line) => err.push(line) });
-  return { code, stdout: out.join('\n'), stderr: err.join('\n') };
-}
+const cli = thiqaCli;
 
-let dataDir: string;
-const savedEnv = { ...process.env };
-beforeEach(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'thiqa-import-'));
-  delete process.env.DATABASE_URL;
-  process.env.THIQA_DATA_DIR = dataDir;
-});
-afterEach(async () => {
-  process.env = { ...savedEnv };
-  await rm(dataDir, { recursive: true, force: true });
-});
+const currentDataDir = freshDataDirForEachTest('thiqa-import-');
 
 async function csvFile(name: string, lines: string[]): Promise<string> {
-  const file = join(dataDir, name);
+  const file = join(currentDataDir(), name);
   await writeFile(file, `${lines.join('\r\n')}\r\n`);
   return file;
 }
@@ -48,7 +32,7 @@ describe('thiqa import, publish and check', () => {
     expect(imported.code).toBe(0);
     expect((await cli('publish')).stdout).toContain('published version 1');
 
-    const directory = join(dataDir, 'public', 'v1', 'directory');
+    const directory = join(currentDataDir(), 'public', 'v1', 'directory');
     const check = await cli('check', 'vieux-label.test', '--directory', directory, '--at', '2026-12-01T12:00:00Z');
     const answer = JSON.parse(check.stdout);
     expect(answer.verdict).toEqual({
@@ -102,7 +86,7 @@ describe('thiqa import, publish and check', () => {
       ...conflictLines,
       'imported. 1 rows: 0 new, 1 updated, 0 unchanged, 0 bad, 2 conflicts accepted',
     ]);
-    const registry = await openRegistry({ pgliteDir: join(dataDir, 'db') });
+    const registry = await openRegistry({ pgliteDir: join(currentDataDir(), 'db') });
     const audit = await listAudit(registry.db, 20).finally(() => registry.close());
     const from = {
       merchant: 'hanout-bio',
