@@ -81,11 +81,17 @@ vitest('vitest', ['run', ...process.argv.slice(2)]);
 // Debian's postgresql and sets this); without it the service tests ran on PGlite only.
 const postgresUrl = process.env.THIQA_TEST_DATABASE_URL;
 if (postgresUrl) {
-  // The CLI tests always use PGlite in a folder of their own, so they are not repeated.
-  vitest('service-on-postgresql', ['run', '--project', 'unit', 'server', '--exclude', 'server/cli/**'], {
-    ...process.env,
-    DATABASE_URL: postgresUrl,
-  });
+  // The CLI tests (and those that start `thiqa serve` as a process) always use PGlite in a
+  // folder of their own, so they are not repeated.
+  const onPglite = ['server/cli/**', 'server/**/*-command.test.ts', 'server/http/connection-guard.test.ts'];
+  vitest(
+    'service-on-postgresql',
+    ['run', '--project', 'unit', 'server', ...onPglite.flatMap((glob) => ['--exclude', glob])],
+    {
+      ...process.env,
+      DATABASE_URL: postgresUrl,
+    },
+  );
 }
 
 console.log(`\n${passed} passed, ${failed} failed`);
