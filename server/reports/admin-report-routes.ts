@@ -1,13 +1,11 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import { receiptSchema } from '../../src/directory/report-contract.ts';
+import { receiptParamsSchema } from '../../src/directory/report-contract.ts';
 import { actorOf } from '../http/admin-auth.ts';
 import { adminErrors, jsonBody, jsonResponse, limitQuery, problemResponse } from '../http/admin-schemas.ts';
 import { validationHook } from '../http/problem.ts';
 import type { ServiceContext } from '../http/service-context.ts';
 import { acceptReportSchema, moderatorReportSchema, rejectReportSchema, reportFilterSchema } from './report-queue.ts';
 
-// Path parameters are named by their keys; receiptSchema is built before zod-openapi is loaded.
-const receiptParams = z.object({ receipt: receiptSchema });
 const decided = {
   ...adminErrors,
   404: problemResponse('No such report'),
@@ -35,7 +33,7 @@ export function adminReportsApp(context: ServiceContext) {
     method: 'post',
     path: '/{receipt}/review',
     summary: 'Mark a report under review (the shopper sees it)',
-    request: { params: receiptParams },
+    request: { params: receiptParamsSchema },
     responses: { 200: jsonResponse('The report', moderatorReportSchema), ...decided },
   });
   app.openapi(review, async (c) =>
@@ -46,7 +44,7 @@ export function adminReportsApp(context: ServiceContext) {
     method: 'post',
     path: '/{receipt}/accept',
     summary: 'Accept a report: opens a complaint on its domain, counted in the next publish',
-    request: { params: receiptParams, body: jsonBody(acceptReportSchema) },
+    request: { params: receiptParamsSchema, body: jsonBody(acceptReportSchema) },
     responses: {
       200: jsonResponse(
         'The report and its complaint',
@@ -70,7 +68,7 @@ export function adminReportsApp(context: ServiceContext) {
     method: 'post',
     path: '/{receipt}/reject',
     summary: 'Reject a report; `why` is shown to the shopper',
-    request: { params: receiptParams, body: jsonBody(rejectReportSchema) },
+    request: { params: receiptParamsSchema, body: jsonBody(rejectReportSchema) },
     responses: { 200: jsonResponse('The report', moderatorReportSchema), ...decided },
   });
   app.openapi(reject, async (c) =>

@@ -1,6 +1,10 @@
 import { z } from '@hono/zod-openapi';
 import type { Kysely } from 'kysely';
-import { type ReportStatus, reportStatusSchema } from '../../src/directory/report-contract.ts';
+import {
+  MAX_PUBLIC_REASON_LENGTH,
+  type ReportStatus,
+  reportStatusSchema,
+} from '../../src/directory/report-contract.ts';
 import { complaintCategorySchema } from '../../src/directory/schemas.ts';
 import { multilineText, personText } from '../../src/directory/text-policy.ts';
 import { recordAudit } from '../db/audit-log.ts';
@@ -25,7 +29,7 @@ export const acceptReportSchema = z.strictObject({
 });
 export const rejectReportSchema = z.strictObject({
   /** Shown to the shopper as the public reason: one line. */
-  why: personText(500).min(3),
+  why: personText(MAX_PUBLIC_REASON_LENGTH).min(3),
 });
 
 /** A report as moderators see it (contact details included, when the shopper consented). */

@@ -5,14 +5,15 @@ import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import {
   MAX_REPORT_BODY_BYTES,
-  receiptSchema,
+  receiptParamsSchema,
   reportAmendmentSchema,
   reportCreatedSchema,
   reportRequestSchema,
   reportStatusViewSchema,
 } from '../../src/directory/report-contract.ts';
+import { problemResponse } from '../http/admin-schemas.ts';
 import type { ClientRateLimiter } from '../http/client-rate-limit.ts';
-import { problem, problemSchema, validationHook } from '../http/problem.ts';
+import { problem, validationHook } from '../http/problem.ts';
 import type { ServiceContext } from '../http/service-context.ts';
 
 // Shoppers' reports: sent from the extension (or any client) with an idempotency key,
@@ -21,16 +22,6 @@ import type { ServiceContext } from '../http/service-context.ts';
 // The contract's shapes, named in the OpenAPI document.
 const createdSchema = reportCreatedSchema.openapi('ReportCreated');
 const statusSchema = reportStatusViewSchema.openapi('ReportStatus');
-
-const problemResponse = (description: string) => ({
-  description,
-  content: { 'application/problem+json': { schema: problemSchema } },
-});
-
-// Path parameters are named by their keys; receiptSchema is built before zod-openapi is loaded.
-const receiptParams = z.object({
-  receipt: receiptSchema,
-});
 
 /** Only browser extensions call this API from a page context; web pages may not. */
 const extensionCors = cors({
@@ -99,7 +90,7 @@ export function reportsApp(context: ServiceContext, limiter: ClientRateLimiter) 
     method: 'get',
     path: '/{receipt}',
     summary: "A report's status",
-    request: { params: receiptParams },
+    request: { params: receiptParamsSchema },
     responses: {
       200: { description: 'Status', content: { 'application/json': { schema: statusSchema } } },
       404: problemResponse('No report with this receipt'),
@@ -114,7 +105,7 @@ export function reportsApp(context: ServiceContext, limiter: ClientRateLimiter) 
     security: [{ editToken: [] }],
     middleware: [limitBody, rateLimited(limiter)] as const,
     request: {
-      params: receiptParams,
+      params: receiptParamsSchema,
       headers: z.object({ authorization: z.string().regex(/^Bearer \S+$/, { message: 'must be Bearer <editToken>' }) }),
       body: { required: true, content: { 'application/json': { schema: reportAmendmentSchema } } },
     },

@@ -24,6 +24,8 @@ export type ReportStatus = z.infer<typeof reportStatusSchema>;
 
 /** 128 random bits in base64url: what the shopper keeps to follow a report. */
 export const receiptSchema = z.string().regex(/^[A-Za-z0-9_-]{22}$/, { message: 'not a report receipt' });
+/** The parameters of a report's path, `…/reports/{receipt}` (public and admin routes alike). */
+export const receiptParamsSchema = z.object({ receipt: receiptSchema });
 
 /**
  * The URL a report keeps: scheme, host and path of the shop's page. The query and the
@@ -130,15 +132,3 @@ export function visiblePublicReason(reason: string | null): string | null {
     return `\\u{${code}}`;
   });
 }
-
-/** How the service answers each failure; a client (and every test fake) goes by these. */
-export const REPORT_FAILURES = {
-  invalid: 400,
-  wrongEditToken: 403,
-  noSuchReport: 404,
-  decided: 409,
-  idempotencyKeyReused: 409,
-  tooLarge: 413,
-  notJson: 415,
-  tooMany: 429,
-} as const;
