@@ -9,6 +9,7 @@ export default defineConfig({
           include: [
             'src/**/*.test.ts',
             'src/**/*.test.tsx',
+            'server/**/*.test.tsx',
             'server/**/*.test.ts',
             'scripts/**/*.test.ts',
             'test/data/**/*.test.ts',

@@ -6,6 +6,7 @@ import { ComplaintBook } from './complaints/complaint-book.ts';
 import type { Database } from './db/tables.ts';
 import { adminPublicationsApp } from './directory/admin-publication-routes.ts';
 import { directoryFilesApp } from './directory/directory-file-routes.ts';
+import { publicDirectoryDir } from './directory/publisher.ts';
 import { adminFlagsApp } from './flags/admin-flag-routes.ts';
 import { FlaggedDomains } from './flags/flagged-domains.ts';
 import { adminAuth } from './http/admin-auth.ts';
@@ -13,6 +14,8 @@ import { ClientRateLimiter, DEFAULT_REPORT_RATE_LIMIT, type RateLimitPolicy } fr
 import { errorToProblem, problem, validationHook } from './http/problem.ts';
 import type { ServiceContext } from './http/service-context.ts';
 import { adminMerchantsApp } from './merchants/admin-merchant-routes.ts';
+import { errorPage, isApiPath, notFoundPage, portalApp } from './portal/portal-app.tsx';
+import { PublishedDirectory } from './portal/published-directory.ts';
 import { adminReportsApp } from './reports/admin-report-routes.ts';
 import { ReportDesk } from './reports/report-desk.ts';
 import { ReportQueue } from './reports/report-queue.ts';
@@ -51,12 +54,22 @@ export async function createApp(options: AppOptions) {
     reportQueue: new ReportQueue(options.db, clock),
     complaints: new ComplaintBook(options.db, clock),
     flags: new FlaggedDomains(options.db, clock),
+    published: new PublishedDirectory(publicDirectoryDir(options.dataDir), (error) =>
+      console.error(`portal: cannot read the published directory: ${(error as Error).message}`),
+    ),
   };
   const limiter = new ClientRateLimiter(options.reportRateLimit ?? DEFAULT_REPORT_RATE_LIMIT, clock);
 
   const app = new OpenAPIHono({ defaultHook: validationHook });
-  app.onError((error, c) => errorToProblem(error, c));
-  app.notFound((c) => problem(c, 404, `no route for ${c.req.method} ${c.req.path}`));
+  // The API answers problem+json; the portal's pages answer pages.
+  app.onError((error, c) => {
+    if (isApiPath(c.req.path)) return errorToProblem(error, c);
+    console.error(error);
+    return errorPage(c);
+  });
+  app.notFound((c) =>
+    isApiPath(c.req.path) ? problem(c, 404, `no route for ${c.req.method} ${c.req.path}`) : notFoundPage(c),
+  );
 
   app.get('/healthz', async (c) => {
     await context.db.selectFrom('publications').select('version').limit(1).execute();
@@ -73,6 +86,8 @@ export async function createApp(options: AppOptions) {
   admin.route('/merchants', adminMerchantsApp(context));
   admin.route('/', adminPublicationsApp(context));
   app.route('/v1/admin', admin);
+
+  app.route('/', portalApp({ context, limiter }));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'adminToken', { type: 'http', scheme: 'bearer' });
   app.openAPIRegistry.registerComponent('securitySchemes', 'editToken', { type: 'http', scheme: 'bearer' });

@@ -1,29 +1,17 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { serviceSecret } from '../../server/app.ts';
 import { openConfiguredRegistry } from '../../server/cli/registry-session.ts';
-import { ComplaintBook } from '../../server/complaints/complaint-book.ts';
-import type { Registry } from '../../server/db/database.ts';
-import {
-  BUNDLED_DIRECTORY,
-  loadPublishedDirectory,
-  loadSnapshotFile,
-} from '../../server/directory/directory-source.ts';
+import { loadPublishedDirectory } from '../../server/directory/directory-source.ts';
 import { publicDirectoryDir, publishDirectory } from '../../server/directory/publisher.ts';
 import { generateKeyFile, loadSigningKeys } from '../../server/directory/signing-keys.ts';
 import { loadConfig } from '../../server/env.ts';
-import { FlaggedDomains } from '../../server/flags/flagged-domains.ts';
 import { startService, untilStopped } from '../../server/http/service-runner.ts';
-import { readImportFile } from '../../server/merchants/import-read.ts';
-import { importMerchants } from '../../server/merchants/import-write.ts';
-import { ReportDesk } from '../../server/reports/report-desk.ts';
-import { ReportQueue } from '../../server/reports/report-queue.ts';
 import { DirectoryIndex } from '../../src/directory/directory-index.ts';
-import type { ComplaintCategory, Snapshot } from '../../src/directory/schemas.ts';
+import type { Snapshot } from '../../src/directory/schemas.ts';
 import { verdictForInput } from '../../src/directory/verdict.ts';
 import type { DemoBrowser } from './demo-browser.ts';
+import { DEMO_ACTOR, enterDemoData } from './demo-data.ts';
 
 export const DEMO_HELP = `npm run demo -- [--no-serve] [--no-browser] [--at <time>]
   Runs the product on the embedded default: PGlite under $THIQA_DATA_DIR (default ./.thiqa),
@@ -46,54 +34,6 @@ const LEVEL_MARK: Record<string, string> = {
   unknown: '? unknown ',
   none: '- none    ',
 };
-
-const DEMO_ACTOR = 'demo';
-
-/** A UUID that is the same on every run, so the demo's reports are idempotent. */
-function demoUuid(seed: string): string {
-  const hex = createHash('sha256').update(`thiqa-demo:${seed}`).digest('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
-}
-
-/**
- * The bundled directory's flags and complaint counts, entered the way they happen in
- * production: flags by a moderator, complaints as shoppers' reports that a moderator
- * accepts (and resolves, for the resolved counts).
- */
-async function seedModeration(registry: Registry, bundled: Snapshot): Promise<void> {
-  const clock = () => new Date();
-  const flags = new FlaggedDomains(registry.db, clock);
-  const queue = new ReportQueue(registry.db, clock);
-  const complaints = new ComplaintBook(registry.db, clock);
-  const desk = new ReportDesk(registry.db, await serviceSecret(registry.db, 'report-edit-token'), clock);
-  for (const flag of bundled.state.flagged) {
-    await flags.flag(flag.domain, { reason: flag.reason, summary: flag.summary, since: flag.since }, DEMO_ACTOR);
-  }
-  const complaintsOf = [
-    ...bundled.state.merchants.map((merchant) => ({
-      domain: merchant.domains[0] as string,
-      counts: merchant.complaints,
-    })),
-    ...bundled.state.domainComplaints.map((entry) => ({ domain: entry.domain, counts: entry.complaints })),
-  ];
-  for (const { domain, counts } of complaintsOf) {
-    for (const status of ['open', 'resolved'] as const) {
-      for (const [category, count] of Object.entries(counts[status]) as [ComplaintCategory, number][]) {
-        for (let i = 0; i < count; i++) {
-          const created = await desk.submit({
-            url: `https://${domain}/`,
-            reason: category,
-            idempotencyKey: demoUuid(`${domain}:${status}:${category}:${i}`),
-            lang: 'fr',
-          });
-          if (created.status !== 'received') continue;
-          const { complaintId } = await queue.accept(created.receipt, { category }, DEMO_ACTOR);
-          if (status === 'resolved') await complaints.resolve(complaintId, {}, DEMO_ACTOR);
-        }
-      }
-    }
-  }
-}
 
 function printVerdicts(snapshot: Snapshot, now: Date, out: (line: string) => void): void {
   const index = new DirectoryIndex(snapshot.state);
@@ -131,15 +71,7 @@ export async function runDemo(args: string[], out: (line: string) => void): Prom
       out(`generated signing key ${key.keyId} in ${key.path}`);
       keys = await loadSigningKeys(config.dataDir);
     }
-    const bundledText = await readFile(`${BUNDLED_DIRECTORY}/snapshot.json`, 'utf8');
-    const bundled = await loadSnapshotFile(BUNDLED_DIRECTORY);
-    const file = readImportFile('snapshot.json', bundledText);
-    if ('problems' in file) throw new Error(`bundled directory: ${JSON.stringify(file.problems)}`);
-    const imported = await importMerchants(registry.db, file.rows, { now: new Date(), actor: DEMO_ACTOR });
-    out(
-      `imported ${imported.rows} demo merchants (${imported.created} new, ${imported.updated} updated, ${imported.unchanged} unchanged)`,
-    );
-    await seedModeration(registry, bundled);
+    await enterDemoData(registry, out);
     const published = await publishDirectory(registry.db, {
       dataDir: config.dataDir,
       keys,

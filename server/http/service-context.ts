@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { ComplaintBook } from '../complaints/complaint-book.ts';
 import type { Database } from '../db/tables.ts';
 import type { FlaggedDomains } from '../flags/flagged-domains.ts';
+import type { PublishedDirectory } from '../portal/published-directory.ts';
 import type { ReportDesk } from '../reports/report-desk.ts';
 import type { ReportQueue } from '../reports/report-queue.ts';
 
@@ -17,4 +18,6 @@ export interface ServiceContext {
   reportQueue: ReportQueue;
   complaints: ComplaintBook;
   flags: FlaggedDomains;
+  /** The latest published directory as served, read once per publication (the portal's source). */
+  published: PublishedDirectory;
 }

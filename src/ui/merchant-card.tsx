@@ -1,7 +1,6 @@
 import type { ComplaintCounts, Label, Merchant } from '../directory/schemas.ts';
-import type { Translator } from './locale-messages.ts';
 import { useTranslator } from './translator-context.ts';
-import { formatDate, LABEL_KIND, methodWords, REPORT_REASON } from './verdict-words.ts';
+import { formatDate, labelFacts, methodWords, REPORT_REASON } from './verdict-words.ts';
 
 /** Who runs the shop: legal identity and who verified it, how and when. */
 export function MerchantDetails(props: { merchant: Merchant }) {
@@ -32,24 +31,6 @@ export function MerchantDetails(props: { merchant: Merchant }) {
       </dl>
     </section>
   );
-}
-
-/**
- * What the card says of one label. Only dates the directory holds are shown: a label
- * imported without an issue date has none, and none is made up for it.
- */
-export function labelFacts(label: Label, today: string, translator: Translator) {
-  const { t, lang } = translator;
-  const lines = [t('popup_labelIssuer', [label.issuer])];
-  if (label.reference) lines.push(t('popup_labelReference', [label.reference]));
-  lines.push(
-    label.validUntil ? t('popup_labelValidUntil', [formatDate(label.validUntil, lang)]) : t('popup_labelNoExpiry'),
-  );
-  return {
-    name: t(LABEL_KIND[label.kind]),
-    expired: label.validUntil !== null && label.validUntil < today,
-    lines,
-  };
 }
 
 function LabelItem(props: { label: Label; today: string }) {

@@ -1,4 +1,4 @@
-import type { ComplaintCategory, FlagReason, LabelKind } from '../directory/schemas.ts';
+import type { ComplaintCategory, FlagReason, Label, LabelKind } from '../directory/schemas.ts';
 import { type NoIdentityCause, shopIdentity } from '../directory/shop-identity.ts';
 import type { VerdictReason } from '../directory/verdict.ts';
 import type { MessageKey, Translator } from './locale-messages.ts';
@@ -149,4 +149,22 @@ export function timeAgo(then: string, now: Date, lang: string): string {
     if (Math.abs(seconds) >= size) return format.format(Math.trunc(seconds / size), unit);
   }
   return format.format(0, 'second');
+}
+
+/**
+ * What the card says of one label. Only dates the directory holds are shown: a label
+ * imported without an issue date has none, and none is made up for it.
+ */
+export function labelFacts(label: Label, today: string, translator: Translator) {
+  const { t, lang } = translator;
+  const lines = [t('popup_labelIssuer', [label.issuer])];
+  if (label.reference) lines.push(t('popup_labelReference', [label.reference]));
+  lines.push(
+    label.validUntil ? t('popup_labelValidUntil', [formatDate(label.validUntil, lang)]) : t('popup_labelNoExpiry'),
+  );
+  return {
+    name: t(LABEL_KIND[label.kind]),
+    expired: label.validUntil !== null && label.validUntil < today,
+    lines,
+  };
 }

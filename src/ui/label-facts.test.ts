@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { localeTranslator } from '../../test/support/locale-fixtures.ts';
 import { labelSchema } from '../directory/schemas.ts';
-import { labelFacts } from './merchant-card.tsx';
-import { formatDate } from './verdict-words.ts';
+import { formatDate, labelFacts } from './verdict-words.ts';
 
 // The popup's label lines for a label the directory holds without an issue date: the
 // card shows what the data says and no date the data does not hold.

@@ -1,0 +1,108 @@
+/** @jsxImportSource hono/jsx */
+import { Hono, type MiddlewareHandler } from 'hono';
+import { secureHeaders } from 'hono/secure-headers';
+import type { ClientRateLimiter } from '../http/client-rate-limit.ts';
+import type { ServiceContext } from '../http/service-context.ts';
+import { registerCheckPages } from './check-page.tsx';
+import { serveAsset } from './portal-assets.ts';
+import { requestLanguage } from './portal-language.ts';
+import { portalHref, sendPage } from './portal-layout.tsx';
+import type { PortalWords } from './portal-words.ts';
+import { portalWords } from './portal-words.ts';
+
+// The public portal: server-rendered pages in ar/fr/en for shoppers on any device, read
+// from the latest published directory. Every page works without JavaScript.
+
+export type PortalEnv = { Variables: { words: PortalWords } };
+export type PortalApp = Hono<PortalEnv>;
+
+/** What the portal's pages are built from. */
+export interface PortalDeps {
+  context: ServiceContext;
+  limiter: ClientRateLimiter;
+}
+
+/** Paths that belong to the API, which keeps its own headers and JSON errors. */
+export function isApiPath(path: string): boolean {
+  return path === '/healthz' || path.startsWith('/v1/');
+}
+
+/**
+ * The headers of every page: scripts and styles from this origin only, no frames, no
+ * referrer, no sniffing. Pages vary by language.
+ */
+const pageHeaders = secureHeaders({
+  contentSecurityPolicy: {
+    defaultSrc: ["'none'"],
+    scriptSrc: ["'self'"],
+    styleSrc: ["'self'"],
+    imgSrc: ["'self'"],
+    formAction: ["'self'"],
+    frameAncestors: ["'none'"],
+    baseUri: ["'none'"],
+  },
+  referrerPolicy: 'no-referrer',
+  xFrameOptions: 'DENY',
+  strictTransportSecurity: false,
+  crossOriginEmbedderPolicy: false,
+});
+
+const onlyPages =
+  (middleware: MiddlewareHandler): MiddlewareHandler =>
+  (c, next) =>
+    isApiPath(c.req.path) ? next() : middleware(c, next);
+
+export function wordsFor(c: Parameters<MiddlewareHandler>[0]): PortalWords {
+  return portalWords(requestLanguage(c));
+}
+
+export function portalApp(deps: PortalDeps): PortalApp {
+  const app = new Hono<PortalEnv>();
+  app.use(
+    '*',
+    onlyPages(pageHeaders),
+    onlyPages(async (c, next) => {
+      c.set('words', wordsFor(c));
+      await next();
+      c.header('Vary', 'Accept-Language, Cookie');
+      if (!c.res.headers.has('Cache-Control')) c.header('Cache-Control', 'no-cache');
+    }),
+  );
+  app.get('/assets/*', (c) => serveAsset(c) ?? c.notFound());
+  registerCheckPages(app, deps);
+  return app;
+}
+
+/** The portal's 404 page, in the shopper's language. */
+export function notFoundPage(c: Parameters<MiddlewareHandler>[0]) {
+  const words = wordsFor(c);
+  return sendPage(
+    c,
+    { words, title: words.p('page_notFoundTitle') },
+    <>
+      <h1>{words.p('page_notFoundTitle')}</h1>
+      <p>{words.p('page_notFoundBody')}</p>
+      <p>
+        <a href={portalHref(words.lang, '/')}>{words.p('page_homeLink')}</a>
+      </p>
+    </>,
+    404,
+  );
+}
+
+/** The portal's error page: says nothing of the cause, which goes to the log. */
+export function errorPage(c: Parameters<MiddlewareHandler>[0]) {
+  const words = wordsFor(c);
+  return sendPage(
+    c,
+    { words, title: words.p('page_errorTitle') },
+    <>
+      <h1>{words.p('page_errorTitle')}</h1>
+      <p>{words.p('page_errorBody')}</p>
+      <p>
+        <a href={portalHref(words.lang, '/')}>{words.p('page_homeLink')}</a>
+      </p>
+    </>,
+    500,
+  );
+}
