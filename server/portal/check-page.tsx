@@ -119,7 +119,7 @@ function CheckResult(props: { words: PortalWords; directory: PortalDirectory; qu
       <VerdictPanel words={words} verdict={verdict} title={title} ascii={ascii} />
       {identity === null && looksLikeAName(query) ? (
         <p>
-          <a href={portalHref(lang, '/merchants', { q: query })}>
+          <a href={portalHref(lang, '/merchants', { q: query })} data-search-link="">
             {words.p('check_searchInstead', [replaceRefusedCharacters(query, 'line', () => '\uFFFD').slice(0, 200)])}
           </a>
         </p>
@@ -161,7 +161,7 @@ function CheckResult(props: { words: PortalWords; directory: PortalDirectory; qu
       ) : null}
       {identity ? (
         <p>
-          <a class="button button--secondary" href={portalHref(lang, '/report', { url: query })}>
+          <a class="button button--secondary" href={portalHref(lang, '/report', { url: query })} data-report-link="">
             {words.p('check_reportLink')}
           </a>
         </p>
@@ -202,7 +202,11 @@ export function registerCheckPages(app: PortalApp, deps: PortalDeps): void {
         { words, title: `${words.p('form_errorPrefix')} ${words.p('check_title')}`, section: 'check' },
         <>
           <h1>{words.p('check_title')}</h1>
-          <CheckForm words={words} value={raw.slice(0, MAX_REPORT_URL_LENGTH)} error={error} />
+          <CheckForm
+            words={words}
+            value={replaceRefusedCharacters(raw.slice(0, MAX_REPORT_URL_LENGTH), 'line', () => '\uFFFD')}
+            error={error}
+          />
         </>,
         400,
       );
@@ -216,7 +220,7 @@ export function registerCheckPages(app: PortalApp, deps: PortalDeps): void {
         <h1>{words.p('check_resultHeading')}</h1>
         {directory ? <CheckResult words={words} directory={directory} query={query} now={now} /> : null}
         <Freshness words={words} directory={directory} now={now} />
-        <CheckForm words={words} value={query} error={null} />
+        <CheckForm words={words} value={shown} error={null} />
       </>,
       directory ? 200 : 503,
     );
