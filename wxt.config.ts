@@ -5,6 +5,8 @@ import { defineConfig } from 'wxt';
 // extension trusts only what its own build names.
 const directoryUrl = process.env.THIQA_DIRECTORY_URL ?? 'http://127.0.0.1:8787/v1/directory/';
 const publicKeys = process.env.THIQA_PUBLIC_KEYS ?? '';
+// The publisher's public portal (certificate pages, rights), by default the directory's origin.
+const portalUrl = process.env.THIQA_PORTAL_URL ?? new URL(directoryUrl).origin;
 
 export default defineConfig({
   srcDir: '.',
@@ -19,6 +21,7 @@ export default defineConfig({
     define: {
       'import.meta.env.THIQA_DIRECTORY_URL': JSON.stringify(directoryUrl),
       'import.meta.env.THIQA_PUBLIC_KEYS': JSON.stringify(publicKeys),
+      'import.meta.env.THIQA_PORTAL_URL': JSON.stringify(portalUrl),
     },
   }),
   // Ed25519 in WebCrypto (the manifest signature) is there from Chrome 137 and Firefox 129.

@@ -2,7 +2,7 @@ import '../src/extension/zod-setup.ts';
 import browser from 'webextension-polyfill';
 import { defineBackground } from 'wxt/utils/define-background';
 import { parsePublicKeys } from '../src/directory/signing.ts';
-import { DIRECTORY_URL, PUBLIC_KEYS, REPORTS_ORIGIN } from '../src/extension/build-settings.ts';
+import { DIRECTORY_URL, PORTAL_URL, PUBLIC_KEYS, REPORTS_ORIGIN } from '../src/extension/build-settings.ts';
 import { loadBundledDirectory } from '../src/extension/bundled-directory.ts';
 import { openThiqaDatabase } from '../src/extension/database.ts';
 import { createDirectoryStore } from '../src/extension/directory-store.ts';
@@ -108,6 +108,7 @@ export default defineBackground(() => {
       translator,
       tabUrl: async (tabId) => (await browser.tabs.get(tabId)).url,
       now,
+      portalUrl: PORTAL_URL,
       onSiteChoiceChanged: () => void repaintAllTabs(),
     }),
     browser.runtime.id,

@@ -1,7 +1,7 @@
 import '../../src/extension/zod-setup.ts';
 import '../../src/ui/pages.css';
 import browser from 'webextension-polyfill';
-import { REPORTS_ORIGIN } from '../../src/extension/build-settings.ts';
+import { PORTAL_URL } from '../../src/extension/build-settings.ts';
 import { sendRequest } from '../../src/extension/send-request.ts';
 import { loadTranslator } from '../../src/extension/translator.ts';
 import { PopupView } from '../../src/ui/popup-view.tsx';
@@ -22,5 +22,5 @@ async function popupTabId(): Promise<number> {
 void startPage(
   { send: sendRequest, translatorFor: loadTranslator },
   (translator) => translator.t('extensionShortName'),
-  () => <PopupView tabId={popupTabId} helpUrl={`${REPORTS_ORIGIN}/`} />,
+  () => <PopupView tabId={popupTabId} portalUrl={PORTAL_URL} />,
 );

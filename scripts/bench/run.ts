@@ -11,6 +11,7 @@ import { generateKeyFile, loadSigningKeys } from '../../server/directory/signing
 import type { Row } from '../../server/merchants/import-map.ts';
 import { importMerchants } from '../../server/merchants/import-write.ts';
 import { gunzip } from '../../src/directory/publication.ts';
+import { benchPortal } from './portal-bench.ts';
 import { type MerchantRow, syntheticMerchantRows } from './synthetic-merchants.ts';
 
 // `npm run bench`: the figures issue 4 asks for, printed, never asserted. Every load
@@ -154,7 +155,10 @@ if (process.argv.includes('--publish-only')) {
   await benchPublishing();
 } else if (process.argv.includes('--intake-only')) {
   await benchReportIntake();
+} else if (process.argv.includes('--portal-only')) {
+  await benchPortal();
 } else {
   await benchReportIntake();
   await benchPublishing();
+  await benchPortal();
 }

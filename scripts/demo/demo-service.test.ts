@@ -63,6 +63,11 @@ describe('npm run demo', () => {
     expect(await (await fetch(`${url}/healthz`)).json()).toEqual({ ok: true });
     const manifest = await fetch(`${url}/v1/directory/manifest.json`);
     expect(manifest.status).toBe(200);
+    // The portal, from the same published files.
+    expect(output).toContain(`portal     ${url}/`);
+    const portal = await fetch(`${url}/check?q=promo-iphone-maroc.test&lang=en`);
+    expect(portal.status).toBe(200);
+    expect(await portal.text()).toContain('data-level="danger"');
 
     const busy = await cli('reports', 'list');
     expect(busy.code).toBe(1);

@@ -101,6 +101,7 @@ export async function runDemo(args: string[], out: (line: string) => void): Prom
       log: out,
     });
     out(`\nServing on ${service.url} — Ctrl-C to stop`);
+    out(`  portal     ${service.url}/  (check a shop, merchants, report, your rights; works without JavaScript)`);
     out(`  manifest   ${service.url}/v1/directory/manifest.json`);
     out(`  snapshot   ${service.url}/v1/directory/${manifest.snapshot.path}`);
     out(`  reports    POST ${service.url}/v1/reports`);

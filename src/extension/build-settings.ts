@@ -3,3 +3,5 @@
 export const DIRECTORY_URL: string = import.meta.env.THIQA_DIRECTORY_URL;
 export const PUBLIC_KEYS: string = import.meta.env.THIQA_PUBLIC_KEYS;
 export const REPORTS_ORIGIN = new URL(DIRECTORY_URL).origin;
+/** The publisher's public portal: the popup and the in-page badge link to its certificate pages. */
+export const PORTAL_URL: string = import.meta.env.THIQA_PORTAL_URL;

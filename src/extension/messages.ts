@@ -89,6 +89,9 @@ export interface PageBadge {
   title: string;
   detail: string;
   dismissLabel: string;
+  /** The merchant's certificate page on the portal, when the shop is a merchant of the directory. */
+  certificateUrl: string | null;
+  certificateLabel: string;
 }
 
 export interface ResponseMap {

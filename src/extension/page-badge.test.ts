@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { localeTranslator } from '../../test/support/locale-fixtures.ts';
+import { testMerchant } from '../../test/support/test-directory.ts';
 import type { VerdictLevel } from '../directory/verdict.ts';
 import { pageBadgeFor } from './page-badge.ts';
 import type { SiteChoice } from './setting-values.ts';
@@ -20,6 +21,8 @@ const judgement = (level: VerdictLevel): Judgement => ({
   meta: null,
 });
 
+const PORTAL = 'https://thiqa.example.ma';
+
 const site = (choice: Partial<SiteChoice>): SiteChoice => ({ trusted: false, hideBadge: false, ...choice });
 
 describe('in-page badge', () => {
@@ -36,12 +39,21 @@ describe('in-page badge', () => {
     // A flag raised after the shopper trusted the shop must still reach them.
     ['danger', { trusted: true }, true],
   ])('%s with %j shows: %s', (level, choice, shown) => {
-    expect(pageBadgeFor(judgement(level), site(choice), localeTranslator('en')).show).toBe(shown);
+    expect(pageBadgeFor(judgement(level), site(choice), localeTranslator('en'), PORTAL).show).toBe(shown);
   });
 
   it('says the first reason in the shopper’s language and direction', () => {
-    const badge = pageBadgeFor(judgement('danger'), site({}), localeTranslator('ar'));
+    const badge = pageBadgeFor(judgement('danger'), site({}), localeTranslator('ar'), PORTAL);
     expect(badge).toMatchObject({ lang: 'ar', dir: 'rtl', brand: 'ثقة', title: 'خطر: لا تدفع لهذا المتجر' });
     expect(badge.detail).toContain('الاحتيال');
+    expect(badge.certificateUrl).toBeNull();
+  });
+
+  it('links a merchant’s badge to its certificate page in the shopper’s language', () => {
+    const merchant = testMerchant({ id: 'atlas-electro', domains: ['shop.test'] });
+    const verified = { ...judgement('verified'), entry: { merchant, flag: null, domainComplaints: null } };
+    const badge = pageBadgeFor(verified, site({}), localeTranslator('fr'), PORTAL);
+    expect(badge.certificateUrl).toBe('https://thiqa.example.ma/merchants/atlas-electro?lang=fr');
+    expect(badge.certificateLabel).toBe('Certificat');
   });
 });

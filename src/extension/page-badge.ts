@@ -1,3 +1,4 @@
+import { PORTAL_PATHS, portalAddress } from '../directory/portal-address.ts';
 import { VERDICT_LEVELS } from '../ui/verdict-levels.ts';
 import { reasonWords } from '../ui/verdict-words.ts';
 import type { PageBadge } from './messages.ts';
@@ -10,10 +11,16 @@ import type { Translator } from './translator.ts';
  * identity, on sites where the shopper hid it, and on trusted shops unless in danger
  * (a flag raised after the shopper trusted a shop must still reach them).
  */
-export function pageBadgeFor(judgement: Judgement, site: SiteChoice, translator: Translator): PageBadge {
+export function pageBadgeFor(
+  judgement: Judgement,
+  site: SiteChoice,
+  translator: Translator,
+  portalUrl: string,
+): PageBadge {
   const { level, reasons } = judgement.verdict;
   const hidden = level === 'none' || site.hideBadge || (site.trusted && level !== 'danger');
   const first = reasons[0];
+  const merchant = judgement.entry?.merchant ?? null;
   const title = VERDICT_LEVELS[level].pageBadgeTitle;
   return {
     show: !hidden,
@@ -24,5 +31,7 @@ export function pageBadgeFor(judgement: Judgement, site: SiteChoice, translator:
     title: title ? translator.t(title) : '',
     detail: level === 'verified' || !first ? translator.t('pageBadge_more') : reasonWords(first, translator),
     dismissLabel: translator.t('pageBadge_dismiss'),
+    certificateUrl: merchant ? portalAddress(portalUrl, PORTAL_PATHS.certificate(merchant.id), translator.lang) : null,
+    certificateLabel: translator.t('pageBadge_certificate'),
   };
 }

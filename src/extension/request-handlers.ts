@@ -29,6 +29,8 @@ export function createRequestHandlers(deps: {
   translator: () => Promise<Translator>;
   tabUrl: (tabId: number) => Promise<string | undefined>;
   now: () => Date;
+  /** The publisher's portal, which the in-page badge links to. */
+  portalUrl: string;
   /** Repaints toolbar badges after a choice that changes them. */
   onSiteChoiceChanged: () => void;
 }): Handlers {
@@ -42,7 +44,7 @@ export function createRequestHandlers(deps: {
       if (caller.kind !== 'content-script') throw new Error('only a content script has a page');
       const judgement = await judge.judge(await deps.tabUrl(caller.tabId));
       const site = judgement.identity ? await settings.siteChoice(judgement.identity.domain) : NO_SITE_CHOICE;
-      return pageBadgeFor(judgement, site, await deps.translator());
+      return pageBadgeFor(judgement, site, await deps.translator(), deps.portalUrl);
     },
     async hidePageBadge(_request, caller) {
       if (caller.kind !== 'content-script') throw new Error('only a content script has a page');

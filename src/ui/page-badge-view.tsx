@@ -26,6 +26,11 @@ export function PageBadgeView(props: { badge: PageBadge; onDismiss: () => void }
           {brand} · {badge.title}
         </strong>
         {quiet ? null : <span class="thiqa-badge__detail">{badge.detail}</span>}
+        {badge.certificateUrl ? (
+          <a class="thiqa-badge__certificate" href={badge.certificateUrl} target="_blank" rel="noopener noreferrer">
+            {badge.certificateLabel}
+          </a>
+        ) : null}
       </span>
       <button
         type="button"

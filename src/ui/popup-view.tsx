@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
+import { PORTAL_PATHS, portalAddress } from '../directory/portal-address.ts';
 import type { DirectoryStatus, TabView } from '../extension/messages.ts';
 import { ComplaintList, LabelList, MerchantDetails } from './merchant-card.tsx';
 import { ReportPanel } from './report-panel.tsx';
@@ -55,7 +56,7 @@ function Verdict(props: { view: TabView }) {
 }
 
 /** The popup for one tab: the verdict with every reason, the merchant card, freshness, and the report button. */
-export function PopupView(props: { tabId: () => Promise<number>; helpUrl: string }) {
+export function PopupView(props: { tabId: () => Promise<number>; portalUrl: string }) {
   const translator = useTranslator();
   const sendRequest = useSendRequest();
   const { t } = translator;
@@ -103,6 +104,18 @@ export function PopupView(props: { tabId: () => Promise<number>; helpUrl: string
         </section>
       ) : null}
       {view.merchant ? <MerchantDetails merchant={view.merchant} /> : null}
+      {view.merchant ? (
+        <p class="certificate-link">
+          <a
+            href={portalAddress(props.portalUrl, PORTAL_PATHS.certificate(view.merchant.id), translator.lang)}
+            target="_blank"
+            rel="noreferrer"
+            data-certificate={view.merchant.id}
+          >
+            {t('popup_certificateLink')}
+          </a>
+        </p>
+      ) : null}
       {view.merchant ? <LabelList labels={view.merchant.labels} now={now} /> : null}
       {view.identity ? <ComplaintList complaints={complaints} /> : null}
       <Freshness directory={view.directory} now={now} />
@@ -111,7 +124,7 @@ export function PopupView(props: { tabId: () => Promise<number>; helpUrl: string
         <SiteChoiceControls domain={view.identity.domain} display={view.identity.display} initial={view.site} />
       ) : null}
       <footer class="links">
-        <a href={props.helpUrl} target="_blank" rel="noreferrer">
+        <a href={portalAddress(props.portalUrl, PORTAL_PATHS.rights, translator.lang)} target="_blank" rel="noreferrer">
           {t('popup_help')}
         </a>
         <a href="/options.html" target="_blank" rel="noopener">

@@ -87,6 +87,8 @@ export interface InPageBadge {
   /** Where the badge is on screen, CSS pixels. */
   box: { x: number; y: number; width: number; height: number };
   dismissCenter: { x: number; y: number } | null;
+  /** Where the badge's certificate link leads, when it has one. */
+  certificateHref: string | null;
 }
 
 async function boxOf(cdp: CDPSession, node: DomNode) {
@@ -124,6 +126,7 @@ export async function readInPageBadge(page: Page): Promise<InPageBadge | null> {
     const button = find(aside, (node) => node.localName === 'button');
     const mark = find(aside, (node) => attributesOf(node).class === 'thiqa-badge__mark');
     const buttonBox = button ? await boxOf(cdp, button) : null;
+    const link = find(aside, (node) => node.localName === 'a');
     return {
       shadowRootType: shadow.shadowRootType,
       level: attributes['data-level'] ?? '',
@@ -134,6 +137,7 @@ export async function readInPageBadge(page: Page): Promise<InPageBadge | null> {
       colours: await coloursOf(cdp, aside),
       box: await boxOf(cdp, aside),
       dismissCenter: buttonBox && { x: buttonBox.x + buttonBox.width / 2, y: buttonBox.y + buttonBox.height / 2 },
+      certificateHref: link ? (attributesOf(link).href ?? null) : null,
     };
   } finally {
     await cdp.detach();

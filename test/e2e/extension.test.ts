@@ -221,6 +221,8 @@ describe('in French', () => {
     timings['badge after load'] = waitedMs;
     expect(badge).toMatchObject({ shadowRootType: 'closed', level: 'verified', dir: 'ltr', lang: 'fr' });
     expect(badge?.text).toContain('Commerçant vérifié');
+    // The badge links to the merchant's certificate on the publisher's portal, in the page's language.
+    expect(badge?.certificateHref).toMatch(/^http:\/\/[^/]+\/merchants\/atlas-electro\?lang=fr$/);
     // Out of the page's flow: the page does not move when the badge appears.
     expect(
       await verified.page.evaluate(() => getComputedStyle(document.querySelector('thiqa-badge') as Element).position),
@@ -292,6 +294,10 @@ describe('in French', () => {
     expect(text).toContain('Commerçant vérifié');
     expect(text).toMatch(/Identité vérifiée le .+ : registre du commerce, appel téléphonique\./);
     expect(await popup.locator('[data-fact="legal-name"] dd').innerText()).toBe('Atlas Électro SARL');
+    expect(await popup.locator('a[data-certificate]').getAttribute('href')).toMatch(
+      /^http:\/\/[^/]+\/merchants\/atlas-electro\?lang=fr$/,
+    );
+    expect(await popup.locator('footer a').first().getAttribute('href')).toMatch(/\/rights\?lang=fr$/);
     expect(await popup.locator('[data-fact="ice"] dd').innerText()).toMatch(/^\d{15}$/);
     expect(await popup.locator('[data-fact="rc"] dd').innerText()).toBe('Casablanca 456789');
     expect(await popup.locator('[data-fact="verified-by"] dd').innerText()).toBe(
