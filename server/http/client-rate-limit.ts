@@ -1,4 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
+import { getConnInfo } from '@hono/node-server/conninfo';
+import type { Context, MiddlewareHandler } from 'hono';
 
 // Rate limiting per client without keeping who the client is: the key is an HMAC of
 // the address under a secret that lives in memory only and changes every UTC day, so
@@ -61,4 +63,32 @@ export class ClientRateLimiter {
       if (time - window.start >= this.policy.windowMs) this.windows.delete(key);
     }
   }
+}
+
+/** The peer address, used only to derive the rate-limit key and then forgotten. */
+export function clientAddress(c: Context): string {
+  try {
+    return getConnInfo(c).remote.address ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+/**
+ * Takes one request from the client's allowance; past it, answers with `refuse` (a
+ * problem for the API, a page for the portal) and `Retry-After`. The API and the portal
+ * share one limiter, so a client has one allowance whichever way it reports.
+ */
+export function rateLimited(
+  limiter: ClientRateLimiter,
+  refuse: (c: Context, retryAfterSeconds: number) => Response | Promise<Response>,
+): MiddlewareHandler {
+  return async (c, next) => {
+    const verdict = limiter.take(clientAddress(c));
+    if (!verdict.allowed) {
+      c.header('Retry-After', String(verdict.retryAfterSeconds));
+      return refuse(c, verdict.retryAfterSeconds);
+    }
+    await next();
+  };
 }

@@ -1,6 +1,4 @@
-import { getConnInfo } from '@hono/node-server/conninfo';
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import {
@@ -12,7 +10,7 @@ import {
   reportStatusViewSchema,
 } from '../../src/directory/report-contract.ts';
 import { problemResponse } from '../http/admin-schemas.ts';
-import type { ClientRateLimiter } from '../http/client-rate-limit.ts';
+import { type ClientRateLimiter, rateLimited } from '../http/client-rate-limit.ts';
 import { problem, validationHook } from '../http/problem.ts';
 import type { ServiceContext } from '../http/service-context.ts';
 
@@ -36,26 +34,9 @@ const limitBody = bodyLimit({
   onError: (c) => problem(c, 413, `a report is at most ${MAX_REPORT_BODY_BYTES} bytes`),
 });
 
-/** The peer address, used only to derive the rate-limit key and then forgotten. */
-function clientAddress(c: Context): string {
-  try {
-    return getConnInfo(c).remote.address ?? 'unknown';
-  } catch {
-    return 'unknown';
-  }
-}
-
-function rateLimited(limiter: ClientRateLimiter): MiddlewareHandler {
-  return async (c, next) => {
-    const verdict = limiter.take(clientAddress(c));
-    if (!verdict.allowed) {
-      return problem(c, 429, 'too many reports from this client; try again later', undefined, {
-        'Retry-After': String(verdict.retryAfterSeconds),
-      });
-    }
-    await next();
-  };
-}
+/** Past the client's allowance (shared with the portal's report form). */
+const reportRateLimit = (limiter: ClientRateLimiter) =>
+  rateLimited(limiter, (c) => problem(c, 429, 'too many reports from this client; try again later'));
 
 export function reportsApp(context: ServiceContext, limiter: ClientRateLimiter) {
   const app = new OpenAPIHono({ defaultHook: validationHook });
@@ -64,7 +45,7 @@ export function reportsApp(context: ServiceContext, limiter: ClientRateLimiter) 
     method: 'post',
     path: '/',
     summary: 'Report a shop',
-    middleware: [limitBody, rateLimited(limiter)] as const,
+    middleware: [limitBody, reportRateLimit(limiter)] as const,
     request: {
       body: { required: true, content: { 'application/json': { schema: reportRequestSchema } } },
     },
@@ -103,7 +84,7 @@ export function reportsApp(context: ServiceContext, limiter: ClientRateLimiter) 
     path: '/{receipt}',
     summary: 'Change the reason or details of a report not yet decided',
     security: [{ editToken: [] }],
-    middleware: [limitBody, rateLimited(limiter)] as const,
+    middleware: [limitBody, reportRateLimit(limiter)] as const,
     request: {
       params: receiptParamsSchema,
       headers: z.object({ authorization: z.string().regex(/^Bearer \S+$/, { message: 'must be Bearer <editToken>' }) }),
