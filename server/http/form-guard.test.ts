@@ -1,15 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import { crossSiteRefusal, type FormRefusal, formGuard } from './form-guard.ts';
 
 // The guard on a bare Hono app: a GET that renders the hidden field, a POST it protects.
 // Each refusal names its cause in a header, so every case says which check stopped it.
 
-function guardedApp(secret = randomBytes(32)) {
+function guardedApp(secret = randomBytes(32), ownOrigin?: (c: Context) => string) {
   const guard = formGuard({
     secret,
     refuse: (c, why) => c.text('refused', 403, { 'X-Refused': why }),
+    ...(ownOrigin ? { ownOrigin } : {}),
   });
   const app = new Hono();
   app.get('/form', (c) => c.json(guard.hiddenField(c)));
@@ -79,6 +80,17 @@ describe('formGuard', () => {
     expect(browser.setCookie).toMatch(
       /^__Host-thiqa_form=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; Secure; SameSite=Strict$/,
     );
+  });
+
+  it('takes the public origin it is given, for a service behind a proxy that ends TLS', async () => {
+    const app = guardedApp(randomBytes(32), () => 'https://thiqa.example');
+    const browser = await load(app, 'http://thiqa.example/form');
+    // The browser talks HTTPS to the proxy: the cookie must be Secure all the same.
+    expect(browser.setCookie).toMatch(/^__Host-thiqa_form=.*; Secure; SameSite=Strict$/);
+    const fromPage = { headers: { Origin: 'https://thiqa.example' }, url: 'http://thiqa.example/form' };
+    expect(await outcome(await send(app, browser, fromPage))).toBe('taken');
+    const plain = { headers: { Origin: 'http://thiqa.example' }, url: 'http://thiqa.example/form' };
+    expect(await outcome(await send(app, browser, plain))).toBe('foreign-origin');
   });
 
   it.each<[string, Record<string, string>, 'taken' | FormRefusal]>([

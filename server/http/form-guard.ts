@@ -28,6 +28,12 @@ export interface FormGuardOptions {
   refuse: (c: Context, why: FormRefusal) => Response | Promise<Response>;
   /** The hidden field's name; `form_token` unless the form needs another. */
   fieldName?: string;
+  /**
+   * The origin the service's pages are served from: the request URL's unless given. Behind
+   * a proxy that ends TLS the service sees `http://`, its pages' `Origin` says `https://`:
+   * such a deployment gives its public origin here.
+   */
+  ownOrigin?: (c: Context) => string;
 }
 
 export interface FormGuard {
@@ -46,8 +52,8 @@ const HOST_COOKIE = `__Host-${COOKIE}`;
 const RANDOM_VALUE = /^[A-Za-z0-9_-]{43}$/;
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-const isHttps = (c: Context) => new URL(c.req.url).protocol === 'https:';
-const cookieName = (c: Context) => (isHttps(c) ? HOST_COOKIE : COOKIE);
+/** The request URL's origin: the service's own, when nothing stands between it and the browser. */
+export const requestOrigin = (c: Context) => new URL(c.req.url).origin;
 
 /** The form fields of a POST, every value of a repeated field kept; an unreadable body has none. */
 export async function postedFields(c: Context): Promise<Record<string, string | File | (string | File)[]>> {
@@ -58,12 +64,12 @@ export async function postedFields(c: Context): Promise<Record<string, string | 
   }
 }
 
-/** Why a POST may not come in, or null when its origin is this service's own. */
-export function crossSiteRefusal(c: Context): FormRefusal | null {
+/** Why a POST may not come in, or null when nothing says it comes from another origin than `own`. */
+export function crossSiteRefusal(c: Context, own = requestOrigin(c)): FormRefusal | null {
   const site = c.req.header('Sec-Fetch-Site');
   if (site === 'cross-site' || site === 'same-site') return 'cross-site';
   const origin = c.req.header('Origin');
-  if (origin !== undefined && origin !== new URL(c.req.url).origin) return 'foreign-origin';
+  if (origin !== undefined && origin !== own) return 'foreign-origin';
   return null;
 }
 
@@ -75,6 +81,8 @@ function sameText(given: string, expected: string): boolean {
 
 export function formGuard(options: FormGuardOptions): FormGuard {
   const fieldName = options.fieldName ?? 'form_token';
+  const ownOrigin = options.ownOrigin ?? requestOrigin;
+  const cookieName = (c: Context) => (ownOrigin(c).startsWith('https:') ? HOST_COOKIE : COOKIE);
   const tokenFor = (value: string) => createHmac('sha256', options.secret).update(`form:${value}`).digest('base64url');
 
   function hiddenField(c: Context) {
@@ -85,7 +93,7 @@ export function formGuard(options: FormGuardOptions): FormGuard {
         path: '/',
         httpOnly: true,
         sameSite: 'Strict',
-        secure: isHttps(c),
+        secure: ownOrigin(c).startsWith('https:'),
       });
     }
     // The page now holds a token for this browser alone: no shared cache may keep it.
@@ -95,7 +103,7 @@ export function formGuard(options: FormGuardOptions): FormGuard {
 
   const protect: MiddlewareHandler = async (c, next) => {
     if (SAFE_METHODS.has(c.req.method)) return next();
-    const crossSite = crossSiteRefusal(c);
+    const crossSite = crossSiteRefusal(c, ownOrigin(c));
     if (crossSite) return options.refuse(c, crossSite);
     const value = getCookie(c, cookieName(c));
     const field = (await postedFields(c))[fieldName];
