@@ -32,7 +32,7 @@ export interface AppOptions {
   reportRateLimit?: RateLimitPolicy;
 }
 
-/** A secret that survives restarts, created on first use (the edit-token key). */
+/** A secret that survives restarts, created on first use (the edit-token key, the forms' token key). */
 export async function serviceSecret(db: Kysely<Database>, name: string): Promise<Buffer> {
   await db
     .insertInto('service_secrets')
@@ -87,7 +87,8 @@ export async function createApp(options: AppOptions) {
   admin.route('/', adminPublicationsApp(context));
   app.route('/v1/admin', admin);
 
-  app.route('/', portalApp({ context, limiter }));
+  const formSecret = await serviceSecret(options.db, 'portal-form-token');
+  app.route('/', portalApp({ context, limiter, formSecret }));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'adminToken', { type: 'http', scheme: 'bearer' });
   app.openAPIRegistry.registerComponent('securitySchemes', 'editToken', { type: 'http', scheme: 'bearer' });

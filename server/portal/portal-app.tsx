@@ -9,6 +9,7 @@ import { requestLanguage } from './portal-language.ts';
 import { portalHref, sendPage } from './portal-layout.tsx';
 import type { PortalWords } from './portal-words.ts';
 import { portalWords } from './portal-words.ts';
+import { registerReportPages } from './report-pages.tsx';
 
 // The public portal: server-rendered pages in ar/fr/en for shoppers on any device, read
 // from the latest published directory. Every page works without JavaScript.
@@ -20,6 +21,8 @@ export type PortalApp = Hono<PortalEnv>;
 export interface PortalDeps {
   context: ServiceContext;
   limiter: ClientRateLimiter;
+  /** The key of the forms' cross-site tokens (server/http/form-guard.ts), kept across restarts. */
+  formSecret: Buffer;
 }
 
 /** Paths that belong to the API, which keeps its own headers and JSON errors. */
@@ -29,7 +32,9 @@ export function isApiPath(path: string): boolean {
 
 /**
  * The headers of every page: scripts and styles from this origin only, no frames, no
- * referrer, no sniffing. Pages vary by language.
+ * referrer to other sites, no sniffing. Pages vary by language. The referrer policy is
+ * `same-origin`, not `no-referrer`: under `no-referrer` a browser posts our own forms with
+ * `Origin: null`, which the forms' origin check must refuse (server/http/form-guard.ts).
  */
 const pageHeaders = secureHeaders({
   contentSecurityPolicy: {
@@ -41,7 +46,7 @@ const pageHeaders = secureHeaders({
     frameAncestors: ["'none'"],
     baseUri: ["'none'"],
   },
-  referrerPolicy: 'no-referrer',
+  referrerPolicy: 'same-origin',
   xFrameOptions: 'DENY',
   strictTransportSecurity: false,
   crossOriginEmbedderPolicy: false,
@@ -70,6 +75,7 @@ export function portalApp(deps: PortalDeps): PortalApp {
   );
   app.get('/assets/*', (c) => serveAsset(c) ?? c.notFound());
   registerCheckPages(app, deps);
+  registerReportPages(app, deps);
   return app;
 }
 

@@ -1,0 +1,175 @@
+/** @jsxImportSource hono/jsx */
+import { MAX_DETAILS_LENGTH, reportedShop } from '../../src/directory/report-contract.ts';
+import { reportReasonSchema } from '../../src/directory/schemas.ts';
+import { replaceRefusedCharacters, type TextLayout } from '../../src/directory/text-policy.ts';
+import { REPORT_REASON } from '../../src/ui/verdict-words.ts';
+import { SERVICE_PLATFORMS } from '../directory/directory-state.ts';
+import type { PortalWords } from './portal-words.ts';
+import { FIELD_IDS, type FieldError, type ReportField, type ReportFormValues } from './report-form-fields.ts';
+
+// The report form as the shopper sees it, drawn again after a refusal with what they
+// typed, an error summary at the top and a message at each field (GOV.UK's pattern).
+
+export function ErrorSummary(props: { words: PortalWords; errors: readonly FieldError[] }) {
+  const { words, errors } = props;
+  if (errors.length === 0) return null;
+  return (
+    <div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex={-1}>
+      <h2 id="error-summary-title">{words.p('form_errorSummary')}</h2>
+      <ul>
+        {errors.map((error) => (
+          <li>
+            <a href={`#${FIELD_IDS[error.field]}`} data-error-for={error.field}>
+              {error.message}
+            </a>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+/** The message shown at a field, after a visually hidden "Error:" for screen readers. */
+function FieldMessage(props: { words: PortalWords; id: string; message: string | undefined }) {
+  if (!props.message) return null;
+  return (
+    <span class="field-error" id={props.id}>
+      <span class="visually-hidden">{props.words.p('form_errorPrefix')} </span>
+      {props.message}
+    </span>
+  );
+}
+
+/**
+ * A typed value shown again: a character the text policy refuses (a bidi override, a
+ * control) shows as U+FFFD, where the field's message says it stands, and does nothing.
+ */
+const shown = (text: string, layout: TextLayout) => replaceRefusedCharacters(text, layout, () => '\uFFFD');
+
+const describedBy = (...ids: Array<string | false>) => ids.filter(Boolean).join(' ') || undefined;
+
+export function ReportForm(props: {
+  words: PortalWords;
+  action: string;
+  values: ReportFormValues;
+  errors: readonly FieldError[];
+  token: { name: string; value: string };
+}) {
+  const { words, values, errors, token } = props;
+  const { p, t } = words;
+  const errorAt = (field: ReportField) => errors.find((error) => error.field === field)?.message;
+  const fieldClass = (field: ReportField) => (errorAt(field) ? 'field field--error' : 'field');
+  const shop = reportedShop(values.url.trim(), SERVICE_PLATFORMS);
+  const kept = shop.ok && shop.url !== values.url.trim() ? shop.url : null;
+  return (
+    <form method="post" action={props.action} novalidate class="report-form">
+      <input type="hidden" name={token.name} value={token.value} />
+      <input type="hidden" name="idempotencyKey" value={values.idempotencyKey} />
+      <div class={fieldClass('url')}>
+        <label for="report-url">{p('report_urlLabel')}</label>
+        <span class="hint" id="report-url-hint">
+          {p('report_urlHint')}
+        </span>
+        <FieldMessage words={words} id="report-url-error" message={errorAt('url')} />
+        <input
+          type="text"
+          id="report-url"
+          name="url"
+          value={shown(values.url, 'line')}
+          inputmode="url"
+          autocomplete="off"
+          autocapitalize="none"
+          spellcheck={false}
+          dir="ltr"
+          aria-describedby={describedBy(
+            'report-url-hint',
+            kept !== null && 'report-url-kept',
+            !!errorAt('url') && 'report-url-error',
+          )}
+          aria-invalid={errorAt('url') ? 'true' : undefined}
+        />
+        {kept ? (
+          <span class="hint report-kept" id="report-url-kept">
+            {p('report_urlKept')} <bdi dir="ltr">{kept}</bdi>
+          </span>
+        ) : null}
+      </div>
+      <div class={fieldClass('reason')}>
+        <fieldset aria-describedby={describedBy('report-reason-hint', !!errorAt('reason') && 'report-reason-error')}>
+          <legend>{t('popup_reportReasonLabel')}</legend>
+          <span class="hint" id="report-reason-hint">
+            {p('report_reasonHint')}
+          </span>
+          <FieldMessage words={words} id="report-reason-error" message={errorAt('reason')} />
+          {reportReasonSchema.options.map((reason) => (
+            <div class="choice">
+              <input
+                type="radio"
+                id={`report-reason-${reason}`}
+                name="reason"
+                value={reason}
+                checked={values.reason === reason}
+              />
+              <label for={`report-reason-${reason}`}>{t(REPORT_REASON[reason])}</label>
+            </div>
+          ))}
+        </fieldset>
+      </div>
+      <div class={fieldClass('details')}>
+        <label for="report-details">{t('popup_reportDetailsLabel')}</label>
+        <span class="hint" id="report-details-hint">
+          {p('report_detailsHint', [MAX_DETAILS_LENGTH])}
+        </span>
+        <FieldMessage words={words} id="report-details-error" message={errorAt('details')} />
+        <textarea
+          id="report-details"
+          name="details"
+          rows={6}
+          aria-describedby={describedBy('report-details-hint', !!errorAt('details') && 'report-details-error')}
+          aria-invalid={errorAt('details') ? 'true' : undefined}
+        >
+          {shown(values.details, 'multiline')}
+        </textarea>
+      </div>
+      <fieldset class="report-contact" aria-describedby="report-contact-hint">
+        <legend>{p('report_contactLegend')}</legend>
+        <span class="hint" id="report-contact-hint">
+          {p('report_contactHint')}
+        </span>
+        <div class={fieldClass('contact')}>
+          <label for="report-contact">{p('report_contactLabel')}</label>
+          <FieldMessage words={words} id="report-contact-error" message={errorAt('contact')} />
+          <input
+            type="text"
+            id="report-contact"
+            name="contact"
+            value={shown(values.contact, 'line')}
+            autocomplete="off"
+            spellcheck={false}
+            dir="auto"
+            aria-describedby={describedBy(!!errorAt('contact') && 'report-contact-error')}
+            aria-invalid={errorAt('contact') ? 'true' : undefined}
+          />
+        </div>
+        <div class={fieldClass('consent')}>
+          <FieldMessage words={words} id="report-consent-error" message={errorAt('consent')} />
+          <div class="choice">
+            <input
+              type="checkbox"
+              id="report-consent"
+              name="consent"
+              value="yes"
+              checked={values.consent}
+              aria-describedby={describedBy(!!errorAt('consent') && 'report-consent-error')}
+              aria-invalid={errorAt('consent') ? 'true' : undefined}
+            />
+            <label for="report-consent">{p('report_consentLabel')}</label>
+          </div>
+        </div>
+      </fieldset>
+      <button type="submit" class="button" id="report-submit">
+        {p('report_submit')}
+      </button>
+    </form>
+  );
+}
