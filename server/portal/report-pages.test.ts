@@ -41,6 +41,8 @@ describe('the report pages', () => {
     expect(form.idempotencyKey).toMatch(/^[0-9a-f-]{36}$/);
     // The page holds this browser's token: no cache may keep it.
     expect(form.headers.get('Cache-Control')).toBe('no-store');
+    // Under `no-referrer` the browser would post this form with `Origin: null`, which is refused.
+    expect(form.headers.get('Referrer-Policy')).toBe('same-origin');
     const formCookie = form.headers.getSetCookie().find((line) => line.startsWith('thiqa_form='));
     expect(formCookie).toMatch(/HttpOnly/);
     expect(formCookie).toMatch(/SameSite=Strict/);
