@@ -139,7 +139,8 @@ describe('the check page', () => {
       expect(csp).toContain("script-src 'self'");
       expect(csp).not.toContain('unsafe-inline');
       expect(response.headers.get('X-Content-Type-Options')).toBe('nosniff');
-      expect(response.headers.get('Referrer-Policy')).toBe('no-referrer');
+      // Not `no-referrer`: under it a browser posts the portal's own forms with `Origin: null`.
+      expect(response.headers.get('Referrer-Policy')).toBe('same-origin');
     }
     const missing = await service.send('GET', '/no-such-page', undefined, { 'Accept-Language': 'en' });
     expect(missing.status).toBe(404);
