@@ -7,6 +7,7 @@ import { registerCheckPages } from './check-page.tsx';
 import { serveAsset } from './portal-assets.ts';
 import { requestLanguage } from './portal-language.ts';
 import { portalHref, sendPage } from './portal-layout.tsx';
+import type { PortalSettings } from './portal-settings.ts';
 import type { PortalWords } from './portal-words.ts';
 import { portalWords } from './portal-words.ts';
 
@@ -20,6 +21,8 @@ export type PortalApp = Hono<PortalEnv>;
 export interface PortalDeps {
   context: ServiceContext;
   limiter: ClientRateLimiter;
+  /** What the publisher says of itself and of the extension's store pages (all optional). */
+  settings: PortalSettings;
 }
 
 /** Paths that belong to the API, which keeps its own headers and JSON errors. */
