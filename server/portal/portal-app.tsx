@@ -4,6 +4,7 @@ import { secureHeaders } from 'hono/secure-headers';
 import type { ClientRateLimiter } from '../http/client-rate-limit.ts';
 import type { ServiceContext } from '../http/service-context.ts';
 import { registerCheckPages } from './check-page.tsx';
+import { registerInfoPages } from './info-pages.tsx';
 import { serveAsset } from './portal-assets.ts';
 import { requestLanguage } from './portal-language.ts';
 import { portalHref, sendPage } from './portal-layout.tsx';
@@ -73,6 +74,7 @@ export function portalApp(deps: PortalDeps): PortalApp {
   );
   app.get('/assets/*', (c) => serveAsset(c) ?? c.notFound());
   registerCheckPages(app, deps);
+  registerInfoPages(app, deps);
   return app;
 }
 

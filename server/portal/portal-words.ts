@@ -21,7 +21,10 @@ export function isPortalLanguage(value: unknown): value is PortalLanguage {
 }
 
 /** Every portal message name; English is the reference locale. */
-export type PortalKey = keyof typeof import('./words/common.en.json') | keyof typeof import('./words/check.en.json');
+export type PortalKey =
+  | keyof typeof import('./words/common.en.json')
+  | keyof typeof import('./words/check.en.json')
+  | keyof typeof import('./words/info.en.json');
 
 export interface PortalWords extends Translator {
   readonly lang: PortalLanguage;
