@@ -156,7 +156,7 @@ describe("the publisher's texts", () => {
     expect(html).not.toContain('\u202E');
     expect(all(html, 'h2')[0]).toBe('Data <script>alert(1)</script>');
     expect(text(html)).toContain('[Click me](javascript:alert(document.cookie))');
-    expect(html).toContain('<a href="https://x.example/">am.vog</a>');
+    expect(html).toContain('<a href="https://x.example/"><bdi dir="ltr">am.vog</bdi></a>');
     await rm(file);
   });
 

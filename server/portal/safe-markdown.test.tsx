@@ -66,14 +66,17 @@ describe('hostile text renders inert', () => {
   it.each([
     ['<script>alert(1)</script>', '&lt;script&gt;alert(1)&lt;/script&gt;'],
     ['<img src=x onerror=alert(1)>', '&lt;img src=x onerror=alert(1)&gt;'],
-    ['## <iframe src="https://evil.example">', '&lt;iframe src=&quot;https://evil.example&quot;&gt;'],
+    [
+      '## <iframe src="https://evil.example">',
+      '&lt;iframe src=&quot;<bdi dir="ltr">https://evil.example</bdi>&quot;&gt;',
+    ],
     ['- <a href="javascript:alert(1)">x</a>', '&lt;a href=&quot;javascript:alert(1)&quot;&gt;x&lt;/a&gt;'],
     ['<!-- hidden --> &lt;b&gt; &#x3C;', '&lt;!-- hidden --&gt; &amp;lt;b&amp;gt; &amp;#x3C;'],
     ['<style>body{display:none}</style>', '&lt;style&gt;body{display:none}&lt;/style&gt;'],
   ])('raw HTML %j is shown as text', (source, shown) => {
     const html = render(source);
     expect(html).toContain(shown);
-    expect(tags(html).every((tag) => /^<(div class="prose"|p|h2|ul|li)>$/.test(tag))).toBe(true);
+    expect(tags(html).every((tag) => /^<(div class="prose"|p|h2|ul|li|bdi dir="ltr")>$/.test(tag))).toBe(true);
   });
 
   it.each([
@@ -112,9 +115,21 @@ describe('hostile text renders inert', () => {
       '## Pay \u202Eevil.ma\u202C now\n\n[\u2066gov.ma\u2069](https://x.example/) a\u0000b\u001b[2Jc\u200Bd\u061Ce\u2028f\uFEFF';
     const html = render(hostile);
     expect(html).toBe(
-      '<div class="prose"><h2>Pay evil.ma now</h2><p><a href="https://x.example/">gov.ma</a> ab[2Jcdef</p></div>',
+      '<div class="prose"><h2>Pay <bdi dir="ltr">evil.ma</bdi> now</h2><p><a href="https://x.example/"><bdi dir="ltr">gov.ma</bdi></a> ab[2Jcdef</p></div>',
     );
     expect(html).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u061c\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]/);
+  });
+
+  it('isolates addresses left to right, so an Arabic sentence cannot reorder them', () => {
+    expect(render('قدّم شكاية عبر **khidmat-almostahlik.ma**، أو على e-blagh.dgsn.ma.', 'ar')).toBe(
+      '<div class="prose"><p>قدّم شكاية عبر <strong><bdi dir="ltr">khidmat-almostahlik.ma</bdi></strong>، أو على <bdi dir="ltr">e-blagh.dgsn.ma</bdi>.</p></div>',
+    );
+    expect(render('راسل dpo@thiqa.example أو https://thiqa.example/contact?x=1).')).toBe(
+      '<div class="prose"><p>راسل <bdi dir="ltr">dpo@thiqa.example</bdi> أو <bdi dir="ltr">https://thiqa.example/contact?x=1</bdi>).</p></div>',
+    );
+    expect(render('WCAG 2.2, 4.5 to 1, law 31-08, 31.08, Node.js')).toBe(
+      '<div class="prose"><p>WCAG 2.2, 4.5 to 1, law 31-08, 31.08, <bdi dir="ltr">Node.js</bdi></p></div>',
+    );
   });
 
   it('keeps the joiners a script needs', () => {

@@ -153,12 +153,40 @@ export function parseSafeMarkdown(source: string): Block[] {
   return blocks;
 }
 
+/**
+ * A web address, an e-mail address or a domain name (`www.cndp.ma`, `https://x.ma/a`,
+ * `dpo@x.ma`); a final full stop is the sentence's. Labels are at most 63 characters, as in
+ * DNS, which also keeps the search linear on a long word.
+ */
+const ADDRESS =
+  /(?:https?:\/\/|[a-z0-9._%+-]{1,64}@)?(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}(?:\/[^\s]*[^\s.,;:!?)])?/gi;
+
+/**
+ * Text with each address isolated left to right: in an Arabic sentence a bare
+ * `e-blagh.dgsn.ma` would otherwise be reordered around its hyphen and dots.
+ */
+function TextView(props: { text: string }) {
+  const { text } = props;
+  const parts: Array<string | ReturnType<typeof AddressView>> = [];
+  let last = 0;
+  for (const match of text.matchAll(ADDRESS)) {
+    parts.push(text.slice(last, match.index), <AddressView address={match[0]} />);
+    last = match.index + match[0].length;
+  }
+  parts.push(text.slice(last));
+  return <>{parts.filter((part) => part !== '')}</>;
+}
+
+function AddressView(props: { address: string }) {
+  return <bdi dir="ltr">{props.address}</bdi>;
+}
+
 function InlineView(props: { nodes: Inline[]; lang: PortalLanguage }) {
   const { nodes, lang } = props;
   return (
     <>
       {nodes.map((node) => {
-        if (node.kind === 'text') return node.text;
+        if (node.kind === 'text') return <TextView text={node.text} />;
         if (node.kind === 'strong') {
           return (
             <strong>
