@@ -15,6 +15,7 @@ import { errorToProblem, problem, validationHook } from './http/problem.ts';
 import type { ServiceContext } from './http/service-context.ts';
 import { adminMerchantsApp } from './merchants/admin-merchant-routes.ts';
 import { errorPage, isApiPath, notFoundPage, portalApp } from './portal/portal-app.tsx';
+import type { PortalSettings } from './portal/portal-settings.ts';
 import { PublishedDirectory } from './portal/published-directory.ts';
 import { adminReportsApp } from './reports/admin-report-routes.ts';
 import { ReportDesk } from './reports/report-desk.ts';
@@ -30,6 +31,8 @@ export interface AppOptions {
   adminToken: string | undefined;
   clock?: () => Date;
   reportRateLimit?: RateLimitPolicy;
+  /** The publisher's name and contact and the extension's store pages, as the portal shows them. */
+  portal?: PortalSettings;
 }
 
 /** A secret that survives restarts, created on first use (the edit-token key, the forms' token key). */
@@ -88,7 +91,7 @@ export async function createApp(options: AppOptions) {
   app.route('/v1/admin', admin);
 
   const formSecret = await serviceSecret(options.db, 'portal-form-token');
-  app.route('/', portalApp({ context, limiter, formSecret }));
+  app.route('/', portalApp({ context, limiter, formSecret, settings: options.portal ?? {} }));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'adminToken', { type: 'http', scheme: 'bearer' });
   app.openAPIRegistry.registerComponent('securitySchemes', 'editToken', { type: 'http', scheme: 'bearer' });

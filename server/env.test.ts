@@ -95,6 +95,76 @@ describe('loadConfig', () => {
   });
 });
 
+describe('what the portal says of the publisher', () => {
+  it('reads the publisher and the extension store pages', () => {
+    expect(
+      loadConfig({
+        THIQA_PUBLISHER_NAME: '  Association Thiqa — ثقة ',
+        THIQA_PUBLISHER_CONTACT: 'dpo@thiqa.example',
+        THIQA_EXTENSION_CHROME_URL: 'https://chromewebstore.google.com/detail/thiqa/abc',
+        THIQA_EXTENSION_FIREFOX_URL: 'https://addons.mozilla.org/firefox/addon/thiqa',
+      }),
+    ).toMatchObject({
+      publisherName: 'Association Thiqa — ثقة',
+      publisherContact: { text: 'dpo@thiqa.example', href: 'mailto:dpo@thiqa.example' },
+      extensionChromeUrl: 'https://chromewebstore.google.com/detail/thiqa/abc',
+      extensionFirefoxUrl: 'https://addons.mozilla.org/firefox/addon/thiqa',
+    });
+  });
+
+  it.each([
+    ['+212 5 22 00 00 00', { text: '+212 5 22 00 00 00', href: 'tel:+212522000000' }],
+    ['0522-00.00.00', { text: '0522-00.00.00', href: 'tel:0522000000' }],
+    ['https://thiqa.example/contact', { text: 'https://thiqa.example/contact', href: 'https://thiqa.example/contact' }],
+    [
+      'https://thiqa.example/حقوق',
+      {
+        text: 'https://thiqa.example/%D8%AD%D9%82%D9%88%D9%82',
+        href: 'https://thiqa.example/%D8%AD%D9%82%D9%88%D9%82',
+      },
+    ],
+  ])('links the contact %s', (contact, expected) => {
+    expect(loadConfig({ THIQA_PUBLISHER_CONTACT: contact }).publisherContact).toEqual(expected);
+  });
+
+  it.each([
+    [
+      { THIQA_PUBLISHER_NAME: 'Thiqa\u202Eevil' },
+      'THIQA_PUBLISHER_NAME: contains U+202E RIGHT-TO-LEFT OVERRIDE at character 6',
+    ],
+    [{ THIQA_PUBLISHER_NAME: 'x'.repeat(121) }, 'THIQA_PUBLISHER_NAME: must be at most 120 characters'],
+    [
+      { THIQA_PUBLISHER_CONTACT: 'call us' },
+      'THIQA_PUBLISHER_CONTACT: must be an e-mail address, a phone number or an https:// address',
+    ],
+    [{ THIQA_PUBLISHER_CONTACT: 'javascript:alert(1)' }, 'THIQA_PUBLISHER_CONTACT: must be an e-mail'],
+    [{ THIQA_PUBLISHER_CONTACT: 'http://thiqa.example/' }, 'THIQA_PUBLISHER_CONTACT: must be an e-mail'],
+    [
+      { THIQA_EXTENSION_CHROME_URL: 'http://chromewebstore.google.com/' },
+      'THIQA_EXTENSION_CHROME_URL: must be an https:// address',
+    ],
+    [
+      { THIQA_EXTENSION_FIREFOX_URL: 'addons.mozilla.org/thiqa' },
+      'THIQA_EXTENSION_FIREFOX_URL: must be an https:// address',
+    ],
+  ])('stops on %j with a message naming the variable', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it('leaves everything unset when the variables are empty', () => {
+    const config = loadConfig({
+      THIQA_PUBLISHER_NAME: ' ',
+      THIQA_PUBLISHER_CONTACT: '',
+      THIQA_EXTENSION_CHROME_URL: '',
+    });
+    expect([config.publisherName, config.publisherContact, config.extensionChromeUrl]).toEqual([
+      undefined,
+      undefined,
+      undefined,
+    ]);
+  });
+});
+
 describe('thiqa serve with an admin token the header cannot carry', () => {
   it.each([
     ['a space', 'my admin token is long enough', 'contains a space at character 3'],

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { describeRefusedCharacter } from '../src/directory/text-policy.ts';
+import { checkTextPolicy, describeRefusedCharacter } from '../src/directory/text-policy.ts';
+import type { PortalSettings, PublisherContact } from './portal/portal-settings.ts';
 
 // The service's whole configuration comes from the environment, parsed once at start;
 // a wrong value stops the process with one line per problem instead of failing later.
@@ -55,6 +56,27 @@ const adminTokenSchema = z
       .optional(),
   );
 
+/** An address a shopper's browser opens: https only, as a store's page is. */
+const httpsAddress = z
+  .url({ protocol: /^https$/, message: 'must be an https:// address' })
+  .transform((value) => new URL(value).href);
+
+const PHONE = /^\+?[0-9][0-9 .-]{4,18}[0-9]$/;
+
+/** The publisher's contact as the portal links it: an e-mail address, a phone number or an https:// page. */
+const publisherContactSchema = z
+  .string()
+  .max(200, { message: 'must be at most 200 characters' })
+  .transform((value, ctx): PublisherContact => {
+    if (PHONE.test(value)) return { text: value, href: `tel:${value.replace(/[ .-]/g, '')}` };
+    if (z.email().safeParse(value).success) return { text: value, href: `mailto:${value}` };
+    const web = httpsAddress.safeParse(value);
+    // Shown as the browser would write it: percent-encoded, so no invisible character hides in it.
+    if (web.success) return { text: web.data, href: web.data };
+    ctx.addIssue({ code: 'custom', message: 'must be an e-mail address, a phone number or an https:// address' });
+    return z.NEVER;
+  });
+
 export const envSchema = z.object({
   DATABASE_URL: optionalText.pipe(
     z
@@ -96,9 +118,17 @@ export const envSchema = z.object({
       .pipe(z.int().min(1).max(10_000, { message: 'must be a whole number from 1 to 10000' }))
       .optional(),
   ),
+  // What the portal says of the publisher and where it sends shoppers for the extension.
+  THIQA_PUBLISHER_NAME: optionalText.pipe(
+    z.string().max(120, { message: 'must be at most 120 characters' }).superRefine(checkTextPolicy('line')).optional(),
+  ),
+  THIQA_PUBLISHER_CONTACT: optionalText.pipe(publisherContactSchema.optional()),
+  THIQA_EXTENSION_CHROME_URL: optionalText.pipe(httpsAddress.optional()),
+  THIQA_EXTENSION_FIREFOX_URL: optionalText.pipe(httpsAddress.optional()),
 });
 
-export interface Config {
+/** The configuration; what the portal says of the publisher (PortalSettings) is all optional. */
+export interface Config extends PortalSettings {
   /** A PostgreSQL server, or undefined for PGlite under `dataDir`. */
   databaseUrl: string | undefined;
   /** Holds the PGlite database, the signing keys and the published files. */
@@ -134,5 +164,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     adminToken: parsed.data.THIQA_ADMIN_TOKEN,
     reportRateLimit: parsed.data.THIQA_REPORT_RATE_LIMIT,
     maxConnectionsPerAddress: parsed.data.THIQA_MAX_CONNECTIONS_PER_ADDRESS,
+    publisherName: parsed.data.THIQA_PUBLISHER_NAME,
+    publisherContact: parsed.data.THIQA_PUBLISHER_CONTACT,
+    extensionChromeUrl: parsed.data.THIQA_EXTENSION_CHROME_URL,
+    extensionFirefoxUrl: parsed.data.THIQA_EXTENSION_FIREFOX_URL,
   };
 }

@@ -42,6 +42,12 @@ export async function startService(options: {
     adminToken: config.adminToken,
     clock,
     ...(config.reportRateLimit ? { reportRateLimit: config.reportRateLimit } : {}),
+    portal: {
+      publisherName: config.publisherName,
+      publisherContact: config.publisherContact,
+      extensionChromeUrl: config.extensionChromeUrl,
+      extensionFirefoxUrl: config.extensionFirefoxUrl,
+    },
   });
   const limits: ConnectionLimits = {
     ...DEFAULT_CONNECTION_LIMITS,

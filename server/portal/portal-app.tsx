@@ -4,9 +4,11 @@ import { secureHeaders } from 'hono/secure-headers';
 import type { ClientRateLimiter } from '../http/client-rate-limit.ts';
 import type { ServiceContext } from '../http/service-context.ts';
 import { registerCheckPages } from './check-page.tsx';
+import { registerInfoPages } from './info-pages.tsx';
 import { serveAsset } from './portal-assets.ts';
 import { requestLanguage } from './portal-language.ts';
 import { portalHref, sendPage } from './portal-layout.tsx';
+import type { PortalSettings } from './portal-settings.ts';
 import type { PortalWords } from './portal-words.ts';
 import { portalWords } from './portal-words.ts';
 import { registerReportPages } from './report-pages.tsx';
@@ -23,6 +25,8 @@ export interface PortalDeps {
   limiter: ClientRateLimiter;
   /** The key of the forms' cross-site tokens (server/http/form-guard.ts), kept across restarts. */
   formSecret: Buffer;
+  /** What the publisher says of itself and of the extension's store pages (all optional). */
+  settings: PortalSettings;
 }
 
 /** Paths that belong to the API, which keeps its own headers and JSON errors. */
@@ -76,6 +80,7 @@ export function portalApp(deps: PortalDeps): PortalApp {
   app.get('/assets/*', (c) => serveAsset(c) ?? c.notFound());
   registerCheckPages(app, deps);
   registerReportPages(app, deps);
+  registerInfoPages(app, deps);
   return app;
 }
 

@@ -24,7 +24,8 @@ export function isPortalLanguage(value: unknown): value is PortalLanguage {
 export type PortalKey =
   | keyof typeof import('./words/common.en.json')
   | keyof typeof import('./words/check.en.json')
-  | keyof typeof import('./words/report.en.json');
+  | keyof typeof import('./words/report.en.json')
+  | keyof typeof import('./words/info.en.json');
 
 export interface PortalWords extends Translator {
   readonly lang: PortalLanguage;

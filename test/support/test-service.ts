@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { createApp, type ThiqaApp } from '../../server/app.ts';
 import type { Registry } from '../../server/db/database.ts';
 import type { RateLimitPolicy } from '../../server/http/client-rate-limit.ts';
+import type { PortalSettings } from '../../server/portal/portal-settings.ts';
 import { openTestRegistry } from './test-registry.ts';
 
 // A running service for tests: the real app on a fresh database and a fresh data folder.
@@ -30,7 +31,7 @@ export interface TestService {
 }
 
 export async function openTestService(
-  options: { now?: string; reportRateLimit?: RateLimitPolicy } = {},
+  options: { now?: string; reportRateLimit?: RateLimitPolicy; portal?: PortalSettings } = {},
 ): Promise<TestService> {
   const registry = await openTestRegistry();
   const dataDir = await mkdtemp(join(tmpdir(), 'thiqa-service-'));
@@ -41,6 +42,7 @@ export async function openTestService(
     adminToken: TEST_ADMIN_TOKEN,
     clock: () => now,
     ...(options.reportRateLimit ? { reportRateLimit: options.reportRateLimit } : {}),
+    ...(options.portal ? { portal: options.portal } : {}),
   });
   const send: TestService['send'] = (method, path, body, headers = {}, from = '198.51.100.7') =>
     Promise.resolve(
