@@ -147,8 +147,16 @@ describe('what the portal says of the publisher', () => {
       { THIQA_EXTENSION_FIREFOX_URL: 'addons.mozilla.org/thiqa' },
       'THIQA_EXTENSION_FIREFOX_URL: must be an https:// address',
     ],
+    [{ THIQA_PUBLIC_URL: 'thiqa.example.ma' }, 'THIQA_PUBLIC_URL: must be an http:// or https:// address'],
+    [{ THIQA_PUBLIC_URL: 'https://thiqa.example.ma/portal' }, 'THIQA_PUBLIC_URL: must be an origin only'],
+    [{ THIQA_PUBLIC_URL: 'https://admin:pw@thiqa.example.ma' }, 'THIQA_PUBLIC_URL: must not hold a user name'],
   ])('stops on %j with a message naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it('keeps the origin of THIQA_PUBLIC_URL, what shoppers call the service behind a proxy', () => {
+    expect(loadConfig({ THIQA_PUBLIC_URL: 'HTTPS://Thiqa.Example.MA/' }).publicOrigin).toBe('https://thiqa.example.ma');
+    expect(loadConfig({}).publicOrigin).toBeUndefined();
   });
 
   it('leaves everything unset when the variables are empty', () => {

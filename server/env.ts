@@ -77,6 +77,19 @@ const publisherContactSchema = z
     return z.NEVER;
   });
 
+/**
+ * The address shoppers reach the service at, when it differs from what the service sees
+ * (a proxy ending TLS in front of plain HTTP): only its origin is kept.
+ */
+const publicUrlSchema = z
+  .url({ protocol: /^https?$/, message: 'must be an http:// or https:// address' })
+  .transform((value) => new URL(value))
+  .refine((url) => url.username === '' && url.password === '', { message: 'must not hold a user name or password' })
+  .refine((url) => url.pathname === '/' && url.search === '' && url.hash === '', {
+    message: 'must be an origin only, e.g. https://thiqa.example.ma (the portal is served at its root)',
+  })
+  .transform((url) => url.origin);
+
 export const envSchema = z.object({
   DATABASE_URL: optionalText.pipe(
     z
@@ -125,6 +138,7 @@ export const envSchema = z.object({
   THIQA_PUBLISHER_CONTACT: optionalText.pipe(publisherContactSchema.optional()),
   THIQA_EXTENSION_CHROME_URL: optionalText.pipe(httpsAddress.optional()),
   THIQA_EXTENSION_FIREFOX_URL: optionalText.pipe(httpsAddress.optional()),
+  THIQA_PUBLIC_URL: optionalText.pipe(publicUrlSchema.optional()),
 });
 
 /** The configuration; what the portal says of the publisher (PortalSettings) is all optional. */
@@ -168,5 +182,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     publisherContact: parsed.data.THIQA_PUBLISHER_CONTACT,
     extensionChromeUrl: parsed.data.THIQA_EXTENSION_CHROME_URL,
     extensionFirefoxUrl: parsed.data.THIQA_EXTENSION_FIREFOX_URL,
+    publicOrigin: parsed.data.THIQA_PUBLIC_URL,
   };
 }

@@ -47,6 +47,7 @@ export async function startService(options: {
       publisherContact: config.publisherContact,
       extensionChromeUrl: config.extensionChromeUrl,
       extensionFirefoxUrl: config.extensionFirefoxUrl,
+      publicOrigin: config.publicOrigin,
     },
   });
   const limits: ConnectionLimits = {

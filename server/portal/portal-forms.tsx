@@ -28,9 +28,10 @@ function refusalPage(c: Context, title: PortalKey, body: string, status: 403 | 4
 }
 
 /** The guard of the portal's forms; a refused post gets a 403 page, not JSON. */
-export function portalFormGuard(secret: Buffer): FormGuard {
+export function portalFormGuard(secret: Buffer, publicOrigin: string | undefined): FormGuard {
   return formGuard({
     secret,
+    ...(publicOrigin ? { ownOrigin: () => publicOrigin } : {}),
     refuse: (c) => refusalPage(c, 'form_refusedTitle', (c.get('words') as PortalWords).p('form_refusedBody'), 403),
   });
 }

@@ -17,4 +17,9 @@ export interface PortalSettings {
   extensionChromeUrl?: string | undefined;
   /** `THIQA_EXTENSION_FIREFOX_URL`: its page on addons.mozilla.org (or wherever it is published). */
   extensionFirefoxUrl?: string | undefined;
+  /**
+   * `THIQA_PUBLIC_URL`'s origin: what shoppers' browsers call the service, when a proxy in
+   * front makes it differ from what the service sees. Forms check posts against it.
+   */
+  publicOrigin?: string | undefined;
 }

@@ -299,3 +299,24 @@ describe('the report pages', () => {
     expect(html).not.toContain('<script>x');
   });
 });
+
+describe('the report form behind a proxy that ends TLS (THIQA_PUBLIC_URL)', () => {
+  let service: DemoService;
+  beforeAll(async () => {
+    service = await openDemoService({ portal: { publicOrigin: 'https://thiqa.example.ma' } });
+  });
+  afterAll(async () => service.close());
+
+  it('takes a post whose Origin is the public one, and refuses the origin the service sees', async () => {
+    const form = await openForm(service);
+    // Shoppers' browsers talk HTTPS to the proxy: the form's cookie is a Secure __Host- one.
+    expect(form.headers.getSetCookie().join('\n')).toMatch(/^__Host-thiqa_form=.*Secure/m);
+    const fields = { url: 'https://souk-mirage.ma/', reason: 'fraud' };
+    const fromPublic = await post(service, form, fields, { headers: { Origin: 'https://thiqa.example.ma' } });
+    expect(fromPublic.status).toBe(303);
+    const fromInside = await post(service, await openForm(service), fields, {
+      headers: { Origin: 'http://localhost' },
+    });
+    expect(fromInside.status).toBe(403);
+  });
+});

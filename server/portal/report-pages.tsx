@@ -99,7 +99,7 @@ function StatusView(props: { words: PortalWords; view: ReportStatusView }) {
 
 export function registerReportPages(app: PortalApp, deps: PortalDeps): void {
   const { context, limiter } = deps;
-  const guard = portalFormGuard(deps.formSecret);
+  const guard = portalFormGuard(deps.formSecret, deps.settings.publicOrigin);
 
   function formPage(
     c: Context,
