@@ -215,18 +215,6 @@ describe('what the publisher configures', () => {
     expect(text(main(html))).toContain(`تتطلب كروم ${MINIMUM_BROWSER_VERSIONS.chrome} أو أحدث.`);
   });
 
-  it('has every word of the area in every language, with the same placeholders', () => {
-    const area = (lang: string) =>
-      JSON.parse(readFileSync(new URL(`./words/info.${lang}.json`, import.meta.url), 'utf8')) as Record<
-        string,
-        { message: string }
-      >;
-    const shape = (lang: string) =>
-      Object.entries(area(lang)).map(([key, { message }]) => [key, message.match(/\$\d/g) ?? []]);
-    expect(shape('ar')).toEqual(shape('en'));
-    expect(shape('fr')).toEqual(shape('en'));
-  });
-
   it('states the browser versions the manifest asks for', () => {
     const config = readFileSync(new URL('../../wxt.config.ts', import.meta.url), 'utf8');
     expect(config).toContain(`minimum_chrome_version: '${MINIMUM_BROWSER_VERSIONS.chrome}'`);

@@ -225,22 +225,3 @@ describe('the report form under a flood', () => {
     }
   });
 });
-
-describe('the report words', () => {
-  const read = (lang: string) =>
-    JSON.parse(readFileSync(new URL(`./words/report.${lang}.json`, import.meta.url), 'utf8')) as Record<
-      string,
-      { message: string }
-    >;
-  const placeholders = (message: string) => [...message.matchAll(/\$[1-9]/g)].map((match) => match[0]).sort();
-
-  it.each(PORTAL_LANGUAGES)('%s has every key of English, with the same placeholders', (lang) => {
-    const english = read('en');
-    const words = read(lang);
-    expect(Object.keys(words).sort()).toEqual(Object.keys(english).sort());
-    for (const [key, entry] of Object.entries(words)) {
-      expect(entry.message.trim(), key).not.toBe('');
-      expect(placeholders(entry.message), key).toEqual(placeholders(english[key]?.message ?? ''));
-    }
-  });
-});
