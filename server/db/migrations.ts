@@ -88,6 +88,14 @@ const migrations: Record<string, Migration> = {
         )`.execute(db);
     },
   },
+  // When a merchant's status last changed, for the certificate page ("revoked on …"). The
+  // directory files do not carry it (their schema is frozen for the extensions already out);
+  // merchants imported before this migration have none, and the page says it is not recorded.
+  '2026-11-29-0002-merchant-status-since': {
+    async up(db: Kysely<unknown>) {
+      await sql`alter table merchants add column status_since timestamptz`.execute(db);
+    },
+  },
 };
 
 export const registryMigrations: MigrationProvider = {

@@ -13,6 +13,8 @@ export interface MerchantsTable {
   record: ColumnType<unknown, string, string>;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
+  /** When the record's status last changed; null for merchants imported before it was kept. */
+  status_since: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
 
 export interface MerchantDomainsTable {

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { canonicalJson } from '../../src/directory/bytes.ts';
 import { recordAudit } from '../db/audit-log.ts';
 import type { Database } from '../db/tables.ts';
@@ -72,6 +72,7 @@ async function writeMerchants(
             ice: record.ice,
             record: JSON.stringify(record),
             updated_at: options.now,
+            status_since: options.now,
           })),
         )
         .onConflict((conflict) =>
@@ -79,6 +80,10 @@ async function writeMerchants(
             ice: eb.ref('excluded.ice'),
             record: eb.ref('excluded.record'),
             updated_at: eb.ref('excluded.updated_at'),
+            // The date of the last change of status, for the certificate page: kept while
+            // the status stays, moved when an import changes it.
+            status_since: sql<Date | null>`case when merchants.record->>'status' is distinct from excluded.record->>'status'
+              then excluded.status_since else merchants.status_since end`,
           })),
         )
         .execute();
