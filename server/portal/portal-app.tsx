@@ -5,6 +5,7 @@ import type { ClientRateLimiter } from '../http/client-rate-limit.ts';
 import type { ServiceContext } from '../http/service-context.ts';
 import { registerCheckPages } from './check-page.tsx';
 import { registerInfoPages } from './info-pages.tsx';
+import { registerMerchantPages } from './merchant-pages.ts';
 import { serveAsset } from './portal-assets.ts';
 import { requestLanguage } from './portal-language.ts';
 import { portalHref, sendPage } from './portal-layout.tsx';
@@ -81,6 +82,7 @@ export function portalApp(deps: PortalDeps): PortalApp {
   registerCheckPages(app, deps);
   registerReportPages(app, deps);
   registerInfoPages(app, deps);
+  registerMerchantPages(app, deps);
   return app;
 }
 

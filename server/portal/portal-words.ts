@@ -25,7 +25,8 @@ export type PortalKey =
   | keyof typeof import('./words/common.en.json')
   | keyof typeof import('./words/check.en.json')
   | keyof typeof import('./words/report.en.json')
-  | keyof typeof import('./words/info.en.json');
+  | keyof typeof import('./words/info.en.json')
+  | keyof typeof import('./words/merchants.en.json');
 
 export interface PortalWords extends Translator {
   readonly lang: PortalLanguage;
