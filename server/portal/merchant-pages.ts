@@ -1,3 +1,5 @@
+import { registerCertificatePage } from './certificate-page.tsx';
+import { registerMerchantBadge } from './merchant-badge.ts';
 import { registerMerchantSearch } from './merchants-page.tsx';
 import type { PortalApp, PortalDeps } from './portal-app.tsx';
 import { PublishedStatusDates } from './status-dates.ts';
@@ -11,4 +13,6 @@ export function registerMerchantPages(app: PortalApp, deps: PortalDeps): void {
     console.error(`portal: cannot read the merchants' status dates: ${(error as Error).message}`),
   );
   registerMerchantSearch(app, deps, statusDates);
+  registerCertificatePage(app, deps, statusDates);
+  registerMerchantBadge(app, deps);
 }

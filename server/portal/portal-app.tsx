@@ -5,6 +5,7 @@ import type { ClientRateLimiter } from '../http/client-rate-limit.ts';
 import type { ServiceContext } from '../http/service-context.ts';
 import { registerCheckPages } from './check-page.tsx';
 import { registerInfoPages } from './info-pages.tsx';
+import { isBadgePath } from './merchant-badge.ts';
 import { registerMerchantPages } from './merchant-pages.ts';
 import { serveAsset } from './portal-assets.ts';
 import { requestLanguage } from './portal-language.ts';
@@ -57,10 +58,11 @@ const pageHeaders = secureHeaders({
   crossOriginEmbedderPolicy: false,
 });
 
+// The merchant badge is an image for other sites: it sets its own headers, and no cookie.
 const onlyPages =
   (middleware: MiddlewareHandler): MiddlewareHandler =>
   (c, next) =>
-    isApiPath(c.req.path) ? next() : middleware(c, next);
+    isApiPath(c.req.path) || isBadgePath(c.req.path) ? next() : middleware(c, next);
 
 export function wordsFor(c: Parameters<MiddlewareHandler>[0]): PortalWords {
   return portalWords(requestLanguage(c));
