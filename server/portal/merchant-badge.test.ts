@@ -120,6 +120,23 @@ describe('the merchant badge', () => {
     expect(svg).toContain('&lt;/script&gt;</title>');
   });
 
+  it('gives the certificate page a snippet whose alt text is escaped HTML, and shows the name inert', async () => {
+    const html = await (await service.send('GET', '/merchants/test-shop-001?lang=en')).text();
+    expect(html).not.toContain('<script>alert');
+    const code = /<code>([^<]*)<\/code>/.exec(html)?.[1] ?? '';
+    // What the merchant copies: the page's text, entities decoded once.
+    const copied = code
+      .replaceAll('&quot;', '"')
+      .replaceAll('&lt;', '<')
+      .replaceAll('&gt;', '>')
+      .replaceAll('&#39;', "'")
+      .replaceAll('&amp;', '&');
+    expect(copied).toContain(
+      'alt="Thiqa certificate: Bazar &quot;A&amp;B&quot; &lt;script&gt;alert(\'x\')&lt;/script&gt;" width="300"',
+    );
+    expect(copied.match(/</g)).toHaveLength(3);
+  });
+
   it('cuts a long name with an ellipsis, and draws an Arabic name right to left', async () => {
     const { svg } = await badge('/badge/test-shop-002.svg?lang=ar');
     const name = parseStrictXml(svg).at(-1) ?? '';
