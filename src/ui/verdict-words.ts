@@ -61,15 +61,27 @@ export function moroccanLocale(lang: string): string {
   return `${lang}-MA`;
 }
 
+// Building an Intl formatter costs far more than using one (the portal formats a dozen
+// dates a page): each is built once per language and form.
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+const relativeFormats = new Map<string, Intl.RelativeTimeFormat>();
+
 /** A calendar day (`2026-09-14`) or an instant, in the shopper's language. */
 export function formatDate(value: string, lang: string, withTime = false): string {
-  const date = new Date(value.length === 10 ? `${value}T12:00:00Z` : value);
+  const isDay = value.length === 10;
+  const date = new Date(isDay ? `${value}T12:00:00Z` : value);
   if (Number.isNaN(date.getTime())) return value;
-  return new Intl.DateTimeFormat(moroccanLocale(lang), {
-    dateStyle: 'long',
-    ...(withTime ? { timeStyle: 'short' } : {}),
-    timeZone: value.length === 10 ? 'UTC' : undefined,
-  }).format(date);
+  const key = `${lang}|${withTime}|${isDay}`;
+  let format = dateFormats.get(key);
+  if (!format) {
+    format = new Intl.DateTimeFormat(moroccanLocale(lang), {
+      dateStyle: 'long',
+      ...(withTime ? { timeStyle: 'short' } : {}),
+      timeZone: isDay ? 'UTC' : undefined,
+    });
+    dateFormats.set(key, format);
+  }
+  return format.format(date);
 }
 
 export function methodWords(methods: readonly string[], translator: Translator): string {
@@ -139,7 +151,11 @@ export function syncErrorWords(code: string, translator: Translator): string {
 /** "3 hours ago" in the shopper's language, in the largest unit that fits. */
 export function timeAgo(then: string, now: Date, lang: string): string {
   const seconds = Math.round((Date.parse(then) - now.getTime()) / 1000);
-  const format = new Intl.RelativeTimeFormat(moroccanLocale(lang), { numeric: 'auto' });
+  let format = relativeFormats.get(lang);
+  if (!format) {
+    format = new Intl.RelativeTimeFormat(moroccanLocale(lang), { numeric: 'auto' });
+    relativeFormats.set(lang, format);
+  }
   const units: Array<[Intl.RelativeTimeFormatUnit, number]> = [
     ['day', 86_400],
     ['hour', 3_600],
