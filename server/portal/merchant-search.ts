@@ -1,4 +1,4 @@
-import type { Merchant } from '../../src/directory/schemas.ts';
+import type { LabelKind, Merchant } from '../../src/directory/schemas.ts';
 import { shopIdentity } from '../../src/directory/shop-identity.ts';
 import { LABEL_KIND, moroccanLocale } from '../../src/ui/verdict-words.ts';
 import { PORTAL_LANGUAGES, type PortalLanguage, portalWords } from './portal-words.ts';
@@ -33,6 +33,13 @@ function latinDigit(digit: string): string {
  * letter variants and Arabic-Indic digits folded, lowercase, words separated by one space.
  */
 export function foldForSearch(text: string): string {
+  // Most of what is indexed (domains, ICE, many names) is ASCII: the same result, faster.
+  if (/^[\x00-\x7f]*$/.test(text)) {
+    return text
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, ' ')
+      .trim();
+  }
   return text
     .normalize('NFKD')
     .replace(/[\p{M}\p{Cf}\u0640]/gu, '')
@@ -48,53 +55,128 @@ export function listedName(merchant: Merchant): string {
   return merchant.tradeNames[0] ?? merchant.legalName;
 }
 
-interface IndexedMerchant {
-  merchant: Merchant;
-  /** Every searchable field, folded, one per line: a query word never spans two fields. */
-  text: string;
-  names: string[];
+/** Folds the same few texts (cities, label issuers) once per index rather than once per merchant. */
+function memoFold(): (text: string) => string {
+  const folded = new Map<string, string>();
+  return (text) => {
+    let result = folded.get(text);
+    if (result === undefined) {
+      result = foldForSearch(text);
+      folded.set(text, result);
+    }
+    return result;
+  };
 }
 
-/** What a label kind is called in every portal language, folded, with its code. */
-function labelWords(kind: Merchant['labels'][number]['kind']): string[] {
-  return [kind, ...PORTAL_LANGUAGES.map((lang) => portalWords(lang).t(LABEL_KIND[kind]))];
+/** What a label kind is called in every portal language, and its code, folded. */
+function labelWords(kind: LabelKind): string {
+  return [kind, ...PORTAL_LANGUAGES.map((lang) => portalWords(lang).t(LABEL_KIND[kind]))].map(foldForSearch).join(' ');
 }
 
-function indexMerchant(merchant: Merchant): IndexedMerchant {
-  const names = [merchant.legalName, ...merchant.tradeNames].map(foldForSearch);
-  const fields = [
-    ...names,
-    merchant.city,
-    ...merchant.domains,
-    ...merchant.domains.map((domain) => shopIdentity(domain)?.display ?? domain),
-    merchant.ice,
-    ...merchant.labels.flatMap((label) => [...labelWords(label.kind), label.issuer]),
-  ];
-  return { merchant, names, text: fields.map(foldForSearch).join('\n') };
+/**
+ * The words a merchant is found by. Arabic writes the article and some particles onto the
+ * word (الأطلس, وأركان): each word is also indexed without them, so أطلس finds الأطلس.
+ */
+function wordsOf(texts: readonly string[]): Set<string> {
+  const words = new Set<string>();
+  for (const text of texts) {
+    for (const word of text.split(' ')) {
+      if (word === '') continue;
+      words.add(word);
+      const bare = word.replace(/^(?:وال|بال|فال|كال|لل|ال)/, '');
+      if (bare.length >= 2 && bare !== word) words.add(bare);
+    }
+  }
+  return words;
+}
+
+interface AlphabeticalOrder {
+  sorted: Merchant[];
+  /** The position (in the publication) of the merchant at each place. */
+  positions: number[];
+  /** The place of the merchant at each position. */
+  place: Int32Array;
 }
 
 export class MerchantSearchIndex {
-  readonly #entries: IndexedMerchant[];
   readonly #directory: PortalDirectory;
-  readonly #order = new Map<PortalLanguage, Map<string, number>>();
+  readonly #merchants: readonly Merchant[];
+  /** Every merchant's names, folded, to rank names that start with the query first. */
+  readonly #names: string[][];
+  /** Every indexed word, sorted, and the merchants (by position) each belongs to. */
+  readonly #words: string[];
+  readonly #postings = new Map<string, number[]>();
+  readonly #byIce = new Map<string, Merchant>();
+  /** Per language (each collates differently): merchants in alphabetical order, and each one's place in it. */
+  readonly #orders = new Map<PortalLanguage, AlphabeticalOrder>();
 
   constructor(directory: PortalDirectory) {
     this.#directory = directory;
-    this.#entries = directory.merchants.map(indexMerchant);
+    this.#merchants = directory.merchants;
+    const fold = memoFold();
+    const kinds = new Map<LabelKind, string>();
+    this.#names = this.#merchants.map((merchant) => [merchant.legalName, ...merchant.tradeNames].map(foldForSearch));
+    this.#merchants.forEach((merchant, position) => {
+      this.#byIce.set(merchant.ice, merchant);
+      const texts = [
+        ...(this.#names[position] ?? []),
+        fold(merchant.city),
+        ...merchant.domains.map(foldForSearch),
+        // The Unicode form of an IDN, as a shopper would type it.
+        ...merchant.domains
+          .filter((domain) => domain.includes('xn--'))
+          .map((domain) => foldForSearch(shopIdentity(domain)?.display ?? domain)),
+        merchant.ice,
+        ...merchant.labels.map((label) => fold(label.issuer)),
+      ];
+      for (const label of merchant.labels) {
+        if (!kinds.has(label.kind)) kinds.set(label.kind, labelWords(label.kind));
+        texts.push(kinds.get(label.kind) ?? '');
+      }
+      for (const word of wordsOf(texts)) {
+        const posting = this.#postings.get(word);
+        if (posting) posting.push(position);
+        else this.#postings.set(word, [position]);
+      }
+    });
+    this.#words = [...this.#postings.keys()].sort();
   }
 
-  /** Each merchant's place in alphabetical order, in one language's collation. */
-  #alphabetical(lang: PortalLanguage): Map<string, number> {
-    let order = this.#order.get(lang);
+  #alphabetical(lang: PortalLanguage): AlphabeticalOrder {
+    let order = this.#orders.get(lang);
     if (!order) {
       const collator = new Intl.Collator(moroccanLocale(lang), { sensitivity: 'base', numeric: true });
-      const sorted = this.#directory.merchants
-        .map((merchant) => ({ id: merchant.id, name: listedName(merchant) }))
-        .sort((a, b) => collator.compare(a.name, b.name) || (a.id < b.id ? -1 : 1));
-      order = new Map(sorted.map((entry, place) => [entry.id, place]));
-      this.#order.set(lang, order);
+      const merchants = this.#merchants;
+      const nameAt = (position: number) => listedName(merchants[position] as Merchant);
+      const positions = merchants.map((_, position) => position);
+      positions.sort((a, b) => collator.compare(nameAt(a), nameAt(b)) || a - b);
+      const place = new Int32Array(merchants.length);
+      positions.forEach((position, rank) => {
+        place[position] = rank;
+      });
+      order = { sorted: positions.map((position) => merchants[position] as Merchant), positions, place };
+      this.#orders.set(lang, order);
     }
     return order;
+  }
+
+  /** The merchants with a word that starts with `prefix`. */
+  #withWordStarting(prefix: string): Set<number> {
+    const found = new Set<number>();
+    // The first word not before the prefix, by binary search; the words starting with it follow.
+    const words = this.#words;
+    let low = 0;
+    let high = words.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if ((words[middle] as string) < prefix) low = middle + 1;
+      else high = middle;
+    }
+    const postings = this.#postings;
+    for (let i = low; i < words.length && (words[i] as string).startsWith(prefix); i++) {
+      for (const position of postings.get(words[i] as string) ?? []) found.add(position);
+    }
+    return found;
   }
 
   /** The merchant whose shop a typed domain or link names, if any. */
@@ -106,29 +188,45 @@ export class MerchantSearchIndex {
   }
 
   /**
-   * The merchants matching a query, best first: the shop a domain or an ICE names, then
-   * names that start with the query, then the rest, each group in alphabetical order.
-   * An empty query lists every merchant alphabetically.
+   * The merchants matching a query (every word of it starts a word of theirs), best first:
+   * the shop a domain or a whole ICE names, then names that start with the query, then the
+   * rest, each group in alphabetical order. An empty query lists every merchant.
    */
-  search(query: string, lang: PortalLanguage): Merchant[] {
-    const order = this.#alphabetical(lang);
-    const place = (merchant: Merchant) => order.get(merchant.id) ?? 0;
+  search(query: string, lang: PortalLanguage): readonly Merchant[] {
+    const { sorted, positions, place } = this.#alphabetical(lang);
     const folded = foldForSearch(query);
-    if (folded === '') return [...this.#directory.merchants].sort((a, b) => place(a) - place(b));
+    if (folded === '') return sorted;
 
-    const words = folded.split(' ');
     const digits = folded.replaceAll(' ', '');
-    const isIce = /^\d{3,15}$/.test(digits);
-    const named = this.#merchantAt(query);
-    const ranked: Array<{ merchant: Merchant; rank: number }> = [];
-    for (const { merchant, text, names } of this.#entries) {
-      const exact = merchant === named || (isIce && merchant.ice === digits);
-      const matches = exact || words.every((word) => text.includes(word)) || (isIce && merchant.ice.includes(digits));
-      if (!matches) continue;
-      const rank = exact ? 0 : names.some((name) => name.startsWith(folded)) ? 1 : 2;
-      ranked.push({ merchant, rank });
+    // An ICE typed in groups (002 610 004...) is one number.
+    const words = /^\d{3,15}$/.test(digits) ? [digits] : folded.split(' ');
+    // Each word narrows the merchants of the longest (the rarest, most likely).
+    const [first = '', ...rest] = words.sort((a, b) => b.length - a.length);
+    let matched = this.#withWordStarting(first);
+    for (const word of rest) {
+      if (matched.size === 0) break;
+      const found = this.#withWordStarting(word);
+      matched = new Set([...matched].filter((position) => found.has(position)));
     }
-    return ranked.sort((a, b) => a.rank - b.rank || place(a.merchant) - place(b.merchant)).map((hit) => hit.merchant);
+    const named = this.#merchantAt(query) ?? this.#byIce.get(digits) ?? null;
+    const merchants = this.#merchants;
+    const names = this.#names;
+    const prefixed: Merchant[] = [];
+    const others: Merchant[] = [];
+    // Places in alphabetical order, sorted as numbers (natively): the matches in order.
+    const places = new Int32Array(matched.size);
+    let count = 0;
+    for (const position of matched) places[count++] = place[position] ?? 0;
+    places.sort();
+    for (const rank of places) {
+      const position = positions[rank] ?? 0;
+      const merchant = merchants[position] as Merchant;
+      if (merchant === named) continue;
+      if (names[position]?.some((name) => name.startsWith(folded))) prefixed.push(merchant);
+      else others.push(merchant);
+    }
+    const exact = named ? [named] : [];
+    return [...exact, ...prefixed, ...others];
   }
 }
 

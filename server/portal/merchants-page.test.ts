@@ -3,8 +3,8 @@ import { type DemoService, openDemoService } from '../../test/support/demo-servi
 import { importMerchantRecords, newMerchant } from '../../test/support/merchant-records.ts';
 
 // `/merchants?q=`: what a shopper finds, in which order, on which page, from the demo's
-// registry plus 24 merchants of Oujda (so that the list runs to two pages), the last of
-// them with accents in its name and nowhere else.
+// registry plus 24 merchants of Oujda (so that the list runs to two pages), the last two
+// with an Arabic name written with the article, and with accents in the name only.
 
 const EXTRA = 24;
 
@@ -12,7 +12,8 @@ describe('searching the merchants', () => {
   let service: DemoService;
   beforeAll(async () => {
     service = await openDemoService();
-    const extra = Array.from({ length: EXTRA - 1 }, (_, index) => newMerchant(index + 1));
+    const extra = Array.from({ length: EXTRA - 2 }, (_, index) => newMerchant(index + 1));
+    extra.push(newMerchant(EXTRA - 1, { legalName: 'الأطلس للتجارة', tradeNames: [] }));
     extra.push(newMerchant(EXTRA, { legalName: 'Épicerie Hélène SARL', tradeNames: ['Épicerie Hélène'] }));
     await importMerchantRecords(service.registry, extra, '2026-11-26T09:00:00Z');
     await service.publish();
@@ -34,6 +35,10 @@ describe('searching the merchants', () => {
     ['dar argan', 'its Latin trade name'],
   ])('finds the Arabic-named merchant by %j (%s)', async (q) => {
     expect(await found(q)).toEqual(['dar-argan']);
+  });
+
+  it.each(['أطلس', 'الاطلس', 'تجارة', 'للتجاره'])('finds an Arabic word with or without its article: %j', async (q) => {
+    expect(await found(q)).toEqual(['test-shop-023']);
   });
 
   it.each([
@@ -125,13 +130,17 @@ describe('searching the merchants', () => {
     expect(first.html).not.toContain('rel="prev"');
 
     const second = await search({ page: '2' });
-    expect(second.ids).toEqual([...Array.from({ length: 10 }, (_, i) => `test-shop-0${i + 14}`), 'dar-argan']);
+    expect(second.ids).toEqual([
+      ...Array.from({ length: 9 }, (_, i) => `test-shop-0${i + 14}`),
+      'test-shop-023',
+      'dar-argan',
+    ]);
     expect(second.html).toContain('Page 2 of 2');
     expect(second.html).toContain('<a href="/merchants?page=1&amp;lang=en" rel="prev">Previous page</a>');
     expect(second.html).not.toContain('rel="next"');
 
-    // Arabic collation puts the Arabic name first.
-    expect((await search({ lang: 'ar' })).ids[0]).toBe('dar-argan');
+    // Arabic collation puts the Arabic names first.
+    expect((await search({ lang: 'ar' })).ids.slice(0, 3)).toEqual(['test-shop-023', 'dar-argan', 'atlas-electro']);
   });
 
   it('pages through the results of a query, keeping the query in the links', async () => {
