@@ -1,12 +1,18 @@
 /** @jsxImportSource hono/jsx */
 import type { ComplaintCategory, ComplaintCounts, Merchant } from '../../src/directory/schemas.ts';
 import { merchantSchema } from '../../src/directory/schemas.ts';
-import { shopIdentity } from '../../src/directory/shop-identity.ts';
 import { VERDICT_LEVELS } from '../../src/ui/verdict-levels.ts';
 import { REPORT_REASON } from '../../src/ui/verdict-words.ts';
 import { BADGE_SIZE, badgePath } from './merchant-badge.ts';
 import { listedName } from './merchant-search.ts';
-import { mainDomain, mainShopVerdict, STATUS_LEVEL, statusDay, statusWords } from './merchant-status.tsx';
+import {
+  mainDomain,
+  mainShopVerdict,
+  publishedShop,
+  STATUS_LEVEL,
+  statusDay,
+  statusWords,
+} from './merchant-status.tsx';
 import { ComplaintList, Freshness, LabelList, MerchantFacts, VerdictPanel } from './merchant-views.tsx';
 import { notFoundPage, type PortalApp, type PortalDeps } from './portal-app.tsx';
 import { portalHref, sendPage } from './portal-layout.tsx';
@@ -48,12 +54,12 @@ function StatusSection(props: { words: PortalWords; merchant: Merchant; since: s
   );
 }
 
-function DomainList(props: { words: PortalWords; merchant: Merchant; directory: PortalDirectory }) {
-  const { words, merchant, directory } = props;
+function DomainList(props: { words: PortalWords; merchant: Merchant }) {
+  const { words, merchant } = props;
   return (
     <ul class="domains">
       {merchant.domains.map((domain) => {
-        const display = shopIdentity(domain, directory.index.platforms)?.display ?? domain;
+        const display = publishedShop(domain).display;
         return (
           <li data-domain={domain}>
             <bdi dir="ltr">{display}</bdi>
@@ -128,8 +134,7 @@ function Certificate(props: {
   const { lang } = words;
   const name = listedName(merchant);
   const domain = mainDomain(merchant);
-  const identity = shopIdentity(domain, directory.index.platforms);
-  const display = identity?.display ?? domain;
+  const display = publishedShop(domain).display;
   const tradeNames = merchant.tradeNames.length > 0 ? merchant.tradeNames.join(words.t('list_separator')) : null;
   return (
     <>
@@ -148,7 +153,7 @@ function Certificate(props: {
       <section aria-labelledby="domains-heading">
         <h2 id="domains-heading">{words.p('certificate_domainsHeading')}</h2>
         <p>{words.p('certificate_domainsLead')}</p>
-        <DomainList words={words} merchant={merchant} directory={directory} />
+        <DomainList words={words} merchant={merchant} />
       </section>
       <section aria-labelledby="labels-heading">
         <h2 id="labels-heading">{words.t('popup_labelsHeading')}</h2>

@@ -1,6 +1,6 @@
 /** @jsxImportSource hono/jsx */
 import type { Merchant, MerchantStatus } from '../../src/directory/schemas.ts';
-import { shopIdentity } from '../../src/directory/shop-identity.ts';
+import { type ShopIdentity, shopIdentity } from '../../src/directory/shop-identity.ts';
 import { type Verdict, type VerdictLevel, verdictFor } from '../../src/directory/verdict.ts';
 import { VERDICT_LEVELS } from '../../src/ui/verdict-levels.ts';
 import { formatDate } from '../../src/ui/verdict-words.ts';
@@ -70,7 +70,22 @@ export function mainDomain(merchant: Merchant): string {
   return merchant.domains[0] as string;
 }
 
+/** A domain as the directory holds it (already a canonical shop identity: nothing to parse), with its Unicode form. */
+export function publishedShop(domain: string): ShopIdentity {
+  const display = domain.includes('xn--') ? (shopIdentity(domain)?.display ?? domain) : domain;
+  return { domain, display, host: domain };
+}
+
+// A verdict changes with the publication (a new merchant object) or the day (a label
+// expires, a verification grows old): a results page judges twenty shops, once a day each.
+const verdicts = new WeakMap<Merchant, { day: string; verdict: Verdict }>();
+
 /** What the extension says on the merchant's main shop, so the pages agree with it. */
 export function mainShopVerdict(merchant: Merchant, directory: PortalDirectory, now: Date): Verdict {
-  return verdictFor(shopIdentity(mainDomain(merchant), directory.index.platforms), directory.index, now);
+  const day = now.toISOString().slice(0, 10);
+  const known = verdicts.get(merchant);
+  if (known?.day === day) return known.verdict;
+  const verdict = verdictFor(publishedShop(mainDomain(merchant)), directory.index, now);
+  verdicts.set(merchant, { day, verdict });
+  return verdict;
 }

@@ -1,11 +1,10 @@
 /** @jsxImportSource hono/jsx */
 import { z } from 'zod';
 import type { Merchant } from '../../src/directory/schemas.ts';
-import { shopIdentity } from '../../src/directory/shop-identity.ts';
 import { replaceRefusedCharacters } from '../../src/directory/text-policy.ts';
 import { LABEL_KIND } from '../../src/ui/verdict-words.ts';
 import { listedName, searchIndexOf } from './merchant-search.ts';
-import { CautionTag, mainShopVerdict, StatusTag } from './merchant-status.tsx';
+import { CautionTag, mainShopVerdict, publishedShop, StatusTag } from './merchant-status.tsx';
 import { Freshness } from './merchant-views.tsx';
 import type { PortalApp, PortalDeps } from './portal-app.tsx';
 import { portalHref, sendPage } from './portal-layout.tsx';
@@ -130,7 +129,7 @@ function ResultItem(props: {
           <>
             {index > 0 ? words.t('list_separator') : null}
             <bdi dir="ltr" data-domain={domain}>
-              {shopIdentity(domain, directory.index.platforms)?.display ?? domain}
+              {publishedShop(domain).display}
             </bdi>
           </>
         ))}
