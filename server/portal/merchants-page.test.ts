@@ -215,7 +215,7 @@ describe('searching the merchants', () => {
 
   it.each([
     ['ar', 'rtl', 'التجار الموثَّقون', 'عدد النتائج: 1'],
-    ['fr', 'ltr', 'Commerçants vérifiés', 'Résultats : 1'],
+    ['fr', 'ltr', 'Marchands vérifiés', 'Résultats : 1'],
     ['en', 'ltr', 'Verified merchants', 'Results: 1'],
   ])('speaks %s with its direction', async (lang, dir, title, count) => {
     const { html } = await search({ q: 'tanger', lang });
