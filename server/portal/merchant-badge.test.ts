@@ -171,4 +171,13 @@ describe('the merchant badge', () => {
       expect(svg).toContain('data-status="unknown"');
     },
   );
+
+  it('leaves other addresses under /badge/ to the portal’s 404 page, with the pages’ headers', async () => {
+    for (const path of ['/badge/', '/badge/atlas-electro/x.svg']) {
+      const response = await service.send('GET', `${path}?lang=en`);
+      expect(response.status).toBe(404);
+      expect(await response.text()).toContain('<h1>Page not found</h1>');
+      expect(response.headers.get('Content-Security-Policy')).toContain("frame-ancestors 'none'");
+    }
+  });
 });

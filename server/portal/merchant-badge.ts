@@ -27,8 +27,9 @@ export function badgePath(id: string): string {
   return `${BADGE_PREFIX}${id}.svg`;
 }
 
+/** The badge route's paths (one segment under /badge/): anything else there is a page (a 404 page). */
 export function isBadgePath(path: string): boolean {
-  return path.startsWith(BADGE_PREFIX);
+  return /^\/badge\/[^/]+$/.test(path);
 }
 
 function badgeHeight(lines: number): number {
