@@ -194,6 +194,8 @@ function Certificate(props: {
 
 export function registerCertificatePage(app: PortalApp, deps: PortalDeps, statusDates: PublishedStatusDates): void {
   const { context } = deps;
+  // The snippet names the portal as shoppers reach it: behind a proxy that ends TLS, the
+  // publisher's public address (THIQA_PUBLIC_URL), not what the service sees.
   app.get('/merchants/:id', async (c) => {
     const id = merchantSchema.shape.id.safeParse(c.req.param('id'));
     const directory = await context.published.current();
@@ -210,7 +212,7 @@ export function registerCertificatePage(app: PortalApp, deps: PortalDeps, status
         directory={directory}
         since={since}
         now={context.clock()}
-        origin={new URL(c.req.url).origin}
+        origin={deps.settings.publicOrigin ?? new URL(c.req.url).origin}
       />,
     );
   });

@@ -55,7 +55,8 @@ function parseStrictXml(xml: string): string[] {
 describe('the merchant badge', () => {
   let service: DemoService;
   beforeAll(async () => {
-    service = await openDemoService();
+    // Behind a proxy that ends TLS: the snippet must name the public address.
+    service = await openDemoService({ portal: { publicOrigin: 'https://thiqa.example' } });
     await importMerchantRecords(
       service.registry,
       [
@@ -120,7 +121,7 @@ describe('the merchant badge', () => {
     expect(svg).toContain('&lt;/script&gt;</title>');
   });
 
-  it('gives the certificate page a snippet whose alt text is escaped HTML, and shows the name inert', async () => {
+  it('gives the certificate page a snippet at the public address, its alt text escaped HTML, the name inert', async () => {
     const html = await (await service.send('GET', '/merchants/test-shop-001?lang=en')).text();
     expect(html).not.toContain('<script>alert');
     const code = /<code>([^<]*)<\/code>/.exec(html)?.[1] ?? '';
@@ -131,6 +132,8 @@ describe('the merchant badge', () => {
       .replaceAll('&gt;', '>')
       .replaceAll('&#39;', "'")
       .replaceAll('&amp;', '&');
+    expect(copied).toContain('<a href="https://thiqa.example/merchants/test-shop-001">');
+    expect(copied).toContain('<img src="https://thiqa.example/badge/test-shop-001.svg"');
     expect(copied).toContain(
       'alt="Thiqa certificate: Bazar &quot;A&amp;B&quot; &lt;script&gt;alert(\'x\')&lt;/script&gt;" width="300"',
     );
