@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,17 +30,14 @@ interface LoadResult {
   max: number;
 }
 
-function load(url: string, paths: string[], rate: number, seconds: number): Promise<LoadResult> {
-  return new Promise((resolve, reject) => {
+async function load(url: string, paths: string[], rate: number, seconds: number): Promise<LoadResult> {
+  const folder = await mkdtemp(join(tmpdir(), 'thiqa-bench-paths-'));
+  const pathsFile = join(folder, 'paths.json');
+  await writeFile(pathsFile, JSON.stringify(paths));
+  return new Promise<LoadResult>((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      [
-        new URL('./portal-load.mjs', import.meta.url).pathname,
-        url,
-        JSON.stringify(paths),
-        String(rate),
-        String(seconds),
-      ],
+      [new URL('./portal-load.mjs', import.meta.url).pathname, url, pathsFile, String(rate), String(seconds)],
       { stdio: ['ignore', 'pipe', 'inherit'] },
     );
     let text = '';
@@ -50,7 +47,7 @@ function load(url: string, paths: string[], rate: number, seconds: number): Prom
     child.on('exit', (code) =>
       code === 0 ? resolve(JSON.parse(text) as LoadResult) : reject(new Error(`load generator exited ${code}`)),
     );
-  });
+  }).finally(() => rm(folder, { recursive: true, force: true }));
 }
 
 export async function benchPortal(): Promise<void> {

@@ -2,12 +2,14 @@
 // share the server's event loop. Sends GET requests at a fixed rate (an open loop: a slow
 // answer does not slow the sending, so queueing shows in the latencies), cycling through
 // the given paths, and prints one JSON line with latency percentiles.
+import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 
-const [url, pathsJson, rateText, secondsText] = process.argv.slice(2);
+const [url, pathsFile, rateText, secondsText] = process.argv.slice(2);
 const base = new URL(url);
 if (!['127.0.0.1', 'localhost', '[::1]'].includes(base.hostname)) throw new Error('loopback only');
-const paths = JSON.parse(pathsJson);
+// The paths come in a file: thousands of them are more than a command line holds.
+const paths = JSON.parse(readFileSync(pathsFile, 'utf8'));
 const rate = Number(rateText);
 const seconds = Number(secondsText);
 const total = Math.round(rate * seconds);

@@ -188,3 +188,22 @@ describe('the check page', () => {
     await service.publish();
   });
 });
+
+describe('the language switcher', () => {
+  it('keeps the page and its question, but does not repeat a hostile 10 KB query in every link', async () => {
+    const service = await openDemoService();
+    try {
+      const short = await readPortalPage(await service.send('GET', '/check?q=atlas-electro.test&lang=fr'));
+      expect(short.document.querySelector('.languages a[hreflang="ar"]')?.getAttribute('href')).toBe(
+        '/check?q=atlas-electro.test&lang=ar',
+      );
+      const huge = await service.send('GET', `/check?q=${'x'.repeat(10_000)}&lang=fr`);
+      const html = await huge.text();
+      expect(html.length).toBeLessThan(20_000);
+      const page = await readPortalPage(new Response(html));
+      expect(page.document.querySelector('.languages a[hreflang="ar"]')?.getAttribute('href')).toBe('/check?lang=ar');
+    } finally {
+      await service.close();
+    }
+  });
+});

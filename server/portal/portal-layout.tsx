@@ -20,6 +20,9 @@ const SECTIONS: ReadonlyArray<{ section: Section; path: string; words: PortalKey
   { section: 'extension', path: '/extension', words: 'nav_extension' },
 ];
 
+/** Past this, the language switcher leads to the page without its query. */
+const MAX_SWITCHER_QUERY = 2_500;
+
 /** Each language named in itself, as a switcher should. */
 const LANGUAGE_NAMES: Record<PortalLanguage, string> = { ar: 'العربية', fr: 'Français', en: 'English' };
 
@@ -55,7 +58,8 @@ function LanguageSwitcher(props: { words: PortalWords; url: URL }) {
     <nav class="languages" aria-label={words.p('site_languageLabel')}>
       <ul>
         {PORTAL_LANGUAGES.map((lang) => {
-          const query = new URLSearchParams(url.search);
+          // A hostile 10 KB query is not repeated in every link of every page.
+          const query = new URLSearchParams(url.search.length <= MAX_SWITCHER_QUERY ? url.search : '');
           query.set('lang', lang);
           return (
             <li>

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DemoService, openDemoService } from '../../test/support/demo-service.ts';
 import {
@@ -9,7 +8,7 @@ import {
   postForm,
   visibleText,
 } from '../../test/support/portal-form-client.ts';
-import { PORTAL_LANGUAGES, portalWords } from './portal-words.ts';
+import { portalWords } from './portal-words.ts';
 
 // The report form against what a hostile or broken sender posts, and against floods: a
 // clear message at the field, never a 500, nothing stored, nothing rendered active.
