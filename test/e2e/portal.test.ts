@@ -190,7 +190,7 @@ describe('the portal’s accessibility', () => {
     await page.goto(`${portal}/check?q=souk-bladi.youcan.shop&lang=ar`);
     await page.screenshot({ path: resolve(SCREENSHOTS, 'portal-ar-check.png'), fullPage: true });
     await page.goto(`${portal}/merchants/atlas-electro?lang=fr`);
-    await page.screenshot({ path: resolve(SCREENSHOTS, 'portal-fr-certificate.png'), fullPage: true });
+    await page.screenshot({ path: resolve(SCREENSHOTS, 'portal-fr-certificate.png') });
     await context.close();
   });
 });
