@@ -1,8 +1,8 @@
 /** @jsxImportSource hono/jsx */
 import { z } from 'zod';
 import { MAX_REPORT_URL_LENGTH } from '../../src/directory/report-contract.ts';
-import { replaceRefusedCharacters } from '../../src/directory/text-policy.ts';
 import { verdictForInput } from '../../src/directory/verdict.ts';
+import { ErrorSummary, QuestionForm, shownText } from './form-parts.tsx';
 import { ComplaintList, Freshness, LabelList, MerchantFacts, VerdictPanel } from './merchant-views.tsx';
 import type { PortalApp, PortalDeps } from './portal-app.tsx';
 import { portalHref, sendPage } from './portal-layout.tsx';
@@ -28,50 +28,18 @@ function CheckForm(props: { words: PortalWords; value: string; error: CheckError
         : null;
   return (
     <>
-      {message ? (
-        <div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex={-1}>
-          <h2 id="error-summary-title">{words.p('form_errorSummary')}</h2>
-          <ul>
-            <li>
-              <a href="#check-q">{message}</a>
-            </li>
-          </ul>
-        </div>
-      ) : null}
-      <form method="get" action="/check">
-        <input type="hidden" name="lang" value={words.lang} />
-        <div class={message ? 'field field--error' : 'field'}>
-          <label for="check-q">{words.p('check_label')}</label>
-          <span class="hint" id="check-q-hint">
-            {words.p('check_hint')}
-          </span>
-          {message ? (
-            <span class="field-error" id="check-q-error">
-              <span class="visually-hidden">{words.p('form_errorPrefix')} </span>
-              {message}
-            </span>
-          ) : null}
-          <div class="search-row">
-            <input
-              type="text"
-              id="check-q"
-              name="q"
-              value={value}
-              inputmode="url"
-              autocomplete="off"
-              autocapitalize="none"
-              spellcheck={false}
-              dir="ltr"
-              maxlength={MAX_REPORT_URL_LENGTH * 2}
-              aria-describedby={message ? 'check-q-hint check-q-error' : 'check-q-hint'}
-              aria-invalid={message ? 'true' : undefined}
-            />
-            <button type="submit" class="button">
-              {words.p('check_button')}
-            </button>
-          </div>
-        </div>
-      </form>
+      <ErrorSummary words={words} errors={message ? [{ href: '#check-q', message, field: 'q' }] : []} />
+      <QuestionForm
+        words={words}
+        action="/check"
+        id="check-q"
+        label={words.p('check_label')}
+        hint={words.p('check_hint')}
+        button={words.p('check_button')}
+        value={value}
+        message={message}
+        input={{ type: 'text', maxlength: MAX_REPORT_URL_LENGTH * 2, dir: 'ltr', inputmode: 'url' }}
+      />
       <p class="hint">{words.p('check_privacy')}</p>
     </>
   );
@@ -120,7 +88,7 @@ function CheckResult(props: { words: PortalWords; directory: PortalDirectory; qu
       {identity === null && looksLikeAName(query) ? (
         <p>
           <a href={portalHref(lang, '/merchants', { q: query })} data-search-link="">
-            {words.p('check_searchInstead', [replaceRefusedCharacters(query, 'line', () => '\uFFFD').slice(0, 200)])}
+            {words.p('check_searchInstead', [shownText(query).slice(0, 200)])}
           </a>
         </p>
       ) : null}
@@ -202,17 +170,13 @@ export function registerCheckPages(app: PortalApp, deps: PortalDeps): void {
         { words, title: `${words.p('form_errorPrefix')} ${words.p('check_title')}`, section: 'check' },
         <>
           <h1>{words.p('check_title')}</h1>
-          <CheckForm
-            words={words}
-            value={replaceRefusedCharacters(raw.slice(0, MAX_REPORT_URL_LENGTH), 'line', () => '\uFFFD')}
-            error={error}
-          />
+          <CheckForm words={words} value={raw.slice(0, MAX_REPORT_URL_LENGTH)} error={error} />
         </>,
         400,
       );
     }
     const query = parsed.data.q;
-    const shown = replaceRefusedCharacters(query, 'line', () => '\uFFFD');
+    const shown = shownText(query);
     return sendPage(
       c,
       { words, title: words.p('check_resultTitle', [shown.slice(0, 80)]), section: 'check' },

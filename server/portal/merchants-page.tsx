@@ -1,8 +1,8 @@
 /** @jsxImportSource hono/jsx */
 import { z } from 'zod';
 import type { Merchant } from '../../src/directory/schemas.ts';
-import { replaceRefusedCharacters } from '../../src/directory/text-policy.ts';
 import { LABEL_KIND } from '../../src/ui/verdict-words.ts';
+import { ErrorSummary, QuestionForm, shownText } from './form-parts.tsx';
 import { listedName, searchIndexOf } from './merchant-search.ts';
 import { CautionTag, mainShopVerdict, publishedShop, StatusTag } from './merchant-status.tsx';
 import { Freshness } from './merchant-views.tsx';
@@ -29,62 +29,22 @@ const searchQuerySchema = z.object({
     .optional(),
 });
 
-/** What a shopper typed, shown back without the characters that would make it lie. */
-function shown(text: string): string {
-  return replaceRefusedCharacters(text, 'line', () => '\uFFFD');
-}
-
 function SearchForm(props: { words: PortalWords; value: string; tooLong: boolean }) {
   const { words, value, tooLong } = props;
-  const message = tooLong ? words.p('merchants_tooLongError', [MAX_SEARCH_LENGTH]) : null;
   return (
     <search>
-      <form method="get" action="/merchants">
-        <input type="hidden" name="lang" value={words.lang} />
-        <div class={message ? 'field field--error' : 'field'}>
-          <label for="merchants-q">{words.p('merchants_searchLabel')}</label>
-          <span class="hint" id="merchants-q-hint">
-            {words.p('merchants_searchHint')}
-          </span>
-          {message ? (
-            <span class="field-error" id="merchants-q-error">
-              <span class="visually-hidden">{words.p('form_errorPrefix')} </span>
-              {message}
-            </span>
-          ) : null}
-          <div class="search-row">
-            <input
-              type="search"
-              id="merchants-q"
-              name="q"
-              value={shown(value)}
-              autocomplete="off"
-              dir="auto"
-              maxlength={MAX_SEARCH_LENGTH}
-              aria-describedby={message ? 'merchants-q-hint merchants-q-error' : 'merchants-q-hint'}
-              aria-invalid={message ? 'true' : undefined}
-            />
-            <button type="submit" class="button">
-              {words.p('merchants_searchButton')}
-            </button>
-          </div>
-        </div>
-      </form>
+      <QuestionForm
+        words={words}
+        action="/merchants"
+        id="merchants-q"
+        label={words.p('merchants_searchLabel')}
+        hint={words.p('merchants_searchHint')}
+        button={words.p('merchants_searchButton')}
+        value={value}
+        message={tooLong ? words.p('merchants_tooLongError', [MAX_SEARCH_LENGTH]) : null}
+        input={{ type: 'search', maxlength: MAX_SEARCH_LENGTH, dir: 'auto' }}
+      />
     </search>
-  );
-}
-
-function ErrorSummary(props: { words: PortalWords; message: string; href: string }) {
-  const { words, message, href } = props;
-  return (
-    <div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex={-1}>
-      <h2 id="error-summary-title">{words.p('form_errorSummary')}</h2>
-      <ul>
-        <li>
-          <a href={href}>{message}</a>
-        </li>
-      </ul>
-    </div>
   );
 }
 
@@ -180,7 +140,7 @@ function Results(props: {
   const pages = Math.max(1, Math.ceil(found.length / RESULTS_PER_PAGE));
   // A page past the end (a list that shrank since the link was made) shows the last one.
   const page = Math.min(props.page ?? 1, pages);
-  const shownQuery = shown(query);
+  const shownQuery = shownText(query);
   return (
     <section aria-labelledby="results-heading">
       <h2 id="results-heading">
@@ -234,7 +194,7 @@ export function registerMerchantSearch(app: PortalApp, deps: PortalDeps, statusD
       const query = tooLong ? raw.q.slice(0, MAX_SEARCH_LENGTH) : raw.q.trim();
       const message = tooLong
         ? words.p('merchants_tooLongError', [MAX_SEARCH_LENGTH])
-        : words.p('merchants_pageError', [shown(String(raw.page).slice(0, 20))]);
+        : words.p('merchants_pageError', [shownText(String(raw.page).slice(0, 20))]);
       return sendPage(
         c,
         { words, title: `${words.p('form_errorPrefix')} ${title}`, section: 'merchants' },
@@ -242,8 +202,7 @@ export function registerMerchantSearch(app: PortalApp, deps: PortalDeps, statusD
           {intro}
           <ErrorSummary
             words={words}
-            message={message}
-            href={tooLong ? '#merchants-q' : portalHref(words.lang, '/merchants', { q: query })}
+            errors={[{ message, href: tooLong ? '#merchants-q' : portalHref(words.lang, '/merchants', { q: query }) }]}
           />
           <SearchForm words={words} value={query} tooLong={tooLong} />
         </>,
@@ -255,7 +214,7 @@ export function registerMerchantSearch(app: PortalApp, deps: PortalDeps, statusD
       c,
       {
         words,
-        title: query === '' ? title : `${words.p('merchants_resultsFor', [shown(query).slice(0, 80)])} — ${title}`,
+        title: query === '' ? title : `${words.p('merchants_resultsFor', [shownText(query).slice(0, 80)])} — ${title}`,
         section: 'merchants',
       },
       <>

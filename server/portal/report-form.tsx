@@ -1,52 +1,19 @@
 /** @jsxImportSource hono/jsx */
 import { MAX_DETAILS_LENGTH, reportedShop } from '../../src/directory/report-contract.ts';
 import { reportReasonSchema } from '../../src/directory/schemas.ts';
-import { replaceRefusedCharacters, type TextLayout } from '../../src/directory/text-policy.ts';
 import { REPORT_REASON } from '../../src/ui/verdict-words.ts';
 import { SERVICE_PLATFORMS } from '../directory/directory-state.ts';
+import { describedBy, FieldMessage, type SummaryError, shownText } from './form-parts.tsx';
 import type { PortalWords } from './portal-words.ts';
 import { FIELD_IDS, type FieldError, type ReportField, type ReportFormValues } from './report-form-fields.ts';
 
 // The report form as the shopper sees it, drawn again after a refusal with what they
 // typed, an error summary at the top and a message at each field (GOV.UK's pattern).
 
-export function ErrorSummary(props: { words: PortalWords; errors: readonly FieldError[] }) {
-  const { words, errors } = props;
-  if (errors.length === 0) return null;
-  return (
-    <div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex={-1}>
-      <h2 id="error-summary-title">{words.p('form_errorSummary')}</h2>
-      <ul>
-        {errors.map((error) => (
-          <li>
-            <a href={`#${FIELD_IDS[error.field]}`} data-error-for={error.field}>
-              {error.message}
-            </a>
-          </li>
-        ))}
-      </ul>
-    </div>
-  );
+/** The report's errors as the summary lists them, each linking to its field. */
+export function reportSummaryErrors(errors: readonly FieldError[]): SummaryError[] {
+  return errors.map((error) => ({ href: `#${FIELD_IDS[error.field]}`, message: error.message, field: error.field }));
 }
-
-/** The message shown at a field, after a visually hidden "Error:" for screen readers. */
-function FieldMessage(props: { words: PortalWords; id: string; message: string | undefined }) {
-  if (!props.message) return null;
-  return (
-    <span class="field-error" id={props.id}>
-      <span class="visually-hidden">{props.words.p('form_errorPrefix')} </span>
-      {props.message}
-    </span>
-  );
-}
-
-/**
- * A typed value shown again: a character the text policy refuses (a bidi override, a
- * control) shows as U+FFFD, where the field's message says it stands, and does nothing.
- */
-const shown = (text: string, layout: TextLayout) => replaceRefusedCharacters(text, layout, () => '\uFFFD');
-
-const describedBy = (...ids: Array<string | false>) => ids.filter(Boolean).join(' ') || undefined;
 
 export function ReportForm(props: {
   words: PortalWords;
@@ -75,7 +42,7 @@ export function ReportForm(props: {
           type="text"
           id="report-url"
           name="url"
-          value={shown(values.url, 'line')}
+          value={shownText(values.url, 'line')}
           inputmode="url"
           autocomplete="off"
           autocapitalize="none"
@@ -128,7 +95,7 @@ export function ReportForm(props: {
           aria-describedby={describedBy('report-details-hint', !!errorAt('details') && 'report-details-error')}
           aria-invalid={errorAt('details') ? 'true' : undefined}
         >
-          {shown(values.details, 'multiline')}
+          {shownText(values.details, 'multiline')}
         </textarea>
       </div>
       <fieldset class="report-contact" aria-describedby="report-contact-hint">
@@ -143,7 +110,7 @@ export function ReportForm(props: {
             type="text"
             id="report-contact"
             name="contact"
-            value={shown(values.contact, 'line')}
+            value={shownText(values.contact, 'line')}
             autocomplete="off"
             spellcheck={false}
             dir="auto"

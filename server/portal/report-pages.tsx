@@ -16,11 +16,12 @@ import { SERVICE_PLATFORMS } from '../directory/directory-state.ts';
 import { rateLimited } from '../http/client-rate-limit.ts';
 import { postedFields } from '../http/form-guard.ts';
 import { ServiceError } from '../http/service-error.ts';
+import { ErrorSummary } from './form-parts.tsx';
 import { notFoundPage, type PortalApp, type PortalDeps } from './portal-app.tsx';
 import { portalBodyLimit, portalFormGuard } from './portal-forms.tsx';
 import { portalHref, sendPage } from './portal-layout.tsx';
 import type { PortalKey, PortalWords } from './portal-words.ts';
-import { ErrorSummary, ReportForm } from './report-form.tsx';
+import { ReportForm, reportSummaryErrors } from './report-form.tsx';
 import { emptyReportForm, type FieldError, type ReportFormValues, readReportForm } from './report-form-fields.ts';
 
 // `/report`: report a shop without the extension, on any device, and `/report/<receipt>`:
@@ -116,7 +117,7 @@ export function registerReportPages(app: PortalApp, deps: PortalDeps): void {
         section: 'report',
       },
       <>
-        <ErrorSummary words={words} errors={form.errors} />
+        <ErrorSummary words={words} errors={reportSummaryErrors(form.errors)} />
         <h1>{title}</h1>
         <p class="lead">{words.p('report_lead')}</p>
         <ReportForm
