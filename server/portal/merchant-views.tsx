@@ -5,7 +5,7 @@ import { VERDICT_LEVELS } from '../../src/ui/verdict-levels.ts';
 import {
   formatDate,
   labelFacts,
-  methodWords,
+  merchantFacts,
   REPORT_REASON,
   reasonWords,
   timeAgo,
@@ -46,17 +46,7 @@ export function MerchantFacts(props: {
   extra?: Array<[string, string, string]>;
 }) {
   const { words, merchant } = props;
-  const { t, lang } = words;
-  const rows: Array<[string, string, string]> = [
-    ['legal-name', t('popup_legalName'), merchant.legalName],
-    ['ice', t('popup_ice'), merchant.ice],
-    ['rc', t('popup_rc'), merchant.rc ?? t('popup_notGiven')],
-    ['city', t('popup_city'), merchant.city],
-    ['verified-by', t('popup_verifiedBy'), merchant.verification.by],
-    ['verified-how', t('popup_verifiedHow'), methodWords(merchant.verification.methods, words)],
-    ['verified-when', t('popup_verifiedWhen'), formatDate(merchant.verification.at, lang)],
-    ...(props.extra ?? []),
-  ];
+  const rows = [...merchantFacts(merchant, words), ...(props.extra ?? [])];
   return (
     <dl class="facts">
       {rows.map(([id, term, value]) => (

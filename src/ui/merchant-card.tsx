@@ -1,21 +1,12 @@
 import type { ComplaintCounts, Label, Merchant } from '../directory/schemas.ts';
 import { useTranslator } from './translator-context.ts';
-import { formatDate, labelFacts, methodWords, REPORT_REASON } from './verdict-words.ts';
+import { labelFacts, merchantFacts, REPORT_REASON } from './verdict-words.ts';
 
 /** Who runs the shop: legal identity and who verified it, how and when. */
 export function MerchantDetails(props: { merchant: Merchant }) {
   const translator = useTranslator();
-  const { t, lang } = translator;
-  const { merchant } = props;
-  const rows: Array<[string, string, string]> = [
-    ['legal-name', t('popup_legalName'), merchant.legalName],
-    ['ice', t('popup_ice'), merchant.ice],
-    ['rc', t('popup_rc'), merchant.rc ?? t('popup_notGiven')],
-    ['city', t('popup_city'), merchant.city],
-    ['verified-by', t('popup_verifiedBy'), merchant.verification.by],
-    ['verified-how', t('popup_verifiedHow'), methodWords(merchant.verification.methods, translator)],
-    ['verified-when', t('popup_verifiedWhen'), formatDate(merchant.verification.at, lang)],
-  ];
+  const { t } = translator;
+  const rows = merchantFacts(props.merchant, translator);
   return (
     <section aria-labelledby="merchant-heading">
       <h2 id="merchant-heading">{t('popup_merchantHeading')}</h2>

@@ -1,4 +1,4 @@
-import type { ComplaintCategory, FlagReason, Label, LabelKind } from '../directory/schemas.ts';
+import type { ComplaintCategory, FlagReason, Label, LabelKind, Merchant } from '../directory/schemas.ts';
 import { type NoIdentityCause, shopIdentity } from '../directory/shop-identity.ts';
 import type { VerdictReason } from '../directory/verdict.ts';
 import type { MessageKey, Translator } from './locale-messages.ts';
@@ -183,4 +183,21 @@ export function labelFacts(label: Label, today: string, translator: Translator) 
     expired: label.validUntil !== null && label.validUntil < today,
     lines,
   };
+}
+
+/**
+ * Who runs a shop, fact by fact (an id for tests, the term, the value): the popup's
+ * merchant card and the portal's pages list the same facts in the same words.
+ */
+export function merchantFacts(merchant: Merchant, translator: Translator): Array<[string, string, string]> {
+  const { t, lang } = translator;
+  return [
+    ['legal-name', t('popup_legalName'), merchant.legalName],
+    ['ice', t('popup_ice'), merchant.ice],
+    ['rc', t('popup_rc'), merchant.rc ?? t('popup_notGiven')],
+    ['city', t('popup_city'), merchant.city],
+    ['verified-by', t('popup_verifiedBy'), merchant.verification.by],
+    ['verified-how', t('popup_verifiedHow'), methodWords(merchant.verification.methods, translator)],
+    ['verified-when', t('popup_verifiedWhen'), formatDate(merchant.verification.at, lang)],
+  ];
 }
