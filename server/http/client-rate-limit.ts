@@ -19,10 +19,55 @@ interface Window {
   count: number;
 }
 
+/** Clients counted at once; past it the oldest windows go first, so memory stays bounded. */
+const MAX_WINDOWS = 200_000;
+
+/** The eight 16-bit groups of an IPv6 address, or null when it is not one. */
+function ipv6Groups(address: string): number[] | null {
+  const bare = address.split('%')[0] as string;
+  const halves = bare.split('::');
+  if (halves.length > 2) return null;
+  const groupsOf = (part: string | undefined) => {
+    if (part === undefined || part === '') return [];
+    return part.split(':').flatMap((group) => {
+      // An IPv4 address written in the last two groups.
+      if (group.includes('.')) {
+        const bytes = group.split('.').map(Number);
+        return [((bytes[0] ?? 0) << 8) | (bytes[1] ?? 0), ((bytes[2] ?? 0) << 8) | (bytes[3] ?? 0)];
+      }
+      return /^[0-9a-f]{1,4}$/i.test(group) ? [Number.parseInt(group, 16)] : [Number.NaN];
+    });
+  };
+  const head = groupsOf(halves[0]);
+  const tail = groupsOf(halves[1]);
+  const missing = 8 - head.length - tail.length;
+  if (halves.length === 1 ? missing !== 0 : missing < 0) return null;
+  const groups = [...head, ...new Array<number>(missing).fill(0), ...tail];
+  return groups.some(Number.isNaN) ? null : groups;
+}
+
+/**
+ * Who a request counts against: an IPv4 address as it is (an IPv4-mapped IPv6 address
+ * too), and an IPv6 address by its /64 network, since one subscriber gets a whole /64 and
+ * could otherwise take a fresh allowance from each of its 2^64 addresses.
+ */
+export function rateLimitSubject(address: string): string {
+  const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i.exec(address);
+  if (mapped) return mapped[1] as string;
+  if (!address.includes(':')) return address;
+  const groups = ipv6Groups(address);
+  if (!groups) return address;
+  return `${groups
+    .slice(0, 4)
+    .map((group) => group.toString(16))
+    .join(':')}::/64`;
+}
+
 export class ClientRateLimiter {
   private secret = randomBytes(32);
   private secretDay = '';
   private windows = new Map<string, Window>();
+  private lastSweep = 0;
 
   constructor(
     private readonly policy: RateLimitPolicy,
@@ -42,13 +87,13 @@ export class ClientRateLimiter {
   /** Counts one request; the answer says whether it may go on, or how long to wait. */
   take(address: string): { allowed: true } | { allowed: false; retryAfterSeconds: number } {
     const now = this.clock();
-    const key = this.keyFor(address, now);
+    const key = this.keyFor(rateLimitSubject(address), now);
     const time = now.getTime();
     let window = this.windows.get(key);
     if (!window || time - window.start >= this.policy.windowMs) {
       window = { start: time, count: 0 };
       this.windows.set(key, window);
-      if (this.windows.size > 100_000) this.dropExpired(time);
+      if (this.windows.size > MAX_WINDOWS) this.makeRoom(time);
     }
     window.count += 1;
     if (window.count <= this.policy.max) return { allowed: true };
@@ -58,9 +103,22 @@ export class ClientRateLimiter {
     };
   }
 
-  private dropExpired(time: number): void {
-    for (const [key, window] of this.windows) {
-      if (time - window.start >= this.policy.windowMs) this.windows.delete(key);
+  /**
+   * Drops the windows that have run out (at most one sweep per window length, so a flood
+   * of new clients does not buy a full scan each), then, if that was not enough, the
+   * oldest: a new client is never refused for lack of room.
+   */
+  private makeRoom(time: number): void {
+    if (time - this.lastSweep >= this.policy.windowMs) {
+      this.lastSweep = time;
+      for (const [key, window] of this.windows) {
+        if (time - window.start >= this.policy.windowMs) this.windows.delete(key);
+      }
+    }
+    let excess = this.windows.size - MAX_WINDOWS;
+    for (const key of this.windows.keys()) {
+      if (excess-- <= 0) break;
+      this.windows.delete(key);
     }
   }
 }

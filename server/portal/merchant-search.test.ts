@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { foldForSearch } from './merchant-search.ts';
+import { foldForSearch, MAX_QUERY_WORDS, queryWords } from './merchant-search.ts';
 
 // What a shopper types and what the directory holds meet in one folded form.
 
@@ -28,5 +28,24 @@ describe('foldForSearch', () => {
     ['', ''],
   ])('%j folds to %j', (text, folded) => {
     expect(foldForSearch(text)).toBe(folded);
+  });
+});
+
+describe('queryWords', () => {
+  it.each([
+    [['0', '0', '0'], ['0']],
+    [
+      ['ma', 'maroc', 'casa'],
+      ['maroc', 'casa'],
+    ],
+    [['0', '00', '000'], ['000']],
+    [['', 'atlas', ''], ['atlas']],
+  ])('%j is searched as %j', (words, expected) => {
+    expect(queryWords(words)).toEqual(expected);
+  });
+
+  it('keeps at most the longest few words', () => {
+    const words = Array.from({ length: 30 }, (_, index) => `w${String(index).padStart(index % 5, 'x')}`);
+    expect(queryWords(words)).toHaveLength(MAX_QUERY_WORDS);
   });
 });

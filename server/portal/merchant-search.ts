@@ -106,6 +106,8 @@ export class MerchantSearchIndex {
   /** Every indexed word, sorted, and the merchants (by position) each belongs to. */
   readonly #words: string[];
   readonly #postings = new Map<string, number[]>();
+  /** Every merchant's indexed words, to narrow a first match by the query's other words. */
+  readonly #wordsAt: string[][] = [];
   readonly #byIce = new Map<string, Merchant>();
   /** Per language (each collates differently): merchants in alphabetical order, and each one's place in it. */
   readonly #orders = new Map<PortalLanguage, AlphabeticalOrder>();
@@ -133,7 +135,9 @@ export class MerchantSearchIndex {
         if (!kinds.has(label.kind)) kinds.set(label.kind, labelWords(label.kind));
         texts.push(kinds.get(label.kind) ?? '');
       }
-      for (const word of wordsOf(texts)) {
+      const own = [...wordsOf(texts)];
+      this.#wordsAt[position] = own;
+      for (const word of own) {
         const posting = this.#postings.get(word);
         if (posting) posting.push(position);
         else this.#postings.set(word, [position]);
@@ -199,14 +203,15 @@ export class MerchantSearchIndex {
 
     const digits = folded.replaceAll(' ', '');
     // An ICE typed in groups (002 610 004...) is one number.
-    const words = /^\d{3,15}$/.test(digits) ? [digits] : folded.split(' ');
-    // Each word narrows the merchants of the longest (the rarest, most likely).
-    const [first = '', ...rest] = words.sort((a, b) => b.length - a.length);
-    let matched = this.#withWordStarting(first);
+    const words = queryWords(/^\d{3,15}$/.test(digits) ? [digits] : folded.split(' '));
+    // The longest word (the rarest, most likely) finds the candidates through the index;
+    // each other word keeps those with a word of their own that starts with it.
+    const [first = '', ...rest] = words;
+    let matched = [...this.#withWordStarting(first)];
+    const wordsAt = this.#wordsAt;
     for (const word of rest) {
-      if (matched.size === 0) break;
-      const found = this.#withWordStarting(word);
-      matched = new Set([...matched].filter((position) => found.has(position)));
+      if (matched.length === 0) break;
+      matched = matched.filter((position) => wordsAt[position]?.some((own) => own.startsWith(word)));
     }
     const named = this.#merchantAt(query) ?? this.#byIce.get(digits) ?? null;
     const merchants = this.#merchants;
@@ -214,7 +219,7 @@ export class MerchantSearchIndex {
     const prefixed: Merchant[] = [];
     const others: Merchant[] = [];
     // Places in alphabetical order, sorted as numbers (natively): the matches in order.
-    const places = new Int32Array(matched.size);
+    const places = new Int32Array(matched.length);
     let count = 0;
     for (const position of matched) places[count++] = place[position] ?? 0;
     places.sort();
@@ -228,6 +233,25 @@ export class MerchantSearchIndex {
     const exact = named ? [named] : [];
     return [...exact, ...prefixed, ...others];
   }
+}
+
+/** Past this many words a query is cut to its longest: each word costs a pass over the candidates. */
+export const MAX_QUERY_WORDS = 8;
+
+/**
+ * The words worth searching for, longest first: each once, none that merely starts
+ * another (what `ma` finds, `maroc` finds too), at most MAX_QUERY_WORDS. A query of the same
+ * short word a hundred times costs what one word costs.
+ */
+export function queryWords(words: readonly string[]): string[] {
+  const unique = [...new Set(words.filter((word) => word !== ''))].sort(
+    (a, b) => b.length - a.length || (a < b ? -1 : 1),
+  );
+  const kept: string[] = [];
+  for (const word of unique) {
+    if (!kept.some((longer) => longer.startsWith(word))) kept.push(word);
+  }
+  return kept.slice(0, MAX_QUERY_WORDS);
 }
 
 const indexes = new WeakMap<PortalDirectory, MerchantSearchIndex>();

@@ -58,14 +58,24 @@ const pageHeaders = secureHeaders({
   crossOriginEmbedderPolicy: false,
 });
 
-// The merchant badge is an image for other sites: it sets its own headers, and no cookie.
+/** The merchant badge, an image for other sites: it sets its own headers, and no cookie. */
+const isBadgeRequest = (c: Parameters<MiddlewareHandler>[0]) =>
+  (c.req.method === 'GET' || c.req.method === 'HEAD') && isBadgePath(c.req.path);
+
 const onlyPages =
   (middleware: MiddlewareHandler): MiddlewareHandler =>
   (c, next) =>
-    isApiPath(c.req.path) || isBadgePath(c.req.path) ? next() : middleware(c, next);
+    isApiPath(c.req.path) || isBadgeRequest(c) ? next() : middleware(c, next);
 
+/** Pages, not the stylesheet or script: those are the same for everyone and cached for a year. */
+const onlyDocuments =
+  (middleware: MiddlewareHandler): MiddlewareHandler =>
+  (c, next) =>
+    c.req.path.startsWith('/assets/') ? next() : middleware(c, next);
+
+/** The request's words: those the pages' middleware chose, else chosen now (a 404 outside it). */
 export function wordsFor(c: Parameters<MiddlewareHandler>[0]): PortalWords {
-  return portalWords(requestLanguage(c));
+  return (c.get('words') as PortalWords | undefined) ?? portalWords(requestLanguage(c));
 }
 
 export function portalApp(deps: PortalDeps): PortalApp {
@@ -73,12 +83,14 @@ export function portalApp(deps: PortalDeps): PortalApp {
   app.use(
     '*',
     onlyPages(pageHeaders),
-    onlyPages(async (c, next) => {
-      c.set('words', wordsFor(c));
-      await next();
-      c.header('Vary', 'Accept-Language, Cookie');
-      if (!c.res.headers.has('Cache-Control')) c.header('Cache-Control', 'no-cache');
-    }),
+    onlyPages(
+      onlyDocuments(async (c, next) => {
+        c.set('words', wordsFor(c));
+        await next();
+        c.header('Vary', 'Accept-Language, Cookie');
+        if (!c.res.headers.has('Cache-Control')) c.header('Cache-Control', 'no-cache');
+      }),
+    ),
   );
   app.get('/assets/*', (c) => serveAsset(c) ?? c.notFound());
   registerCheckPages(app, deps);

@@ -23,6 +23,14 @@ const SECTIONS: ReadonlyArray<{ section: Section; path: string; words: PortalKey
 /** Past this, the language switcher leads to the page without its query. */
 const MAX_SWITCHER_QUERY = 2_500;
 
+/**
+ * The page's own path for the switcher's links, never another site's: `//evil.example/x`
+ * (a path the server was asked for) would be a link to evil.example.
+ */
+function samePath(pathname: string): string {
+  return pathname.replace(/^[/\\]+/, '/');
+}
+
 /** Each language named in itself, as a switcher should. */
 const LANGUAGE_NAMES: Record<PortalLanguage, string> = { ar: 'العربية', fr: 'Français', en: 'English' };
 
@@ -64,7 +72,7 @@ function LanguageSwitcher(props: { words: PortalWords; url: URL }) {
           return (
             <li>
               <a
-                href={`${url.pathname}?${query}`}
+                href={`${samePath(url.pathname)}?${query}`}
                 lang={lang}
                 hreflang={lang}
                 aria-current={lang === words.lang ? 'true' : undefined}

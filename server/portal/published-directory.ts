@@ -89,7 +89,10 @@ export class PublishedDirectory {
       // A folder caught between two renames, or damaged: keep what we had (the next
       // request looks again), or show nothing rather than something unchecked.
       this.onError(error);
-      return { stamp: 'unreadable', directory: this.#loaded?.directory ?? null };
+      // Remembered under its stamp: a damaged folder is read again once it changes, not
+      // on every request (each would check the whole signed directory and log a line).
+      this.#loaded = { stamp, directory: this.#loaded?.directory ?? null };
+      return this.#loaded;
     }
     return this.#loaded;
   }

@@ -13,7 +13,7 @@ import { shopIdentity } from '../../src/directory/shop-identity.ts';
 import type { MessageKey } from '../../src/ui/locale-messages.ts';
 import { moroccanLocale, REPORT_REASON } from '../../src/ui/verdict-words.ts';
 import { SERVICE_PLATFORMS } from '../directory/directory-state.ts';
-import { rateLimited } from '../http/client-rate-limit.ts';
+import { clientAddress } from '../http/client-rate-limit.ts';
 import { postedFields } from '../http/form-guard.ts';
 import { ServiceError } from '../http/service-error.ts';
 import { ErrorSummary } from './form-parts.tsx';
@@ -150,20 +150,21 @@ export function registerReportPages(app: PortalApp, deps: PortalDeps): void {
   });
 
   // The body limit first (nothing larger is read), then the origin and token checks (a
-  // post from another site must not spend the shopper's allowance), then the allowance.
+  // post from another site must not spend the shopper's allowance). The allowance is
+  // spent by a report only: a form sent back with a mistake to correct is not one.
   const limitBody = portalBodyLimit(MAX_REPORT_BODY_BYTES);
-  const allowance = rateLimited(limiter, async (c, retryAfterSeconds) => {
-    const words = c.get('words') as PortalWords;
-    // The post passed the guard: what the shopper typed is theirs to send again, unchanged.
-    const { values } = readReportForm(await postedFields(c), words);
-    const message = words.p('report_tooMany', [waitWords(retryAfterSeconds, words.lang)]);
-    return formPage(c, words, { values, errors: [{ field: 'form', message }] }, 429);
-  });
 
-  app.post('/report', limitBody, guard.protect, allowance, async (c) => {
+  app.post('/report', limitBody, guard.protect, async (c) => {
     const words = c.get('words');
     const form = readReportForm(await postedFields(c), words);
     if (!form.request) return formPage(c, words, form, 400);
+    const verdict = limiter.take(clientAddress(c));
+    if (!verdict.allowed) {
+      c.header('Retry-After', String(verdict.retryAfterSeconds));
+      // What the shopper typed is theirs to send again, unchanged.
+      const message = words.p('report_tooMany', [waitWords(verdict.retryAfterSeconds, words.lang)]);
+      return formPage(c, words, { values: form.values, errors: [{ field: 'form', message }] }, 429);
+    }
     try {
       const taken = await context.reports.submit(form.request);
       return c.redirect(portalHref(words.lang, `/report/${taken.receipt}`), 303);

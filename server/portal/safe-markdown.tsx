@@ -156,10 +156,10 @@ export function parseSafeMarkdown(source: string): Block[] {
 /**
  * A web address, an e-mail address or a domain name (`www.cndp.ma`, `https://x.ma/a`,
  * `dpo@x.ma`); a final full stop is the sentence's. Labels are at most 63 characters, as in
- * DNS, which also keeps the search linear on a long word.
+ * DNS, and at most ten: without that bound a long `a.a.a.…` word costs quadratic time.
  */
 const ADDRESS =
-  /(?:https?:\/\/|[a-z0-9._%+-]{1,64}@)?(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}(?:\/[^\s]*[^\s.,;:!?)])?/gi;
+  /(?:https?:\/\/|[a-z0-9._%+-]{1,64}@)?(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.){1,10}[a-z]{2,63}(?:\/[^\s]*[^\s.,;:!?)])?/gi;
 
 /**
  * Text with each address isolated left to right: in an Arabic sentence a bare
