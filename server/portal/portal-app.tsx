@@ -9,7 +9,7 @@ import { isBadgePath } from './merchant-badge.ts';
 import { registerMerchantPages } from './merchant-pages.ts';
 import { serveAsset } from './portal-assets.ts';
 import { requestLanguage } from './portal-language.ts';
-import { portalHref, sendPage } from './portal-layout.tsx';
+import { portalHref, sendMessagePage } from './portal-layout.tsx';
 import type { PortalSettings } from './portal-settings.ts';
 import type { PortalWords } from './portal-words.ts';
 import { portalWords } from './portal-words.ts';
@@ -103,16 +103,11 @@ export function portalApp(deps: PortalDeps): PortalApp {
 /** The portal's 404 page, in the shopper's language. */
 export function notFoundPage(c: Parameters<MiddlewareHandler>[0]) {
   const words = wordsFor(c);
-  return sendPage(
+  const link = { href: portalHref(words.lang, '/'), text: words.p('page_homeLink') };
+  return sendMessagePage(
     c,
-    { words, title: words.p('page_notFoundTitle') },
-    <>
-      <h1>{words.p('page_notFoundTitle')}</h1>
-      <p>{words.p('page_notFoundBody')}</p>
-      <p>
-        <a href={portalHref(words.lang, '/')}>{words.p('page_homeLink')}</a>
-      </p>
-    </>,
+    words,
+    { title: words.p('page_notFoundTitle'), body: words.p('page_notFoundBody'), link },
     404,
   );
 }
@@ -120,16 +115,6 @@ export function notFoundPage(c: Parameters<MiddlewareHandler>[0]) {
 /** The portal's error page: says nothing of the cause, which goes to the log. */
 export function errorPage(c: Parameters<MiddlewareHandler>[0]) {
   const words = wordsFor(c);
-  return sendPage(
-    c,
-    { words, title: words.p('page_errorTitle') },
-    <>
-      <h1>{words.p('page_errorTitle')}</h1>
-      <p>{words.p('page_errorBody')}</p>
-      <p>
-        <a href={portalHref(words.lang, '/')}>{words.p('page_homeLink')}</a>
-      </p>
-    </>,
-    500,
-  );
+  const link = { href: portalHref(words.lang, '/'), text: words.p('page_homeLink') };
+  return sendMessagePage(c, words, { title: words.p('page_errorTitle'), body: words.p('page_errorBody'), link }, 500);
 }

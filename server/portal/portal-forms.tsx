@@ -2,7 +2,7 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { type FormGuard, formGuard } from '../http/form-guard.ts';
-import { portalHref, sendPage } from './portal-layout.tsx';
+import { portalHref, sendMessagePage } from './portal-layout.tsx';
 import type { PortalKey, PortalWords } from './portal-words.ts';
 
 // What every portal form shares: the cross-site guard (server/http/form-guard.ts) and the
@@ -11,20 +11,8 @@ import type { PortalKey, PortalWords } from './portal-words.ts';
 
 function refusalPage(c: Context, title: PortalKey, body: string, status: 403 | 413) {
   const words = c.get('words') as PortalWords;
-  return sendPage(
-    c,
-    { words, title: words.p(title) },
-    <>
-      <h1>{words.p(title)}</h1>
-      <p>{body}</p>
-      <p>
-        <a class="button" href={portalHref(words.lang, c.req.path)}>
-          {words.p('form_startAgain')}
-        </a>
-      </p>
-    </>,
-    status,
-  );
+  const link = { href: portalHref(words.lang, c.req.path), text: words.p('form_startAgain'), button: true };
+  return sendMessagePage(c, words, { title: words.p(title), body, link }, status);
 }
 
 /** The guard of the portal's forms; a refused post gets a 403 page, not JSON. */

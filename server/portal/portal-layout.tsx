@@ -162,3 +162,27 @@ export function sendPage(
   );
   return c.html(html`<!doctype html>${page}`, status);
 }
+
+/** A page that only says one thing and where to go next: not found, an error, a refused form. */
+export function sendMessagePage(
+  c: Context,
+  words: PortalWords,
+  message: { title: string; body: string; link: { href: string; text: string; button?: boolean } },
+  status: 403 | 404 | 413 | 500,
+) {
+  const { title, body, link } = message;
+  return sendPage(
+    c,
+    { words, title },
+    <>
+      <h1>{title}</h1>
+      <p>{body}</p>
+      <p>
+        <a class={link.button ? 'button' : undefined} href={link.href}>
+          {link.text}
+        </a>
+      </p>
+    </>,
+    status,
+  );
+}
