@@ -3,6 +3,7 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Kysely } from 'kysely';
 import { adminComplaintsApp } from './complaints/admin-complaint-routes.ts';
 import { ComplaintBook } from './complaints/complaint-book.ts';
+import { consoleApp } from './console/console-app.tsx';
 import type { Database } from './db/tables.ts';
 import { adminPublicationsApp } from './directory/admin-publication-routes.ts';
 import { directoryFilesApp } from './directory/directory-file-routes.ts';
@@ -21,6 +22,7 @@ import { adminReportsApp } from './reports/admin-report-routes.ts';
 import { ReportDesk } from './reports/report-desk.ts';
 import { ReportQueue } from './reports/report-queue.ts';
 import { reportsApp } from './reports/report-routes.ts';
+import { StaffSessions } from './staff/staff-sessions.ts';
 
 // The whole HTTP service as one Hono app, built from its dependencies so that the
 // server and the tests (through app.request()) run the very same thing.
@@ -31,6 +33,8 @@ export interface AppOptions {
   adminToken: string | undefined;
   clock?: () => Date;
   reportRateLimit?: RateLimitPolicy;
+  /** Sign-in attempts per client address (each account also locks after repeated failures). */
+  signInRateLimit?: RateLimitPolicy;
   /** The publisher's name and contact and the extension's store pages, as the portal shows them. */
   portal?: PortalSettings;
 }
@@ -45,6 +49,9 @@ export async function serviceSecret(db: Kysely<Database>, name: string): Promise
   const row = await db.selectFrom('service_secrets').select('value').where('name', '=', name).executeTakeFirstOrThrow();
   return Buffer.from(row.value, 'base64');
 }
+
+/** Sign-in attempts per client address: enough for a team behind one office address. */
+export const DEFAULT_SIGN_IN_RATE_LIMIT: RateLimitPolicy = { max: 30, windowMs: 15 * 60_000 };
 
 export async function createApp(options: AppOptions) {
   const clock = options.clock ?? (() => new Date());
@@ -91,6 +98,17 @@ export async function createApp(options: AppOptions) {
   app.route('/v1/admin', admin);
 
   const formSecret = await serviceSecret(options.db, 'portal-form-token');
+  // The console before the portal: its pages keep their own headers and sessions.
+  app.route(
+    '/admin',
+    consoleApp({
+      context,
+      sessions: new StaffSessions(options.db, clock),
+      formSecret,
+      publicOrigin: options.portal?.publicOrigin,
+      signInLimiter: new ClientRateLimiter(options.signInRateLimit ?? DEFAULT_SIGN_IN_RATE_LIMIT, clock),
+    }),
+  );
   app.route('/', portalApp({ context, limiter, formSecret, settings: options.portal ?? {} }));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'adminToken', { type: 'http', scheme: 'bearer' });

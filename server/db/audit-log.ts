@@ -3,19 +3,43 @@ import type { Database } from './tables.ts';
 
 // Every moderation action leaves a line: who did it, what, to which record, and when.
 
+/** Every action the log knows, in the order the console's filter lists them. */
+export const AUDIT_ACTIONS = [
+  'report.review',
+  'report.accept',
+  'report.reject',
+  'report.duplicate',
+  'complaint.open',
+  'complaint.resolve',
+  'domain.flag',
+  'domain.unflag',
+  'merchants.import',
+  'merchants.import-conflict',
+  'merchant.edit',
+  'merchant.suspend',
+  'merchant.revoke',
+  'merchant.reinstate',
+  'merchant.reverify',
+  'application.receive',
+  'application.check',
+  'application.approve',
+  'application.refuse',
+  'directory.publish',
+  'directory.renew',
+  'staff.add',
+  'staff.disable',
+  'staff.setup-link',
+  'staff.set-password',
+  'staff.sign-in',
+  'staff.sign-in-refused',
+  'staff.lock',
+  'staff.sign-out',
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
 export interface AuditEntry {
   actor: string;
-  action:
-    | 'report.review'
-    | 'report.accept'
-    | 'report.reject'
-    | 'complaint.resolve'
-    | 'domain.flag'
-    | 'domain.unflag'
-    | 'merchants.import'
-    | 'merchants.import-conflict'
-    | 'directory.publish'
-    | 'directory.renew';
+  action: AuditAction;
   subject: string;
   detail?: Record<string, unknown>;
 }

@@ -96,6 +96,75 @@ const migrations: Record<string, Migration> = {
       await sql`alter table merchants add column status_since timestamptz`.execute(db);
     },
   },
+  // The staff console (server/console/) and merchants' applications (server/applications/):
+  // staff accounts with argon2 password hashes, one-time set-up links and server-side
+  // sessions (only hashes of their tokens are kept), and applications with their
+  // verifier's checklist.
+  '2026-11-30-0001-staff-console': {
+    async up(db: Kysely<unknown>) {
+      await sql`
+        create table staff (
+          id integer generated always as identity primary key,
+          email text not null unique,
+          name text not null,
+          role text not null check (role in ('admin', 'moderator', 'verifier')),
+          password_hash text,
+          failed_sign_ins integer not null default 0,
+          locked_until timestamptz,
+          disabled_at timestamptz,
+          created_at timestamptz not null,
+          created_by text not null
+        )`.execute(db);
+      await sql`
+        create table staff_setup_links (
+          token_hash text primary key,
+          staff_id integer not null references staff (id) on delete cascade,
+          created_at timestamptz not null,
+          expires_at timestamptz not null,
+          used_at timestamptz
+        )`.execute(db);
+      await sql`
+        create table staff_sessions (
+          token_hash text primary key,
+          staff_id integer not null references staff (id) on delete cascade,
+          created_at timestamptz not null,
+          last_seen_at timestamptz not null,
+          expires_at timestamptz not null,
+          revoked_at timestamptz
+        )`.execute(db);
+      await sql`create index staff_sessions_staff on staff_sessions (staff_id)`.execute(db);
+      await sql`
+        create table applications (
+          receipt text primary key,
+          status text not null check (status in ('received', 'in-review', 'approved', 'refused')),
+          lang text not null,
+          legal_name text not null,
+          trade_name text not null,
+          ice text not null,
+          rc_number text not null,
+          rc_court text not null,
+          address text not null,
+          city text not null,
+          phone text not null,
+          email text not null,
+          domains jsonb not null,
+          social jsonb not null,
+          proof_token text not null,
+          domain_checks jsonb not null default '{}',
+          register_check jsonb,
+          phone_check jsonb,
+          refused_reason text,
+          decided_by text,
+          decided_at timestamptz,
+          merchant_id text,
+          created_at timestamptz not null,
+          updated_at timestamptz not null
+        )`.execute(db);
+      await sql`create index applications_status_created on applications (status, created_at)`.execute(db);
+      await sql`create index audit_log_actor on audit_log (actor, id)`.execute(db);
+      await sql`create index audit_log_subject on audit_log (subject, id)`.execute(db);
+    },
+  },
 };
 
 export const registryMigrations: MigrationProvider = {

@@ -86,6 +86,76 @@ export interface ServiceSecretsTable {
   value: string;
 }
 
+export type StaffRole = 'admin' | 'moderator' | 'verifier';
+
+export interface StaffTable {
+  id: Generated<number>;
+  /** Lower-cased; the sign-in name. */
+  email: string;
+  name: string;
+  role: StaffRole;
+  /** argon2id (PHC string); null until the set-up link is used. */
+  password_hash: string | null;
+  failed_sign_ins: ColumnType<number, number | undefined, number>;
+  locked_until: Date | string | null;
+  disabled_at: Date | string | null;
+  created_at: UpdatedAt;
+  created_by: string;
+}
+
+export interface StaffSetupLinksTable {
+  /** SHA-256 of the link's token: the token itself is only in the link. */
+  token_hash: string;
+  staff_id: number;
+  created_at: UpdatedAt;
+  expires_at: UpdatedAt;
+  used_at: Date | string | null;
+}
+
+export interface StaffSessionsTable {
+  /** SHA-256 of the cookie's token. */
+  token_hash: string;
+  staff_id: number;
+  created_at: UpdatedAt;
+  last_seen_at: UpdatedAt;
+  /** The absolute end; the idle end is last_seen_at plus the idle period. */
+  expires_at: UpdatedAt;
+  revoked_at: Date | string | null;
+}
+
+export type ApplicationStatus = 'received' | 'in-review' | 'approved' | 'refused';
+
+export interface ApplicationsTable {
+  receipt: string;
+  status: ApplicationStatus;
+  lang: string;
+  legal_name: string;
+  trade_name: string;
+  ice: string;
+  rc_number: string;
+  rc_court: string;
+  address: string;
+  city: string;
+  phone: string;
+  email: string;
+  domains: ColumnType<unknown, string, string>;
+  social: ColumnType<unknown, string, string>;
+  /** The token the applicant serves on each domain to prove control of it. */
+  proof_token: string;
+  /** Per domain: the last automatic proof check. */
+  domain_checks: ColumnType<unknown, string | undefined, string>;
+  /** Commercial register checked: court, number, who, when. */
+  register_check: ColumnType<unknown, string | null | undefined, string | null>;
+  /** Phone call made: number, who, when, outcome. */
+  phone_check: ColumnType<unknown, string | null | undefined, string | null>;
+  refused_reason: string | null;
+  decided_by: string | null;
+  decided_at: Date | string | null;
+  merchant_id: string | null;
+  created_at: UpdatedAt;
+  updated_at: UpdatedAt;
+}
+
 export interface Database {
   merchants: MerchantsTable;
   merchant_domains: MerchantDomainsTable;
@@ -95,8 +165,14 @@ export interface Database {
   audit_log: AuditLogTable;
   publications: PublicationsTable;
   service_secrets: ServiceSecretsTable;
+  staff: StaffTable;
+  staff_setup_links: StaffSetupLinksTable;
+  staff_sessions: StaffSessionsTable;
+  applications: ApplicationsTable;
 }
 
 export type ReportRow = Selectable<ReportsTable>;
 export type ComplaintRow = Selectable<ComplaintsTable>;
 export type NewAuditEntry = Insertable<AuditLogTable>;
+export type StaffRow = Selectable<StaffTable>;
+export type ApplicationRow = Selectable<ApplicationsTable>;

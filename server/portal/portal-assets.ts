@@ -34,12 +34,16 @@ const ASSETS: Asset[] = [
   ),
   asset('portal.js', 'text/javascript; charset=utf-8', readFileSync(here('portal.js'))),
   asset('icon.svg', 'image/svg+xml', readFileSync(here('icon.svg'))),
+  asset('console.css', 'text/css; charset=utf-8', readFileSync(here('console.css'))),
+  asset('console.js', 'text/javascript; charset=utf-8', readFileSync(here('console.js'))),
 ];
 
 export const PORTAL_ASSETS = {
   stylesheet: (ASSETS[0] as Asset).path,
   script: (ASSETS[1] as Asset).path,
   icon: (ASSETS[2] as Asset).path,
+  consoleStylesheet: (ASSETS[3] as Asset).path,
+  consoleScript: (ASSETS[4] as Asset).path,
 };
 
 const BY_PATH = new Map(ASSETS.map((entry) => [entry.path, entry]));

@@ -60,7 +60,7 @@ export interface PageFrame {
   url: URL;
 }
 
-function LanguageSwitcher(props: { words: PortalWords; url: URL }) {
+export function LanguageSwitcher(props: { words: PortalWords; url: URL }) {
   const { words, url } = props;
   return (
     <nav class="languages" aria-label={words.p('site_languageLabel')}>

@@ -26,7 +26,8 @@ export type PortalKey =
   | keyof typeof import('./words/check.en.json')
   | keyof typeof import('./words/report.en.json')
   | keyof typeof import('./words/info.en.json')
-  | keyof typeof import('./words/merchants.en.json');
+  | keyof typeof import('./words/merchants.en.json')
+  | keyof typeof import('./words/apply.en.json');
 
 export interface PortalWords extends Translator {
   readonly lang: PortalLanguage;

@@ -17,6 +17,8 @@ export interface TestService {
   dataDir: string;
   /** Moves the service's clock. */
   setNow(time: string | Date): void;
+  /** The service's clock. */
+  now(): Date;
   /** A JSON request as a client would send it; `from` is the peer address. */
   send(
     method: string,
@@ -64,6 +66,7 @@ export async function openTestService(
     setNow(time) {
       now = new Date(time);
     },
+    now: () => now,
     send,
     admin: (method, path, body) => send(method, path, body, { Authorization: `Bearer ${TEST_ADMIN_TOKEN}` }),
     async close() {
