@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Kysely } from 'kysely';
+import type { DomainProof } from './applications/domain-proof.ts';
 import { adminComplaintsApp } from './complaints/admin-complaint-routes.ts';
 import { ComplaintBook } from './complaints/complaint-book.ts';
 import { consoleApp } from './console/console-app.tsx';
@@ -14,6 +15,7 @@ import { adminAuth } from './http/admin-auth.ts';
 import { ClientRateLimiter, DEFAULT_REPORT_RATE_LIMIT, type RateLimitPolicy } from './http/client-rate-limit.ts';
 import { errorToProblem, problem, validationHook } from './http/problem.ts';
 import type { ServiceContext } from './http/service-context.ts';
+import type { Mailer } from './mail/mailer.ts';
 import { adminMerchantsApp } from './merchants/admin-merchant-routes.ts';
 import { errorPage, isApiPath, notFoundPage, portalApp } from './portal/portal-app.tsx';
 import type { PortalSettings } from './portal/portal-settings.ts';
@@ -35,6 +37,10 @@ export interface AppOptions {
   reportRateLimit?: RateLimitPolicy;
   /** Sign-in attempts per client address (each account also locks after repeated failures). */
   signInRateLimit?: RateLimitPolicy;
+  /** Where mail goes; files under `<dataDir>/mail/` unless given. */
+  mailer?: Mailer;
+  /** How applicants' domain proofs are fetched. */
+  domainProof?: DomainProof;
   /** The publisher's name and contact and the extension's store pages, as the portal shows them. */
   portal?: PortalSettings;
 }
@@ -67,6 +73,13 @@ export async function createApp(options: AppOptions) {
     published: new PublishedDirectory(publicDirectoryDir(options.dataDir), (error) =>
       console.error(`portal: cannot read the published directory: ${(error as Error).message}`),
     ),
+    // TODO [2026-11-30]: the folder mailer and the real proof checker (issue 12, server/mail, server/applications).
+    mailer: options.mailer ?? { send: async () => {} },
+    domainProof: options.domainProof ?? {
+      check: async () => {
+        throw new Error('the domain proof checker is not built yet');
+      },
+    },
   };
   const limiter = new ClientRateLimiter(options.reportRateLimit ?? DEFAULT_REPORT_RATE_LIMIT, clock);
 

@@ -1,7 +1,9 @@
 import type { Kysely } from 'kysely';
+import type { DomainProof } from '../applications/domain-proof.ts';
 import type { ComplaintBook } from '../complaints/complaint-book.ts';
 import type { Database } from '../db/tables.ts';
 import type { FlaggedDomains } from '../flags/flagged-domains.ts';
+import type { Mailer } from '../mail/mailer.ts';
 import type { PublishedDirectory } from '../portal/published-directory.ts';
 import type { ReportDesk } from '../reports/report-desk.ts';
 import type { ReportQueue } from '../reports/report-queue.ts';
@@ -20,4 +22,8 @@ export interface ServiceContext {
   flags: FlaggedDomains;
   /** The latest published directory as served, read once per publication (the portal's source). */
   published: PublishedDirectory;
+  /** Mail to staff and applicants (SMTP, or files under the data directory). */
+  mailer: Mailer;
+  /** Fetches an applicant's domain-control token from their shop. */
+  domainProof: DomainProof;
 }
