@@ -72,6 +72,9 @@ export function Facts(props: { rows: ReadonlyArray<{ id: string; term: string; v
   );
 }
 
+/** Each language named in itself: the language the applicant's mails are written in. */
+const LANGUAGE_NAMES: Record<Application['lang'], string> = { ar: 'العربية', fr: 'Français', en: 'English' };
+
 export function ApplicantFacts(props: { words: ConsoleWords; application: Application }) {
   const { words, application: a } = props;
   const { c } = words;
@@ -116,7 +119,11 @@ export function ApplicantFacts(props: { words: ConsoleWords; application: Applic
               </ul>
             ),
         },
-        { id: 'lang', term: c('review_applicantLanguage'), value: a.lang },
+        {
+          id: 'lang',
+          term: c('review_applicantLanguage'),
+          value: <span lang={a.lang}>{LANGUAGE_NAMES[a.lang]}</span>,
+        },
         { id: 'received', term: c('review_receivedAt'), value: momentWords(a.createdAt, words.lang) },
       ]}
     />
