@@ -151,7 +151,31 @@ export type ApprovalResult =
   | { outcome: 'blocked'; blockers: Blocker[] }
   | { outcome: 'not-found' };
 
+/** PostgreSQL's unique_violation: a domain or id taken meanwhile by another transaction. */
+const isUniqueViolation = (error: unknown) => (error as { code?: unknown } | null)?.code === '23505';
+
 export async function approveApplication(
+  db: Kysely<Database>,
+  receipt: string,
+  verifier: Verifier,
+  now: Date,
+): Promise<ApprovalResult> {
+  try {
+    return await approveOnce(db, receipt, verifier, now);
+  } catch (error) {
+    if (!isUniqueViolation(error)) throw error;
+    // Two approvals naming the same domain at once: the one that lost reads why, as a blocker.
+    const row = await db.selectFrom('applications').selectAll().where('receipt', '=', receipt).executeTakeFirst();
+    if (!row) return { outcome: 'not-found' };
+    const { blockers } = await approvalBlockers(db, toApplication(row));
+    return {
+      outcome: 'blocked',
+      blockers: blockers.length > 0 ? blockers : [{ kind: 'record-invalid', fields: ['id'] }],
+    };
+  }
+}
+
+async function approveOnce(
   db: Kysely<Database>,
   receipt: string,
   verifier: Verifier,
