@@ -4,9 +4,11 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { secureHeaders } from 'hono/secure-headers';
+import { registerApplicationReview } from '../applications/application-review-pages.tsx';
 import type { ClientRateLimiter } from '../http/client-rate-limit.ts';
 import { type FormGuard, formGuard } from '../http/form-guard.ts';
 import type { ServiceContext } from '../http/service-context.ts';
+import { registerReverification } from '../merchants/reverification-pages.tsx';
 import { requestLanguage } from '../portal/portal-language.ts';
 import { portalHref } from '../portal/portal-layout.tsx';
 import { may, type Permission, type StaffMember } from '../staff/staff-roles.ts';
@@ -209,6 +211,8 @@ export function consoleApp(deps: ConsoleDeps): ConsoleApp {
   });
 
   registerConsoleHome(app, deps);
+  registerApplicationReview(app, deps);
+  registerReverification(app, deps);
   return app;
 }
 
