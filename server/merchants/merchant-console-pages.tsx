@@ -28,11 +28,8 @@ import {
   EDIT_FIELDS,
   type EditProblem,
   editFormOf,
-  loadMerchant,
   type MerchantEditForm,
-  type MerchantView,
   mayApply,
-  merchantHistory,
   STATUS_ACTION_NAMES,
   type StatusAction,
   saveMerchantEdit,
@@ -40,6 +37,7 @@ import {
 } from './merchant-edits.ts';
 import { MerchantFactsList, merchantName } from './merchant-facts.tsx';
 import { registerMerchantList } from './merchant-list-page.tsx';
+import { loadMerchant, type MerchantView, merchantHistory } from './merchant-lookup.ts';
 
 // `/admin/merchants/<id>`: a merchant as the registry holds it, its history in the audit
 // log, and for moderators its edit form and its status (suspend, revoke, reinstate, each

@@ -4,7 +4,7 @@ import { consoleMoment } from '../console/audit-pages.tsx';
 import type { ConsoleKey, ConsoleWords } from '../console/console-words.ts';
 import type { MerchantField } from '../directory/publication-preview.ts';
 import { shownText } from '../portal/form-parts.tsx';
-import type { MerchantView } from './merchant-edits.ts';
+import type { MerchantView } from './merchant-lookup.ts';
 
 // A merchant's record as staff read it in the console: every field, as the registry holds
 // it (not as published: the publish page says what the next version changes).

@@ -6,8 +6,8 @@ import { type ConsoleApp, type ConsoleDeps, requirePermission, sendConsole } fro
 import type { ConsoleWords } from '../console/console-words.ts';
 import { describedBy, ErrorSummary, FieldMessage, shownText } from '../portal/form-parts.tsx';
 import { portalHref } from '../portal/portal-layout.tsx';
-import { findMerchants, MERCHANTS_PER_PAGE, type MerchantSummary } from './merchant-edits.ts';
 import { merchantName, STATUS_WORDS, StatusTag } from './merchant-facts.tsx';
+import { findMerchants, MERCHANTS_PER_PAGE, type MerchantSummary } from './merchant-lookup.ts';
 
 // `/admin/merchants`: every merchant of the registry, found by name, shop domain or ICE
 // and by status, a page at a time.
