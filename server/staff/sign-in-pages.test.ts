@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type ConsoleBrowser, consoleBrowser } from '../../test/support/console-client.ts';
 import { visibleText } from '../../test/support/portal-form-client.ts';
+import { readPortalPage } from '../../test/support/portal-page.ts';
 import { openTestService, type TestService } from '../../test/support/test-service.ts';
 import { DEFAULT_SIGN_IN_RATE_LIMIT } from '../app.ts';
 import { listAudit } from '../db/audit-log.ts';
@@ -154,6 +155,10 @@ describe('signing in to the console', () => {
     await account();
     const expired = await consoleBrowser(service).open('/admin/sign-in?lang=en&expired=1');
     expect(visibleText(expired.html)).toContain('Your session ended. Sign in again to go on.');
+    const arabic = await readPortalPage(
+      new Response((await consoleBrowser(service).open('/admin/sign-in?lang=ar')).html),
+    );
+    expect([arabic.lang, arabic.dir, arabic.text('h1')]).toEqual(['ar', 'rtl', 'تسجيل الدخول إلى لوحة ثقة']);
 
     const browser = consoleBrowser(service);
     await signIn(browser, 'nadia@thiqa.test', PASSWORD);
