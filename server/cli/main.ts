@@ -10,6 +10,7 @@ import { runServe, SERVE_HELP } from '../http/serve-command.ts';
 import { ServiceError } from '../http/service-error.ts';
 import { IMPORT_HELP, runImport } from '../merchants/import-command.ts';
 import { REPORTS_HELP, runReports } from '../reports/reports-command.ts';
+import { runStaff, STAFF_HELP } from '../staff/staff-command.ts';
 import { visibleOnTerminal } from './terminal-text.ts';
 import { EXIT_FAILURE, EXIT_USAGE, UsageError } from './usage.ts';
 
@@ -27,6 +28,7 @@ const COMMANDS: Record<string, { run: Command; help: string }> = {
   flags: { run: runFlags, help: FLAGS_HELP },
   reports: { run: runReports, help: REPORTS_HELP },
   complaints: { run: runComplaints, help: COMPLAINTS_HELP },
+  staff: { run: runStaff, help: STAFF_HELP },
 };
 
 export const HELP = `thiqa — the Thiqa directory: check shops, publish the signed directory.
@@ -48,6 +50,8 @@ ${FLAGS_HELP}
 ${REPORTS_HELP}
 
 ${COMPLAINTS_HELP}
+
+${STAFF_HELP}
 
 Moderation commands take --as <name>: who the audit log names (default: the system user).
 

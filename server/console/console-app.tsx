@@ -13,6 +13,7 @@ import { registerMerchantPages } from '../merchants/merchant-console-pages.tsx';
 import { registerReverification } from '../merchants/reverification-pages.tsx';
 import { requestLanguage } from '../portal/portal-language.ts';
 import { portalHref } from '../portal/portal-layout.tsx';
+import { registerStaffConsole } from '../staff/staff-pages.tsx';
 import { may, type Permission, type StaffMember } from '../staff/staff-roles.ts';
 import { StaffSessions } from '../staff/staff-sessions.ts';
 import { registerAuditPages } from './audit-pages.tsx';
@@ -219,6 +220,7 @@ export function consoleApp(deps: ConsoleDeps): ConsoleApp {
   registerMerchantPages(app, deps);
   registerPublishPages(app, deps);
   registerAuditPages(app, deps);
+  registerStaffConsole(app, deps);
   return app;
 }
 
