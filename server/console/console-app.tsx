@@ -9,6 +9,7 @@ import { type FormGuard, formGuard } from '../http/form-guard.ts';
 import type { ServiceContext } from '../http/service-context.ts';
 import { requestLanguage } from '../portal/portal-language.ts';
 import { portalHref } from '../portal/portal-layout.tsx';
+import { registerReportQueuePages } from '../reports/report-queue-pages.tsx';
 import { may, type Permission, type StaffMember } from '../staff/staff-roles.ts';
 import { StaffSessions } from '../staff/staff-sessions.ts';
 import { registerConsoleHome } from './console-home.tsx';
@@ -209,6 +210,7 @@ export function consoleApp(deps: ConsoleDeps): ConsoleApp {
   });
 
   registerConsoleHome(app, deps);
+  registerReportQueuePages(app, deps);
   return app;
 }
 
