@@ -39,8 +39,9 @@ const reportRow = (receipt: string) =>
 
 const page = (html: string) => readPortalPage(new Response(html));
 
-/** How many open non-delivery complaints the portal's certificate shows for Atlas Électro. */
+/** Publishes, then reads how many open non-delivery complaints the portal's certificate shows for Atlas Électro. */
 async function atlasOpenNonDelivery(): Promise<number> {
+  await service.publish();
   const certificate = await readPortalPage(await service.send('GET', '/merchants/atlas-electro?lang=en'));
   const shown = certificate.text('[data-complaints="open"] [data-category="non-delivery"]') ?? '';
   expect(shown).toMatch(/^Order not delivered: \d+$/);
@@ -117,7 +118,6 @@ describe('the report queue', () => {
     expect(visibleText(after.html)).toContain('Report accepted: a complaint is open on this shop.');
     expect((await reportRow(receipt)).status).toBe('accepted');
     expect(await auditOf(receipt)).toEqual([{ actor: 'moderator@thiqa.test', action: 'report.accept' }]);
-    await service.publish();
     expect(await atlasOpenNonDelivery()).toBe(before + 1);
   });
 
@@ -152,7 +152,6 @@ describe('the report queue', () => {
     expect(linked.status).toBe(303);
     expect(await reportRow(receipt)).toMatchObject({ status: 'accepted', complaint_id: open.id });
     expect(await auditOf(receipt)).toEqual([{ actor: 'moderator@thiqa.test', action: 'report.duplicate' }]);
-    await service.publish();
     expect(await atlasOpenNonDelivery()).toBe(before);
   });
 
@@ -185,5 +184,151 @@ describe('the report queue', () => {
     expect(again.status).toBe(409);
     expect((await page(again.html)).text('h1')).toBe('Already decided');
     expect((await reportRow(receipt)).status).toBe('accepted');
+  });
+
+  it('refuses hostile public reasons with a message at the field, changing nothing', async () => {
+    const receipt = await submit('atlas-electro.test', 'fraud');
+    await moderator.open('/admin/queue/atlas-electro.test?lang=en');
+    const override = await moderator.post(`/admin/queue/atlas-electro.test/${receipt}/reject?lang=en`, {
+      why: 'Livré \u202Eetanimret\u202C selon le transporteur',
+    });
+    expect(override.status).toBe(400);
+    const shown = await page(override.html);
+    expect(shown.text(`#why-${receipt}-error`)).toBe(
+      'Error: The public reason contains a hidden or direction-changing character (character 7, shown as �): remove it',
+    );
+    expect(shown.text('.error-summary')).toContain('hidden or direction-changing character');
+    expect(override.html).not.toContain('\u202E');
+    expect(shown.document.querySelector(`#why-${receipt}`)?.getAttribute('value')).toContain('\uFFFD');
+    const huge = await moderator.post(`/admin/queue/atlas-electro.test/${receipt}/reject?lang=en`, {
+      why: 'x'.repeat(10 * 1024),
+    });
+    expect(huge.status).toBe(400);
+    expect((await page(huge.html)).text(`#why-${receipt}-error`)).toContain('too long: at most 500 characters');
+    expect((await reportRow(receipt)).status).toBe('received');
+  });
+});
+
+describe('bulk actions on one shop', () => {
+  const complaintsOn = async (domain: string) =>
+    (await service.registry.db.selectFrom('complaints').select('id').where('domain', '=', domain).execute()).length;
+
+  it('accepts the selected reports as one complaint: the first opens it, the others are linked', async () => {
+    const receipts = [
+      await submit('atlas-electro.test', 'non-delivery'),
+      await submit('atlas-electro.test', 'non-delivery'),
+      await submit('atlas-electro.test', 'fraud'),
+    ];
+    const before = await atlasOpenNonDelivery();
+    await moderator.open('/admin/queue/atlas-electro.test?lang=en');
+    const done = await moderator.post('/admin/queue/atlas-electro.test/bulk?lang=en', {
+      receipt: receipts,
+      bulk: 'accept',
+      category: 'non-delivery',
+      why: '',
+    });
+    expect(done.status).toBe(303);
+    expect(done.location).toBe('/admin/queue/atlas-electro.test?done=bulk-accepted&lang=en');
+    const rows = await Promise.all(receipts.map(reportRow));
+    expect(rows.map((row) => row.status)).toEqual(['accepted', 'accepted', 'accepted']);
+    expect(new Set(rows.map((row) => row.complaint_id)).size).toBe(1);
+    expect((await Promise.all(receipts.map(auditOf))).map((lines) => lines.map((line) => line.action))).toEqual([
+      ['report.accept'],
+      ['report.duplicate'],
+      ['report.duplicate'],
+    ]);
+    expect(await atlasOpenNonDelivery()).toBe(before + 1);
+  });
+
+  it('changes nothing when one selected report cannot be decided', async () => {
+    const decided = await submit('atlas-electro.test', 'fraud');
+    await moderator.open('/admin/queue/atlas-electro.test?lang=en');
+    await moderator.post(`/admin/queue/atlas-electro.test/${decided}/reject`, { why: 'Aucun élément vérifiable.' });
+    const fresh = [await submit('atlas-electro.test', 'fraud'), await submit('atlas-electro.test', 'fraud')];
+    const otherShop = await submit('casa-deals.test', 'fraud');
+    const complaints = await complaintsOn('atlas-electro.test');
+    await moderator.open('/admin/queue/atlas-electro.test?lang=en');
+    const conflict = await moderator.post('/admin/queue/atlas-electro.test/bulk?lang=en', {
+      receipt: [...fresh, decided],
+      bulk: 'accept',
+      category: 'fraud',
+    });
+    expect(conflict.status).toBe(409);
+    expect((await page(conflict.html)).text('h1')).toBe('Already decided');
+    const foreign = await moderator.post('/admin/queue/atlas-electro.test/bulk?lang=en', {
+      receipt: [...fresh, otherShop],
+      bulk: 'reject',
+      why: 'Aucun élément vérifiable.',
+    });
+    expect(foreign.status).toBe(404);
+    for (const receipt of [...fresh, otherShop]) {
+      expect(await reportRow(receipt)).toMatchObject({ status: 'received', complaint_id: null, public_reason: null });
+      expect(await auditOf(receipt)).toEqual([]);
+    }
+    expect(await complaintsOn('atlas-electro.test')).toBe(complaints);
+  });
+
+  it('rejects the selected reports with one public reason, each shopper reading it', async () => {
+    const receipts = [await submit('tanger-tech.test', 'overcharge'), await submit('tanger-tech.test', 'other')];
+    await moderator.open('/admin/queue/tanger-tech.test?lang=en');
+    const done = await moderator.post('/admin/queue/tanger-tech.test/bulk?lang=en', {
+      receipt: receipts,
+      bulk: 'reject',
+      category: '',
+      why: 'Prix affiché conforme au prix payé.',
+    });
+    expect(done.status).toBe(303);
+    for (const receipt of receipts) {
+      const status = await readPortalPage(await service.send('GET', `/report/${receipt}?lang=fr`));
+      expect(status.text('.report-public-reason bdi')).toBe('Prix affiché conforme au prix payé.');
+      expect((await auditOf(receipt)).map((line) => line.action)).toEqual(['report.reject']);
+    }
+  });
+
+  it('asks for a selection and a category, keeping what was chosen', async () => {
+    const receipt = await submit('tanger-tech.test', 'fraud');
+    await moderator.open('/admin/queue/tanger-tech.test?lang=en');
+    const none = await moderator.post('/admin/queue/tanger-tech.test/bulk?lang=en', {
+      bulk: 'accept',
+      category: 'fraud',
+    });
+    expect(none.status).toBe(400);
+    expect((await page(none.html)).text('#bulk-selection')).toBe('Error: Select at least one report');
+    const noCategory = await moderator.post('/admin/queue/tanger-tech.test/bulk?lang=en', {
+      receipt,
+      bulk: 'accept',
+      category: '',
+    });
+    expect(noCategory.status).toBe(400);
+    const shown = await page(noCategory.html);
+    expect(shown.text('#bulk-category-error')).toBe("Error: Choose the complaint's category");
+    expect(shown.document.querySelector(`#select-${receipt}`)?.hasAttribute('checked')).toBe(true);
+    expect((await reportRow(receipt)).status).toBe('received');
+  });
+});
+
+describe('a verifier in the queue', () => {
+  it('gets a 403 page on every page and every action, even posted straight to it', async () => {
+    const receipt = await submit('atlas-electro.test', 'fraud');
+    const verifier = await signedInStaff(service, 'verifier');
+    for (const path of ['/admin/queue?lang=en', '/admin/queue/atlas-electro.test?lang=en']) {
+      const refused = await verifier.open(path);
+      expect(refused.status).toBe(403);
+      expect((await page(refused.html)).text('h1')).toBe('You cannot do this');
+    }
+    await verifier.open('/admin?lang=en');
+    const posts: Array<[string, Record<string, string | string[]>]> = [
+      [`${receipt}/accept`, { category: 'fraud' }],
+      [`${receipt}/reject`, { why: 'Aucun élément vérifiable.' }],
+      [`${receipt}/duplicate`, { complaintId: '1' }],
+      ['bulk', { receipt: [receipt], bulk: 'accept', category: 'fraud' }],
+    ];
+    for (const [action, fields] of posts) {
+      const refused = await verifier.post(`/admin/queue/atlas-electro.test/${action}?lang=en`, fields);
+      expect(refused.status).toBe(403);
+      expect((await page(refused.html)).text('h1')).toBe('You cannot do this');
+    }
+    expect((await reportRow(receipt)).status).toBe('received');
+    expect(await auditOf(receipt)).toEqual([]);
   });
 });
