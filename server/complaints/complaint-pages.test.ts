@@ -103,7 +103,7 @@ describe('the complaints page', () => {
     for (const [note, message] of [
       ['Vu \u202Eavec\u202C le client', 'hidden or direction-changing character (character 4'],
       ['x'.repeat(10 * 1024), 'too long: at most 2000 characters'],
-    ]) {
+    ] as const) {
       const refused = await moderator.post(`/admin/complaints/${id}/resolve?lang=en`, { note });
       expect(refused.status).toBe(400);
       expect((await page(refused.html)).text(`#note-${id}-error`)).toContain(message);

@@ -5,6 +5,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { secureHeaders } from 'hono/secure-headers';
 import { registerComplaintPages } from '../complaints/complaint-pages.tsx';
+import { registerFlagPages } from '../flags/flag-pages.tsx';
 import type { ClientRateLimiter } from '../http/client-rate-limit.ts';
 import { type FormGuard, formGuard } from '../http/form-guard.ts';
 import type { ServiceContext } from '../http/service-context.ts';
@@ -213,6 +214,7 @@ export function consoleApp(deps: ConsoleDeps): ConsoleApp {
   registerConsoleHome(app, deps);
   registerReportQueuePages(app, deps);
   registerComplaintPages(app, deps);
+  registerFlagPages(app, deps);
   return app;
 }
 
