@@ -97,7 +97,7 @@ export function adminReportsApp(context: ServiceContext) {
     responses: {
       200: jsonResponse('The report, linked to the complaint', moderatorReportSchema),
       ...decided,
-      400: problemResponse('No such complaint, or a complaint on another domain'),
+      400: problemResponse('Input that fails its schema, no such complaint, or a complaint on another domain'),
       409: problemResponse('The report is already decided, or the complaint is resolved'),
     },
   });
