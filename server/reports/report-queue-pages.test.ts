@@ -79,6 +79,14 @@ describe('the report queue', () => {
     expect(queue.text('tr[data-group="xn----rmckc0bnc8l2a.test"] th a')).toBe(
       'دار-أركان.test (Address in ASCII: xn----rmckc0bnc8l2a.test)',
     );
+    const arabic = await page((await moderator.open('/admin/queue?lang=ar')).html);
+    expect([arabic.lang, arabic.dir, arabic.text('h1')]).toEqual(['ar', 'rtl', 'البلاغات الجديدة']);
+    expect(arabic.texts('tr[data-group="atlas-electro.test"] .reason-counts li')).toEqual([
+      'طلب لم يُسلَّم: 2',
+      'احتيال: 1',
+    ]);
+    const french = await page((await moderator.open('/admin/queue/atlas-electro.test?lang=fr')).html);
+    expect(french.text('h1')).toBe('Nouveaux signalements sur atlas-electro.test');
   });
 
   it("lists a shop's reports with the shopper's text inert and the contact only when given with consent", async () => {
