@@ -14,7 +14,7 @@ export const resolveComplaintSchema = z.strictObject({
 });
 
 /** PostgreSQL's `integer`: a larger id names no complaint, and SQL would fail on it. */
-const MAX_COMPLAINT_ID = 2_147_483_647;
+export const MAX_COMPLAINT_ID = 2_147_483_647;
 const COMPLAINT_ID_MESSAGE = `must be a complaint id, a whole number from 1 to ${MAX_COMPLAINT_ID}`;
 /** A complaint id as a path or a command line carries it: digits only, no sign, no exponent. */
 export const complaintIdSchema = z

@@ -5,7 +5,9 @@ import { bodyLimit } from 'hono/body-limit';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { secureHeaders } from 'hono/secure-headers';
 import { registerApplicationReview } from '../applications/application-review-pages.tsx';
+import { registerComplaintPages } from '../complaints/complaint-pages.tsx';
 import { registerPublishPages } from '../directory/publish-pages.tsx';
+import { registerFlagPages } from '../flags/flag-pages.tsx';
 import type { ClientRateLimiter } from '../http/client-rate-limit.ts';
 import { type FormGuard, formGuard } from '../http/form-guard.ts';
 import type { ServiceContext } from '../http/service-context.ts';
@@ -13,6 +15,7 @@ import { registerMerchantPages } from '../merchants/merchant-console-pages.tsx';
 import { registerReverification } from '../merchants/reverification-pages.tsx';
 import { requestLanguage } from '../portal/portal-language.ts';
 import { portalHref } from '../portal/portal-layout.tsx';
+import { registerReportQueuePages } from '../reports/report-queue-pages.tsx';
 import { registerStaffConsole } from '../staff/staff-pages.tsx';
 import { may, type Permission, type StaffMember } from '../staff/staff-roles.ts';
 import { StaffSessions } from '../staff/staff-sessions.ts';
@@ -221,6 +224,9 @@ export function consoleApp(deps: ConsoleDeps): ConsoleApp {
   registerPublishPages(app, deps);
   registerAuditPages(app, deps);
   registerStaffConsole(app, deps);
+  registerReportQueuePages(app, deps);
+  registerComplaintPages(app, deps);
+  registerFlagPages(app, deps);
   return app;
 }
 

@@ -4,7 +4,13 @@ import { actorOf } from '../http/admin-auth.ts';
 import { adminErrors, jsonBody, jsonResponse, limitQuery, problemResponse } from '../http/admin-schemas.ts';
 import { validationHook } from '../http/problem.ts';
 import type { ServiceContext } from '../http/service-context.ts';
-import { acceptReportSchema, moderatorReportSchema, rejectReportSchema, reportFilterSchema } from './report-queue.ts';
+import {
+  acceptReportSchema,
+  duplicateReportSchema,
+  moderatorReportSchema,
+  rejectReportSchema,
+  reportFilterSchema,
+} from './report-queue.ts';
 
 const decided = {
   ...adminErrors,
@@ -76,6 +82,30 @@ export function adminReportsApp(context: ServiceContext) {
       await context.reportQueue.reject(
         c.req.valid('param').receipt,
         c.req.valid('json'),
+        actorOf(c.req.header('X-Thiqa-Actor')),
+      ),
+      200,
+    ),
+  );
+
+  const duplicate = createRoute({
+    method: 'post',
+    path: '/{receipt}/duplicate',
+    summary:
+      'Accept a report as a duplicate of a complaint open on its domain: the report is linked to it, no complaint is added',
+    request: { params: receiptParamsSchema, body: jsonBody(duplicateReportSchema) },
+    responses: {
+      200: jsonResponse('The report, linked to the complaint', moderatorReportSchema),
+      ...decided,
+      400: problemResponse('Input that fails its schema, no such complaint, or a complaint on another domain'),
+      409: problemResponse('The report is already decided, or the complaint is resolved'),
+    },
+  });
+  app.openapi(duplicate, async (c) =>
+    c.json(
+      await context.reportQueue.markDuplicate(
+        c.req.valid('param').receipt,
+        c.req.valid('json').complaintId,
         actorOf(c.req.header('X-Thiqa-Actor')),
       ),
       200,

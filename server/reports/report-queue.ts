@@ -7,6 +7,7 @@ import {
 } from '../../src/directory/report-contract.ts';
 import { complaintCategorySchema } from '../../src/directory/schemas.ts';
 import { multilineText, personText } from '../../src/directory/text-policy.ts';
+import { MAX_COMPLAINT_ID } from '../complaints/complaint-book.ts';
 import { recordAudit } from '../db/audit-log.ts';
 import type { Database, ReportRow } from '../db/tables.ts';
 import { shopDomainArgument } from '../directory/directory-state.ts';
@@ -31,6 +32,12 @@ export const rejectReportSchema = z.strictObject({
   /** Shown to the shopper as the public reason: one line. */
   why: personText(MAX_PUBLIC_REASON_LENGTH).min(3),
 });
+export const duplicateReportSchema = z.strictObject({
+  /** An open complaint on the report's domain. */
+  complaintId: z.int().min(1).max(MAX_COMPLAINT_ID),
+});
+export type AcceptDecision = z.infer<typeof acceptReportSchema>;
+export type RejectDecision = z.infer<typeof rejectReportSchema>;
 
 /** A report as moderators see it (contact details included, when the shopper consented). */
 export const moderatorReportSchema = z
@@ -84,7 +91,7 @@ export class ReportQueue {
     return rows.map(moderatorView);
   }
 
-  /** Moves a report to the states a moderator may still decide from. */
+  /** Locks a report that a moderator may still decide (received or under review). */
   private async openReport(db: Kysely<Database>, receipt: string): Promise<ReportRow> {
     const row = await db
       .selectFrom('reports')
@@ -115,59 +122,151 @@ export class ReportQueue {
   }
 
   /** Accepting a report opens a complaint on its domain, counted in the next publish. */
-  async accept(receipt: string, decision: z.infer<typeof acceptReportSchema>, actor: string) {
+  async accept(receipt: string, decision: AcceptDecision, actor: string) {
+    return this.db.transaction().execute((trx) => this.acceptIn(trx, receipt, decision, actor));
+  }
+
+  async reject(receipt: string, decision: RejectDecision, actor: string) {
+    return this.db.transaction().execute((trx) => this.rejectIn(trx, receipt, decision, actor));
+  }
+
+  /**
+   * Links a report to a complaint already open on its domain: the report is accepted, and
+   * no complaint is added, so a shop's count says how many things went wrong, not how many
+   * shoppers said so.
+   */
+  async markDuplicate(receipt: string, complaintId: number, actor: string): Promise<ModeratorReport> {
+    return this.db.transaction().execute((trx) => this.duplicateIn(trx, receipt, complaintId, actor));
+  }
+
+  /**
+   * Several reports of one shop about one thing: the first opens a complaint, the others
+   * are its duplicates. All or nothing: one report that cannot be decided changes none.
+   */
+  async acceptAsOne(domain: string, receipts: readonly string[], decision: AcceptDecision, actor: string) {
+    const [first, ...others] = distinctReceipts(receipts);
     return this.db.transaction().execute(async (trx) => {
-      const report = await this.openReport(trx, receipt);
-      const now = this.clock();
-      const complaint = await trx
-        .insertInto('complaints')
-        .values({
-          domain: report.domain,
-          category: decision.category,
-          status: 'open',
-          report_receipt: receipt,
-          opened_at: now,
-          opened_by: actor,
-          note: decision.note ?? null,
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      const row = await trx
-        .updateTable('reports')
-        .set({ status: 'accepted', complaint_id: complaint.id, updated_at: now })
-        .where('receipt', '=', receipt)
-        .returningAll()
-        .executeTakeFirstOrThrow();
-      await recordAudit(
-        trx,
-        {
-          actor,
-          action: 'report.accept',
-          subject: receipt,
-          detail: { domain: report.domain, category: decision.category, complaint: complaint.id },
-        },
-        now,
-      );
-      return { report: moderatorView(row), complaintId: complaint.id };
+      await this.lockAllOf(trx, domain, [first, ...others]);
+      const opened = await this.acceptIn(trx, first, decision, actor);
+      for (const receipt of others) await this.duplicateIn(trx, receipt, opened.complaintId, actor);
+      return { complaintId: opened.complaintId, reports: 1 + others.length };
     });
   }
 
-  async reject(receipt: string, decision: z.infer<typeof rejectReportSchema>, actor: string) {
+  /** Rejects several reports of one shop with one public reason, all or none. */
+  async rejectAll(domain: string, receipts: readonly string[], decision: RejectDecision, actor: string) {
+    const all = distinctReceipts(receipts);
     return this.db.transaction().execute(async (trx) => {
-      const report = await this.openReport(trx, receipt);
-      const now = this.clock();
-      const row = await trx
-        .updateTable('reports')
-        .set({ status: 'rejected', public_reason: decision.why, updated_at: now })
-        .where('receipt', '=', receipt)
-        .returningAll()
-        .executeTakeFirstOrThrow();
-      await recordAudit(
-        trx,
-        { actor, action: 'report.reject', subject: receipt, detail: { domain: report.domain, why: decision.why } },
-        now,
-      );
-      return moderatorView(row);
+      await this.lockAllOf(trx, domain, all);
+      for (const receipt of all) await this.rejectIn(trx, receipt, decision, actor);
+      return { reports: all.length };
     });
   }
+
+  /** Every report of a bulk action must be open and of the shop the action is for. */
+  private async lockAllOf(trx: Kysely<Database>, domain: string, receipts: readonly string[]) {
+    for (const receipt of receipts) {
+      const report = await this.openReport(trx, receipt);
+      if (report.domain !== domain) throw new ServiceError('not-found', `no report ${receipt} on ${domain}`);
+    }
+  }
+
+  private async acceptIn(trx: Kysely<Database>, receipt: string, decision: AcceptDecision, actor: string) {
+    const report = await this.openReport(trx, receipt);
+    const now = this.clock();
+    const complaint = await trx
+      .insertInto('complaints')
+      .values({
+        domain: report.domain,
+        category: decision.category,
+        status: 'open',
+        report_receipt: receipt,
+        opened_at: now,
+        opened_by: actor,
+        note: decision.note ?? null,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const row = await trx
+      .updateTable('reports')
+      .set({ status: 'accepted', complaint_id: complaint.id, updated_at: now })
+      .where('receipt', '=', receipt)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await recordAudit(
+      trx,
+      {
+        actor,
+        action: 'report.accept',
+        subject: receipt,
+        detail: { domain: report.domain, category: decision.category, complaint: complaint.id },
+      },
+      now,
+    );
+    return { report: moderatorView(row), complaintId: complaint.id };
+  }
+
+  private async rejectIn(trx: Kysely<Database>, receipt: string, decision: RejectDecision, actor: string) {
+    const report = await this.openReport(trx, receipt);
+    const now = this.clock();
+    const row = await trx
+      .updateTable('reports')
+      .set({ status: 'rejected', public_reason: decision.why, updated_at: now })
+      .where('receipt', '=', receipt)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await recordAudit(
+      trx,
+      { actor, action: 'report.reject', subject: receipt, detail: { domain: report.domain, why: decision.why } },
+      now,
+    );
+    return moderatorView(row);
+  }
+
+  private async duplicateIn(trx: Kysely<Database>, receipt: string, complaintId: number, actor: string) {
+    const report = await this.openReport(trx, receipt);
+    // Locked, so that the complaint cannot be resolved while a report is being linked to it.
+    const complaint = await trx
+      .selectFrom('complaints')
+      .select(['id', 'domain', 'status'])
+      .where('id', '=', complaintId)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!complaint) throw new ServiceError('invalid', `no complaint ${complaintId}`, 'complaintId');
+    if (complaint.domain !== report.domain) {
+      throw new ServiceError(
+        'invalid',
+        `complaint ${complaintId} is on ${complaint.domain}, not on ${report.domain}`,
+        'complaintId',
+      );
+    }
+    if (complaint.status !== 'open') {
+      throw new ServiceError('conflict', `complaint ${complaintId} is already ${complaint.status}`, 'complaintId');
+    }
+    const now = this.clock();
+    const row = await trx
+      .updateTable('reports')
+      .set({ status: 'accepted', complaint_id: complaintId, updated_at: now })
+      .where('receipt', '=', receipt)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await recordAudit(
+      trx,
+      {
+        actor,
+        action: 'report.duplicate',
+        subject: receipt,
+        detail: { domain: report.domain, complaint: complaintId },
+      },
+      now,
+    );
+    return moderatorView(row);
+  }
+}
+
+/** The receipts of a bulk action, each once, in the order given; at least one. */
+function distinctReceipts(receipts: readonly string[]): [string, ...string[]] {
+  const [first, ...others] = [...new Set(receipts)];
+  if (first === undefined) throw new ServiceError('invalid', 'no report chosen', 'receipts');
+  return [first, ...others];
 }

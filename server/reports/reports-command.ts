@@ -4,6 +4,7 @@ import { LIST_OPTIONS, listFilter, oneArgument, parseChoice, parseOptions } from
 import { cliActor, withRegistry } from '../cli/registry-session.ts';
 import { visibleOnOneLine } from '../cli/terminal-text.ts';
 import { UsageError } from '../cli/usage.ts';
+import { complaintIdSchema } from '../complaints/complaint-book.ts';
 import { acceptReportSchema, ReportQueue, rejectReportSchema, reportFilterSchema } from './report-queue.ts';
 
 // `thiqa reports`: the same operations as /v1/admin/reports, each written to the audit log.
@@ -15,7 +16,9 @@ thiqa reports accept <receipt> --category <category> [--note "<text>"] [--as <na
   Opens a complaint on the report's domain; counted in the next publish.
   Categories: ${complaintCategorySchema.options.join(', ')}.
 thiqa reports reject <receipt> --why "<text>" [--as <name>]
-  The reason is shown to the shopper who asks for the report's status.`;
+  The reason is shown to the shopper who asks for the report's status.
+thiqa reports duplicate <receipt> --complaint <id> [--as <name>]
+  Links the report to a complaint open on its domain; no complaint is added.`;
 
 const queue = <T>(work: (queue: ReportQueue) => Promise<T>) =>
   withRegistry((registry) => work(new ReportQueue(registry.db, () => new Date())));
@@ -28,6 +31,7 @@ export async function runReports(args: string[], out: (line: string) => void): P
       category: { type: 'string' },
       note: { type: 'string' },
       why: { type: 'string' },
+      complaint: { type: 'string' },
       as: { type: 'string' },
     },
     allowPositionals: true,
@@ -76,7 +80,14 @@ export async function runReports(args: string[], out: (line: string) => void): P
       out(`${report.receipt}: rejected`);
       return 0;
     }
+    case 'duplicate': {
+      if (values.complaint === undefined) throw new UsageError('--complaint is required (an open complaint id)');
+      const complaintId = parseOptions(complaintIdSchema, values.complaint, { '': '--complaint' });
+      const report = await queue((q) => q.markDuplicate(oneArgument(rest, 'reports duplicate'), complaintId, actor));
+      out(`${report.receipt}: accepted as a duplicate of complaint ${complaintId} on ${report.domain}`);
+      return 0;
+    }
     default:
-      throw new UsageError('reports takes an action: list, review, accept or reject');
+      throw new UsageError('reports takes an action: list, review, accept, reject or duplicate');
   }
 }

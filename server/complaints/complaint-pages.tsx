@@ -1,0 +1,275 @@
+/** @jsxImportSource hono/jsx */
+import {
+  type ConsoleApp,
+  type ConsoleContext,
+  type ConsoleDeps,
+  redirectAfterPost,
+  requirePermission,
+  sendConsole,
+  sendConsoleMessage,
+} from '../console/console-app.tsx';
+import { type FieldErrors, GuardField, summaryOf, TextAreaField, TextField } from '../console/console-fields.tsx';
+import type { ConsoleWords } from '../console/console-words.ts';
+import { readPostedForm, textProblem } from '../console/posted-form.ts';
+import { ServiceError } from '../http/service-error.ts';
+import { ErrorSummary } from '../portal/form-parts.tsx';
+import { portalHref } from '../portal/portal-layout.tsx';
+import { momentWords, reasonWords, ShopName } from '../reports/report-queue-views.tsx';
+import { consoleActor } from '../staff/staff-roles.ts';
+import { complaintIdSchema, resolveComplaintSchema } from './complaint-book.ts';
+import { type ComplaintScope, MAX_SHOWN, type OpenComplaintRow, openComplaints, readScope } from './complaint-reads.ts';
+
+// `/admin/complaints`: the open complaints of every shop, one shop or one merchant (all
+// its domains), how many each shop has, and resolving one with a note (ComplaintBook).
+
+const MAX_NOTE_LENGTH = 2000;
+
+interface Typed {
+  domain: string;
+  merchant: string;
+}
+
+/** The filter as query parameters, to come back to the same list after resolving. */
+const scopeParams = (scope: ComplaintScope): Record<string, string> =>
+  scope.kind === 'domain' ? { domain: scope.domain } : scope.kind === 'merchant' ? { merchant: scope.id } : {};
+
+function FilterForm(props: { words: ConsoleWords; typed: Typed; errors: FieldErrors }) {
+  const { words, typed, errors } = props;
+  return (
+    <form method="get" action="/admin/complaints" class="filter-form" aria-labelledby="complaints-filter-heading">
+      <h2 id="complaints-filter-heading">{words.c('complaints_filterHeading')}</h2>
+      <input type="hidden" name="lang" value={words.lang} />
+      <TextField
+        words={words}
+        id="filter-domain"
+        name="domain"
+        label={words.c('complaints_domainLabel')}
+        hint={words.c('complaints_domainHint')}
+        value={typed.domain}
+        maxlength={2000}
+        dir="ltr"
+        error={errors.get('filter-domain')}
+      />
+      <TextField
+        words={words}
+        id="filter-merchant"
+        name="merchant"
+        label={words.c('complaints_merchantLabel')}
+        hint={words.c('complaints_merchantHint')}
+        value={typed.merchant}
+        maxlength={64}
+        dir="ltr"
+        error={errors.get('filter-merchant')}
+      />
+      <p class="action-row">
+        <button type="submit" class="button">
+          {words.c('complaints_filterButton')}
+        </button>
+        <a href={portalHref(words.lang, '/admin/complaints')}>{words.c('complaints_showAll')}</a>
+      </p>
+    </form>
+  );
+}
+
+function ComplaintItem(props: {
+  words: ConsoleWords;
+  complaint: OpenComplaintRow;
+  scope: ComplaintScope;
+  guard: { name: string; value: string };
+  note: { value: string; error: string | undefined } | undefined;
+}) {
+  const { words, complaint, scope, guard } = props;
+  const headingId = `complaint-${complaint.id}-heading`;
+  const noteId = `note-${complaint.id}`;
+  const back = scopeParams(scope);
+  return (
+    <section class="complaint" aria-labelledby={headingId} data-complaint={complaint.id}>
+      <h3 id={headingId}>{words.c('complaints_itemHeading', [complaint.id])}</h3>
+      <dl class="facts">
+        <div class="facts__row" data-fact="shop">
+          <dt>{words.c('complaints_shop')}</dt>
+          <dd>
+            <ShopName words={words} domain={complaint.domain} />
+          </dd>
+        </div>
+        <div class="facts__row" data-fact="category">
+          <dt>{words.c('complaints_category')}</dt>
+          <dd>{reasonWords(words, complaint.category)}</dd>
+        </div>
+        <div class="facts__row" data-fact="opened">
+          <dt>{words.c('complaints_opened')}</dt>
+          <dd>{momentWords(words, complaint.opened_at)}</dd>
+        </div>
+        <div class="facts__row" data-fact="opened-by">
+          <dt>{words.c('complaints_openedBy')}</dt>
+          <dd>
+            <bdi>{complaint.opened_by}</bdi>
+          </dd>
+        </div>
+        <div class="facts__row" data-fact="report">
+          <dt>{words.c('complaints_fromReport')}</dt>
+          <dd>
+            {complaint.report_receipt ? <code>{complaint.report_receipt}</code> : words.c('complaints_noReport')}
+            {complaint.duplicates > 0 ? <> {words.c('complaints_duplicates', [complaint.duplicates])}</> : null}
+          </dd>
+        </div>
+      </dl>
+      <form method="post" action={portalHref(words.lang, `/admin/complaints/${complaint.id}/resolve`, back)}>
+        <GuardField field={guard} />
+        <TextAreaField
+          words={words}
+          id={noteId}
+          name="note"
+          label={words.c('complaints_noteLabel')}
+          hint={words.c('complaints_noteHint')}
+          value={props.note?.value ?? ''}
+          maxlength={MAX_NOTE_LENGTH}
+          error={props.note?.error}
+        />
+        <button type="submit" class="button">
+          {words.c('complaints_resolve')}
+        </button>
+      </form>
+    </section>
+  );
+}
+
+export function registerComplaintPages(app: ConsoleApp, deps: ConsoleDeps) {
+  const { db, complaints: book } = deps.context;
+  const moderate = requirePermission('moderate');
+
+  async function sendList(
+    c: ConsoleContext,
+    typed: Typed,
+    refused: { id: number; value: string; error: string } | null,
+    status: 200 | 400,
+  ) {
+    const words = c.get('words');
+    const scope = await readScope(db, typed);
+    const errors = new Map<string, string>();
+    if ('problem' in scope) {
+      const key =
+        scope.field === 'domain'
+          ? 'complaints_domainInvalid'
+          : scope.problem === 'both'
+            ? 'complaints_filterBoth'
+            : scope.problem === 'unknown'
+              ? 'complaints_merchantUnknown'
+              : 'complaints_merchantInvalid';
+      errors.set(`filter-${scope.field}`, words.c(key));
+    }
+    if (refused) errors.set(`note-${refused.id}`, refused.error);
+    const shown: ComplaintScope = 'problem' in scope ? { kind: 'all' } : scope;
+    const { counts, complaints, more } = await openComplaints(db, shown);
+    const guard = c.get('guard').hiddenField(c);
+    const title = words.c('complaints_title');
+    const done = c.req.query('done') === 'resolved' && status === 200;
+    return sendConsole(
+      c,
+      { title: errors.size > 0 ? `${words.p('form_errorPrefix')} ${title}` : title, section: 'complaints' },
+      <>
+        <ErrorSummary words={words} errors={summaryOf(errors)} />
+        {done ? (
+          <p class="notice" role="status">
+            {words.c('complaints_doneResolved')}
+          </p>
+        ) : null}
+        <h1>{title}</h1>
+        <p class="lead">{words.c('complaints_lead')}</p>
+        <FilterForm words={words} typed={typed} errors={errors} />
+        <h2>{words.c('complaints_countsHeading')}</h2>
+        {counts.length === 0 ? (
+          <p>{words.c('complaints_none')}</p>
+        ) : (
+          <div class="table-scroll">
+            <table class="data-table complaint-counts">
+              <caption class="visually-hidden">{words.c('complaints_countsHeading')}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">{words.c('complaints_shop')}</th>
+                  <th scope="col">{words.c('complaints_openCount')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {counts.map((row) => (
+                  <tr data-domain={row.domain}>
+                    <th scope="row">
+                      <a href={portalHref(words.lang, '/admin/complaints', { domain: row.domain })}>
+                        <ShopName words={words} domain={row.domain} />
+                      </a>
+                    </th>
+                    <td data-count="open">{row.count}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+        <h2>{words.c('complaints_listHeading')}</h2>
+        {more ? <p class="notice notice--warning">{words.c('complaints_more', [MAX_SHOWN])}</p> : null}
+        {complaints.map((complaint) => (
+          <ComplaintItem
+            words={words}
+            complaint={complaint}
+            scope={shown}
+            guard={guard}
+            note={refused?.id === complaint.id ? { value: refused.value, error: refused.error } : undefined}
+          />
+        ))}
+      </>,
+      status,
+    );
+  }
+
+  const typedOf = (c: ConsoleContext): Typed => ({
+    domain: c.req.query('domain') ?? '',
+    merchant: c.req.query('merchant') ?? '',
+  });
+
+  app.get('/complaints', moderate, async (c) => {
+    const typed = typedOf(c);
+    const scope = await readScope(db, typed);
+    return sendList(c, typed, null, 'problem' in scope ? 400 : 200);
+  });
+
+  app.post('/complaints/:id/resolve', moderate, async (c) => {
+    const words = c.get('words');
+    const id = complaintIdSchema.safeParse(c.req.param('id'));
+    const back = { href: portalHref(words.lang, '/admin/complaints'), text: words.c('complaints_back') };
+    const notFound = () =>
+      sendConsoleMessage(
+        c,
+        { title: words.c('complaints_notFoundTitle'), body: words.c('complaints_notFoundBody'), link: back },
+        404,
+      );
+    if (!id.success) return notFound();
+    const note = (await readPostedForm(c)).text('note');
+    const problem = textProblem(note, { layout: 'multiline', max: MAX_NOTE_LENGTH, required: false });
+    const decision = resolveComplaintSchema.safeParse(note.trim() ? { note } : {});
+    if (problem || !decision.success) {
+      const error =
+        problem?.kind === 'too-long'
+          ? words.c('complaints_noteTooLong', [problem.max])
+          : words.c('complaints_noteHidden', [problem?.kind === 'hidden' ? problem.position : 1]);
+      return sendList(c, typedOf(c), { id: id.data, value: note, error }, 400);
+    }
+    try {
+      await book.resolve(id.data, decision.data, consoleActor(c.get('staff')));
+    } catch (error) {
+      if (error instanceof ServiceError && error.kind === 'conflict') {
+        return sendConsoleMessage(
+          c,
+          { title: words.c('complaints_resolvedTitle'), body: words.c('complaints_resolvedBody'), link: back },
+          409,
+        );
+      }
+      if (error instanceof ServiceError && error.kind === 'not-found') return notFound();
+      throw error;
+    }
+    const scope = await readScope(db, typedOf(c));
+    return redirectAfterPost(c, '/admin/complaints', {
+      ...('problem' in scope ? {} : scopeParams(scope)),
+      done: 'resolved',
+    });
+  });
+}
