@@ -2,8 +2,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp, type ThiqaApp } from '../../server/app.ts';
+import type { ProofTestHosts } from '../../server/applications/domain-proof.ts';
 import type { Registry } from '../../server/db/database.ts';
 import type { RateLimitPolicy } from '../../server/http/client-rate-limit.ts';
+import type { Mailer } from '../../server/mail/mailer.ts';
 import type { PortalSettings } from '../../server/portal/portal-settings.ts';
 import { openTestRegistry } from './test-registry.ts';
 
@@ -33,7 +35,15 @@ export interface TestService {
 }
 
 export async function openTestService(
-  options: { now?: string; reportRateLimit?: RateLimitPolicy; portal?: PortalSettings } = {},
+  options: {
+    now?: string;
+    reportRateLimit?: RateLimitPolicy;
+    portal?: PortalSettings;
+    /** Where mail goes; files under the data folder's mail/ unless given. */
+    mailer?: Mailer;
+    /** TEST ONLY: demo shop names the domain proof fetches from a loopback server. */
+    proofTestHosts?: ProofTestHosts;
+  } = {},
 ): Promise<TestService> {
   const registry = await openTestRegistry();
   const dataDir = await mkdtemp(join(tmpdir(), 'thiqa-service-'));
@@ -45,6 +55,8 @@ export async function openTestService(
     clock: () => now,
     ...(options.reportRateLimit ? { reportRateLimit: options.reportRateLimit } : {}),
     ...(options.portal ? { portal: options.portal } : {}),
+    ...(options.mailer ? { mailer: options.mailer } : {}),
+    ...(options.proofTestHosts ? { proofTestHosts: options.proofTestHosts } : {}),
   });
   const send: TestService['send'] = (method, path, body, headers = {}, from = '198.51.100.7') =>
     Promise.resolve(
