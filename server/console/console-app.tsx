@@ -4,13 +4,18 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { secureHeaders } from 'hono/secure-headers';
-import type { ClientRateLimiter } from '../http/client-rate-limit.ts';
-import { type FormGuard, formGuard } from '../http/form-guard.ts';
-import type { ServiceContext } from '../http/service-context.ts';
+import { registerApplicationReview } from '../applications/application-review-pages.tsx';
+import { registerPublishPages } from '../directory/publish-pages.tsx';
+import type { ClientRateLimiter, ClientRateLimiter } from '../http/client-rate-limit.ts';
+import { type FormGuard, type FormGuard, formGuard, formGuard } from '../http/form-guard.ts';
+import type { ServiceContext, ServiceContext } from '../http/service-context.ts';
+import { registerMerchantPages } from '../merchants/merchant-console-pages.tsx';
+import { registerReverification } from '../merchants/reverification-pages.tsx';
 import { requestLanguage } from '../portal/portal-language.ts';
 import { portalHref } from '../portal/portal-layout.tsx';
 import { may, type Permission, type StaffMember } from '../staff/staff-roles.ts';
 import { StaffSessions } from '../staff/staff-sessions.ts';
+import { registerAuditPages } from './audit-pages.tsx';
 import { registerConsoleHome } from './console-home.tsx';
 import { type ConsoleFrame, sendConsolePage } from './console-layout.tsx';
 import { type ConsoleWords, consoleWords } from './console-words.ts';
@@ -209,6 +214,11 @@ export function consoleApp(deps: ConsoleDeps): ConsoleApp {
   });
 
   registerConsoleHome(app, deps);
+  registerApplicationReview(app, deps);
+  registerReverification(app, deps);
+  registerMerchantPages(app, deps);
+  registerPublishPages(app, deps);
+  registerAuditPages(app, deps);
   return app;
 }
 

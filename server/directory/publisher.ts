@@ -41,6 +41,12 @@ export interface PublishOptions {
    * has aged (see RENEW_WHEN_REMAINING_AT_MOST), so a quiet registry never goes stale.
    */
   onlyIfChanged?: boolean;
+  /**
+   * Publish only the version a preview showed (the console's publish page): refused as a
+   * conflict when the next version or the state's digest differs, checked in the publish
+   * queue so that nothing can slip in between.
+   */
+  expected?: { version: number; digest: string };
   /** Called after each step that leaves something on disk or in the database; a test throws here to play a crash. */
   afterStep?: (step: PublishStep) => void | Promise<void>;
 }
@@ -124,6 +130,12 @@ async function publishNow(db: Kysely<Database>, options: PublishOptions): Promis
     return { published: false, version: latest.version, ...renewal, repair };
   }
   const version = (latest?.version ?? 0) + 1;
+  if (
+    options.expected &&
+    (options.expected.version !== version || options.expected.digest !== (await directoryDigest(state)))
+  ) {
+    throw new ServiceError('conflict', 'the registry changed since the preview');
+  }
   const previousRows = await db
     .selectFrom('publications')
     .select(['snapshot'])

@@ -143,7 +143,8 @@ function parseLabels(cell: Cell | undefined, issuer: string, refuse: (message: s
   return labels;
 }
 
-function parseSocial(cell: Cell | undefined, refuse: (message: string) => void): Merchant['social'] {
+/** `network:handle` entries (the import's `social` column, the console's edit form); the first bad one refuses the lot. */
+export function parseSocial(cell: Cell | undefined, refuse: (message: string) => void): Merchant['social'] {
   const social: Merchant['social'] = [];
   for (const entry of listOf(cell)) {
     const separator = entry.indexOf(':');

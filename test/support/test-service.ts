@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp, type ThiqaApp } from '../../server/app.ts';
-import type { ProofTestHosts } from '../../server/applications/domain-proof.ts';
+import type { DomainProof, ProofTestHosts } from '../../server/applications/domain-proof.ts';
 import type { Registry } from '../../server/db/database.ts';
 import type { RateLimitPolicy } from '../../server/http/client-rate-limit.ts';
 import type { Mailer } from '../../server/mail/mailer.ts';
@@ -39,10 +39,12 @@ export async function openTestService(
     now?: string;
     reportRateLimit?: RateLimitPolicy;
     portal?: PortalSettings;
+    /** How applicants' domain proofs are checked (a unit test's own answers). */
+    domainProof?: DomainProof;
+    /** TEST ONLY: demo shop names the real domain proof fetches from a loopback server. */
+    proofTestHosts?: ProofTestHosts;
     /** Where mail goes; files under the data folder's mail/ unless given. */
     mailer?: Mailer;
-    /** TEST ONLY: demo shop names the domain proof fetches from a loopback server. */
-    proofTestHosts?: ProofTestHosts;
   } = {},
 ): Promise<TestService> {
   const registry = await openTestRegistry();
@@ -55,8 +57,9 @@ export async function openTestService(
     clock: () => now,
     ...(options.reportRateLimit ? { reportRateLimit: options.reportRateLimit } : {}),
     ...(options.portal ? { portal: options.portal } : {}),
-    ...(options.mailer ? { mailer: options.mailer } : {}),
+    ...(options.domainProof ? { domainProof: options.domainProof } : {}),
     ...(options.proofTestHosts ? { proofTestHosts: options.proofTestHosts } : {}),
+    ...(options.mailer ? { mailer: options.mailer } : {}),
   });
   const send: TestService['send'] = (method, path, body, headers = {}, from = '198.51.100.7') =>
     Promise.resolve(
