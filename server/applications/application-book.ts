@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { canonicalJson } from '../../src/directory/bytes.ts';
 import { isValidIce } from '../../src/directory/ice.ts';
+import { socialIdentitySchema } from '../../src/directory/schemas.ts';
 import { personText } from '../../src/directory/text-policy.ts';
 import { recordAudit } from '../db/audit-log.ts';
 import type { ApplicationRow, Database } from '../db/tables.ts';
@@ -26,8 +27,6 @@ export const COMMERCIAL_COURTS = [
   'meknes',
 ] as const;
 export type CommercialCourt = (typeof COMMERCIAL_COURTS)[number];
-/** A court as stored: a key of COMMERCIAL_COURTS, or `other:<the name typed>`. */
-export const OTHER_COURT_PREFIX = 'other:';
 export const MAX_DOMAINS = 10;
 export const MAX_SOCIAL_ACCOUNTS = 10;
 
@@ -44,14 +43,6 @@ export const APPLICATION_LIMITS = {
   social: 200,
 } as const;
 
-const courtSchema = z.union([
-  z.enum(COMMERCIAL_COURTS),
-  z
-    .string()
-    .startsWith(OTHER_COURT_PREFIX)
-    .refine((value) => personText(APPLICATION_LIMITS.rcCourtOther).min(2).safeParse(value.slice(6)).success),
-]);
-
 /** An application as the form hands it in: every field already normalised (E.164 phone, shop domains). */
 export const applicationInputSchema = z.strictObject({
   legalName: personText(APPLICATION_LIMITS.legalName).min(2),
@@ -61,7 +52,8 @@ export const applicationInputSchema = z.strictObject({
     .regex(/^\d{15}$/)
     .refine(isValidIce, { message: 'wrong ICE check digits' }),
   rcNumber: z.string().regex(/^\d{1,10}$/),
-  rcCourt: courtSchema,
+  /** The court's name: a commercial court's on its certificates, or another court's as typed. */
+  rcCourt: personText(APPLICATION_LIMITS.rcCourtOther).min(2),
   address: personText(APPLICATION_LIMITS.address).min(3),
   city: personText(APPLICATION_LIMITS.city).min(2),
   phone: z.string().regex(/^\+212[5-8]\d{8}$/, { message: 'a Moroccan number in E.164 form' }),
@@ -70,7 +62,7 @@ export const applicationInputSchema = z.strictObject({
     .array(z.string().regex(/^[a-z0-9.-]{1,253}$/))
     .min(1)
     .max(MAX_DOMAINS),
-  social: z.array(personText(APPLICATION_LIMITS.social).min(1)).max(MAX_SOCIAL_ACCOUNTS),
+  social: z.array(socialIdentitySchema).max(MAX_SOCIAL_ACCOUNTS),
   lang: z.enum(['ar', 'fr', 'en']),
   idempotencyKey: z.uuid(),
 });
@@ -91,7 +83,7 @@ export const applicationViewSchema = z.object({
   phone: z.string(),
   email: z.string(),
   domains: z.array(z.string()),
-  social: z.array(z.string()),
+  social: z.array(socialIdentitySchema),
   /** The token the applicant serves on each domain. */
   proofToken: z.string(),
   /** The last automatic check of each domain, by domain. */

@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { isValidIce } from '../../src/directory/ice.ts';
+import type { Merchant } from '../../src/directory/schemas.ts';
 import { resolveShopIdentity } from '../../src/directory/shop-identity.ts';
 import { findRefusedCharacter, normalizeLineBreaks, type TextLayout } from '../../src/directory/text-policy.ts';
 import { SERVICE_PLATFORMS } from '../directory/directory-state.ts';
 import { mailAddressSchema } from '../mail/mail-message.ts';
-import { normalizePhone, shopDomains } from '../merchants/import-columns.ts';
-import type { PortalKey, PortalWords } from '../portal/portal-words.ts';
+import { normalizePhone, parseSocial, shopDomains } from '../merchants/import-columns.ts';
+import { type PortalKey, type PortalWords, portalWords } from '../portal/portal-words.ts';
 import {
   APPLICATION_LIMITS,
   type ApplicationInput,
@@ -14,7 +15,6 @@ import {
   COMMERCIAL_COURTS,
   MAX_DOMAINS,
   MAX_SOCIAL_ACCOUNTS,
-  OTHER_COURT_PREFIX,
 } from './application-book.ts';
 
 // The /apply form's fields: what the applicant typed, read into an application the book
@@ -52,12 +52,43 @@ export const emptyApplyForm = (): ApplyFormValues => ({
 /** The id of each field's input, where the error summary's links lead. */
 export const applyFieldId = (field: ApplyField | 'form') => (field === 'form' ? 'apply-submit' : `apply-${field}`);
 
-/** A stored court in the reader's words: a commercial court's name, or the name typed for another. */
-export function describeCourt(rcCourt: string, p: (key: PortalKey) => string): string {
-  if (rcCourt.startsWith(OTHER_COURT_PREFIX)) return rcCourt.slice(OTHER_COURT_PREFIX.length);
-  return (COMMERCIAL_COURTS as readonly string[]).includes(rcCourt)
-    ? p(`apply_court_${rcCourt}` as PortalKey)
-    : rcCourt;
+/**
+ * The court as stored and as the verifier reads it: a commercial court by its name on the
+ * register's certificates (in French), another court by the name typed.
+ */
+export function courtName(choice: string, other: string): string {
+  if (choice === 'other') return other;
+  return portalWords('fr').p(`apply_court_${choice}` as PortalKey);
+}
+
+type SocialAccount = Merchant['social'][number];
+
+/** The networks' own addresses, so that a pasted link names its network. */
+const NETWORK_HOSTS: Record<string, SocialAccount['network']> = {
+  'facebook.com': 'facebook',
+  'fb.com': 'facebook',
+  'instagram.com': 'instagram',
+  'tiktok.com': 'tiktok',
+  'wa.me': 'whatsapp',
+  'whatsapp.com': 'whatsapp',
+  'youtube.com': 'youtube',
+  'youtu.be': 'youtube',
+  'x.com': 'x',
+  'twitter.com': 'x',
+  'snapchat.com': 'snapchat',
+};
+
+/** A line of the social accounts: a link to a known network, `network:handle`, or kept as it is (`other`). */
+export function socialAccount(line: string): SocialAccount {
+  const link = /^(?:https?:\/\/)?(?:www\.|m\.)?([a-z0-9.-]+\.[a-z]{2,})\/+([^?#]+?)\/*(?:[?#].*)?$/i.exec(line);
+  const network = link ? NETWORK_HOSTS[(link[1] as string).toLowerCase()] : undefined;
+  if (link && network) return { network, handle: link[2] as string };
+  let refused = false;
+  const named = parseSocial([line], () => {
+    refused = true;
+  });
+  const first = named[0];
+  return !refused && first && first.handle !== '' ? first : { network: 'other', handle: line };
 }
 
 type Posted = string | File | (string | File)[] | undefined;
@@ -149,12 +180,11 @@ export function readApplyForm(posted: Record<string, Posted>, words: PortalWords
   const rcNumber = values.rcNumber.replace(/\s/g, '');
   if (!messages.rcNumber && !/^\d{1,10}$/.test(rcNumber)) messages.rcNumber = p('apply_rcNumberFormat');
 
-  let rcCourt = values.rcCourt;
-  if (!messages.rcCourt && rcCourt === 'other') {
-    if (!messages.rcCourtOther && values.rcCourtOther.length < 2)
+  if (!messages.rcCourt && values.rcCourt === 'other') {
+    if (!messages.rcCourtOther && values.rcCourtOther.length < 2) {
       messages.rcCourtOther = p('apply_rcCourtOtherMissing');
-    rcCourt = `${OTHER_COURT_PREFIX}${values.rcCourtOther}`;
-  } else if (!messages.rcCourt && !(COMMERCIAL_COURTS as readonly string[]).includes(rcCourt)) {
+    }
+  } else if (!messages.rcCourt && !(COMMERCIAL_COURTS as readonly string[]).includes(values.rcCourt)) {
     messages.rcCourt = p('apply_rcCourtMissing');
   }
 
@@ -189,13 +219,13 @@ export function readApplyForm(posted: Record<string, Posted>, words: PortalWords
     tradeName: values.tradeName,
     ice,
     rcNumber,
-    rcCourt,
+    rcCourt: courtName(values.rcCourt, values.rcCourtOther),
     address: values.address,
     city: values.city,
     phone,
     email: values.email,
     domains,
-    social,
+    social: social.map(socialAccount),
     lang: words.lang,
     idempotencyKey: values.idempotencyKey,
   });

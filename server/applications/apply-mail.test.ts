@@ -50,7 +50,7 @@ describe('the applicant’s mail through SMTP', () => {
     const receipt = /^\/apply\/([A-Za-z0-9_-]{22})\?lang=ar$/.exec(response.headers.get('Location') ?? '')?.[1];
     expect(receipt).toBeDefined();
     const stored = await service.registry.db.selectFrom('applications').selectAll().executeTakeFirstOrThrow();
-    expect(stored.rc_court).toBe('other:المحكمة الابتدائية بالصويرة');
+    expect(stored.rc_court).toBe('المحكمة الابتدائية بالصويرة');
 
     expect(inbox.received).toHaveLength(1);
     const [mail] = inbox.received;

@@ -2,6 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { iceWithCheckDigits } from '../../src/directory/ice.ts';
+import { signedInStaff } from '../../test/support/console-client.ts';
 import { type DemoService, openDemoService } from '../../test/support/demo-service.ts';
 import {
   errorSummaryLinks,
@@ -14,6 +15,8 @@ import {
 import { readPortalPage } from '../../test/support/portal-page.ts';
 import { openProofShops, type ProofShops } from '../../test/support/proof-shops.ts';
 import { readMail } from '../../test/support/smtp-inbox.ts';
+import { applicationReceiptSchema } from './application-book.ts';
+import { receiptParamSchema } from './application-review.ts';
 import { PROOF_FILE_PATH } from './domain-proof.ts';
 
 // A merchant applies from the portal with JavaScript off: the form and its errors, the
@@ -46,6 +49,15 @@ async function audit(service: DemoService, action: string) {
 }
 
 const receiptOf = (location: string) => /^\/apply\/([A-Za-z0-9_-]{22})\?lang=/.exec(location)?.[1] ?? '';
+
+describe('receipts', () => {
+  it('are ones the verifier’s console opens, underscores included', () => {
+    for (const receipt of ['AAAAAAAAAAAAAAAAAAAAAA', 'a_b-c_d-e_f-g_h-i_j-k_', '___________-----------']) {
+      expect(applicationReceiptSchema.safeParse(receipt).success).toBe(true);
+      expect(receiptParamSchema.safeParse(receipt).success).toBe(true);
+    }
+  });
+});
 
 describe('the application pages', () => {
   let service: DemoService;
@@ -137,9 +149,9 @@ describe('the application pages', () => {
       status: 'received',
       ice: GOOD_ICE,
       phone: '+212522000101',
-      rc_court: 'casablanca',
+      rc_court: 'Tribunal de commerce de Casablanca',
       domains: ['atlas-electro.test', 'dar-argan.test'],
-      social: ['instagram.com/atlaselectro'],
+      social: [{ network: 'instagram', handle: 'atlaselectro' }],
       lang: 'en',
     });
     expect((await audit(service, 'application.receive')).map((entry) => entry.subject)).toContain(receipt);
@@ -209,6 +221,34 @@ describe('the application pages', () => {
       actor: 'applicant',
       detail: { 'atlas-electro.test': 'proven', 'dar-argan.test': 'not-found' },
     });
+  });
+
+  it('hands the verifier what the applicant sent, and shows the applicant when review starts', async () => {
+    const { response } = await apply(
+      goodApplication({ tradeName: 'Atlas Electro Review', social: 'whatsapp:+212661000101\n@atlas.electro' }),
+      '198.51.100.22',
+    );
+    const location = response.headers.get('Location') ?? '';
+    const receipt = receiptOf(location);
+    const verifier = await signedInStaff(service, 'verifier', 'verifier@thiqa.example.ma');
+    const opened = await verifier.open(`/admin/applications/${receipt}?lang=en`);
+    expect(opened.status).toBe(200);
+    const text = visibleText(opened.html);
+    for (const shown of [
+      'Atlas Electro SARL',
+      'Tribunal de commerce de Casablanca',
+      'atlas-electro.test',
+      '+212522000101',
+    ]) {
+      expect(text).toContain(shown);
+    }
+    const row = (await storedApplications(service)).find((entry) => entry.receipt === receipt);
+    expect(row?.social).toEqual([
+      { network: 'whatsapp', handle: '+212661000101' },
+      { network: 'other', handle: '@atlas.electro' },
+    ]);
+    const page = await readPortalPage(await service.send('GET', location));
+    expect(page.text('[data-fact="status"] dd')).toBe('In review');
   });
 
   it('refuses posts from another site, on the form and on the check button', async () => {
