@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Kysely } from 'kysely';
-import type { DomainProof } from './applications/domain-proof.ts';
+import { type DomainProof, DomainProofChecker, type ProofTestHosts } from './applications/domain-proof.ts';
 import { adminComplaintsApp } from './complaints/admin-complaint-routes.ts';
 import { ComplaintBook } from './complaints/complaint-book.ts';
 import { consoleApp } from './console/console-app.tsx';
@@ -15,6 +15,8 @@ import { adminAuth } from './http/admin-auth.ts';
 import { ClientRateLimiter, DEFAULT_REPORT_RATE_LIMIT, type RateLimitPolicy } from './http/client-rate-limit.ts';
 import { errorToProblem, problem, validationHook } from './http/problem.ts';
 import type { ServiceContext } from './http/service-context.ts';
+import { DEFAULT_MAIL_SENDER } from './mail/configured-mailer.ts';
+import { FolderMailer, mailFolder } from './mail/folder-mailer.ts';
 import type { Mailer } from './mail/mailer.ts';
 import { adminMerchantsApp } from './merchants/admin-merchant-routes.ts';
 import { errorPage, isApiPath, notFoundPage, portalApp } from './portal/portal-app.tsx';
@@ -39,8 +41,14 @@ export interface AppOptions {
   signInRateLimit?: RateLimitPolicy;
   /** Where mail goes; files under `<dataDir>/mail/` unless given. */
   mailer?: Mailer;
-  /** How applicants' domain proofs are fetched. */
+  /** How applicants' domain proofs are fetched; the real checker over HTTPS unless given. */
   domainProof?: DomainProof;
+  /**
+   * TEST ONLY: shop names the proof checker fetches from a loopback server over plain HTTP
+   * (`{ 'atlas-electro.test': 'http://127.0.0.1:<port>' }`), skipping its address checks.
+   * Never read from the environment; `thiqa serve` cannot set it.
+   */
+  proofTestHosts?: ProofTestHosts;
   /** The publisher's name and contact and the extension's store pages, as the portal shows them. */
   portal?: PortalSettings;
 }
@@ -73,13 +81,10 @@ export async function createApp(options: AppOptions) {
     published: new PublishedDirectory(publicDirectoryDir(options.dataDir), (error) =>
       console.error(`portal: cannot read the published directory: ${(error as Error).message}`),
     ),
-    // TODO [2026-11-30]: the folder mailer and the real proof checker (issue 12, server/mail, server/applications).
-    mailer: options.mailer ?? { send: async () => {} },
-    domainProof: options.domainProof ?? {
-      check: async () => {
-        throw new Error('the domain proof checker is not built yet');
-      },
-    },
+    mailer: options.mailer ?? new FolderMailer(mailFolder(options.dataDir), DEFAULT_MAIL_SENDER, clock),
+    domainProof:
+      options.domainProof ??
+      new DomainProofChecker({ clock, ...(options.proofTestHosts ? { testOnlyHosts: options.proofTestHosts } : {}) }),
   };
   const limiter = new ClientRateLimiter(options.reportRateLimit ?? DEFAULT_REPORT_RATE_LIMIT, clock);
 

@@ -159,6 +159,46 @@ describe('what the portal says of the publisher', () => {
     expect(loadConfig({}).publicOrigin).toBeUndefined();
   });
 
+  it.each([
+    [{ THIQA_SMTP_URL: 'mail.example.ma' }, 'THIQA_SMTP_URL: must be an smtp:// or smtps:// URL'],
+    [{ THIQA_SMTP_URL: 'https://mail.example.ma' }, 'THIQA_SMTP_URL: must be an smtp:// or smtps:// URL, not https://'],
+    [{ THIQA_SMTP_URL: 'smtp://mail.example.ma/inbox?pool=true' }, 'THIQA_SMTP_URL: must be smtp[s]://'],
+    [
+      { THIQA_SMTP_URL: 'smtps://mail.example.ma', THIQA_MAIL_FROM: '' },
+      'THIQA_MAIL_FROM: must be set with THIQA_SMTP_URL',
+    ],
+    [{ THIQA_MAIL_FROM: 'no-reply@x.ma, boss@x.ma' }, 'THIQA_MAIL_FROM: must be an address'],
+    [{ THIQA_MAIL_FROM: 'Thiqa <no-reply@x.ma>\r\nBcc: a@b.ma' }, 'THIQA_MAIL_FROM: must be an address'],
+  ])('stops on the mail setting %j with a message naming the variable', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it('never repeats the mail server password in its message', () => {
+    expect(() => loadConfig({ THIQA_SMTP_URL: 'smtp://user:s3cret@mail.example.ma/x' })).toThrow(
+      /^(?![\s\S]*s3cret)[\s\S]*THIQA_SMTP_URL/,
+    );
+  });
+
+  it('reads the mail server and the sender', () => {
+    const config = loadConfig({
+      THIQA_SMTP_URL: 'smtp://relay%40thiqa.ma:p%3Ass@mail.example.ma',
+      THIQA_MAIL_FROM: 'Thiqa <no-reply@thiqa.example.ma>',
+    });
+    expect(config.smtp).toEqual({
+      host: 'mail.example.ma',
+      port: 587,
+      secure: false,
+      auth: { user: 'relay@thiqa.ma', pass: 'p:ss' },
+    });
+    expect(config.mailFrom).toEqual({ name: 'Thiqa', address: 'no-reply@thiqa.example.ma' });
+    expect(loadConfig({ THIQA_SMTP_URL: 'smtps://mail.example.ma', THIQA_MAIL_FROM: 'a@b.ma' }).smtp).toEqual({
+      host: 'mail.example.ma',
+      port: 465,
+      secure: true,
+    });
+    expect(loadConfig({}).smtp).toBeUndefined();
+  });
+
   it('leaves everything unset when the variables are empty', () => {
     const config = loadConfig({
       THIQA_PUBLISHER_NAME: ' ',

@@ -1,6 +1,8 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { checkTextPolicy, describeRefusedCharacter } from '../src/directory/text-policy.ts';
+import { type MailSender, parseMailSender } from './mail/mail-message.ts';
+import { parseSmtpUrl, type SmtpSettings } from './mail/smtp-mailer.ts';
 import type { PortalSettings, PublisherContact } from './portal/portal-settings.ts';
 
 // The service's whole configuration comes from the environment, parsed once at start;
@@ -90,6 +92,28 @@ const publicUrlSchema = z
   })
   .transform((url) => url.origin);
 
+/** The mail server; its password stays out of every message, which names the variable only. */
+const smtpUrlSchema = z.string().transform((value, ctx): SmtpSettings => {
+  const settings = parseSmtpUrl(value);
+  if ('problem' in settings) {
+    ctx.addIssue({ code: 'custom', message: settings.problem });
+    return z.NEVER;
+  }
+  return settings;
+});
+
+const mailSenderSchema = z.string().transform((value, ctx): MailSender => {
+  const sender = parseMailSender(value);
+  if (!sender) {
+    ctx.addIssue({
+      code: 'custom',
+      message: 'must be an address, e.g. no-reply@thiqa.example.ma or Thiqa <no-reply@thiqa.example.ma>',
+    });
+    return z.NEVER;
+  }
+  return sender;
+});
+
 export const envSchema = z.object({
   DATABASE_URL: optionalText.pipe(
     z
@@ -139,6 +163,9 @@ export const envSchema = z.object({
   THIQA_EXTENSION_CHROME_URL: optionalText.pipe(httpsAddress.optional()),
   THIQA_EXTENSION_FIREFOX_URL: optionalText.pipe(httpsAddress.optional()),
   THIQA_PUBLIC_URL: optionalText.pipe(publicUrlSchema.optional()),
+  // Mail to applicants and staff: through this server when set, else into files under the data directory.
+  THIQA_SMTP_URL: optionalText.pipe(smtpUrlSchema.optional()),
+  THIQA_MAIL_FROM: optionalText.pipe(mailSenderSchema.optional()),
 });
 
 /** The configuration; what the portal says of the publisher (PortalSettings) is all optional. */
@@ -154,6 +181,10 @@ export interface Config extends PortalSettings {
   reportRateLimit: { max: number; windowMs: number } | undefined;
   /** Open connections per client address; the service's default when unset. */
   maxConnectionsPerAddress?: number | undefined;
+  /** The mail server; mail goes to files under `<dataDir>/mail/` when unset. */
+  smtp?: SmtpSettings | undefined;
+  /** Who mail comes from. */
+  mailFrom?: MailSender | undefined;
 }
 
 export class ConfigError extends Error {
@@ -162,8 +193,12 @@ export class ConfigError extends Error {
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const parsed = envSchema.safeParse(env);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+  const lines = parsed.success ? [] : parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+  // A mail server relays for its own domains only: mail "from" an invented address would bounce or be lost.
+  if (parsed.success && parsed.data.THIQA_SMTP_URL && !parsed.data.THIQA_MAIL_FROM) {
+    lines.push('THIQA_MAIL_FROM: must be set with THIQA_SMTP_URL, e.g. Thiqa <no-reply@thiqa.example.ma>');
+  }
+  if (!parsed.success || lines.length > 0) {
     // One problem, one line (what `thiqa serve` prints before it exits); several, a list.
     throw new ConfigError(
       lines.length === 1
@@ -183,5 +218,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     extensionChromeUrl: parsed.data.THIQA_EXTENSION_CHROME_URL,
     extensionFirefoxUrl: parsed.data.THIQA_EXTENSION_FIREFOX_URL,
     publicOrigin: parsed.data.THIQA_PUBLIC_URL,
+    smtp: parsed.data.THIQA_SMTP_URL,
+    mailFrom: parsed.data.THIQA_MAIL_FROM,
   };
 }

@@ -24,7 +24,7 @@ export const isApplicationStatus = (value: unknown): value is ApplicationStatus 
 export const isOpen = (status: ApplicationStatus) => status === 'received' || status === 'in-review';
 
 /** A receipt as it may appear in a path; anything else is not one of ours (404, no query). */
-export const receiptParamSchema = z.string().regex(/^[A-Za-z0-9-]{4,64}$/);
+export const receiptParamSchema = z.string().regex(/^[A-Za-z0-9_-]{4,64}$/);
 
 export interface Application {
   receipt: string;

@@ -165,6 +165,13 @@ const migrations: Record<string, Migration> = {
       await sql`create index audit_log_subject on audit_log (subject, id)`.execute(db);
     },
   },
+  // Helper "apply": a double submit of the /apply form stores one application.
+  '2026-11-30-0002-apply-application-idempotency': {
+    async up(db: Kysely<unknown>) {
+      await sql`alter table applications add column idempotency_key text, add column request_hash text`.execute(db);
+      await sql`create unique index applications_idempotency_key on applications (idempotency_key)`.execute(db);
+    },
+  },
 };
 
 export const registryMigrations: MigrationProvider = {

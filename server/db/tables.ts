@@ -154,6 +154,10 @@ export interface ApplicationsTable {
   merchant_id: string | null;
   created_at: UpdatedAt;
   updated_at: UpdatedAt;
+  /** The form's key: a second send of the same form finds the first application (null for rows made otherwise). */
+  idempotency_key: ColumnType<string | null, string | null | undefined, never>;
+  /** SHA-256 of the canonical application, to refuse a reused key with other answers. */
+  request_hash: ColumnType<string | null, string | null | undefined, never>;
 }
 
 export interface Database {

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { openConfiguredRegistry } from '../cli/registry-session.ts';
 import { UsageError } from '../cli/usage.ts';
 import { loadConfig } from '../env.ts';
+import { mailFolder } from '../mail/folder-mailer.ts';
 import { parseDuration, startService, untilStopped } from './service-runner.ts';
 
 export const SERVE_HELP = `thiqa serve [--host <address>] [--publish-every <duration>]
@@ -39,6 +40,11 @@ export async function runServe(args: string[], out: (line: string) => void): Pro
     out(`  ${service.url}/v1/directory/manifest.json`);
     out(`  ${service.url}/v1/openapi.json`);
     if (!config.adminToken) out('  admin API closed: set THIQA_ADMIN_TOKEN to open /v1/admin/*');
+    out(
+      config.smtp
+        ? `  mail through ${config.smtp.secure ? 'smtps' : 'smtp'}://${config.smtp.host}:${config.smtp.port}`
+        : `  mail written to ${mailFolder(config.dataDir)} (set THIQA_SMTP_URL to send it)`,
+    );
     const signal = await untilStopped();
     out(`${signal}: stopping`);
     await service.stop();

@@ -5,6 +5,7 @@ import { createApp } from '../app.ts';
 import type { Registry } from '../db/database.ts';
 import { createPublishSchedule, type PublishSchedule, restoreServedDirectory } from '../directory/publish-schedule.ts';
 import { type Config, ConfigError } from '../env.ts';
+import { configuredMailer } from '../mail/configured-mailer.ts';
 import {
   CONNECTIONS_CHECKING_INTERVAL_MS,
   type ConnectionLimits,
@@ -42,6 +43,7 @@ export async function startService(options: {
     adminToken: config.adminToken,
     clock,
     ...(config.reportRateLimit ? { reportRateLimit: config.reportRateLimit } : {}),
+    mailer: configuredMailer({ smtp: config.smtp, from: config.mailFrom, dataDir: config.dataDir, clock }),
     portal: {
       publisherName: config.publisherName,
       publisherContact: config.publisherContact,

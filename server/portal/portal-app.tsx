@@ -1,6 +1,7 @@
 /** @jsxImportSource hono/jsx */
 import { Hono, type MiddlewareHandler } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
+import { registerApplyPages } from '../applications/apply-pages.tsx';
 import type { ClientRateLimiter } from '../http/client-rate-limit.ts';
 import type { ServiceContext } from '../http/service-context.ts';
 import { registerCheckPages } from './check-page.tsx';
@@ -95,6 +96,7 @@ export function portalApp(deps: PortalDeps): PortalApp {
   app.get('/assets/*', (c) => serveAsset(c) ?? c.notFound());
   registerCheckPages(app, deps);
   registerReportPages(app, deps);
+  registerApplyPages(app, deps);
   registerInfoPages(app, deps);
   registerMerchantPages(app, deps);
   return app;

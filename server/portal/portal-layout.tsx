@@ -137,6 +137,9 @@ export function PortalPage(props: PageFrame & { children?: Child }) {
                 <a href={portalHref(lang, '/accessibility')}>{words.p('footer_accessibility')}</a>
               </li>
               <li>
+                <a href={portalHref(lang, '/apply')}>{words.p('apply_footerLink')}</a>
+              </li>
+              <li>
                 <a href="/v1/openapi.json">{words.p('footer_api')}</a>
               </li>
             </ul>

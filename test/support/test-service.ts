@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp, type ThiqaApp } from '../../server/app.ts';
-import type { DomainProof } from '../../server/applications/domain-proof.ts';
+import type { DomainProof, ProofTestHosts } from '../../server/applications/domain-proof.ts';
 import type { Registry } from '../../server/db/database.ts';
 import type { RateLimitPolicy } from '../../server/http/client-rate-limit.ts';
 import type { Mailer } from '../../server/mail/mailer.ts';
@@ -41,7 +41,9 @@ export async function openTestService(
     portal?: PortalSettings;
     /** How applicants' domain proofs are checked (a unit test's own answers). */
     domainProof?: DomainProof;
-    /** Where mail goes (a unit test's recording mailer). */
+    /** TEST ONLY: demo shop names the real domain proof fetches from a loopback server. */
+    proofTestHosts?: ProofTestHosts;
+    /** Where mail goes; files under the data folder's mail/ unless given. */
     mailer?: Mailer;
   } = {},
 ): Promise<TestService> {
@@ -56,6 +58,7 @@ export async function openTestService(
     ...(options.reportRateLimit ? { reportRateLimit: options.reportRateLimit } : {}),
     ...(options.portal ? { portal: options.portal } : {}),
     ...(options.domainProof ? { domainProof: options.domainProof } : {}),
+    ...(options.proofTestHosts ? { proofTestHosts: options.proofTestHosts } : {}),
     ...(options.mailer ? { mailer: options.mailer } : {}),
   });
   const send: TestService['send'] = (method, path, body, headers = {}, from = '198.51.100.7') =>
