@@ -39,6 +39,11 @@ export interface AppOptions {
   reportRateLimit?: RateLimitPolicy;
   /** Sign-in attempts per client address (each account also locks after repeated failures). */
   signInRateLimit?: RateLimitPolicy;
+  /**
+   * The origin of links in mail when `portal.publicOrigin` (THIQA_PUBLIC_URL) is not set:
+   * `thiqa serve` gives `http://localhost:<port>`.
+   */
+  linkOrigin?: string;
   /** Where mail goes; files under `<dataDir>/mail/` unless given. */
   mailer?: Mailer;
   /** How applicants' domain proofs are fetched; the real checker over HTTPS unless given. */
@@ -81,6 +86,7 @@ export async function createApp(options: AppOptions) {
     published: new PublishedDirectory(publicDirectoryDir(options.dataDir), (error) =>
       console.error(`portal: cannot read the published directory: ${(error as Error).message}`),
     ),
+    linkOrigin: options.portal?.publicOrigin ?? options.linkOrigin ?? 'http://localhost',
     mailer: options.mailer ?? new FolderMailer(mailFolder(options.dataDir), DEFAULT_MAIL_SENDER, clock),
     domainProof:
       options.domainProof ??

@@ -141,7 +141,7 @@ export function ApplicationPage(props: {
         <p>
           {c('review_domainsExplain')} <code dir="ltr">{a.proofToken}</code>
         </p>
-        <div class="table-scroll">
+        <section class="table-scroll" tabindex={0} aria-label={c('review_domainsHeading')}>
           <table class="data-table" data-domain-checks>
             <caption class="visually-hidden">{c('review_domainsHeading')}</caption>
             <thead>
@@ -176,7 +176,7 @@ export function ApplicationPage(props: {
               ))}
             </tbody>
           </table>
-        </div>
+        </section>
 
         <h3 id="ice-heading">{c('review_iceHeading')}</h3>
         <p data-ice-valid={String(isValidIce(a.ice))}>

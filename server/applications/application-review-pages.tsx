@@ -128,7 +128,11 @@ export function registerApplicationReview(app: ConsoleApp, deps: ConsoleDeps) {
         {applications.length === 0 ? (
           <p class="notice">{words.c('review_listEmpty')}</p>
         ) : (
-          <div class="table-scroll">
+          <section
+            class="table-scroll"
+            tabindex={0}
+            aria-label={words.c('review_listCaption', [words.c(STATUS_WORDS[status])])}
+          >
             <table class="data-table" data-applications={status}>
               <caption>{words.c('review_listCaption', [words.c(STATUS_WORDS[status])])}</caption>
               <thead>
@@ -166,7 +170,7 @@ export function registerApplicationReview(app: ConsoleApp, deps: ConsoleDeps) {
                 ))}
               </tbody>
             </table>
-          </div>
+          </section>
         )}
         {counts[status] > applications.length ? (
           <p>{words.c('review_listLimited', [applications.length, counts[status]])}</p>

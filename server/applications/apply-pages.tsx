@@ -32,7 +32,8 @@ export function registerApplyPages(app: PortalApp, deps: PortalDeps): void {
   const guard = portalFormGuard(deps.formSecret, deps.settings.publicOrigin);
   const applyLimiter = new ClientRateLimiter(APPLY_RATE_LIMIT, context.clock);
   const checkLimiter = new ClientRateLimiter(CHECK_RATE_LIMIT, context.clock);
-  const origin = (c: Context) => deps.settings.publicOrigin ?? new URL(c.req.url).origin;
+  // Links in mail name the configured origin: a request's Host header is the sender's to choose.
+  const origin = () => context.linkOrigin;
 
   function formPage(
     c: Context,
@@ -128,7 +129,7 @@ export function registerApplyPages(app: PortalApp, deps: PortalDeps): void {
     if (!received.replayed) {
       // The application is kept whatever the mail does: its page works without it.
       try {
-        await context.mailer.send(applicationReceivedMail(received.application, words, origin(c)));
+        await context.mailer.send(applicationReceivedMail(received.application, words, origin()));
       } catch (error) {
         console.error(`apply: the receipt mail was not sent: ${(error as Error).message}`);
       }

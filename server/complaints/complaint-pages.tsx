@@ -181,7 +181,7 @@ export function registerComplaintPages(app: ConsoleApp, deps: ConsoleDeps) {
         {counts.length === 0 ? (
           <p>{words.c('complaints_none')}</p>
         ) : (
-          <div class="table-scroll">
+          <section class="table-scroll" tabindex={0} aria-label={words.c('complaints_countsHeading')}>
             <table class="data-table complaint-counts">
               <caption class="visually-hidden">{words.c('complaints_countsHeading')}</caption>
               <thead>
@@ -203,7 +203,7 @@ export function registerComplaintPages(app: ConsoleApp, deps: ConsoleDeps) {
                 ))}
               </tbody>
             </table>
-          </div>
+          </section>
         )}
         <h2>{words.c('complaints_listHeading')}</h2>
         {more ? <p class="notice notice--warning">{words.c('complaints_more', [MAX_SHOWN])}</p> : null}

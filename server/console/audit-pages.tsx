@@ -5,7 +5,14 @@ import { AUDIT_ACTIONS } from '../db/audit-log.ts';
 import { SERVICE_PLATFORMS } from '../directory/directory-state.ts';
 import { describedBy, ErrorSummary, FieldMessage, type SummaryError, shownText } from '../portal/form-parts.tsx';
 import { portalHref } from '../portal/portal-layout.tsx';
-import { type AuditFilter, type AuditLine, auditActors, isAuditAction, searchAudit } from './audit-search.ts';
+import {
+  type AuditFilter,
+  type AuditLine,
+  auditActors,
+  isAuditAction,
+  isAuditActor,
+  searchAudit,
+} from './audit-search.ts';
 import {
   type ConsoleApp,
   type ConsoleContext,
@@ -43,7 +50,7 @@ export function AuditTable(props: {
 }) {
   const { words, lines, withSubject } = props;
   return (
-    <div class="table-scroll">
+    <section class="table-scroll" tabindex={0} aria-label={props.caption}>
       <table class="data-table audit-table">
         <caption class="visually-hidden">{props.caption}</caption>
         <thead>
@@ -79,7 +86,7 @@ export function AuditTable(props: {
           ))}
         </tbody>
       </table>
-    </div>
+    </section>
   );
 }
 
@@ -190,6 +197,8 @@ export function registerAuditPages(app: ConsoleApp, deps: ConsoleDeps) {
     const words = c.get('words');
     const db = deps.context.db;
     const actors = await auditActors(db);
+    const asked = (c.req.query('actor') ?? '').trim().slice(0, 300);
+    if (asked !== '' && !actors.includes(asked) && (await isAuditActor(db, asked))) actors.push(asked);
     const read = readFilter(c, actors);
     const title = words.c('audit_title');
     const summary: SummaryError[] = read.errors.map((error) => ({

@@ -31,16 +31,29 @@ export interface AuditLine {
 export const isAuditAction = (value: string): value is AuditAction =>
   (AUDIT_ACTIONS as readonly string[]).includes(value);
 
-/** Everyone the log names as an actor, in alphabetical order. */
+/**
+ * The people the filter offers, in alphabetical order: every staff account, and the other
+ * actors most recently in the log (the admin API's, the CLI's). Staff accounts are always
+ * there, however many other names the log holds.
+ */
 export async function auditActors(db: Kysely<Database>): Promise<string[]> {
-  const rows = await db
-    .selectFrom('audit_log')
-    .select('actor')
-    .groupBy('actor')
-    .orderBy(sql`max(id)`, 'desc')
-    .limit(MAX_ACTORS)
-    .execute();
-  return rows.map((row) => row.actor).sort();
+  const [staff, recent] = await Promise.all([
+    db.selectFrom('staff').select('email').execute(),
+    db
+      .selectFrom('audit_log')
+      .select('actor')
+      .groupBy('actor')
+      .orderBy(sql`max(id)`, 'desc')
+      .limit(MAX_ACTORS)
+      .execute(),
+  ]);
+  return [...new Set([...staff.map((row) => row.email), ...recent.map((row) => row.actor)])].sort();
+}
+
+/** Whether the log names `actor` at all (one the filter's list left out is still a valid filter). */
+export async function isAuditActor(db: Kysely<Database>, actor: string): Promise<boolean> {
+  const row = await db.selectFrom('audit_log').select('id').where('actor', '=', actor).limit(1).executeTakeFirst();
+  return row !== undefined;
 }
 
 const containsDomain = (path: string, domain: string) =>

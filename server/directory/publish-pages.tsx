@@ -127,7 +127,7 @@ function PreviewView(props: { words: ConsoleWords; preview: PublicationPreview }
         </ul>
       </Section>
       <Section title={c('publish_complaintsChanged')} id="complaints-changed" count={complaints.length}>
-        <div class="table-scroll">
+        <section class="table-scroll" tabindex={0} aria-label={c('publish_complaintsChanged')}>
           <table class="data-table">
             <caption class="visually-hidden">{c('publish_complaintsChanged')}</caption>
             <thead>
@@ -149,7 +149,7 @@ function PreviewView(props: { words: ConsoleWords; preview: PublicationPreview }
               ))}
             </tbody>
           </table>
-        </div>
+        </section>
       </Section>
     </section>
   );

@@ -83,7 +83,7 @@ export function registerFlagPages(app: ConsoleApp, deps: ConsoleDeps) {
         {list.length === 0 ? (
           <p>{words.c('flags_none')}</p>
         ) : (
-          <div class="table-scroll">
+          <section class="table-scroll" tabindex={0} aria-label={words.c('flags_title')}>
             <table class="data-table flags-table">
               <caption class="visually-hidden">{words.c('flags_title')}</caption>
               <thead>
@@ -124,7 +124,7 @@ export function registerFlagPages(app: ConsoleApp, deps: ConsoleDeps) {
                 ))}
               </tbody>
             </table>
-          </div>
+          </section>
         )}
       </>,
     );

@@ -22,6 +22,12 @@ export interface ServiceContext {
   flags: FlaggedDomains;
   /** The latest published directory as served, read once per publication (the portal's source). */
   published: PublishedDirectory;
+  /**
+   * The origin of links sent out of band (set-up links, applicants' receipts): the
+   * configured public origin, never one taken from a request's Host header, which anyone
+   * can set.
+   */
+  linkOrigin: string;
   /** Mail to staff and applicants (SMTP, or files under the data directory). */
   mailer: Mailer;
   /** Fetches an applicant's domain-control token from their shop. */

@@ -43,6 +43,7 @@ export async function startService(options: {
     adminToken: config.adminToken,
     clock,
     ...(config.reportRateLimit ? { reportRateLimit: config.reportRateLimit } : {}),
+    linkOrigin: `http://localhost:${config.port}`,
     mailer: configuredMailer({ smtp: config.smtp, from: config.mailFrom, dataDir: config.dataDir, clock }),
     portal: {
       publisherName: config.publisherName,

@@ -92,7 +92,7 @@ function SearchForm(props: { words: ConsoleWords; query: ListQuery }) {
 function ResultTable(props: { words: ConsoleWords; merchants: readonly MerchantSummary[] }) {
   const { words } = props;
   return (
-    <div class="table-scroll">
+    <section class="table-scroll" tabindex={0} aria-label={words.c('merchant_listTitle')}>
       <table class="data-table">
         <caption class="visually-hidden">{words.c('merchant_listTitle')}</caption>
         <thead>
@@ -130,7 +130,7 @@ function ResultTable(props: { words: ConsoleWords; merchants: readonly MerchantS
           ))}
         </tbody>
       </table>
-    </div>
+    </section>
   );
 }
 

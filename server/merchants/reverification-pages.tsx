@@ -84,7 +84,7 @@ export function registerReverification(app: ConsoleApp, deps: ConsoleDeps) {
         {merchants.length === 0 ? (
           <p class="notice">{words.c('reverify_empty', [REVERIFY_NOTICE_DAYS])}</p>
         ) : (
-          <div class="table-scroll">
+          <section class="table-scroll" tabindex={0} aria-label={words.c('reverify_caption')}>
             <table class="data-table" data-reverify>
               <caption>{words.c('reverify_caption')}</caption>
               <thead>
@@ -114,7 +114,7 @@ export function registerReverification(app: ConsoleApp, deps: ConsoleDeps) {
                 ))}
               </tbody>
             </table>
-          </div>
+          </section>
         )}
       </>,
     );

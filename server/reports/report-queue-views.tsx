@@ -96,7 +96,7 @@ export function QueueTable(props: {
 }) {
   const { words } = props;
   return (
-    <div class="table-scroll">
+    <section class="table-scroll" tabindex={0} aria-label={words.c('queue_tableCaption')}>
       <table class="data-table queue-table">
         <caption class="visually-hidden">{words.c('queue_tableCaption')}</caption>
         <thead>
@@ -131,7 +131,7 @@ export function QueueTable(props: {
           ))}
         </tbody>
       </table>
-    </div>
+    </section>
   );
 }
 

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { z } from 'zod';
 import { personText } from '../../src/directory/text-policy.ts';
 import { type AuditEntry, recordAudit } from '../db/audit-log.ts';
@@ -29,6 +29,11 @@ export const LOCK_AFTER = 5;
 export const LOCK_MS = 15 * 60 * 1000;
 /** E-mails without an account whose wrong tries are counted at once; past it, the oldest go. */
 const MAX_UNKNOWN_COUNTED = 10_000;
+/**
+ * Who the audit log names for a sign-in with an e-mail that has no account: not what was
+ * typed, which may be anyone's address (or a password typed in the wrong box).
+ */
+export const UNKNOWN_ACTOR = 'unknown account';
 
 const LINK_TOKEN = /^[A-Za-z0-9_-]{43}$/;
 
@@ -190,15 +195,34 @@ export class StaffAccounts {
     });
   }
 
-  /** Checks an e-mail and password; on success opens a new session. */
+  /**
+   * Checks an e-mail and password; on success opens a new session.
+   *
+   * Each try is counted before the slow password check, in one statement that also reads
+   * the lock: tries sent all at once are numbered one by one, those past the fifth are
+   * refused without being weighed, and a right password sent after them is refused too.
+   * The count goes back to zero only on success or when a lock has run out.
+   */
   async signIn(emailTyped: string, password: string): Promise<SignInResult> {
     const email = emailTyped.trim().toLowerCase();
     const row = await this.db.selectFrom('staff').selectAll().where('email', '=', email).executeTakeFirst();
     const now = this.clock();
-    // Always one argon2 verification, whatever the account's state, so every answer takes as long.
-    const matches = await verifyPassword(row?.password_hash ?? DUMMY_PASSWORD_HASH, password);
-    if (!row) return this.refuseUnknown(email, now);
-
+    if (!row) {
+      const result = this.countUnknown(email, now);
+      // One argon2 verification on every path, so that no answer is quicker than another.
+      await verifyPassword(DUMMY_PASSWORD_HASH, password);
+      await recordAudit(
+        this.db,
+        {
+          actor: UNKNOWN_ACTOR,
+          action: 'staff.sign-in-refused',
+          subject: UNKNOWN_ACTOR,
+          detail: { reason: 'no-account' },
+        },
+        now,
+      );
+      return result;
+    }
     const refused = (reason: string, extra: AuditEntry[] = []) =>
       this.db.transaction().execute(async (trx) => {
         for (const entry of extra) await recordAudit(trx, entry, now);
@@ -208,13 +232,35 @@ export class StaffAccounts {
           now,
         );
       });
-    if ((time(row.locked_until) ?? 0) > now.getTime()) {
+
+    const reserved = await this.db
+      .updateTable('staff')
+      .set({
+        failed_sign_ins: sql<number>`(case when locked_until is not null and locked_until <= ${now} then 0 else failed_sign_ins end) + 1`,
+        locked_until: sql<Date | null>`case when locked_until <= ${now} then null else locked_until end`,
+      })
+      .where('id', '=', row.id)
+      .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', now)]))
+      .returning('failed_sign_ins')
+      .executeTakeFirst();
+    if (!reserved || reserved.failed_sign_ins > LOCK_AFTER) {
+      await verifyPassword(DUMMY_PASSWORD_HASH, password);
       await refused('locked');
       return { ok: false, reason: 'locked' };
     }
+
+    const matches = await verifyPassword(row.password_hash ?? DUMMY_PASSWORD_HASH, password);
     if (matches && row.password_hash !== null && row.disabled_at === null) {
       const member: StaffMember = { id: row.id, email: row.email, name: row.name, role: row.role };
       const sessionToken = await this.db.transaction().execute(async (trx) => {
+        // A lock set by another try while this one was being weighed still holds.
+        const current = await trx
+          .selectFrom('staff')
+          .select(['locked_until', 'disabled_at'])
+          .where('id', '=', row.id)
+          .forUpdate()
+          .executeTakeFirstOrThrow();
+        if ((time(current.locked_until) ?? 0) > now.getTime() || current.disabled_at !== null) return null;
         await trx
           .updateTable('staff')
           .set({ failed_sign_ins: 0, locked_until: null })
@@ -224,27 +270,20 @@ export class StaffAccounts {
         await recordAudit(trx, { actor: email, action: 'staff.sign-in', subject: email }, now);
         return token;
       });
+      if (sessionToken === null) {
+        await refused('locked');
+        return { ok: false, reason: 'locked' };
+      }
       return { ok: true, member, sessionToken };
     }
-    // Counted in the database, so that two tries at once both count.
-    const counted = await this.db
-      .updateTable('staff')
-      .set((eb) => ({ failed_sign_ins: eb('failed_sign_ins', '+', 1) }))
-      .where('id', '=', row.id)
-      .returning('failed_sign_ins')
-      .executeTakeFirstOrThrow();
     const reason =
       row.disabled_at !== null ? 'disabled' : row.password_hash === null ? 'no-password' : 'wrong-password';
-    if (counted.failed_sign_ins < LOCK_AFTER) {
+    if (reserved.failed_sign_ins < LOCK_AFTER) {
       await refused(reason);
       return { ok: false, reason: 'wrong' };
     }
     const until = new Date(now.getTime() + LOCK_MS);
-    await this.db
-      .updateTable('staff')
-      .set({ failed_sign_ins: 0, locked_until: until })
-      .where('id', '=', row.id)
-      .execute();
+    await this.db.updateTable('staff').set({ locked_until: until }).where('id', '=', row.id).execute();
     await refused(reason, [
       { actor: email, action: 'staff.lock', subject: email, detail: { until: until.toISOString() } },
     ]);
@@ -260,8 +299,11 @@ export class StaffAccounts {
     });
   }
 
-  /** An e-mail without an account: refused, and locked after as many tries as a real one. */
-  private async refuseUnknown(email: string, now: Date): Promise<SignInResult> {
+  /**
+   * An e-mail without an account: refused, and locked after as many tries as a real one,
+   * counted before the password check as for an account. Counted in this process only.
+   */
+  private countUnknown(email: string, now: Date): SignInResult {
     const key = emailKey(email);
     const tries = this.unknownTries.get(key) ?? { wrong: 0, lockedUntil: 0 };
     this.unknownTries.delete(key);
@@ -270,19 +312,16 @@ export class StaffAccounts {
       const oldest = this.unknownTries.keys().next().value;
       if (oldest !== undefined) this.unknownTries.delete(oldest);
     }
-    let reason: 'wrong' | 'locked' = 'wrong';
-    if (tries.lockedUntil > now.getTime()) reason = 'locked';
-    else if (++tries.wrong >= LOCK_AFTER) {
+    if (tries.lockedUntil > now.getTime()) return { ok: false, reason: 'locked' };
+    if (tries.lockedUntil !== 0) {
+      tries.lockedUntil = 0;
       tries.wrong = 0;
-      tries.lockedUntil = now.getTime() + LOCK_MS;
-      reason = 'locked';
     }
-    await recordAudit(
-      this.db,
-      { actor: email, action: 'staff.sign-in-refused', subject: email, detail: { reason: 'no-account' } },
-      now,
-    );
-    return { ok: false, reason };
+    if (++tries.wrong >= LOCK_AFTER) {
+      tries.lockedUntil = now.getTime() + LOCK_MS;
+      return { ok: false, reason: 'locked' };
+    }
+    return { ok: false, reason: 'wrong' };
   }
 
   private async findAccount(trx: Kysely<Database>, emailTyped: string) {

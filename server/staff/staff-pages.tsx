@@ -3,7 +3,6 @@ import {
   type ConsoleApp,
   type ConsoleContext,
   type ConsoleDeps,
-  consoleOrigin,
   redirectAfterPost,
   requirePermission,
   sendConsole,
@@ -247,7 +246,8 @@ function registerStaffPages(app: ConsoleApp, deps: ConsoleDeps, accounts: StaffA
   /** The link, shown this once, and mailed to its owner. */
   const linkPage = async (c: ConsoleContext, link: SetupLink) => {
     const words = c.get('words');
-    const url = `${consoleOrigin(c, deps)}/admin/setup/${link.token}`;
+    // The configured origin, not the request's: the link goes out by mail.
+    const url = `${deps.context.linkOrigin}/admin/setup/${link.token}`;
     const until = momentWords(link.expiresAt, words.lang);
     let mailed = true;
     try {
