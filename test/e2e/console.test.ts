@@ -431,5 +431,5 @@ describe('the console’s accessibility', () => {
     expect(found.join('\n')).toBe('');
     await admin.close();
     await signedOut.context().close();
-  });
+  }, 300_000);
 });
