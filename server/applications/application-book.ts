@@ -9,7 +9,8 @@ import { recordAudit } from '../db/audit-log.ts';
 import type { ApplicationRow, Database } from '../db/tables.ts';
 import { ServiceError } from '../http/service-error.ts';
 import { mailAddressSchema } from '../mail/mail-message.ts';
-import { type DomainCheck, type DomainProof, domainCheckSchema } from './domain-proof.ts';
+import { checkDomainsNow } from './application-review.ts';
+import { type DomainProof, domainCheckSchema } from './domain-proof.ts';
 
 // Merchants' applications to be verified: received from the public form (/apply), followed
 // by receipt, their domains proven by the automatic check. The verifier's console reads
@@ -224,29 +225,19 @@ export class ApplicationBook {
   }
 
   /**
-   * Checks every domain of the application now (in parallel: each check is bounded in
-   * time) and keeps each result; `actor` is the applicant or a verifier's console actor.
+   * Checks every domain of the application now and keeps each result (checkDomainsNow, the
+   * verifier's "check again" too); `actor` is the applicant or a verifier's console actor.
+   * A decided application is never checked nor changed, even when decided during the fetch.
    */
   async checkDomains(receipt: string, actor: string): Promise<ApplicationView> {
     const application = await this.require(receipt);
-    if (application.status === 'approved' || application.status === 'refused') {
-      throw new ServiceError('conflict', `the application is already ${application.status}`);
-    }
-    const checks = await Promise.all(
-      application.domains.map((domain) => this.proof.check(domain, application.proofToken)),
-    );
-    const byDomain: Record<string, DomainCheck> = { ...application.domainChecks };
-    for (const check of checks) byDomain[check.domain] = domainCheckSchema.parse(check);
-    const now = this.clock();
-    await this.db.transaction().execute(async (trx) => {
-      await trx
-        .updateTable('applications')
-        .set({ domain_checks: JSON.stringify(byDomain), updated_at: now })
-        .where('receipt', '=', receipt)
-        .execute();
-      const detail = Object.fromEntries(checks.map((check) => [check.domain, check.proven ? 'proven' : check.problem]));
-      await recordAudit(trx, { actor, action: 'application.check', subject: receipt, detail }, now);
+    const result = await checkDomainsNow(this.db, this.proof, application, application.domains, actor, this.clock, {
+      startReview: false,
     });
+    if (result !== 'recorded') {
+      const now = await this.require(receipt);
+      throw new ServiceError('conflict', `the application is already ${now.status}`);
+    }
     return this.require(receipt);
   }
 }

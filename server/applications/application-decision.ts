@@ -7,7 +7,7 @@ import type { Database } from '../db/tables.ts';
 import { normalizePhone } from '../merchants/import-columns.ts';
 import type { MerchantRecord } from '../merchants/import-map.ts';
 import { type Application, isOpen, toApplication } from './application-review.ts';
-import type { PhoneOutcome, RegisterOutcome } from './verification-checks.ts';
+import { looseKey, type PhoneOutcome, type RegisterOutcome, registerCheckNames } from './verification-checks.ts';
 
 // Approving or refusing an application. Approval needs the whole checklist: the register
 // matches, the legal representative confirmed by phone, every domain proven, a valid ICE,
@@ -21,7 +21,10 @@ import type { PhoneOutcome, RegisterOutcome } from './verification-checks.ts';
 // only when the legal names agree (case, accents, spacing and punctuation aside) and the
 // merchant is verified: a different legal name under the same ICE is a mistake or an
 // impersonation, and a suspended or revoked merchant comes back through a moderator,
-// never through an application.
+// never through an application. The legal name and ICE are on the merchant's public
+// certificate, so anyone can copy them: the checks must then be the merchant's own — the
+// register check of its RC (when the registry has one) and the call to its registered
+// phone number — and its registered e-mail is told which domains were added.
 
 export const MIN_REFUSAL_LENGTH = 3;
 export const MAX_REFUSAL_LENGTH = 500;
@@ -42,23 +45,19 @@ export type Blocker =
   | { kind: 'ice-invalid' }
   | { kind: 'merchant-name-differs'; merchantId: string; legalName: string }
   | { kind: 'merchant-not-verified'; merchantId: string; status: MerchantStatus }
+  | { kind: 'merchant-register-differs'; merchantId: string; rc: string }
+  | { kind: 'merchant-phone-differs'; merchantId: string; phone: string }
   | { kind: 'domain-held'; domain: string; merchantId: string }
   | { kind: 'domain-flagged'; domain: string }
   | { kind: 'record-invalid'; fields: string[] };
 
 /** The same legal name, whatever the case, accents, spacing or punctuation. */
 export function sameLegalName(a: string, b: string): boolean {
-  const key = (name: string) =>
-    name
-      .normalize('NFKD')
-      .replace(/\p{M}/gu, '')
-      .toLowerCase()
-      // Only letters and digits count: "S.A.R.L." is "SARL", "Atlas-Électro" is "Atlas Electro".
-      .replace(/[^\p{L}\p{N}]/gu, '');
-  return key(a) === key(b);
+  // Only letters and digits count: "S.A.R.L." is "SARL", "Atlas-Électro" is "Atlas Electro".
+  return looseKey(a) === looseKey(b);
 }
 
-interface ExistingMerchant {
+export interface ExistingMerchant {
   id: string;
   record: MerchantRecord;
 }
@@ -95,6 +94,14 @@ export async function approvalBlockers(
     }
     if (!sameLegalName(existing.record.legalName, application.legalName)) {
       blockers.push({ kind: 'merchant-name-differs', merchantId: existing.id, legalName: existing.record.legalName });
+    }
+    // The register and the call must be the merchant's own, not whatever the applicant named.
+    const rc = existing.record.rc;
+    if (register && rc !== null && !registerCheckNames(register, rc)) {
+      blockers.push({ kind: 'merchant-register-differs', merchantId: existing.id, rc });
+    }
+    if (phone && phone.number !== existing.record.phone) {
+      blockers.push({ kind: 'merchant-phone-differs', merchantId: existing.id, phone: existing.record.phone });
     }
   }
   if (application.domains.length > 0) {
@@ -147,7 +154,14 @@ export interface Verifier {
 }
 
 export type ApprovalResult =
-  | { outcome: 'approved'; merchantId: string; extended: boolean; application: Application }
+  | {
+      outcome: 'approved';
+      merchantId: string;
+      extended: boolean;
+      application: Application;
+      /** An existing merchant extended, to be told at its registered e-mail (null when it has none). */
+      notify: { email: string; legalName: string; domains: string[] } | null;
+    }
   | { outcome: 'blocked'; blockers: Blocker[] }
   | { outcome: 'not-found' };
 
@@ -270,7 +284,11 @@ async function approveOnce(
       },
       now,
     );
-    return { outcome: 'approved', merchantId: record.id, extended: existing !== null, application };
+    const notify =
+      existing?.record.email != null
+        ? { email: existing.record.email, legalName: existing.record.legalName, domains: application.domains }
+        : null;
+    return { outcome: 'approved', merchantId: record.id, extended: existing !== null, application, notify };
   });
 }
 

@@ -18,7 +18,7 @@ import {
   STATUS_WORDS,
 } from './application-review-views.tsx';
 import { checkSummaryErrors, PhoneCheckFields, RegisterCheckFields, TextField } from './verification-check-fields.tsx';
-import type { CheckError, CheckValues } from './verification-checks.ts';
+import { type CheckError, type CheckValues, registerOfRc } from './verification-checks.ts';
 
 // One application as its verifier works on it: what the applicant sent, the checklist
 // (register, phone call, domains, ICE) with a form per hand-made step, and the decision.
@@ -33,6 +33,7 @@ export interface PageState {
 }
 
 const DONE_WORDS: Record<string, ConsoleKey> = {
+  started: 'review_doneStarted',
   register: 'review_doneRegister',
   phone: 'review_donePhone',
   domain: 'review_doneDomain',
@@ -55,14 +56,16 @@ export function ApplicationPage(props: {
   words: ConsoleWords;
   application: Application;
   blockers: readonly Blocker[];
-  existing: { id: string; legalName: string } | null;
+  /** The merchant the application's ICE already names: its checks must be this merchant's own. */
+  existing: { id: string; legalName: string; rc: string | null; phone: string; email: string | null } | null;
   state: PageState;
   done: string | null;
   mailFailed: boolean;
+  noticeFailed: boolean;
   formField: Field;
   listPath: string;
 }) {
-  const { words, application: a, state, formField } = props;
+  const { words, application: a, state, formField, existing } = props;
   const { c, lang } = words;
   const action = (step: string) => portalHref(lang, `${props.listPath}/${a.receipt}/${step}`);
   const errors = state.errors ?? [];
@@ -95,6 +98,17 @@ export function ApplicationPage(props: {
         </p>
       ) : null}
       {props.mailFailed ? <p class="notice notice--warning">{c('review_mailFailed', [a.email])}</p> : null}
+      {props.noticeFailed && existing?.email ? (
+        <p class="notice notice--warning">{c('review_noticeFailed', [existing.email])}</p>
+      ) : null}
+      {a.status === 'received' ? (
+        <ActionForm action={action('start')} formField={formField} class="start-review">
+          <p>{c('review_startExplain')}</p>
+          <button type="submit" class="button">
+            {c('review_startSubmit')}
+          </button>
+        </ActionForm>
+      ) : null}
 
       <section aria-labelledby="sent-heading">
         <h2 id="sent-heading">{c('review_sentHeading')}</h2>
@@ -106,14 +120,23 @@ export function ApplicationPage(props: {
 
         <h3 id="register-heading">{c('review_registerHeading')}</h3>
         <RegisterCheckRecord words={words} check={a.registerCheck} />
+        {open && existing?.rc ? (
+          <p class="notice" data-merchant-register>
+            {c('review_registerOfMerchant', [existing.id])} <bdi dir="ltr">{existing.rc}</bdi>
+          </p>
+        ) : null}
         {open ? (
           <ActionForm action={action('register')} formField={formField}>
             <RegisterCheckFields
               words={words}
-              values={valuesFor('register', {
-                court: a.registerCheck?.court ?? a.rcCourt,
-                number: a.registerCheck?.number ?? a.rcNumber,
-              })}
+              values={valuesFor(
+                'register',
+                a.registerCheck
+                  ? { court: a.registerCheck.court, number: a.registerCheck.number }
+                  : existing?.rc
+                    ? registerOfRc(existing.rc)
+                    : { court: a.rcCourt, number: a.rcNumber },
+              )}
               errors={state.form === 'register' ? errors : []}
             />
             <button type="submit" class="button">
@@ -124,11 +147,16 @@ export function ApplicationPage(props: {
 
         <h3 id="phone-heading">{c('review_phoneHeading')}</h3>
         <PhoneCheckRecord words={words} check={a.phoneCheck} />
+        {open && existing ? (
+          <p class="notice" data-merchant-phone>
+            {c('review_phoneOfMerchant', [existing.id])} <bdi dir="ltr">{existing.phone}</bdi>
+          </p>
+        ) : null}
         {open ? (
           <ActionForm action={action('phone')} formField={formField}>
             <PhoneCheckFields
               words={words}
-              values={valuesFor('phone', { phone: a.phone })}
+              values={valuesFor('phone', { phone: existing ? existing.phone : a.phone })}
               errors={state.form === 'phone' ? errors : []}
             />
             <button type="submit" class="button">
@@ -182,11 +210,11 @@ export function ApplicationPage(props: {
         <p data-ice-valid={String(isValidIce(a.ice))}>
           <bdi dir="ltr">{a.ice}</bdi> — {c(isValidIce(a.ice) ? 'review_iceValid' : 'review_iceInvalid')}
         </p>
-        {props.existing ? (
-          <p class="notice notice--warning" data-existing-merchant={props.existing.id}>
+        {existing ? (
+          <p class="notice notice--warning" data-existing-merchant={existing.id}>
             {c('review_iceKnown')}{' '}
-            <a href={merchantHref(words, props.existing.id)}>
-              <bdi>{props.existing.legalName}</bdi>
+            <a href={merchantHref(words, existing.id)}>
+              <bdi>{existing.legalName}</bdi>
             </a>{' '}
             {c('review_iceKnownRule')}
           </p>

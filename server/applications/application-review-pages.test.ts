@@ -10,6 +10,9 @@ import { type ConsoleBrowser, signedInStaff } from '../../test/support/console-c
 import { type DemoService, openDemoService } from '../../test/support/demo-service.ts';
 import { readPortalPage } from '../../test/support/portal-page.ts';
 import type { MerchantRecord } from '../merchants/import-map.ts';
+import { ApplicationBook } from './application-book.ts';
+import { checkDomainsNow, findApplication } from './application-review.ts';
+import type { DomainCheck, DomainProof } from './domain-proof.ts';
 
 // The verifier's checklist, approval and refusal, through the console as a browser with
 // JavaScript off uses it, on the demo registry, with domain proofs the test decides and a
@@ -58,7 +61,7 @@ async function recordHandChecks(verifier: ConsoleBrowser, receipt: string) {
 }
 
 describe('the application checklist', () => {
-  it('lists received applications oldest first and moves one into review when opened', async () => {
+  it('lists received applications oldest first; opening one changes nothing, the start button moves it into review', async () => {
     await insertApplication(service, applicationRow(2, { createdAt: '2026-11-22T09:00:00Z' }));
     await insertApplication(service, applicationRow(1, { createdAt: '2026-11-21T09:00:00Z' }));
     const verifier = await signedInStaff(service, 'verifier');
@@ -70,12 +73,45 @@ describe('the application checklist', () => {
     const page = await verifier.open(pathOf('APP-TEST-0001'));
     expect(page.status).toBe(200);
     expect(texts(page.html, '[data-fact="legal-name"] dd')).toEqual(['Boutique Test 1 SARL']);
+    // A GET or a HEAD (a link from another site, a prefetch, a link checker) changes nothing.
+    const head = await service.send('HEAD', pathOf('APP-TEST-0001'), undefined, {
+      Cookie: verifier.cookies(),
+      'Sec-Fetch-Site': 'cross-site',
+    });
+    expect(head.status).toBe(200);
+    expect((await applicationStatus('APP-TEST-0001')).status).toBe('received');
+    expect(await auditOf('APP-TEST-0001')).toEqual([]);
+
+    // The review starts with the page's button, a guarded POST.
+    expect(doc(page.html).querySelector('form[action*="/start"] button')?.textContent).toBe('Start the review');
+    const forged = await verifier.post(pathOf('APP-TEST-0001', 'start'), {}, { Origin: 'https://evil.example' });
+    expect(forged.status).toBe(403);
+    expect((await applicationStatus('APP-TEST-0001')).status).toBe('received');
+    const started = await verifier.post(pathOf('APP-TEST-0001', 'start'), {});
+    expect(started.status).toBe(303);
     expect((await applicationStatus('APP-TEST-0001')).status).toBe('in-review');
     expect(await auditOf('APP-TEST-0001')).toEqual([
       { action: 'application.check', actor: 'verifier@thiqa.test', step: 'review-started' },
     ]);
+    const after = await verifier.open(started.location ?? '');
+    expect(texts(after.html, '[data-done]')).toEqual([expect.stringContaining('The review is started')]);
+    expect(doc(after.html).querySelector('form[action*="/start"]')).toBeNull();
+    // Once more: nothing new.
+    expect((await verifier.post(pathOf('APP-TEST-0001', 'start'), {})).status).toBe(303);
+    expect(await auditOf('APP-TEST-0001')).toHaveLength(1);
     const inReview = await verifier.open('/admin/applications?status=in-review&lang=en');
     expect(texts(inReview.html, 'tr[data-receipt] td:first-child')).toEqual(['APP-TEST-0001']);
+  });
+
+  it('moves a received application into review at the first step recorded, the domain check included', async () => {
+    await insertApplication(service, applicationRow(1));
+    const verifier = await signedInStaff(service, 'verifier');
+    await verifier.open(pathOf('APP-TEST-0001'));
+    expect((await verifier.post(pathOf('APP-TEST-0001', 'domain'), { domain: 'boutique-test-1.test' })).status).toBe(
+      303,
+    );
+    expect((await applicationStatus('APP-TEST-0001')).status).toBe('in-review');
+    expect((await auditOf('APP-TEST-0001')).map((line) => line.step)).toEqual(['review-started', 'domain']);
   });
 
   it('refuses approval until every step is done, then approves: the merchant is verified after the next publication', async () => {
@@ -267,7 +303,7 @@ describe('what the checklist refuses', () => {
       expect(page.html).not.toContain('Boutique Test 1 SARL');
     }
     await moderator.open('/admin?lang=en');
-    for (const step of ['register', 'phone', 'domain', 'approve', 'refuse']) {
+    for (const step of ['start', 'register', 'phone', 'domain', 'approve', 'refuse']) {
       const fields = {
         court: 'Oujda',
         number: '1',
@@ -292,7 +328,7 @@ describe('what the checklist refuses', () => {
       expect(texts(page.html, 'h1')).toEqual(['Application not found']);
     }
     await verifier.open('/admin/applications?lang=en');
-    for (const step of ['register', 'approve', 'refuse', 'domain']) {
+    for (const step of ['start', 'register', 'approve', 'refuse', 'domain']) {
       expect((await verifier.post(pathOf('APP-TEST-9999', step), { reason: 'Forged one' })).status).toBe(404);
     }
   });
@@ -352,14 +388,24 @@ describe('what the checklist refuses', () => {
     await verifier.post(pathOf(other.receipt, 'domain'), { domain: 'boutique-test-1.test' });
     const refused = await verifier.post(pathOf(other.receipt, 'approve'), {});
     expect(refused.status).toBe(409);
-    expect(texts(refused.html, '.error-summary li')).toEqual([
-      expect.stringContaining('The ICE belongs to merchant atlas-electro, whose legal name is Atlas Électro SARL'),
-    ]);
+    // (Its register check and call were the applicant's own too, which the next blockers say.)
+    expect(texts(refused.html, '.error-summary li')[0]).toContain(
+      'The ICE belongs to merchant atlas-electro, whose legal name is Atlas Électro SARL',
+    );
 
     const same = applicationRow(2, { ice: atlas.ice, legalName: 'ATLAS ELECTRO S.A.R.L.', tradeName: 'Atlas Maison' });
     await insertApplication(service, same);
     proof.prove('boutique-test-2.test');
-    await recordHandChecks(verifier, same.receipt);
+    // The register check of the merchant's own RC (the court loosely), the call to its registered number.
+    const form = await verifier.open(pathOf(same.receipt));
+    expect(doc(form.html).querySelector('#check-court')?.getAttribute('value')).toBe('Casablanca');
+    expect(doc(form.html).querySelector('#check-number')?.getAttribute('value')).toBe('481516');
+    expect(doc(form.html).querySelector('#check-phone')?.getAttribute('value')).toBe('+212522000101');
+    const register = { court: 'Tribunal de commerce de CASABLANCA', number: '481 516', outcome: 'matches' };
+    expect((await verifier.post(pathOf(same.receipt, 'register'), register)).status).toBe(303);
+    await verifier.open(pathOf(same.receipt));
+    const phone = { phone: '0522 00 01 01', phoneOutcome: 'confirmed' };
+    expect((await verifier.post(pathOf(same.receipt, 'phone'), phone)).status).toBe(303);
     await verifier.open(pathOf(same.receipt));
     await verifier.post(pathOf(same.receipt, 'domain'), { domain: 'boutique-test-2.test' });
     expect((await verifier.post(pathOf(same.receipt, 'approve'), {})).status).toBe(303);
@@ -379,6 +425,73 @@ describe('what the checklist refuses', () => {
       methods: ['commercial-register', 'phone-call'],
     });
     expect((await applicationStatus(same.receipt)).merchant_id).toBe('atlas-electro');
+    // The merchant hears of it at its registered address, in the application's language, French and Arabic.
+    const notice = mailer.sent.find((message) => message.to === 'contact@atlas-electro.test');
+    expect(notice?.subject).toBe(
+      'Thiqa : domaines ajoutés à Atlas Électro SARL / ثقة: نطاقات أُضيفت إلى Atlas Électro SARL',
+    );
+    expect(notice?.text).toContain('les domaines boutique-test-2.test (nom commercial Atlas Maison');
+    expect(notice?.text).toContain('أصبحت النطاقات boutique-test-2.test');
+    expect(mailer.sent.map((message) => message.to)).toEqual([same.email, 'contact@atlas-electro.test']);
+  });
+
+  it('does not attach an impostor’s shop to a verified merchant whose public ICE and legal name it copied', async () => {
+    const atlas = await service.registry.db
+      .selectFrom('merchants')
+      .selectAll()
+      .where('id', '=', 'atlas-electro')
+      .executeTakeFirstOrThrow();
+    const record = atlas.record as MerchantRecord;
+    const impostor = applicationRow(1, {
+      ice: atlas.ice,
+      legalName: record.legalName,
+      tradeName: 'Atlas Promo',
+      domains: ['atlas-promo.test'],
+      phone: '0661 99 99 99',
+      rcNumber: '999999',
+      rcCourt: 'Oujda',
+      email: 'promo@impostor.example',
+    });
+    await insertApplication(service, impostor);
+    proof.prove('atlas-promo.test');
+    const verifier = await signedInStaff(service, 'verifier');
+    // The page prefills the merchant's own RC and number, and says why.
+    const form = await verifier.open(pathOf(impostor.receipt));
+    expect(doc(form.html).querySelector('#check-phone')?.getAttribute('value')).toBe('+212522000101');
+    expect(texts(form.html, '[data-merchant-phone]')).toEqual([
+      'This ICE is merchant atlas-electro’s: call its registered number (prefilled below), not the applicant’s: +212522000101',
+    ]);
+    expect(texts(form.html, '[data-merchant-register]')).toEqual([expect.stringContaining('RC Casablanca 481516')]);
+    // A verifier who checks the applicant's own RC and calls the applicant's own number instead…
+    const register = { court: 'Oujda', number: '999999', outcome: 'matches' };
+    expect((await verifier.post(pathOf(impostor.receipt, 'register'), register)).status).toBe(303);
+    await verifier.open(pathOf(impostor.receipt));
+    const phone = { phone: '0661 99 99 99', phoneOutcome: 'confirmed' };
+    expect((await verifier.post(pathOf(impostor.receipt, 'phone'), phone)).status).toBe(303);
+    await verifier.open(pathOf(impostor.receipt));
+    await verifier.post(pathOf(impostor.receipt, 'domain'), { domain: 'atlas-promo.test' });
+    const page = await verifier.open(pathOf(impostor.receipt));
+    expect(texts(page.html, '#approve-blockers li')).toEqual([
+      'A register check of merchant atlas-electro’s own RC, RC Casablanca 481516: the ICE is theirs, and the last check names another entry.',
+      'A call to merchant atlas-electro’s registered number, +212522000101: the ICE is theirs, and only their legal representative may add a shop to it.',
+    ]);
+    // …cannot approve: the verified merchant is not made to vouch for the impostor's shop.
+    const approved = await verifier.post(pathOf(impostor.receipt, 'approve'), {});
+    expect(approved.status).toBe(409);
+    const after = (
+      await service.registry.db
+        .selectFrom('merchants')
+        .select('record')
+        .where('id', '=', 'atlas-electro')
+        .executeTakeFirstOrThrow()
+    ).record as MerchantRecord;
+    expect(after.domains).toEqual(['atlas-electro.test']);
+    expect(mailer.sent).toEqual([]);
+    // The merchant's own RC in another court is not it either.
+    const otherCourt = { court: 'Rabat', number: '481516', outcome: 'matches' };
+    expect((await verifier.post(pathOf(impostor.receipt, 'register'), otherCourt)).status).toBe(303);
+    const still = await verifier.open(pathOf(impostor.receipt));
+    expect(texts(still.html, '#approve-blockers li')[0]).toContain('own RC, RC Casablanca 481516');
   });
 
   it('shows what an applicant typed as inert text', async () => {
@@ -392,5 +505,73 @@ describe('what the checklist refuses', () => {
     expect(page.html).not.toContain('<script>alert(1)');
     expect(page.html).not.toContain('<img src=x');
     expect(texts(page.html, '[data-fact="trade-name"] dd bdi')).toEqual(['<script>alert(1)</script>']);
+  });
+});
+
+describe('domain checks stored while others act on the application', () => {
+  /** A proof checker that proves everything once `release()` is called, and says when it was asked. */
+  function heldProof() {
+    let release = () => {};
+    let asked = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const started = new Promise<void>((resolve) => {
+      asked = resolve;
+    });
+    const checker: DomainProof = {
+      async check(domain): Promise<DomainCheck> {
+        asked();
+        await gate;
+        return { domain, proven: true, method: 'meta-tag', checkedAt: service.now().toISOString(), problem: null };
+      },
+    };
+    return { checker, release, started };
+  }
+
+  it('never changes an application decided while the applicant’s check was fetching', async () => {
+    const row = applicationRow(1, { receipt: 'R'.repeat(22) });
+    await insertApplication(service, row);
+    const held = heldProof();
+    const book = new ApplicationBook({
+      db: service.registry.db,
+      domainProof: held.checker,
+      clock: () => service.now(),
+    });
+    const checking = book.checkDomains(row.receipt, 'applicant');
+    await held.started;
+    const verifier = await signedInStaff(service, 'verifier');
+    await verifier.open(pathOf(row.receipt));
+    expect((await verifier.post(pathOf(row.receipt, 'refuse'), { reason: 'Pas cette boutique.' })).status).toBe(303);
+    held.release();
+    await expect(checking).rejects.toThrow('the application is already refused');
+    const stored = await applicationStatus(row.receipt);
+    expect([stored.status, stored.domain_checks]).toEqual(['refused', {}]);
+    expect((await auditOf(row.receipt)).filter((line) => line.actor === 'applicant')).toEqual([]);
+  });
+
+  it('keeps both of two checks of two domains stored at once', async () => {
+    const row = applicationRow(1, { domains: ['boutique-test-1.test', 'boutique-test-1b.test'] });
+    await insertApplication(service, row);
+    proof.prove('boutique-test-1b.test');
+    const application = await findApplication(service.registry.db, row.receipt);
+    if (!application) throw new Error('no application');
+    const held = heldProof();
+    const now = () => service.now();
+    const first = checkDomainsNow(service.registry.db, held.checker, application, ['boutique-test-1.test'], 'a', now, {
+      startReview: true,
+    });
+    await held.started;
+    const second = checkDomainsNow(service.registry.db, proof, application, ['boutique-test-1b.test'], 'b', now, {
+      startReview: true,
+    });
+    expect(await second).toBe('recorded');
+    held.release();
+    expect(await first).toBe('recorded');
+    const stored = (await findApplication(service.registry.db, row.receipt))?.domainChecks ?? {};
+    expect(Object.fromEntries(Object.entries(stored).map(([domain, check]) => [domain, check.method]))).toEqual({
+      'boutique-test-1.test': 'meta-tag',
+      'boutique-test-1b.test': 'well-known',
+    });
   });
 });

@@ -26,18 +26,18 @@ import { ApplicationPage, type PageState } from './application-page.tsx';
 import {
   APPLICATION_STATUSES,
   type Application,
+  checkDomainsNow,
   countByStatus,
   findApplication,
   isApplicationStatus,
   listApplications,
-  openApplication,
   receiptParamSchema,
-  recheckDomain,
   recordPhoneCheck,
   recordRegisterCheck,
+  startReview,
 } from './application-review.ts';
 import { DomainName, momentWords, STATUS_WORDS } from './application-review-views.tsx';
-import { decisionMail, sendDecisionMail } from './decision-mail.ts';
+import { decisionMail, merchantExtendedMail, sendDecisionMail } from './decision-mail.ts';
 import { type Posted, readPhoneCheck, readRegisterCheck, readText } from './verification-checks.ts';
 
 // `/admin/applications`: merchants' applications by status, oldest first, and each
@@ -88,10 +88,21 @@ export function registerApplicationReview(app: ConsoleApp, deps: ConsoleDeps) {
         words={words}
         application={application}
         blockers={blockers}
-        existing={existing ? { id: existing.id, legalName: existing.record.legalName } : null}
+        existing={
+          existing
+            ? {
+                id: existing.id,
+                legalName: existing.record.legalName,
+                rc: existing.record.rc,
+                phone: existing.record.phone,
+                email: existing.record.email,
+              }
+            : null
+        }
         state={state}
         done={done && /^[a-z-]{1,20}$/.test(done) ? done : null}
         mailFailed={c.req.query('mail') === 'failed'}
+        noticeFailed={c.req.query('notice') === 'failed'}
         formField={c.get('guard').hiddenField(c)}
         listPath={listPath}
       />,
@@ -179,11 +190,20 @@ export function registerApplicationReview(app: ConsoleApp, deps: ConsoleDeps) {
     );
   });
 
+  // Reading changes nothing (a GET or HEAD may come from a link, a prefetch or another site):
+  // the review starts with the start button or the first step recorded.
   app.get('/applications/:receipt', verify, async (c) => {
-    const receipt = receiptParamSchema.safeParse(c.req.param('receipt'));
-    if (!receipt.success) return notFound(c);
-    const application = await openApplication(context.db, receipt.data, consoleActor(c.get('staff')), context.clock());
+    const application = await applicationOf(c);
     return application ? page(c, application, {}) : notFound(c);
+  });
+
+  app.post('/applications/:receipt/start', verify, async (c) => {
+    const application = await applicationOf(c);
+    if (!application) return notFound(c);
+    const result = await startReview(context.db, application.receipt, consoleActor(c.get('staff')), context.clock());
+    if (result === 'not-found') return notFound(c);
+    if (result === 'decided') return page(c, application, { blockers: [{ kind: 'decided' }] }, 409);
+    return redirectAfterPost(c, pathOf(application.receipt), { done: 'started' });
   });
 
   app.post('/applications/:receipt/register', verify, async (c) => {
@@ -233,7 +253,9 @@ export function registerApplicationReview(app: ConsoleApp, deps: ConsoleDeps) {
       );
     }
     const actor = consoleActor(c.get('staff'));
-    const result = await recheckDomain(context.db, context.domainProof, application, domain, actor, context.clock());
+    const result = await checkDomainsNow(context.db, context.domainProof, application, [domain], actor, context.clock, {
+      startReview: true,
+    });
     if (result === 'decided') return page(c, application, { blockers: [{ kind: 'decided' }] }, 409);
     return redirectAfterPost(c, pathOf(application.receipt), { done: 'domain' });
   });
@@ -254,7 +276,15 @@ export function registerApplicationReview(app: ConsoleApp, deps: ConsoleDeps) {
       return page(c, fresh, { blockers: result.blockers }, 409);
     }
     const sent = await sendDecisionMail(context.mailer, decisionMail(result.application, { outcome: 'approved' }));
-    return redirectAfterPost(c, pathOf(application.receipt), { done: 'approved', mail: sent ? undefined : 'failed' });
+    // The merchant the ICE names hears of it at its own address, whoever applied.
+    const told = result.notify
+      ? await sendDecisionMail(context.mailer, merchantExtendedMail(result.application, result.notify))
+      : true;
+    return redirectAfterPost(c, pathOf(application.receipt), {
+      done: 'approved',
+      mail: sent ? undefined : 'failed',
+      notice: told ? undefined : 'failed',
+    });
   });
 
   app.post('/applications/:receipt/refuse', verify, async (c) => {

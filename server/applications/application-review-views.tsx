@@ -232,6 +232,10 @@ export function blockerMessage(words: ConsoleWords, blocker: Blocker): Message {
       return ['review_blockNameDiffers', [blocker.merchantId, blocker.legalName]];
     case 'merchant-not-verified':
       return ['review_blockMerchantNotVerified', [blocker.merchantId, statusWords(words, blocker.status, null)]];
+    case 'merchant-register-differs':
+      return ['review_blockRegisterNotMerchant', [blocker.merchantId, blocker.rc]];
+    case 'merchant-phone-differs':
+      return ['review_blockPhoneNotMerchant', [blocker.merchantId, blocker.phone]];
     case 'domain-held':
       return ['review_blockDomainHeld', [blocker.domain, blocker.merchantId]];
     case 'domain-flagged':

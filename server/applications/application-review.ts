@@ -1,15 +1,16 @@
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, sql, type Transaction } from 'kysely';
 import { z } from 'zod';
 import { socialIdentitySchema } from '../../src/directory/schemas.ts';
 import { recordAudit } from '../db/audit-log.ts';
 import type { ApplicationRow, ApplicationStatus, Database } from '../db/tables.ts';
 import { isPortalLanguage, type PortalLanguage } from '../portal/portal-words.ts';
-import type { DomainCheck, DomainProof } from './domain-proof.ts';
+import { type DomainCheck, type DomainProof, domainCheckSchema as storedDomainCheckSchema } from './domain-proof.ts';
 import { type PhoneCheck, type RegisterCheck, storedPhoneCheck, storedRegisterCheck } from './verification-checks.ts';
 
 // The verifier's side of an application: reading it from the applications table (the
 // public form in application-book.ts writes it), moving it into review when a verifier
-// opens it, and recording each step of the checklist, each with its audit line. The
+// starts it (a POST, or the first step recorded: opening the page changes nothing), and
+// recording each step of the checklist, each with its audit line. The
 // decision (approve or refuse) is in application-decision.ts.
 
 export const APPLICATION_STATUSES = [
@@ -131,36 +132,52 @@ export async function findApplication(db: Kysely<Database>, receipt: string): Pr
   return row ? toApplication(row) : null;
 }
 
+export type StepResult = 'recorded' | 'not-found' | 'decided';
+
 /**
- * The application as a verifier opens it. The first opening moves it from received to
- * in review (the applicant's status page then says someone is on it), with an audit line
- * naming who took it up.
+ * Moves a received application into review (the applicant's status page then says someone
+ * is on it), with an audit line naming who took it up; an application already in review or
+ * decided is left as it is. Part of the caller's transaction.
  */
-export async function openApplication(
+async function takeUp(trx: Transaction<Database>, receipt: string, actor: string, now: Date): Promise<void> {
+  const moved = await trx
+    .updateTable('applications')
+    .set({ status: 'in-review', updated_at: now })
+    .where('receipt', '=', receipt)
+    .where('status', '=', 'received')
+    .executeTakeFirst();
+  if (moved.numUpdatedRows > 0n) {
+    await recordAudit(
+      trx,
+      { actor, action: 'application.check', subject: receipt, detail: { step: 'review-started' } },
+      now,
+    );
+  }
+}
+
+/**
+ * A verifier starts the review of an application (an explicit POST: opening the page
+ * changes nothing). Recording any step of the checklist starts it too.
+ */
+export async function startReview(
   db: Kysely<Database>,
   receipt: string,
   actor: string,
   now: Date,
-): Promise<Application | null> {
-  await db.transaction().execute(async (trx) => {
-    const moved = await trx
-      .updateTable('applications')
-      .set({ status: 'in-review', updated_at: now })
+): Promise<StepResult> {
+  return db.transaction().execute(async (trx) => {
+    const row = await trx
+      .selectFrom('applications')
+      .select('status')
       .where('receipt', '=', receipt)
-      .where('status', '=', 'received')
+      .forUpdate()
       .executeTakeFirst();
-    if (moved.numUpdatedRows > 0n) {
-      await recordAudit(
-        trx,
-        { actor, action: 'application.check', subject: receipt, detail: { step: 'review-started' } },
-        now,
-      );
-    }
+    if (!row) return 'not-found';
+    if (!isOpen(row.status)) return 'decided';
+    await takeUp(trx, receipt, actor, now);
+    return 'recorded';
   });
-  return findApplication(db, receipt);
 }
-
-export type StepResult = 'recorded' | 'not-found' | 'decided';
 
 /** Stores one hand-made check on an undecided application, with its audit line. */
 async function recordStep(
@@ -180,10 +197,11 @@ async function recordStep(
       .executeTakeFirst();
     if (!row) return 'not-found';
     if (!isOpen(row.status)) return 'decided';
+    await takeUp(trx, receipt, actor, now);
     const column = step === 'register' ? 'register_check' : 'phone_check';
     await trx
       .updateTable('applications')
-      .set({ [column]: JSON.stringify(check), status: 'in-review', updated_at: now })
+      .set({ [column]: JSON.stringify(check), updated_at: now })
       .where('receipt', '=', receipt)
       .execute();
     const { by: _by, byEmail: _byEmail, at: _at, ...detail } = check;
@@ -203,46 +221,52 @@ export const recordPhoneCheck = (db: Kysely<Database>, receipt: string, check: P
   recordStep(db, receipt, 'phone', check, actor, now);
 
 /**
- * Checks one domain of an undecided application again (the applicant may have put the
- * token up since) and stores the answer beside the others.
+ * Checks domains of an undecided application now (in parallel: each check is bounded in
+ * time) and stores each answer beside the others, with one audit line. The one way domain
+ * checks are stored, for the applicant's "check my domains" and the verifier's "check
+ * again": the write merges per domain (`||`, in one statement, so two checks of two
+ * domains at once keep both) and only while the application is still open (a decision
+ * taken during the fetch is never changed). `startReview` (a verifier's check) also moves
+ * a received application into review.
  */
-export async function recheckDomain(
+export async function checkDomainsNow(
   db: Kysely<Database>,
   proof: DomainProof,
-  application: Application,
-  domain: string,
+  application: { receipt: string; status: ApplicationStatus; proofToken: string },
+  domains: readonly string[],
   actor: string,
-  now: Date,
+  now: () => Date,
+  options: { startReview: boolean },
 ): Promise<StepResult> {
   if (!isOpen(application.status)) return 'decided';
-  let check: DomainCheck;
-  try {
-    check = await proof.check(domain, application.proofToken);
-  } catch {
-    // A checker that fails outright proves nothing: the page says the shop could not be reached.
-    check = { domain, proven: false, method: null, checkedAt: now.toISOString(), problem: 'unreachable' };
-  }
+  const checks = await Promise.all(
+    domains.map(async (domain): Promise<DomainCheck> => {
+      try {
+        return storedDomainCheckSchema.parse(await proof.check(domain, application.proofToken));
+      } catch {
+        // A checker that fails outright proves nothing: the page says the shop could not be reached.
+        return { domain, proven: false, method: null, checkedAt: now().toISOString(), problem: 'unreachable' };
+      }
+    }),
+  );
+  const byDomain = Object.fromEntries(checks.map((check) => [check.domain, check]));
+  const at = now();
   return db.transaction().execute(async (trx) => {
-    // `||` merges this domain's answer in one statement: two checks of two domains at once keep both.
+    if (options.startReview) await takeUp(trx, application.receipt, actor, at);
     const updated = await trx
       .updateTable('applications')
-      .set({
-        domain_checks: sql`domain_checks || ${JSON.stringify({ [domain]: check })}::jsonb`,
-        updated_at: now,
-      })
+      .set({ domain_checks: sql`domain_checks || ${JSON.stringify(byDomain)}::jsonb`, updated_at: at })
       .where('receipt', '=', application.receipt)
       .where('status', 'in', ['received', 'in-review'])
       .executeTakeFirst();
     if (updated.numUpdatedRows === 0n) return 'decided';
+    const detail = Object.fromEntries(
+      checks.map((check) => [check.domain, { proven: check.proven, method: check.method, problem: check.problem }]),
+    );
     await recordAudit(
       trx,
-      {
-        actor,
-        action: 'application.check',
-        subject: application.receipt,
-        detail: { step: 'domain', domain, proven: check.proven, method: check.method, problem: check.problem },
-      },
-      now,
+      { actor, action: 'application.check', subject: application.receipt, detail: { step: 'domain', domains: detail } },
+      at,
     );
     return 'recorded';
   });

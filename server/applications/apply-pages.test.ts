@@ -219,7 +219,13 @@ describe('the application pages', () => {
     const checks = await audit(service, 'application.check');
     expect(checks.find((entry) => entry.subject === receipt)).toMatchObject({
       actor: 'applicant',
-      detail: { 'atlas-electro.test': 'proven', 'dar-argan.test': 'not-found' },
+      detail: {
+        step: 'domain',
+        domains: {
+          'atlas-electro.test': { proven: true, method: 'well-known', problem: null },
+          'dar-argan.test': { proven: false, method: null, problem: 'not-found' },
+        },
+      },
     });
   });
 
@@ -247,6 +253,10 @@ describe('the application pages', () => {
       { network: 'whatsapp', handle: '+212661000101' },
       { network: 'other', handle: '@atlas.electro' },
     ]);
+    // Opening it changes nothing; the verifier's start button does.
+    const before = await readPortalPage(await service.send('GET', location));
+    expect(before.text('[data-fact="status"] dd')).toBe('Received');
+    expect((await verifier.post(`/admin/applications/${receipt}/start?lang=en`, {})).status).toBe(303);
     const page = await readPortalPage(await service.send('GET', location));
     expect(page.text('[data-fact="status"] dd')).toBe('In review');
   });

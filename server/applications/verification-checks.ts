@@ -48,6 +48,34 @@ export const storedRegisterCheck = (value: unknown): RegisterCheck | null =>
   registerCheckSchema.safeParse(value).data ?? null;
 export const storedPhoneCheck = (value: unknown): PhoneCheck | null => phoneCheckSchema.safeParse(value).data ?? null;
 
+/** The court and number of a registry `rc` such as "RC Casablanca 481516" (to prefill the form). */
+export function registerOfRc(rc: string | null): { court?: string; number: string } {
+  const parts = /^RC\s+(.+?)\s+(\S+)$/.exec(rc ?? '');
+  return parts?.[1] && parts[2] ? { court: parts[1], number: parts[2] } : { number: rc ?? '' };
+}
+
+/** Only letters and digits count, whatever the case and accents: "Fès" is "FES", "481 516" is "481516". */
+export const looseKey = (text: string) =>
+  text
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]/gu, '');
+
+/**
+ * Whether a register check names a registry `rc`: the same number, and (when the rc names
+ * one) the same court, compared loosely ("Tribunal de commerce de Fès" names "RC Fès 30219").
+ */
+export function registerCheckNames(check: { court: string; number: string }, rc: string): boolean {
+  const stored = registerOfRc(rc);
+  const number = looseKey(check.number);
+  if (number === '' || number !== looseKey(stored.number)) return false;
+  if (stored.court === undefined) return true;
+  const court = looseKey(check.court);
+  const storedCourt = looseKey(stored.court);
+  return court !== '' && storedCourt !== '' && (court.includes(storedCourt) || storedCourt.includes(court));
+}
+
 export const REGISTER_OUTCOME_WORDS: Record<RegisterOutcome, ConsoleKey> = {
   matches: 'review_registerMatches',
   'does-not-match': 'review_registerDoesNotMatch',

@@ -14,6 +14,7 @@ import {
   type Posted,
   readPhoneCheck,
   readRegisterCheck,
+  registerOfRc,
 } from '../applications/verification-checks.ts';
 import {
   type ConsoleApp,
@@ -52,12 +53,6 @@ function standing(words: ConsoleWords, merchant: DueMerchant): string {
     'day',
   );
   return words.c(merchant.daysLeft > 0 ? 'reverify_turnsIn' : 'reverify_turned', [relative]);
-}
-
-/** The court and number of a registry `rc` such as "RC Casablanca 481516", to prefill the form. */
-function registerOf(rc: string | null): CheckValues {
-  const parts = /^RC\s+(.+?)\s+(\S+)$/.exec(rc ?? '');
-  return parts ? { court: parts[1], number: parts[2] } : { number: rc ?? '' };
 }
 
 export function registerReverification(app: ConsoleApp, deps: ConsoleDeps) {
@@ -226,7 +221,7 @@ export function registerReverification(app: ConsoleApp, deps: ConsoleDeps) {
     if (!merchant) return notFound(c);
     if (merchant.record.status !== 'verified') return notVerified(c, merchant.record.status);
     return formPage(c, merchant, {
-      values: { ...registerOf(merchant.record.rc), phone: merchant.record.phone },
+      values: { ...registerOfRc(merchant.record.rc), phone: merchant.record.phone },
       errors: [],
     });
   });
