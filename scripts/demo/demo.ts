@@ -1,12 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import type { Kysely } from 'kysely';
 import { openConfiguredRegistry } from '../../server/cli/registry-session.ts';
+import type { Database } from '../../server/db/tables.ts';
 import { loadPublishedDirectory } from '../../server/directory/directory-source.ts';
 import { publicDirectoryDir, publishDirectory } from '../../server/directory/publisher.ts';
 import { generateKeyFile, loadSigningKeys } from '../../server/directory/signing-keys.ts';
 import { loadConfig } from '../../server/env.ts';
+import { ServiceError } from '../../server/http/service-error.ts';
 import { startService, untilStopped } from '../../server/http/service-runner.ts';
+import { StaffAccounts } from '../../server/staff/staff-accounts.ts';
 import { DirectoryIndex } from '../../src/directory/directory-index.ts';
 import type { Snapshot } from '../../src/directory/schemas.ts';
 import { verdictForInput } from '../../src/directory/verdict.ts';
@@ -34,6 +38,24 @@ const LEVEL_MARK: Record<string, string> = {
   unknown: '? unknown ',
   none: '- none    ',
 };
+
+const DEMO_ADMIN = 'admin@demo.thiqa.test';
+
+/**
+ * A one-time set-up link for the demo's console administrator: the account is made on the
+ * first run, and every run gives a fresh link (which voids the previous one).
+ */
+async function demoAdminLink(db: Kysely<Database>, origin: string): Promise<string> {
+  const accounts = new StaffAccounts(db, () => new Date());
+  try {
+    const link = await accounts.add({ email: DEMO_ADMIN, name: 'Demo admin', role: 'admin' }, DEMO_ACTOR);
+    return `${origin}/admin/setup/${link.token}`;
+  } catch (error) {
+    if (!(error instanceof ServiceError)) throw error;
+    const link = await accounts.newSetupLink(DEMO_ADMIN, DEMO_ACTOR);
+    return `${origin}/admin/setup/${link.token}`;
+  }
+}
 
 function printVerdicts(snapshot: Snapshot, now: Date, out: (line: string) => void): void {
   const index = new DirectoryIndex(snapshot.state);
@@ -107,6 +129,10 @@ export async function runDemo(args: string[], out: (line: string) => void): Prom
     out(`  reports    POST ${service.url}/v1/reports`);
     out(`  openapi    ${service.url}/v1/openapi.json`);
     out(`  health     ${service.url}/healthz`);
+    out(`  apply      ${service.url}/apply  (merchants apply to be verified)`);
+    out(
+      `  console    ${service.url}/admin  (staff; set up the demo's admin: ${await demoAdminLink(registry.db, service.url)})`,
+    );
     out(
       `  admin      ${service.url}/v1/admin/reports?status=new  (Authorization: Bearer ${config.adminToken ? '$THIQA_ADMIN_TOKEN' : adminToken})`,
     );
