@@ -1,5 +1,6 @@
 /** @jsxImportSource hono/jsx */
 import { isValidIce } from '../../src/directory/ice.ts';
+import { ScrollingTable } from '../console/console-table.tsx';
 import type { ConsoleKey, ConsoleWords } from '../console/console-words.ts';
 import { ErrorSummary } from '../portal/form-parts.tsx';
 import { portalHref } from '../portal/portal-layout.tsx';
@@ -169,42 +170,35 @@ export function ApplicationPage(props: {
         <p>
           {c('review_domainsExplain')} <code dir="ltr">{a.proofToken}</code>
         </p>
-        <section class="table-scroll" tabindex={0} aria-label={c('review_domainsHeading')}>
-          <table class="data-table" data-domain-checks>
-            <caption class="visually-hidden">{c('review_domainsHeading')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{c('review_domainColumn')}</th>
-                <th scope="col">{c('review_lastCheckColumn')}</th>
-                {open ? <th scope="col">{c('review_actionColumn')}</th> : null}
-              </tr>
-            </thead>
-            <tbody>
-              {a.domains.map((domain) => (
-                <tr data-domain={domain} data-proven={String(a.domainChecks[domain]?.proven === true)}>
-                  <th scope="row">
-                    <DomainName domain={domain} />
-                  </th>
-                  <td>{proofWords(words, a.domainChecks[domain])}</td>
-                  {open ? (
-                    <td>
-                      <ActionForm action={action('domain')} formField={formField}>
-                        <input type="hidden" name="domain" value={domain} />
-                        <button type="submit" class="button button--secondary">
-                          {c('review_checkAgain')}
-                          <span class="visually-hidden">
-                            {' '}
-                            <bdi dir="ltr">{domain}</bdi>
-                          </span>
-                        </button>
-                      </ActionForm>
-                    </td>
-                  ) : null}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </section>
+        <ScrollingTable
+          caption={c('review_domainsHeading')}
+          hiddenCaption
+          data={{ 'data-domain-checks': true }}
+          columns={[c('review_domainColumn'), c('review_lastCheckColumn'), open ? c('review_actionColumn') : null]}
+        >
+          {a.domains.map((domain) => (
+            <tr data-domain={domain} data-proven={String(a.domainChecks[domain]?.proven === true)}>
+              <th scope="row">
+                <DomainName domain={domain} />
+              </th>
+              <td>{proofWords(words, a.domainChecks[domain])}</td>
+              {open ? (
+                <td>
+                  <ActionForm action={action('domain')} formField={formField}>
+                    <input type="hidden" name="domain" value={domain} />
+                    <button type="submit" class="button button--secondary">
+                      {c('review_checkAgain')}
+                      <span class="visually-hidden">
+                        {' '}
+                        <bdi dir="ltr">{domain}</bdi>
+                      </span>
+                    </button>
+                  </ActionForm>
+                </td>
+              ) : null}
+            </tr>
+          ))}
+        </ScrollingTable>
 
         <h3 id="ice-heading">{c('review_iceHeading')}</h3>
         <p data-ice-valid={String(isValidIce(a.ice))}>

@@ -9,6 +9,7 @@ import {
   sendConsole,
   sendConsoleMessage,
 } from '../console/console-app.tsx';
+import { ScrollingTable } from '../console/console-table.tsx';
 import type { ApplicationStatus } from '../db/tables.ts';
 import { postedFields } from '../http/form-guard.ts';
 import { portalHref } from '../portal/portal-layout.tsx';
@@ -139,49 +140,41 @@ export function registerApplicationReview(app: ConsoleApp, deps: ConsoleDeps) {
         {applications.length === 0 ? (
           <p class="notice">{words.c('review_listEmpty')}</p>
         ) : (
-          <section
-            class="table-scroll"
-            tabindex={0}
-            aria-label={words.c('review_listCaption', [words.c(STATUS_WORDS[status])])}
+          <ScrollingTable
+            caption={words.c('review_listCaption', [words.c(STATUS_WORDS[status])])}
+            data={{ 'data-applications': status }}
+            columns={[
+              words.c('review_receipt'),
+              words.c('review_tradeName'),
+              words.c('review_legalName'),
+              words.c('review_domains'),
+              words.c('review_receivedAt'),
+            ]}
           >
-            <table class="data-table" data-applications={status}>
-              <caption>{words.c('review_listCaption', [words.c(STATUS_WORDS[status])])}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{words.c('review_receipt')}</th>
-                  <th scope="col">{words.c('review_tradeName')}</th>
-                  <th scope="col">{words.c('review_legalName')}</th>
-                  <th scope="col">{words.c('review_domains')}</th>
-                  <th scope="col">{words.c('review_receivedAt')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {applications.map((entry) => (
-                  <tr data-receipt={entry.receipt}>
-                    <td>
-                      <a href={portalHref(words.lang, pathOf(entry.receipt))}>
-                        <bdi dir="ltr">{entry.receipt}</bdi>
-                      </a>
-                    </td>
-                    <td>
-                      <bdi>{entry.tradeName}</bdi>
-                    </td>
-                    <td>
-                      <bdi>{entry.legalName}</bdi>
-                    </td>
-                    <td>
-                      {entry.domains.map((domain) => (
-                        <div>
-                          <DomainName domain={domain} />
-                        </div>
-                      ))}
-                    </td>
-                    <td>{momentWords(entry.createdAt, words.lang)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </section>
+            {applications.map((entry) => (
+              <tr data-receipt={entry.receipt}>
+                <td>
+                  <a href={portalHref(words.lang, pathOf(entry.receipt))}>
+                    <bdi dir="ltr">{entry.receipt}</bdi>
+                  </a>
+                </td>
+                <td>
+                  <bdi>{entry.tradeName}</bdi>
+                </td>
+                <td>
+                  <bdi>{entry.legalName}</bdi>
+                </td>
+                <td>
+                  {entry.domains.map((domain) => (
+                    <div>
+                      <DomainName domain={domain} />
+                    </div>
+                  ))}
+                </td>
+                <td>{momentWords(entry.createdAt, words.lang)}</td>
+              </tr>
+            ))}
+          </ScrollingTable>
         )}
         {counts[status] > applications.length ? (
           <p>{words.c('review_listLimited', [applications.length, counts[status]])}</p>

@@ -9,6 +9,7 @@ import {
   sendConsoleMessage,
 } from '../console/console-app.tsx';
 import { type FieldErrors, GuardField, summaryOf, TextAreaField, TextField } from '../console/console-fields.tsx';
+import { ScrollingTable } from '../console/console-table.tsx';
 import type { ConsoleWords } from '../console/console-words.ts';
 import { readPostedForm, textProblem } from '../console/posted-form.ts';
 import { ServiceError } from '../http/service-error.ts';
@@ -181,29 +182,23 @@ export function registerComplaintPages(app: ConsoleApp, deps: ConsoleDeps) {
         {counts.length === 0 ? (
           <p>{words.c('complaints_none')}</p>
         ) : (
-          <section class="table-scroll" tabindex={0} aria-label={words.c('complaints_countsHeading')}>
-            <table class="data-table complaint-counts">
-              <caption class="visually-hidden">{words.c('complaints_countsHeading')}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{words.c('complaints_shop')}</th>
-                  <th scope="col">{words.c('complaints_openCount')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {counts.map((row) => (
-                  <tr data-domain={row.domain}>
-                    <th scope="row">
-                      <a href={portalHref(words.lang, '/admin/complaints', { domain: row.domain })}>
-                        <ShopName words={words} domain={row.domain} />
-                      </a>
-                    </th>
-                    <td data-count="open">{row.count}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </section>
+          <ScrollingTable
+            caption={words.c('complaints_countsHeading')}
+            hiddenCaption
+            class="complaint-counts"
+            columns={[words.c('complaints_shop'), words.c('complaints_openCount')]}
+          >
+            {counts.map((row) => (
+              <tr data-domain={row.domain}>
+                <th scope="row">
+                  <a href={portalHref(words.lang, '/admin/complaints', { domain: row.domain })}>
+                    <ShopName words={words} domain={row.domain} />
+                  </a>
+                </th>
+                <td data-count="open">{row.count}</td>
+              </tr>
+            ))}
+          </ScrollingTable>
         )}
         <h2>{words.c('complaints_listHeading')}</h2>
         {more ? <p class="notice notice--warning">{words.c('complaints_more', [MAX_SHOWN])}</p> : null}

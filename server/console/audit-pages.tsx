@@ -20,6 +20,7 @@ import {
   requirePermission,
   sendConsole,
 } from './console-app.tsx';
+import { ScrollingTable } from './console-table.tsx';
 import type { ConsoleWords } from './console-words.ts';
 
 // `/admin/audit`: who did what, to which record, when; filtered by person, action and shop.
@@ -50,43 +51,40 @@ export function AuditTable(props: {
 }) {
   const { words, lines, withSubject } = props;
   return (
-    <section class="table-scroll" tabindex={0} aria-label={props.caption}>
-      <table class="data-table audit-table">
-        <caption class="visually-hidden">{props.caption}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{words.c('audit_columnWhen')}</th>
-            <th scope="col">{words.c('audit_columnWho')}</th>
-            <th scope="col">{words.c('audit_columnAction')}</th>
-            {withSubject ? <th scope="col">{words.c('audit_columnSubject')}</th> : null}
-            <th scope="col">{words.c('audit_columnDetail')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {lines.map((line) => (
-            <tr data-audit-id={line.id} data-action={line.action}>
-              <td>{consoleMoment(line.at, words.lang)}</td>
-              <td>
-                <bdi>{shownText(line.actor)}</bdi>
-              </td>
-              <td>
-                <code dir="ltr">{line.action}</code>
-              </td>
-              {withSubject ? (
-                <td>
-                  <bdi>{shownText(line.subject ?? '')}</bdi>
-                </td>
-              ) : null}
-              <td>
-                <pre class="audit-detail" dir="ltr">
-                  {detailText(line.detail)}
-                </pre>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </section>
+    <ScrollingTable
+      caption={props.caption}
+      hiddenCaption
+      class="audit-table"
+      columns={[
+        words.c('audit_columnWhen'),
+        words.c('audit_columnWho'),
+        words.c('audit_columnAction'),
+        withSubject ? words.c('audit_columnSubject') : null,
+        words.c('audit_columnDetail'),
+      ]}
+    >
+      {lines.map((line) => (
+        <tr data-audit-id={line.id} data-action={line.action}>
+          <td>{consoleMoment(line.at, words.lang)}</td>
+          <td>
+            <bdi>{shownText(line.actor)}</bdi>
+          </td>
+          <td>
+            <code dir="ltr">{line.action}</code>
+          </td>
+          {withSubject ? (
+            <td>
+              <bdi>{shownText(line.subject ?? '')}</bdi>
+            </td>
+          ) : null}
+          <td>
+            <pre class="audit-detail" dir="ltr">
+              {detailText(line.detail)}
+            </pre>
+          </td>
+        </tr>
+      ))}
+    </ScrollingTable>
   );
 }
 

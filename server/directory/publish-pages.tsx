@@ -8,6 +8,7 @@ import {
   requirePermission,
   sendConsole,
 } from '../console/console-app.tsx';
+import { ScrollingTable } from '../console/console-table.tsx';
 import type { ConsoleKey, ConsoleWords } from '../console/console-words.ts';
 import { postedFields } from '../http/form-guard.ts';
 import { ServiceError } from '../http/service-error.ts';
@@ -127,29 +128,21 @@ function PreviewView(props: { words: ConsoleWords; preview: PublicationPreview }
         </ul>
       </Section>
       <Section title={c('publish_complaintsChanged')} id="complaints-changed" count={complaints.length}>
-        <section class="table-scroll" tabindex={0} aria-label={c('publish_complaintsChanged')}>
-          <table class="data-table">
-            <caption class="visually-hidden">{c('publish_complaintsChanged')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{c('publish_columnShop')}</th>
-                <th scope="col">{c('publish_columnOpen')}</th>
-                <th scope="col">{c('publish_columnResolved')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {complaints.map((change) => (
-                <tr data-complaints={change.key}>
-                  <th scope="row">
-                    <bdi dir={change.kind === 'domain' ? 'ltr' : undefined}>{shownText(change.name)}</bdi>
-                  </th>
-                  <td>{c('publish_countChange', [change.before.open, change.after.open])}</td>
-                  <td>{c('publish_countChange', [change.before.resolved, change.after.resolved])}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </section>
+        <ScrollingTable
+          caption={c('publish_complaintsChanged')}
+          hiddenCaption
+          columns={[c('publish_columnShop'), c('publish_columnOpen'), c('publish_columnResolved')]}
+        >
+          {complaints.map((change) => (
+            <tr data-complaints={change.key}>
+              <th scope="row">
+                <bdi dir={change.kind === 'domain' ? 'ltr' : undefined}>{shownText(change.name)}</bdi>
+              </th>
+              <td>{c('publish_countChange', [change.before.open, change.after.open])}</td>
+              <td>{c('publish_countChange', [change.before.resolved, change.after.resolved])}</td>
+            </tr>
+          ))}
+        </ScrollingTable>
       </Section>
     </section>
   );

@@ -11,6 +11,7 @@ import {
   sendConsoleMessage,
 } from '../console/console-app.tsx';
 import { type FieldErrors, GuardField, noErrors, summaryOf } from '../console/console-fields.tsx';
+import { ScrollingTable } from '../console/console-table.tsx';
 import type { ConsoleKey } from '../console/console-words.ts';
 import { readPostedForm } from '../console/posted-form.ts';
 import { SERVICE_PLATFORMS } from '../directory/directory-state.ts';
@@ -83,48 +84,45 @@ export function registerFlagPages(app: ConsoleApp, deps: ConsoleDeps) {
         {list.length === 0 ? (
           <p>{words.c('flags_none')}</p>
         ) : (
-          <section class="table-scroll" tabindex={0} aria-label={words.c('flags_title')}>
-            <table class="data-table flags-table">
-              <caption class="visually-hidden">{words.c('flags_title')}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{words.c('flags_colDomain')}</th>
-                  <th scope="col">{words.c('flags_reasonLabel')}</th>
-                  <th scope="col">{words.c('flags_colSince')}</th>
-                  <th scope="col">{words.c('flags_summaryLabel')}</th>
-                  <th scope="col">{words.c('flags_colBy')}</th>
-                  <th scope="col">{words.c('flags_colActions')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {list.map((flag) => (
-                  <tr data-flag={flag.domain}>
-                    <th scope="row">
-                      <ShopName words={words} domain={flag.domain} />
-                    </th>
-                    <td data-field="reason">{reasonWords(words, flag.reason)}</td>
-                    <td data-field="since">{formatDate(flag.since, words.lang)}</td>
-                    <td data-field="summary">
-                      <bdi>{flag.summary}</bdi>
-                    </td>
-                    <td>
-                      <bdi>{flag.flaggedBy}</bdi>
-                    </td>
-                    <td class="action-row">
-                      <a href={portalHref(words.lang, flagPath(flag.domain, 'edit'))}>
-                        {words.c('flags_edit')}
-                        <span class="visually-hidden"> {flag.domain}</span>
-                      </a>
-                      <a href={portalHref(words.lang, flagPath(flag.domain, 'remove'))}>
-                        {words.c('flags_remove')}
-                        <span class="visually-hidden"> {flag.domain}</span>
-                      </a>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </section>
+          <ScrollingTable
+            caption={words.c('flags_title')}
+            hiddenCaption
+            class="flags-table"
+            columns={[
+              words.c('flags_colDomain'),
+              words.c('flags_reasonLabel'),
+              words.c('flags_colSince'),
+              words.c('flags_summaryLabel'),
+              words.c('flags_colBy'),
+              words.c('flags_colActions'),
+            ]}
+          >
+            {list.map((flag) => (
+              <tr data-flag={flag.domain}>
+                <th scope="row">
+                  <ShopName words={words} domain={flag.domain} />
+                </th>
+                <td data-field="reason">{reasonWords(words, flag.reason)}</td>
+                <td data-field="since">{formatDate(flag.since, words.lang)}</td>
+                <td data-field="summary">
+                  <bdi>{flag.summary}</bdi>
+                </td>
+                <td>
+                  <bdi>{flag.flaggedBy}</bdi>
+                </td>
+                <td class="action-row">
+                  <a href={portalHref(words.lang, flagPath(flag.domain, 'edit'))}>
+                    {words.c('flags_edit')}
+                    <span class="visually-hidden"> {flag.domain}</span>
+                  </a>
+                  <a href={portalHref(words.lang, flagPath(flag.domain, 'remove'))}>
+                    {words.c('flags_remove')}
+                    <span class="visually-hidden"> {flag.domain}</span>
+                  </a>
+                </td>
+              </tr>
+            ))}
+          </ScrollingTable>
         )}
       </>,
     );

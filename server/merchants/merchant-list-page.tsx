@@ -3,6 +3,7 @@ import { type MerchantStatus, merchantStatusSchema } from '../../src/directory/s
 import { findRefusedCharacter } from '../../src/directory/text-policy.ts';
 import { consoleMoment } from '../console/audit-pages.tsx';
 import { type ConsoleApp, type ConsoleDeps, requirePermission, sendConsole } from '../console/console-app.tsx';
+import { ScrollingTable } from '../console/console-table.tsx';
 import type { ConsoleWords } from '../console/console-words.ts';
 import { describedBy, ErrorSummary, FieldMessage, shownText } from '../portal/form-parts.tsx';
 import { portalHref } from '../portal/portal-layout.tsx';
@@ -92,45 +93,41 @@ function SearchForm(props: { words: ConsoleWords; query: ListQuery }) {
 function ResultTable(props: { words: ConsoleWords; merchants: readonly MerchantSummary[] }) {
   const { words } = props;
   return (
-    <section class="table-scroll" tabindex={0} aria-label={words.c('merchant_listTitle')}>
-      <table class="data-table">
-        <caption class="visually-hidden">{words.c('merchant_listTitle')}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{words.c('merchant_columnName')}</th>
-            <th scope="col">{words.c('merchant_fieldDomains')}</th>
-            <th scope="col">{words.c('merchant_fieldIce')}</th>
-            <th scope="col">{words.c('merchant_fieldStatus')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {props.merchants.map(({ id, record, statusSince }) => (
-            <tr data-merchant={id}>
-              <th scope="row">
-                <a href={portalHref(words.lang, `/admin/merchants/${id}`)}>
-                  <bdi>{shownText(merchantName(record))}</bdi>
-                </a>
-              </th>
-              <td>
-                {record.domains.map((domain, index) => (
-                  <>
-                    {index > 0 ? ' ' : null}
-                    <bdi dir="ltr">{domain}</bdi>
-                  </>
-                ))}
-              </td>
-              <td dir="ltr">{record.ice}</td>
-              <td>
-                <StatusTag words={words} status={record.status} />
-                {statusSince && record.status !== 'verified' ? (
-                  <span class="hint">{words.c('merchant_statusSince', [consoleMoment(statusSince, words.lang)])}</span>
-                ) : null}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </section>
+    <ScrollingTable
+      caption={words.c('merchant_listTitle')}
+      hiddenCaption
+      columns={[
+        words.c('merchant_columnName'),
+        words.c('merchant_fieldDomains'),
+        words.c('merchant_fieldIce'),
+        words.c('merchant_fieldStatus'),
+      ]}
+    >
+      {props.merchants.map(({ id, record, statusSince }) => (
+        <tr data-merchant={id}>
+          <th scope="row">
+            <a href={portalHref(words.lang, `/admin/merchants/${id}`)}>
+              <bdi>{shownText(merchantName(record))}</bdi>
+            </a>
+          </th>
+          <td>
+            {record.domains.map((domain, index) => (
+              <>
+                {index > 0 ? ' ' : null}
+                <bdi dir="ltr">{domain}</bdi>
+              </>
+            ))}
+          </td>
+          <td dir="ltr">{record.ice}</td>
+          <td>
+            <StatusTag words={words} status={record.status} />
+            {statusSince && record.status !== 'verified' ? (
+              <span class="hint">{words.c('merchant_statusSince', [consoleMoment(statusSince, words.lang)])}</span>
+            ) : null}
+          </td>
+        </tr>
+      ))}
+    </ScrollingTable>
   );
 }
 

@@ -25,6 +25,7 @@ import {
   sendConsole,
   sendConsoleMessage,
 } from '../console/console-app.tsx';
+import { ScrollingTable } from '../console/console-table.tsx';
 import type { ConsoleWords } from '../console/console-words.ts';
 import { postedFields } from '../http/form-guard.ts';
 import { ErrorSummary } from '../portal/form-parts.tsx';
@@ -79,37 +80,33 @@ export function registerReverification(app: ConsoleApp, deps: ConsoleDeps) {
         {merchants.length === 0 ? (
           <p class="notice">{words.c('reverify_empty', [REVERIFY_NOTICE_DAYS])}</p>
         ) : (
-          <section class="table-scroll" tabindex={0} aria-label={words.c('reverify_caption')}>
-            <table class="data-table" data-reverify>
-              <caption>{words.c('reverify_caption')}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{words.c('reverify_merchantColumn')}</th>
-                  <th scope="col">{words.c('reverify_verifiedColumn')}</th>
-                  <th scope="col">{words.c('reverify_cautionColumn')}</th>
-                  <th scope="col">{words.c('reverify_standingColumn')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {merchants.map((merchant) => (
-                  <tr data-merchant={merchant.id} data-days-left={merchant.daysLeft}>
-                    <th scope="row">
-                      <a href={portalHref(words.lang, `${LIST_PATH}/${merchant.id}`)}>
-                        <bdi>{merchant.record.legalName}</bdi>
-                      </a>
-                    </th>
-                    <td>{formatDate(merchant.record.verification.at, words.lang)}</td>
-                    <td>{formatDate(merchant.cautionFrom, words.lang)}</td>
-                    <td>
-                      <span class={merchant.daysLeft <= 0 ? 'tag tag--caution' : undefined}>
-                        {standing(words, merchant)}
-                      </span>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </section>
+          <ScrollingTable
+            caption={words.c('reverify_caption')}
+            data={{ 'data-reverify': true }}
+            columns={[
+              words.c('reverify_merchantColumn'),
+              words.c('reverify_verifiedColumn'),
+              words.c('reverify_cautionColumn'),
+              words.c('reverify_standingColumn'),
+            ]}
+          >
+            {merchants.map((merchant) => (
+              <tr data-merchant={merchant.id} data-days-left={merchant.daysLeft}>
+                <th scope="row">
+                  <a href={portalHref(words.lang, `${LIST_PATH}/${merchant.id}`)}>
+                    <bdi>{merchant.record.legalName}</bdi>
+                  </a>
+                </th>
+                <td>{formatDate(merchant.record.verification.at, words.lang)}</td>
+                <td>{formatDate(merchant.cautionFrom, words.lang)}</td>
+                <td>
+                  <span class={merchant.daysLeft <= 0 ? 'tag tag--caution' : undefined}>
+                    {standing(words, merchant)}
+                  </span>
+                </td>
+              </tr>
+            ))}
+          </ScrollingTable>
         )}
       </>,
     );

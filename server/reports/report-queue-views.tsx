@@ -4,6 +4,7 @@ import { type ComplaintCategory, complaintCategorySchema, type ReportReason } fr
 import { shopIdentity } from '../../src/directory/shop-identity.ts';
 import type { MessageKey } from '../../src/ui/locale-messages.ts';
 import { formatDate, REPORT_REASON } from '../../src/ui/verdict-words.ts';
+import { ScrollingTable } from '../console/console-table.tsx';
 import type { ConsoleWords } from '../console/console-words.ts';
 import { SERVICE_PLATFORMS } from '../directory/directory-state.ts';
 import { shownText } from '../portal/form-parts.tsx';
@@ -96,42 +97,39 @@ export function QueueTable(props: {
 }) {
   const { words } = props;
   return (
-    <section class="table-scroll" tabindex={0} aria-label={words.c('queue_tableCaption')}>
-      <table class="data-table queue-table">
-        <caption class="visually-hidden">{words.c('queue_tableCaption')}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{words.c('queue_colShop')}</th>
-            <th scope="col">{words.c('queue_colReports')}</th>
-            <th scope="col">{words.c('queue_colReasons')}</th>
-            <th scope="col">{words.c('queue_colOldest')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {props.groups.map((group) => (
-            <tr data-group={group.domain}>
-              <th scope="row">
-                <a href={groupHref(words, group.domain)}>
-                  <ShopName words={words} domain={group.domain} />
-                </a>{' '}
-                <ShopStandingTags words={words} standing={props.standings.get(group.domain)} />
-              </th>
-              <td data-count="reports">{group.count}</td>
-              <td>
-                <ul class="reason-counts">
-                  {group.reasons.map((entry) => (
-                    <li data-reason={entry.reason}>
-                      {words.c('queue_reasonCount', [reasonWords(words, entry.reason), entry.count])}
-                    </li>
-                  ))}
-                </ul>
-              </td>
-              <td>{momentWords(words, group.oldest)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </section>
+    <ScrollingTable
+      caption={words.c('queue_tableCaption')}
+      hiddenCaption
+      class="queue-table"
+      columns={[
+        words.c('queue_colShop'),
+        words.c('queue_colReports'),
+        words.c('queue_colReasons'),
+        words.c('queue_colOldest'),
+      ]}
+    >
+      {props.groups.map((group) => (
+        <tr data-group={group.domain}>
+          <th scope="row">
+            <a href={groupHref(words, group.domain)}>
+              <ShopName words={words} domain={group.domain} />
+            </a>{' '}
+            <ShopStandingTags words={words} standing={props.standings.get(group.domain)} />
+          </th>
+          <td data-count="reports">{group.count}</td>
+          <td>
+            <ul class="reason-counts">
+              {group.reasons.map((entry) => (
+                <li data-reason={entry.reason}>
+                  {words.c('queue_reasonCount', [reasonWords(words, entry.reason), entry.count])}
+                </li>
+              ))}
+            </ul>
+          </td>
+          <td>{momentWords(words, group.oldest)}</td>
+        </tr>
+      ))}
+    </ScrollingTable>
   );
 }
 

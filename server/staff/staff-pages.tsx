@@ -9,6 +9,7 @@ import {
   sendConsoleMessage,
 } from '../console/console-app.tsx';
 import { ROLE_WORDS } from '../console/console-layout.tsx';
+import { ColumnHeads } from '../console/console-table.tsx';
 import type { ConsoleKey, ConsoleWords } from '../console/console-words.ts';
 import { postedFields } from '../http/form-guard.ts';
 import { ServiceError } from '../http/service-error.ts';
@@ -117,15 +118,15 @@ function registerStaffPages(app: ConsoleApp, deps: ConsoleDeps, accounts: StaffA
         <div class="table-scroll">
           <table class="data-table staff-table">
             <caption>{words.c('staff_listCaption')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{words.c('staff_colEmail')}</th>
-                <th scope="col">{words.c('staff_colName')}</th>
-                <th scope="col">{words.c('staff_colRole')}</th>
-                <th scope="col">{words.c('staff_colStatus')}</th>
-                <th scope="col">{words.c('staff_colActions')}</th>
-              </tr>
-            </thead>
+            <ColumnHeads
+              columns={[
+                words.c('staff_colEmail'),
+                words.c('staff_colName'),
+                words.c('staff_colRole'),
+                words.c('staff_colStatus'),
+                words.c('staff_colActions'),
+              ]}
+            />
             <tbody>
               {members.map((member) => (
                 <tr data-staff={member.email}>
