@@ -18,7 +18,12 @@ import {
   RegisterCheckRecord,
   STATUS_WORDS,
 } from './application-review-views.tsx';
-import { checkSummaryErrors, PhoneCheckFields, RegisterCheckFields, TextField } from './verification-check-fields.tsx';
+import {
+  CheckTextField,
+  checkSummaryErrors,
+  PhoneCheckFields,
+  RegisterCheckFields,
+} from './verification-check-fields.tsx';
 import { type CheckError, type CheckValues, registerOfRc } from './verification-checks.ts';
 
 // One application as its verifier works on it: what the applicant sent, the checklist
@@ -239,7 +244,7 @@ export function ApplicationPage(props: {
             </ActionForm>
             <h3 id="refuse-heading">{c('review_refuseHeading')}</h3>
             <ActionForm action={action('refuse')} formField={formField}>
-              <TextField
+              <CheckTextField
                 words={words}
                 field="reason"
                 label={c('review_reasonLabel')}

@@ -1,6 +1,8 @@
 /** @jsxImportSource hono/jsx */
+
+import { RadioField, TextAreaField, TextField } from '../console/console-fields.tsx';
 import type { ConsoleKey, ConsoleWords } from '../console/console-words.ts';
-import { describedBy, FieldMessage, type SummaryError, shownText } from '../portal/form-parts.tsx';
+import type { SummaryError } from '../portal/form-parts.tsx';
 import {
   type CheckError,
   type CheckField,
@@ -28,7 +30,8 @@ export function checkFieldId(field: CheckField): string {
 export const checkSummaryErrors = (errors: readonly CheckError[]): SummaryError[] =>
   errors.map((error) => ({ href: `#${checkFieldId(error.field)}`, message: error.message, field: error.field }));
 
-export function TextField(props: {
+/** A check's text box (or, `multiline`, its text area), its error found among the check's. */
+export function CheckTextField(props: {
   words: ConsoleWords;
   field: CheckField;
   label: string;
@@ -40,47 +43,10 @@ export function TextField(props: {
   dir?: 'ltr' | 'auto';
   inputmode?: 'tel';
 }) {
-  const { words, field } = props;
-  const id = checkFieldId(field);
-  const error = props.errors.find((entry) => entry.field === field)?.message;
-  const described = describedBy(props.hint && `${id}-hint`, error && `${id}-error`);
-  return (
-    <div class={error ? 'field field--error' : 'field'}>
-      <label for={id}>{props.label}</label>
-      {props.hint ? (
-        <span class="hint" id={`${id}-hint`}>
-          {props.hint}
-        </span>
-      ) : null}
-      <FieldMessage words={words} id={`${id}-error`} message={error} />
-      {props.multiline ? (
-        <textarea
-          id={id}
-          name={field}
-          rows={3}
-          maxlength={props.maxlength}
-          dir={props.dir ?? 'auto'}
-          aria-describedby={described}
-          aria-invalid={error ? 'true' : undefined}
-        >
-          {shownText(props.value, 'multiline')}
-        </textarea>
-      ) : (
-        <input
-          type="text"
-          id={id}
-          name={field}
-          value={shownText(props.value)}
-          maxlength={props.maxlength}
-          dir={props.dir ?? 'auto'}
-          inputmode={props.inputmode}
-          autocomplete="off"
-          aria-describedby={described}
-          aria-invalid={error ? 'true' : undefined}
-        />
-      )}
-    </div>
-  );
+  const { field, multiline, errors, ...rest } = props;
+  const error = errors.find((entry) => entry.field === field)?.message;
+  const common = { ...rest, id: checkFieldId(field), name: field, error };
+  return multiline ? <TextAreaField {...common} /> : <TextField {...common} />;
 }
 
 function Choices<T extends string>(props: {
@@ -93,26 +59,16 @@ function Choices<T extends string>(props: {
   errors: readonly CheckError[];
 }) {
   const { words, field } = props;
-  const error = props.errors.find((entry) => entry.field === field)?.message;
   return (
-    <div class={error ? 'field field--error' : 'field'}>
-      <fieldset aria-describedby={error ? `check-${field}-error` : undefined}>
-        <legend>{props.legend}</legend>
-        <FieldMessage words={words} id={`check-${field}-error`} message={error} />
-        {props.options.map((option) => (
-          <div class="choice">
-            <input
-              type="radio"
-              id={`check-${field}-${option}`}
-              name={field}
-              value={option}
-              checked={props.value === option}
-            />
-            <label for={`check-${field}-${option}`}>{words.c(props.optionWords[option])}</label>
-          </div>
-        ))}
-      </fieldset>
-    </div>
+    <RadioField
+      words={words}
+      id={`check-${field}`}
+      name={field}
+      legend={props.legend}
+      options={props.options.map((option) => ({ value: option, text: words.c(props.optionWords[option]) }))}
+      selected={props.value}
+      error={props.errors.find((entry) => entry.field === field)?.message}
+    />
   );
 }
 
@@ -125,7 +81,7 @@ export function RegisterCheckFields(props: {
   const { words, values, errors } = props;
   return (
     <>
-      <TextField
+      <CheckTextField
         words={words}
         field="court"
         label={words.c('review_courtLabel')}
@@ -134,7 +90,7 @@ export function RegisterCheckFields(props: {
         errors={errors}
         maxlength={MAX_COURT_LENGTH}
       />
-      <TextField
+      <CheckTextField
         words={words}
         field="number"
         label={words.c('review_rcNumberLabel')}
@@ -152,7 +108,7 @@ export function RegisterCheckFields(props: {
         value={values.outcome ?? ''}
         errors={errors}
       />
-      <TextField
+      <CheckTextField
         words={words}
         field="note"
         label={words.c('review_noteLabel')}
@@ -171,7 +127,7 @@ export function PhoneCheckFields(props: { words: ConsoleWords; values: CheckValu
   const { words, values, errors } = props;
   return (
     <>
-      <TextField
+      <CheckTextField
         words={words}
         field="phone"
         label={words.c('review_phoneNumberLabel')}
@@ -191,7 +147,7 @@ export function PhoneCheckFields(props: { words: ConsoleWords; values: CheckValu
         value={values.phoneOutcome ?? ''}
         errors={errors}
       />
-      <TextField
+      <CheckTextField
         words={words}
         field="phoneNote"
         label={words.c('review_noteLabel')}

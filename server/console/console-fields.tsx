@@ -47,18 +47,32 @@ const aria = (props: FieldProps) => ({
 });
 
 export function TextField(
-  props: FieldProps & { value: string; maxlength: number; type?: 'text' | 'date'; dir?: 'ltr' | 'auto' },
+  props: FieldProps & {
+    /** What the field holds now; none for a password, which is never shown again. */
+    value?: string;
+    maxlength?: number;
+    type?: 'text' | 'date' | 'email' | 'password';
+    dir?: 'ltr' | 'auto';
+    /** `off` unless the browser may fill it (`username`, `current-password`, `new-password`). */
+    autocomplete?: 'off' | 'username' | 'current-password' | 'new-password';
+    inputmode?: 'tel';
+  },
 ) {
+  // An address is typed as it is: no capital letter put first, no spelling marks.
+  const email = props.type === 'email';
   return (
     <FieldFrame {...props}>
       <input
         type={props.type ?? 'text'}
         id={props.id}
         name={props.name}
-        value={shownText(props.value)}
+        value={props.value === undefined ? undefined : shownText(props.value)}
         maxlength={props.maxlength}
         dir={props.dir ?? 'auto'}
-        autocomplete="off"
+        inputmode={props.inputmode}
+        autocomplete={props.autocomplete ?? 'off'}
+        autocapitalize={email ? 'none' : undefined}
+        spellcheck={email ? false : undefined}
         form={props.form}
         {...aria(props)}
       />
@@ -66,7 +80,9 @@ export function TextField(
   );
 }
 
-export function TextAreaField(props: FieldProps & { value: string; maxlength: number; rows?: number }) {
+export function TextAreaField(
+  props: FieldProps & { value: string; maxlength: number; rows?: number; dir?: 'ltr' | 'auto' },
+) {
   return (
     <FieldFrame {...props}>
       <textarea
@@ -74,13 +90,58 @@ export function TextAreaField(props: FieldProps & { value: string; maxlength: nu
         name={props.name}
         rows={props.rows ?? 3}
         maxlength={props.maxlength}
-        dir="auto"
+        dir={props.dir ?? 'auto'}
         form={props.form}
         {...aria(props)}
       >
         {shownText(props.value, 'multiline')}
       </textarea>
     </FieldFrame>
+  );
+}
+
+/**
+ * Radio buttons under a legend. The option ids are `{id}-{value}` (the first is `{id}`
+ * itself when `firstIsField`, for the error summary's link) and an option's hint is
+ * `{id}-{value}-hint`.
+ */
+export function RadioField(props: {
+  words: PortalWords;
+  id: string;
+  name: string;
+  legend: string;
+  options: ReadonlyArray<{ value: string; text: string; hint?: string }>;
+  selected: string;
+  error?: string | undefined;
+  firstIsField?: boolean;
+}) {
+  const { words, id, error } = props;
+  const optionId = (value: string, index: number) => (index === 0 && props.firstIsField ? id : `${id}-${value}`);
+  return (
+    <div class={error ? 'field field--error' : 'field'}>
+      <fieldset aria-describedby={describedBy(error && `${id}-error`)}>
+        <legend>{props.legend}</legend>
+        <FieldMessage words={words} id={`${id}-error`} message={error} />
+        {props.options.map((option, index) => (
+          <div class="choice">
+            <input
+              type="radio"
+              id={optionId(option.value, index)}
+              name={props.name}
+              value={option.value}
+              checked={props.selected === option.value}
+              aria-describedby={option.hint ? `${id}-${option.value}-hint` : undefined}
+            />
+            <label for={optionId(option.value, index)}>{option.text}</label>
+            {option.hint ? (
+              <span class="hint" id={`${id}-${option.value}-hint`}>
+                {option.hint}
+              </span>
+            ) : null}
+          </div>
+        ))}
+      </fieldset>
+    </div>
   );
 }
 

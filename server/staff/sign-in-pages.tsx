@@ -11,10 +11,11 @@ import {
   sendConsoleMessage,
   setSessionCookie,
 } from '../console/console-app.tsx';
+import { TextField } from '../console/console-fields.tsx';
 import type { ConsoleKey, ConsoleWords } from '../console/console-words.ts';
 import { clientAddress } from '../http/client-rate-limit.ts';
 import { postedFields } from '../http/form-guard.ts';
-import { describedBy, ErrorSummary, FieldMessage, shownText } from '../portal/form-parts.tsx';
+import { ErrorSummary } from '../portal/form-parts.tsx';
 import { portalHref } from '../portal/portal-layout.tsx';
 import { LOCK_MS, type StaffAccounts, staffEmailSchema } from './staff-accounts.ts';
 import { type PasswordProblem, passwordProblem } from './staff-passwords.ts';
@@ -85,27 +86,7 @@ function PasswordField(props: {
   autocomplete: 'current-password' | 'new-password';
   error: string | undefined;
 }) {
-  const { words, id, error } = props;
-  return (
-    <div class={error ? 'field field--error' : 'field'}>
-      <label for={id}>{props.label}</label>
-      {props.hint ? (
-        <span class="hint" id={`${id}-hint`}>
-          {props.hint}
-        </span>
-      ) : null}
-      <FieldMessage words={words} id={`${id}-error`} message={error} />
-      <input
-        type="password"
-        id={id}
-        name={props.name}
-        autocomplete={props.autocomplete}
-        dir="ltr"
-        aria-describedby={describedBy(props.hint && `${id}-hint`, error && `${id}-error`)}
-        aria-invalid={error ? 'true' : undefined}
-      />
-    </div>
-  );
+  return <TextField {...props} type="password" dir="ltr" />;
 }
 
 export function registerSignInPages(app: ConsoleApp, deps: ConsoleDeps, accounts: StaffAccounts) {
@@ -136,23 +117,18 @@ export function registerSignInPages(app: ConsoleApp, deps: ConsoleDeps, accounts
         <form method="post" action={portalHref(words.lang, '/admin/sign-in')} novalidate>
           <input type="hidden" name={token.name} value={token.value} />
           {safeNextPath(state.next) ? <input type="hidden" name="next" value={state.next} /> : null}
-          <div class={errors.email ? 'field field--error' : 'field'}>
-            <label for="sign-in-email">{words.c('staff_emailLabel')}</label>
-            <FieldMessage words={words} id="sign-in-email-error" message={errors.email} />
-            <input
-              type="email"
-              id="sign-in-email"
-              name="email"
-              value={shownText(state.email)}
-              autocomplete="username"
-              autocapitalize="none"
-              spellcheck={false}
-              dir="ltr"
-              maxlength={254}
-              aria-describedby={describedBy(errors.email && 'sign-in-email-error')}
-              aria-invalid={errors.email ? 'true' : undefined}
-            />
-          </div>
+          <TextField
+            words={words}
+            id="sign-in-email"
+            name="email"
+            type="email"
+            label={words.c('staff_emailLabel')}
+            value={state.email}
+            error={errors.email}
+            autocomplete="username"
+            dir="ltr"
+            maxlength={254}
+          />
           <PasswordField
             words={words}
             id="sign-in-password"

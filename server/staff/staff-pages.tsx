@@ -8,12 +8,13 @@ import {
   sendConsole,
   sendConsoleMessage,
 } from '../console/console-app.tsx';
+import { RadioField, TextField } from '../console/console-fields.tsx';
 import { ROLE_WORDS } from '../console/console-layout.tsx';
 import { ColumnHeads } from '../console/console-table.tsx';
 import type { ConsoleKey, ConsoleWords } from '../console/console-words.ts';
 import { postedFields } from '../http/form-guard.ts';
 import { ServiceError } from '../http/service-error.ts';
-import { describedBy, ErrorSummary, FieldMessage, shownText } from '../portal/form-parts.tsx';
+import { ErrorSummary, shownText } from '../portal/form-parts.tsx';
 import { portalHref } from '../portal/portal-layout.tsx';
 import { registerSignInPages, wordsWith } from './sign-in-pages.tsx';
 import {
@@ -102,7 +103,6 @@ function registerStaffPages(app: ConsoleApp, deps: ConsoleDeps, accounts: StaffA
       const message = errors[field];
       return message ? [{ href: `#staff-${field}`, message, field }] : [];
     });
-    const fieldClass = (field: AddField) => (errors[field] ? 'field field--error' : 'field');
     return sendConsole(
       c,
       { title: words.c('staff_pageTitle'), section: 'staff' },
@@ -175,66 +175,42 @@ function registerStaffPages(app: ConsoleApp, deps: ConsoleDeps, accounts: StaffA
           aria-labelledby="staff-add-title"
         >
           {hidden()}
-          <div class={fieldClass('email')}>
-            <label for="staff-email">{words.c('staff_emailLabel')}</label>
-            <span class="hint" id="staff-email-hint">
-              {words.c('staff_newEmailHint')}
-            </span>
-            <FieldMessage words={words} id="staff-email-error" message={errors.email} />
-            <input
-              type="email"
-              id="staff-email"
-              name="email"
-              value={shownText(values.email)}
-              autocomplete="off"
-              autocapitalize="none"
-              spellcheck={false}
-              dir="ltr"
-              maxlength={254}
-              aria-describedby={describedBy('staff-email-hint', errors.email && 'staff-email-error')}
-              aria-invalid={errors.email ? 'true' : undefined}
-            />
-          </div>
-          <div class={fieldClass('name')}>
-            <label for="staff-name">{words.c('staff_nameLabel')}</label>
-            <span class="hint" id="staff-name-hint">
-              {words.c('staff_nameHint')}
-            </span>
-            <FieldMessage words={words} id="staff-name-error" message={errors.name} />
-            <input
-              type="text"
-              id="staff-name"
-              name="name"
-              value={shownText(values.name)}
-              autocomplete="off"
-              dir="auto"
-              maxlength={80}
-              aria-describedby={describedBy('staff-name-hint', errors.name && 'staff-name-error')}
-              aria-invalid={errors.name ? 'true' : undefined}
-            />
-          </div>
-          <div class={fieldClass('role')}>
-            <fieldset aria-describedby={describedBy(errors.role && 'staff-role-error')}>
-              <legend>{words.c('staff_roleLegend')}</legend>
-              <FieldMessage words={words} id="staff-role-error" message={errors.role} />
-              {STAFF_ROLES.map((role, index) => (
-                <div class="choice">
-                  <input
-                    type="radio"
-                    id={index === 0 ? 'staff-role' : `staff-role-${role}`}
-                    name="role"
-                    value={role}
-                    checked={values.role === role}
-                    aria-describedby={`staff-role-${role}-hint`}
-                  />
-                  <label for={index === 0 ? 'staff-role' : `staff-role-${role}`}>{words.c(ROLE_WORDS[role])}</label>
-                  <span class="hint" id={`staff-role-${role}-hint`}>
-                    {words.c(ROLE_HINTS[role])}
-                  </span>
-                </div>
-              ))}
-            </fieldset>
-          </div>
+          <TextField
+            words={words}
+            id="staff-email"
+            name="email"
+            type="email"
+            label={words.c('staff_emailLabel')}
+            hint={words.c('staff_newEmailHint')}
+            value={values.email}
+            error={errors.email}
+            dir="ltr"
+            maxlength={254}
+          />
+          <TextField
+            words={words}
+            id="staff-name"
+            name="name"
+            label={words.c('staff_nameLabel')}
+            hint={words.c('staff_nameHint')}
+            value={values.name}
+            error={errors.name}
+            maxlength={80}
+          />
+          <RadioField
+            words={words}
+            id="staff-role"
+            name="role"
+            legend={words.c('staff_roleLegend')}
+            options={STAFF_ROLES.map((role) => ({
+              value: role,
+              text: words.c(ROLE_WORDS[role]),
+              hint: words.c(ROLE_HINTS[role]),
+            }))}
+            selected={values.role}
+            error={errors.role}
+            firstIsField
+          />
           <button type="submit" class="button">
             {words.c('staff_addButton')}
           </button>
