@@ -3,13 +3,13 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
-import { secureHeaders } from 'hono/secure-headers';
 import { registerApplicationReview } from '../applications/application-review-pages.tsx';
 import { registerComplaintPages } from '../complaints/complaint-pages.tsx';
 import { registerPublishPages } from '../directory/publish-pages.tsx';
 import { registerFlagPages } from '../flags/flag-pages.tsx';
 import type { ClientRateLimiter } from '../http/client-rate-limit.ts';
 import { type FormGuard, formGuard } from '../http/form-guard.ts';
+import { pageHeaders } from '../http/page-headers.ts';
 import type { ServiceContext } from '../http/service-context.ts';
 import { registerMerchantPages } from '../merchants/merchant-console-pages.tsx';
 import { registerReverification } from '../merchants/reverification-pages.tsx';
@@ -57,22 +57,6 @@ const OPEN_PATHS = [/^\/admin\/sign-in$/, /^\/admin\/setup\/[^/]+$/];
 
 /** The largest form the console takes; a merchant edit is the biggest. */
 export const MAX_CONSOLE_FORM_BYTES = 64 * 1024;
-
-const consoleHeaders = secureHeaders({
-  contentSecurityPolicy: {
-    defaultSrc: ["'none'"],
-    scriptSrc: ["'self'"],
-    styleSrc: ["'self'"],
-    imgSrc: ["'self'"],
-    formAction: ["'self'"],
-    frameAncestors: ["'none'"],
-    baseUri: ["'none'"],
-  },
-  referrerPolicy: 'same-origin',
-  xFrameOptions: 'DENY',
-  strictTransportSecurity: false,
-  crossOriginEmbedderPolicy: false,
-});
 
 const SESSION_COOKIE = 'thiqa_staff';
 
@@ -174,7 +158,7 @@ export function consoleApp(deps: ConsoleDeps): ConsoleApp {
     },
   });
 
-  app.use('*', consoleHeaders, async (c, next) => {
+  app.use('*', pageHeaders, async (c, next) => {
     c.set('words', consoleWords(requestLanguage(c)));
     c.set('guard', guard);
     await next();

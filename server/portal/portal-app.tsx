@@ -1,8 +1,8 @@
 /** @jsxImportSource hono/jsx */
 import { Hono, type MiddlewareHandler } from 'hono';
-import { secureHeaders } from 'hono/secure-headers';
 import { registerApplyPages } from '../applications/apply-pages.tsx';
 import type { ClientRateLimiter } from '../http/client-rate-limit.ts';
+import { pageHeaders } from '../http/page-headers.ts';
 import type { ServiceContext } from '../http/service-context.ts';
 import { registerCheckPages } from './check-page.tsx';
 import { registerInfoPages } from './info-pages.tsx';
@@ -36,28 +36,6 @@ export interface PortalDeps {
 export function isApiPath(path: string): boolean {
   return path === '/healthz' || path.startsWith('/v1/');
 }
-
-/**
- * The headers of every page: scripts and styles from this origin only, no frames, no
- * referrer to other sites, no sniffing. Pages vary by language. The referrer policy is
- * `same-origin`, not `no-referrer`: under `no-referrer` a browser posts our own forms with
- * `Origin: null`, which the forms' origin check must refuse (server/http/form-guard.ts).
- */
-const pageHeaders = secureHeaders({
-  contentSecurityPolicy: {
-    defaultSrc: ["'none'"],
-    scriptSrc: ["'self'"],
-    styleSrc: ["'self'"],
-    imgSrc: ["'self'"],
-    formAction: ["'self'"],
-    frameAncestors: ["'none'"],
-    baseUri: ["'none'"],
-  },
-  referrerPolicy: 'same-origin',
-  xFrameOptions: 'DENY',
-  strictTransportSecurity: false,
-  crossOriginEmbedderPolicy: false,
-});
 
 /** The merchant badge, an image for other sites: it sets its own headers, and no cookie. */
 const isBadgeRequest = (c: Parameters<MiddlewareHandler>[0]) =>
