@@ -10,7 +10,7 @@ import {
 } from '../console/console-app.tsx';
 import { RadioField, TextField } from '../console/console-fields.tsx';
 import { ROLE_WORDS } from '../console/console-layout.tsx';
-import { ColumnHeads } from '../console/console-table.tsx';
+import { ScrollingTable } from '../console/console-table.tsx';
 import type { ConsoleKey, ConsoleWords } from '../console/console-words.ts';
 import { postedFields } from '../http/form-guard.ts';
 import { ServiceError } from '../http/service-error.ts';
@@ -115,58 +115,54 @@ function registerStaffPages(app: ConsoleApp, deps: ConsoleDeps, accounts: StaffA
           </p>
         ) : null}
         <p>{words.c('staff_pageIntro')}</p>
-        <div class="table-scroll">
-          <table class="data-table staff-table">
-            <caption>{words.c('staff_listCaption')}</caption>
-            <ColumnHeads
-              columns={[
-                words.c('staff_colEmail'),
-                words.c('staff_colName'),
-                words.c('staff_colRole'),
-                words.c('staff_colStatus'),
-                words.c('staff_colActions'),
-              ]}
-            />
-            <tbody>
-              {members.map((member) => (
-                <tr data-staff={member.email}>
-                  <th scope="row">
-                    <bdi dir="ltr">{member.email}</bdi>
-                  </th>
-                  <td>
-                    <bdi>{shownText(member.name)}</bdi>
-                  </td>
-                  <td>{words.c(ROLE_WORDS[member.role])}</td>
-                  <td data-status={member.status}>{words.c(STATUS_WORDS[member.status])}</td>
-                  <td>
-                    {member.status === 'disabled' ? null : (
-                      <div class="action-row">
-                        <form method="post" action={portalHref(words.lang, '/admin/staff/link')}>
-                          {hidden()}
-                          <input type="hidden" name="email" value={member.email} />
-                          <button type="submit" class="button button--secondary">
-                            {words.c('staff_newLinkButton')}{' '}
-                            <span class="visually-hidden">{words.c('staff_forAccount', [member.email])}</span>
-                          </button>
-                        </form>
-                        {member.email === me.email ? null : (
-                          <form method="post" action={portalHref(words.lang, '/admin/staff/disable')}>
-                            {hidden()}
-                            <input type="hidden" name="email" value={member.email} />
-                            <button type="submit" class="button staff-disable">
-                              {words.c('staff_disableButton')}{' '}
-                              <span class="visually-hidden">{words.c('staff_forAccount', [member.email])}</span>
-                            </button>
-                          </form>
-                        )}
-                      </div>
+        <ScrollingTable
+          caption={words.c('staff_listCaption')}
+          class="staff-table"
+          columns={[
+            words.c('staff_colEmail'),
+            words.c('staff_colName'),
+            words.c('staff_colRole'),
+            words.c('staff_colStatus'),
+            words.c('staff_colActions'),
+          ]}
+        >
+          {members.map((member) => (
+            <tr data-staff={member.email}>
+              <th scope="row">
+                <bdi dir="ltr">{member.email}</bdi>
+              </th>
+              <td>
+                <bdi>{shownText(member.name)}</bdi>
+              </td>
+              <td>{words.c(ROLE_WORDS[member.role])}</td>
+              <td data-status={member.status}>{words.c(STATUS_WORDS[member.status])}</td>
+              <td>
+                {member.status === 'disabled' ? null : (
+                  <div class="action-row">
+                    <form method="post" action={portalHref(words.lang, '/admin/staff/link')}>
+                      {hidden()}
+                      <input type="hidden" name="email" value={member.email} />
+                      <button type="submit" class="button button--secondary">
+                        {words.c('staff_newLinkButton')}{' '}
+                        <span class="visually-hidden">{words.c('staff_forAccount', [member.email])}</span>
+                      </button>
+                    </form>
+                    {member.email === me.email ? null : (
+                      <form method="post" action={portalHref(words.lang, '/admin/staff/disable')}>
+                        {hidden()}
+                        <input type="hidden" name="email" value={member.email} />
+                        <button type="submit" class="button staff-disable">
+                          {words.c('staff_disableButton')}{' '}
+                          <span class="visually-hidden">{words.c('staff_forAccount', [member.email])}</span>
+                        </button>
+                      </form>
                     )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+                  </div>
+                )}
+              </td>
+            </tr>
+          ))}
+        </ScrollingTable>
         <h2 id="staff-add-title">{words.c('staff_addTitle')}</h2>
         <form
           method="post"
