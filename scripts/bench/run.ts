@@ -11,6 +11,7 @@ import { generateKeyFile, loadSigningKeys } from '../../server/directory/signing
 import type { Row } from '../../server/merchants/import-map.ts';
 import { importMerchants } from '../../server/merchants/import-write.ts';
 import { gunzip } from '../../src/directory/publication.ts';
+import { benchConsole } from './console-bench.ts';
 import { benchPortal } from './portal-bench.ts';
 import { type MerchantRow, syntheticMerchantRows } from './synthetic-merchants.ts';
 
@@ -157,8 +158,11 @@ if (process.argv.includes('--publish-only')) {
   await benchReportIntake();
 } else if (process.argv.includes('--portal-only')) {
   await benchPortal();
+} else if (process.argv.includes('--console-only')) {
+  await benchConsole();
 } else {
   await benchReportIntake();
   await benchPublishing();
   await benchPortal();
+  await benchConsole();
 }
