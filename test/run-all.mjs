@@ -84,9 +84,17 @@ if (postgresUrl) {
   // The CLI tests (and those that start `thiqa serve` as a process) always use PGlite in a
   // folder of their own, so they are not repeated.
   const onPglite = ['server/cli/**', 'server/**/*-command.test.ts', 'server/http/connection-guard.test.ts'];
+  // Tests that never touch the database (address rules, the proof fetcher, mailers,
+  // password hashing) are not repeated either.
+  const noDatabase = [
+    'server/applications/address-policy.test.ts',
+    'server/applications/domain-proof.test.ts',
+    'server/mail/**',
+    'server/staff/staff-passwords.test.ts',
+  ];
   vitest(
     'service-on-postgresql',
-    ['run', '--project', 'unit', 'server', ...onPglite.flatMap((glob) => ['--exclude', glob])],
+    ['run', '--project', 'unit', 'server', ...[...onPglite, ...noDatabase].flatMap((glob) => ['--exclude', glob])],
     {
       ...process.env,
       DATABASE_URL: postgresUrl,
