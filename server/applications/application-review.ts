@@ -166,17 +166,23 @@ export async function startReview(
   now: Date,
 ): Promise<StepResult> {
   return db.transaction().execute(async (trx) => {
-    const row = await trx
-      .selectFrom('applications')
-      .select('status')
-      .where('receipt', '=', receipt)
-      .forUpdate()
-      .executeTakeFirst();
-    if (!row) return 'not-found';
-    if (!isOpen(row.status)) return 'decided';
+    const closed = await lockUndecided(trx, receipt);
+    if (closed) return closed;
     await takeUp(trx, receipt, actor, now);
     return 'recorded';
   });
+}
+
+/** Locks an application for a checklist step; says why not when it is missing or decided. */
+async function lockUndecided(trx: Kysely<Database>, receipt: string): Promise<'not-found' | 'decided' | null> {
+  const row = await trx
+    .selectFrom('applications')
+    .select('status')
+    .where('receipt', '=', receipt)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!row) return 'not-found';
+  return isOpen(row.status) ? null : 'decided';
 }
 
 /** Stores one hand-made check on an undecided application, with its audit line. */
@@ -189,14 +195,8 @@ async function recordStep(
   now: Date,
 ): Promise<StepResult> {
   return db.transaction().execute(async (trx) => {
-    const row = await trx
-      .selectFrom('applications')
-      .select('status')
-      .where('receipt', '=', receipt)
-      .forUpdate()
-      .executeTakeFirst();
-    if (!row) return 'not-found';
-    if (!isOpen(row.status)) return 'decided';
+    const closed = await lockUndecided(trx, receipt);
+    if (closed) return closed;
     await takeUp(trx, receipt, actor, now);
     const column = step === 'register' ? 'register_check' : 'phone_check';
     await trx
