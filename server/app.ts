@@ -4,6 +4,12 @@ import type { Kysely } from 'kysely';
 import { type DomainProof, DomainProofChecker, type ProofTestHosts } from './applications/domain-proof.ts';
 import { adminComplaintsApp } from './complaints/admin-complaint-routes.ts';
 import { ComplaintBook } from './complaints/complaint-book.ts';
+import {
+  DEFAULT_LIFECYCLE_POLICY,
+  type LifecyclePolicy,
+  lifecyclePolicySchema,
+} from './complaints/lifecycle-policy.ts';
+import type { MerchantNotices } from './complaints/merchant-notices.ts';
 import { consoleApp } from './console/console-app.tsx';
 import type { Database } from './db/tables.ts';
 import { adminPublicationsApp } from './directory/admin-publication-routes.ts';
@@ -56,6 +62,10 @@ export interface AppOptions {
   proofTestHosts?: ProofTestHosts;
   /** The publisher's name and contact and the extension's store pages, as the portal shows them. */
   portal?: PortalSettings;
+  /** Deadlines and retention; the defaults (DEFAULT_LIFECYCLE_POLICY) where not given. */
+  policy?: Partial<LifecyclePolicy>;
+  /** TEST ONLY: replaces the merchant's desk mailer (e.g. a recording one). */
+  merchantNotices?: MerchantNotices;
 }
 
 /** A secret that survives restarts, created on first use (the edit-token key, the forms' token key). */
@@ -91,6 +101,9 @@ export async function createApp(options: AppOptions) {
     domainProof:
       options.domainProof ??
       new DomainProofChecker({ clock, ...(options.proofTestHosts ? { testOnlyHosts: options.proofTestHosts } : {}) }),
+    policy: lifecyclePolicySchema.parse({ ...DEFAULT_LIFECYCLE_POLICY, ...options.policy }),
+    // SKELETON: helper "merchant-desk" puts the real desk here (links and mail).
+    merchantNotices: options.merchantNotices ?? { send: async () => false },
   };
   const limiter = new ClientRateLimiter(options.reportRateLimit ?? DEFAULT_REPORT_RATE_LIMIT, clock);
 
@@ -146,7 +159,9 @@ export async function createApp(options: AppOptions) {
         'Signed directory files, shoppers’ reports, and the moderators’ admin API (/v1/admin/*, bearer adminToken).',
     },
   });
-  return app;
+  // The context travels with the app: the service runner's jobs and the tests reach the
+  // same desks the routes use.
+  return Object.assign(app, { context });
 }
 
 export type ThiqaApp = Awaited<ReturnType<typeof createApp>>;

@@ -24,6 +24,9 @@ describe('loadConfig', () => {
         THIQA_PORT: '9000',
         THIQA_ADMIN_TOKEN: 'x'.repeat(32),
         THIQA_REPORT_RATE_LIMIT: '30/5m',
+        THIQA_RETENTION_MONTHS: '6',
+        THIQA_REMINDER_DAYS: '5',
+        THIQA_MAX_REMINDERS: '0',
       }),
     ).toEqual({
       databaseUrl: 'postgresql://thiqa:secret@db.internal:5432/thiqa',
@@ -31,6 +34,7 @@ describe('loadConfig', () => {
       port: 9000,
       adminToken: 'x'.repeat(32),
       reportRateLimit: { max: 30, windowMs: 300_000 },
+      policy: { retentionMonths: 6, reminderAfterDays: 5, maxReminders: 0 },
     });
   });
 
@@ -42,6 +46,9 @@ describe('loadConfig', () => {
     [{ THIQA_ADMIN_TOKEN: '   \n' }, 'THIQA_ADMIN_TOKEN: contains a space at character 1'],
     [{ THIQA_REPORT_RATE_LIMIT: 'lots' }, 'THIQA_REPORT_RATE_LIMIT: must be <max>/<window>'],
     [{ THIQA_REPORT_RATE_LIMIT: '0/1m' }, 'THIQA_REPORT_RATE_LIMIT'],
+    [{ THIQA_RETENTION_MONTHS: '0' }, 'THIQA_RETENTION_MONTHS: must be a whole number from 1 to 120'],
+    [{ THIQA_RETENTION_MONTHS: '12.5' }, 'THIQA_RETENTION_MONTHS: must be a whole number from 1 to 120'],
+    [{ THIQA_MAX_REMINDERS: '11' }, 'THIQA_MAX_REMINDERS: must be a whole number from 0 to 10'],
   ])('stops on %j with a message naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);

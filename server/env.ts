@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { checkTextPolicy, describeRefusedCharacter } from '../src/directory/text-policy.ts';
+import type { LifecyclePolicy } from './complaints/lifecycle-policy.ts';
 import { type MailSender, parseMailSender } from './mail/mail-message.ts';
 import { parseSmtpUrl, type SmtpSettings } from './mail/smtp-mailer.ts';
 import type { PortalSettings, PublisherContact } from './portal/portal-settings.ts';
@@ -114,6 +115,18 @@ const mailSenderSchema = z.string().transform((value, ctx): MailSender => {
   return sender;
 });
 
+function wholeNumber(min: number, max: number) {
+  const message = `must be a whole number from ${min} to ${max}`;
+  return optionalText.pipe(
+    z
+      .string()
+      .regex(/^\d{1,4}$/, { message })
+      .transform(Number)
+      .pipe(z.int().min(min, { message }).max(max, { message }))
+      .optional(),
+  );
+}
+
 export const envSchema = z.object({
   DATABASE_URL: optionalText.pipe(
     z
@@ -166,6 +179,10 @@ export const envSchema = z.object({
   // Mail to applicants and staff: through this server when set, else into files under the data directory.
   THIQA_SMTP_URL: optionalText.pipe(smtpUrlSchema.optional()),
   THIQA_MAIL_FROM: optionalText.pipe(mailSenderSchema.optional()),
+  // The complaint lifecycle's deadlines and the retention of personal data (lifecycle-policy.ts).
+  THIQA_RETENTION_MONTHS: wholeNumber(1, 120),
+  THIQA_REMINDER_DAYS: wholeNumber(1, 90),
+  THIQA_MAX_REMINDERS: wholeNumber(0, 10),
 });
 
 /** The configuration; what the portal says of the publisher (PortalSettings) is all optional. */
@@ -185,6 +202,8 @@ export interface Config extends PortalSettings {
   smtp?: SmtpSettings | undefined;
   /** Who mail comes from. */
   mailFrom?: MailSender | undefined;
+  /** Deadlines and retention the environment sets; the rest keep their defaults. */
+  policy?: Partial<LifecyclePolicy>;
 }
 
 export class ConfigError extends Error {
@@ -220,5 +239,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     publicOrigin: parsed.data.THIQA_PUBLIC_URL,
     smtp: parsed.data.THIQA_SMTP_URL,
     mailFrom: parsed.data.THIQA_MAIL_FROM,
+    policy: policyFromEnvironment(parsed.data),
   };
+}
+
+/** The deadlines the environment sets, or undefined when it sets none. */
+function policyFromEnvironment(env: z.infer<typeof envSchema>): Partial<LifecyclePolicy> | undefined {
+  const policy: Partial<LifecyclePolicy> = {
+    ...(env.THIQA_RETENTION_MONTHS !== undefined ? { retentionMonths: env.THIQA_RETENTION_MONTHS } : {}),
+    ...(env.THIQA_REMINDER_DAYS !== undefined ? { reminderAfterDays: env.THIQA_REMINDER_DAYS } : {}),
+    ...(env.THIQA_MAX_REMINDERS !== undefined ? { maxReminders: env.THIQA_MAX_REMINDERS } : {}),
+  };
+  return Object.keys(policy).length > 0 ? policy : undefined;
 }

@@ -11,7 +11,8 @@ export type ConsoleKey =
   | keyof typeof import('./words/staff.en.json')
   | keyof typeof import('./words/moderation.en.json')
   | keyof typeof import('./words/registry.en.json')
-  | keyof typeof import('./words/verification.en.json');
+  | keyof typeof import('./words/verification.en.json')
+  | keyof typeof import('./words/contests.en.json');
 
 export interface ConsoleWords extends PortalWords {
   /** A console message. */

@@ -34,6 +34,23 @@ export const AUDIT_ACTIONS = [
   'staff.sign-in-refused',
   'staff.lock',
   'staff.sign-out',
+  'complaint.forward',
+  'complaint.remind',
+  'complaint.read',
+  'complaint.answer',
+  'complaint.close',
+  'complaint.confirm',
+  'complaint.rate',
+  'report.withdraw',
+  'merchant.link',
+  'merchant.sign-in',
+  'merchant.sign-in-refused',
+  'merchant.set-password',
+  'merchant.sign-out',
+  'contest.receive',
+  'contest.check',
+  'contest.decide',
+  'retention.purge',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -172,6 +172,89 @@ const migrations: Record<string, Migration> = {
       await sql`create unique index applications_idempotency_key on applications (idempotency_key)`.execute(db);
     },
   },
+  // Issue 13: complaints that merchants answer. A complaint keeps its outcome in `status`
+  // (open, then resolved, unanswered or unfounded) and its progress with the merchant in
+  // `stage`; merchants reach their complaints through one-time links, sessions or an
+  // account; anyone holding a flagged or complained-about domain may contest it.
+  '2026-11-30-0003-complaint-lifecycle': {
+    async up(db: Kysely<unknown>) {
+      await sql`
+        alter table complaints
+          add column merchant_id text,
+          add column stage text not null default 'accepted'
+            check (stage in ('accepted', 'sent', 'read', 'answered', 'closed')),
+          add column merchant_summary text,
+          add column sent_at timestamptz,
+          add column read_at timestamptz,
+          add column reminders integer not null default 0,
+          add column last_reminded_at timestamptz,
+          add column answered_at timestamptz,
+          add column answer_kind text check (answer_kind in ('will-act', 'disputes', 'not-ours')),
+          add column answer_text text,
+          add column answer_staff_note text`.execute(db);
+      await sql`create index complaints_merchant on complaints (merchant_id, id)`.execute(db);
+      await sql`create index complaints_stage on complaints (stage, id)`.execute(db);
+      await sql`
+        alter table reports
+          add column share_with_merchant boolean not null default false,
+          add column decided_at timestamptz,
+          add column rating text check (rating in ('satisfied', 'neutral', 'not-satisfied')),
+          add column rated_at timestamptz,
+          add column withdrawn_at timestamptz,
+          add column erased_at timestamptz`.execute(db);
+      await sql`create index reports_complaint on reports (complaint_id)`.execute(db);
+      await sql`
+        create table merchant_links (
+          token_hash text primary key,
+          merchant_id text not null,
+          complaint_id integer,
+          created_at timestamptz not null,
+          expires_at timestamptz not null,
+          used_at timestamptz
+        )`.execute(db);
+      await sql`
+        create table merchant_sessions (
+          token_hash text primary key,
+          merchant_id text not null,
+          created_at timestamptz not null,
+          last_seen_at timestamptz not null,
+          expires_at timestamptz not null,
+          revoked_at timestamptz
+        )`.execute(db);
+      await sql`
+        create table merchant_accounts (
+          merchant_id text primary key,
+          email text not null unique,
+          password_hash text not null,
+          failed_sign_ins integer not null default 0,
+          locked_until timestamptz,
+          created_at timestamptz not null,
+          updated_at timestamptz not null
+        )`.execute(db);
+      await sql`
+        create table contests (
+          receipt text primary key,
+          kind text not null check (kind in ('flag', 'complaint')),
+          domain text not null,
+          complaint_id integer,
+          merchant_id text,
+          name text not null,
+          email text not null,
+          reason text not null,
+          lang text not null,
+          proof_token text not null,
+          proof_checked_at timestamptz,
+          status text not null check (status in ('received', 'upheld', 'dismissed')),
+          public_outcome text,
+          decided_by text,
+          decided_at timestamptz,
+          created_at timestamptz not null,
+          idempotency_key text unique
+        )`.execute(db);
+      await sql`create index contests_status_created on contests (status, created_at)`.execute(db);
+      await sql`create index contests_domain on contests (domain)`.execute(db);
+    },
+  },
 };
 
 export const registryMigrations: MigrationProvider = {

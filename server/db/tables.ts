@@ -1,4 +1,10 @@
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+import type {
+  ComplaintOutcome,
+  ComplaintStage,
+  MerchantAnswerKind,
+  ReporterRating,
+} from '../../src/directory/report-contract.ts';
 
 // The registry's tables as Kysely sees them. Dates without time are ISO text
 // (`YYYY-MM-DD`) so that no driver turns them into a local-time Date.
@@ -48,7 +54,20 @@ export interface ReportsTable {
   complaint_id: number | null;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
+  /** The shopper agreed that the merchant may read the details and the contact. */
+  share_with_merchant: ColumnType<boolean, boolean | undefined, boolean>;
+  /** When a moderator accepted, rejected or joined it to a complaint. */
+  decided_at: Date | string | null;
+  /** The shopper's rating of the merchant's answer. */
+  rating: ReporterRating | null;
+  rated_at: Date | string | null;
+  withdrawn_at: Date | string | null;
+  /** When its personal text was erased (withdrawal or the retention period). */
+  erased_at: Date | string | null;
 }
+
+/** Open, or how it was closed (`ComplaintOutcome`). */
+export type ComplaintStatus = 'open' | ComplaintOutcome;
 
 export interface ComplaintsTable {
   id: Generated<number>;
@@ -58,9 +77,82 @@ export interface ComplaintsTable {
   report_receipt: string | null;
   opened_at: UpdatedAt;
   opened_by: string;
+  /** When and by whom it was closed, whatever the outcome (`status`). */
   resolved_at: Date | string | null;
   resolved_by: string | null;
+  /** The staff's note on closing. */
   note: string | null;
+  /** The listed merchant holding the domain when the complaint was opened. */
+  merchant_id: ColumnType<string | null, string | null | undefined, string | null>;
+  stage: ColumnType<ComplaintStage, ComplaintStage | undefined, ComplaintStage>;
+  /** What the moderator wrote for the merchant: the complaint without the shopper's personal data. */
+  merchant_summary: ColumnType<string | null, string | null | undefined, string | null>;
+  sent_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  read_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  reminders: ColumnType<number, number | undefined, number>;
+  last_reminded_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  answered_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  answer_kind: ColumnType<MerchantAnswerKind | null, MerchantAnswerKind | null | undefined, MerchantAnswerKind | null>;
+  /** The merchant's answer, which the shopper reads. */
+  answer_text: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The merchant's note for the staff only. */
+  answer_staff_note: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+export interface MerchantLinksTable {
+  /** SHA-256 of the link's token. */
+  token_hash: string;
+  merchant_id: string;
+  /** The complaint the link was mailed for (it opens on it). */
+  complaint_id: number | null;
+  created_at: UpdatedAt;
+  expires_at: UpdatedAt;
+  used_at: Date | string | null;
+}
+
+export interface MerchantSessionsTable {
+  token_hash: string;
+  merchant_id: string;
+  created_at: UpdatedAt;
+  last_seen_at: UpdatedAt;
+  expires_at: UpdatedAt;
+  revoked_at: Date | string | null;
+}
+
+export interface MerchantAccountsTable {
+  merchant_id: string;
+  /** Lower-cased. */
+  email: string;
+  password_hash: string;
+  failed_sign_ins: ColumnType<number, number | undefined, number>;
+  locked_until: Date | string | null;
+  created_at: UpdatedAt;
+  updated_at: UpdatedAt;
+}
+
+export type ContestKind = 'flag' | 'complaint';
+export type ContestStatus = 'received' | 'upheld' | 'dismissed';
+
+export interface ContestsTable {
+  receipt: string;
+  kind: ContestKind;
+  domain: string;
+  complaint_id: number | null;
+  merchant_id: string | null;
+  name: string;
+  email: string;
+  reason: string;
+  lang: string;
+  /** The token the contester serves on the domain to show they hold it. */
+  proof_token: string;
+  proof_checked_at: Date | string | null;
+  status: ContestStatus;
+  /** The moderator's decision as published. */
+  public_outcome: string | null;
+  decided_by: string | null;
+  decided_at: Date | string | null;
+  created_at: UpdatedAt;
+  idempotency_key: ColumnType<string | null, string | null | undefined, never>;
 }
 
 export interface AuditLogTable {
@@ -173,6 +265,10 @@ export interface Database {
   staff_setup_links: StaffSetupLinksTable;
   staff_sessions: StaffSessionsTable;
   applications: ApplicationsTable;
+  merchant_links: MerchantLinksTable;
+  merchant_sessions: MerchantSessionsTable;
+  merchant_accounts: MerchantAccountsTable;
+  contests: ContestsTable;
 }
 
 export type ReportRow = Selectable<ReportsTable>;
@@ -180,3 +276,4 @@ export type ComplaintRow = Selectable<ComplaintsTable>;
 export type NewAuditEntry = Insertable<AuditLogTable>;
 export type StaffRow = Selectable<StaffTable>;
 export type ApplicationRow = Selectable<ApplicationsTable>;
+export type ContestRow = Selectable<ContestsTable>;

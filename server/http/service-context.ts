@@ -1,6 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { DomainProof } from '../applications/domain-proof.ts';
 import type { ComplaintBook } from '../complaints/complaint-book.ts';
+import type { LifecyclePolicy } from '../complaints/lifecycle-policy.ts';
+import type { MerchantNotices } from '../complaints/merchant-notices.ts';
 import type { Database } from '../db/tables.ts';
 import type { FlaggedDomains } from '../flags/flagged-domains.ts';
 import type { Mailer } from '../mail/mailer.ts';
@@ -32,4 +34,8 @@ export interface ServiceContext {
   mailer: Mailer;
   /** Fetches an applicant's domain-control token from their shop. */
   domainProof: DomainProof;
+  /** Reminder deadlines, merchants' link lifetime and the retention period. */
+  policy: LifecyclePolicy;
+  /** Mails a merchant its complaints through one-time links (the merchant's desk). */
+  merchantNotices: MerchantNotices;
 }

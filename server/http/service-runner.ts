@@ -45,6 +45,7 @@ export async function startService(options: {
     ...(config.reportRateLimit ? { reportRateLimit: config.reportRateLimit } : {}),
     linkOrigin: `http://localhost:${config.port}`,
     mailer: configuredMailer({ smtp: config.smtp, from: config.mailFrom, dataDir: config.dataDir, clock }),
+    ...(config.policy ? { policy: config.policy } : {}),
     portal: {
       publisherName: config.publisherName,
       publisherContact: config.publisherContact,

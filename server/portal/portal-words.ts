@@ -27,7 +27,10 @@ export type PortalKey =
   | keyof typeof import('./words/report.en.json')
   | keyof typeof import('./words/info.en.json')
   | keyof typeof import('./words/merchants.en.json')
-  | keyof typeof import('./words/apply.en.json');
+  | keyof typeof import('./words/apply.en.json')
+  | keyof typeof import('./words/desk.en.json')
+  | keyof typeof import('./words/opendata.en.json')
+  | keyof typeof import('./words/contest.en.json');
 
 export interface PortalWords extends Translator {
   readonly lang: PortalLanguage;

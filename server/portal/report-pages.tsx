@@ -33,6 +33,7 @@ const STATUS_WORDS: Record<ReportStatus, { status: MessageKey; explain: PortalKe
   'under-review': { status: 'reportStatus_underReview', explain: 'report_explainUnderReview' },
   accepted: { status: 'reportStatus_accepted', explain: 'report_explainAccepted' },
   rejected: { status: 'reportStatus_rejected', explain: 'report_explainRejected' },
+  withdrawn: { status: 'reportStatus_withdrawn', explain: 'report_explainWithdrawn' },
 };
 
 /**

@@ -2,6 +2,8 @@ import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypt
 import type { Insertable, Kysely } from 'kysely';
 import { canonicalJson } from '../../src/directory/bytes.ts';
 import {
+  type ComplaintOutcome,
+  type ComplaintProgress,
   type ReportAmendment,
   type ReportCreated,
   type ReportRequest,
@@ -122,6 +124,7 @@ export class ReportDesk {
       reason: request.reason,
       details: request.details || null,
       contact: request.consent === true ? (request.contact ?? null) : null,
+      share_with_merchant: request.shareWithMerchant === true,
       lang: request.lang ?? null,
       client_version: request.clientVersion ?? null,
       status: 'received',
@@ -153,7 +156,8 @@ export class ReportDesk {
   }
 
   async status(receipt: string): Promise<ReportStatusView> {
-    return publicStatus(await this.row(receipt));
+    const row = await this.row(receipt);
+    return publicStatus(row, await complaintProgress(this.db, row));
   }
 
   async amend(receipt: string, editToken: string, amendment: ReportAmendment): Promise<ReportStatusView> {
@@ -176,7 +180,7 @@ export class ReportDesk {
       .returningAll()
       .executeTakeFirst();
     if (!updated) throw new ServiceError('conflict', 'the report was decided meanwhile and can no longer change');
-    return publicStatus(updated);
+    return publicStatus(updated, null);
   }
 
   private async row(receipt: string): Promise<ReportRow> {
@@ -186,7 +190,32 @@ export class ReportDesk {
   }
 }
 
-function publicStatus(row: ReportRow): ReportStatusView {
+/** The complaint a report became, as its shopper reads it; null before it is accepted. */
+export async function complaintProgress(db: Kysely<Database>, report: ReportRow): Promise<ComplaintProgress | null> {
+  if (report.complaint_id === null) return null;
+  const complaint = await db
+    .selectFrom('complaints')
+    .selectAll()
+    .where('id', '=', report.complaint_id)
+    .executeTakeFirst();
+  if (!complaint) return null;
+  const iso = (value: Date | string | null) => (value === null ? null : new Date(value).toISOString());
+  const closed = complaint.status !== 'open';
+  return {
+    id: complaint.id,
+    stage: complaint.stage,
+    merchantListed: complaint.merchant_id !== null,
+    sentAt: iso(complaint.sent_at),
+    readAt: iso(complaint.read_at),
+    answeredAt: iso(complaint.answered_at),
+    answer: complaint.answer_kind === null ? null : { kind: complaint.answer_kind, text: complaint.answer_text ?? '' },
+    closedAt: closed ? iso(complaint.resolved_at) : null,
+    outcome: closed ? (complaint.status as ComplaintOutcome) : null,
+    rating: report.rating,
+  };
+}
+
+export function publicStatus(row: ReportRow, complaint: ComplaintProgress | null): ReportStatusView {
   return {
     receipt: row.receipt,
     status: row.status as ReportStatus,
@@ -195,5 +224,6 @@ function publicStatus(row: ReportRow): ReportStatusView {
     publicReason: row.public_reason,
     receivedAt: new Date(row.created_at).toISOString(),
     updatedAt: new Date(row.updated_at).toISOString(),
+    complaint,
   };
 }

@@ -20,6 +20,7 @@ const STATUS_WORDS: Record<ReportStatus, MessageKey> = {
   'under-review': 'reportStatus_underReview',
   accepted: 'reportStatus_accepted',
   rejected: 'reportStatus_rejected',
+  withdrawn: 'reportStatus_withdrawn',
 };
 
 /** A reason or category in words; a value no list knows (an old row) shows as itself. */

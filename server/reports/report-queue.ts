@@ -189,7 +189,7 @@ export class ReportQueue {
       .executeTakeFirstOrThrow();
     const row = await trx
       .updateTable('reports')
-      .set({ status: 'accepted', complaint_id: complaint.id, updated_at: now })
+      .set({ status: 'accepted', complaint_id: complaint.id, updated_at: now, decided_at: now })
       .where('receipt', '=', receipt)
       .returningAll()
       .executeTakeFirstOrThrow();
@@ -211,7 +211,7 @@ export class ReportQueue {
     const now = this.clock();
     const row = await trx
       .updateTable('reports')
-      .set({ status: 'rejected', public_reason: decision.why, updated_at: now })
+      .set({ status: 'rejected', public_reason: decision.why, updated_at: now, decided_at: now })
       .where('receipt', '=', receipt)
       .returningAll()
       .executeTakeFirstOrThrow();
@@ -246,7 +246,7 @@ export class ReportQueue {
     const now = this.clock();
     const row = await trx
       .updateTable('reports')
-      .set({ status: 'accepted', complaint_id: complaintId, updated_at: now })
+      .set({ status: 'accepted', complaint_id: complaintId, updated_at: now, decided_at: now })
       .where('receipt', '=', receipt)
       .returningAll()
       .executeTakeFirstOrThrow();

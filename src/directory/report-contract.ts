@@ -19,7 +19,7 @@ export const MAX_CONTACT_LENGTH = 200;
 /** Why a moderator rejected a report, as the shopper reads it. */
 export const MAX_PUBLIC_REASON_LENGTH = 500;
 
-export const reportStatusSchema = z.enum(['received', 'under-review', 'accepted', 'rejected']);
+export const reportStatusSchema = z.enum(['received', 'under-review', 'accepted', 'rejected', 'withdrawn']);
 export type ReportStatus = z.infer<typeof reportStatusSchema>;
 
 /** 128 random bits in base64url: what the shopper keeps to follow a report. */
@@ -71,6 +71,12 @@ export const reportRequestSchema = z
     // An empty contact (a form field left blank) means none; a phone number or an address is one line.
     contact: personText(MAX_CONTACT_LENGTH).optional(),
     consent: z.boolean().optional(),
+    /**
+     * The shopper lets the merchant read the details and the contact. Without it the
+     * merchant reads the category, the page and the moderator's summary, never what the
+     * shopper typed.
+     */
+    shareWithMerchant: z.boolean().optional(),
     idempotencyKey: z.uuid(),
     lang: z.enum(['ar', 'fr', 'en']).optional(),
     clientVersion: z
@@ -107,6 +113,52 @@ export const reportCreatedSchema = z.object({
 });
 export type ReportCreated = z.infer<typeof reportCreatedSchema>;
 
+/** Where an accepted report's complaint is with the merchant. */
+export const complaintStageSchema = z.enum(['accepted', 'sent', 'read', 'answered', 'closed']);
+export type ComplaintStage = z.infer<typeof complaintStageSchema>;
+/** How a closed complaint ended. */
+export const complaintOutcomeSchema = z.enum(['resolved', 'unanswered', 'unfounded']);
+export type ComplaintOutcome = z.infer<typeof complaintOutcomeSchema>;
+/** What the merchant says: it commits to act, it disputes the complaint, or the shop is not its. */
+export const merchantAnswerKindSchema = z.enum(['will-act', 'disputes', 'not-ours']);
+export type MerchantAnswerKind = z.infer<typeof merchantAnswerKindSchema>;
+export const reporterRatingSchema = z.enum(['satisfied', 'neutral', 'not-satisfied']);
+export type ReporterRating = z.infer<typeof reporterRatingSchema>;
+/** The longest answer a merchant writes for the shopper. */
+export const MAX_ANSWER_LENGTH = 2000;
+
+/** The complaint a report became, as its shopper follows it. */
+export const complaintProgressSchema = z.object({
+  /** The complaint's number, as the merchant and the staff name it. */
+  id: z.int().min(1),
+  stage: complaintStageSchema,
+  /** False when the shop is no listed merchant: nobody is asked to answer. */
+  merchantListed: z.boolean(),
+  sentAt: z.iso.datetime({ offset: true }).nullable(),
+  readAt: z.iso.datetime({ offset: true }).nullable(),
+  answeredAt: z.iso.datetime({ offset: true }).nullable(),
+  answer: z.object({ kind: merchantAnswerKindSchema, text: z.string().max(MAX_ANSWER_LENGTH) }).nullable(),
+  closedAt: z.iso.datetime({ offset: true }).nullable(),
+  outcome: complaintOutcomeSchema.nullable(),
+  /** This shopper's rating of the answer, once given. */
+  rating: reporterRatingSchema.nullable(),
+});
+export type ComplaintProgress = z.infer<typeof complaintProgressSchema>;
+
+/**
+ * What the shopper says once the merchant answered, with the report's edit token:
+ * `POST /v1/reports/{receipt}/outcome`. `resolved: true` closes the complaint as resolved.
+ */
+export const reporterOutcomeSchema = z
+  .strictObject({ resolved: z.boolean().optional(), rating: reporterRatingSchema.optional() })
+  .refine((outcome) => outcome.resolved !== undefined || outcome.rating !== undefined, {
+    message: 'give resolved, rating or both',
+  });
+export type ReporterOutcome = z.infer<typeof reporterOutcomeSchema>;
+export const reportOutcomePath = (receipt: string) => `${reportPath(receipt)}/outcome`;
+/** `DELETE` on the report's path with its edit token withdraws it: its details are erased. */
+export const reportWithdrawalPath = reportPath;
+
 /** What anyone holding the receipt may read of a report: never its details or contact. */
 export const reportStatusViewSchema = z.object({
   receipt: receiptSchema,
@@ -121,6 +173,8 @@ export const reportStatusViewSchema = z.object({
   publicReason: z.string().max(MAX_PUBLIC_REASON_LENGTH).nullable(),
   receivedAt: z.iso.datetime({ offset: true }),
   updatedAt: z.iso.datetime({ offset: true }),
+  /** The complaint the report became, once accepted (absent from services before issue 13). */
+  complaint: complaintProgressSchema.nullable().optional(),
 });
 export type ReportStatusView = z.infer<typeof reportStatusViewSchema>;
 

@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp, type ThiqaApp } from '../../server/app.ts';
 import type { DomainProof, ProofTestHosts } from '../../server/applications/domain-proof.ts';
+import type { LifecyclePolicy } from '../../server/complaints/lifecycle-policy.ts';
+import type { MerchantNotices } from '../../server/complaints/merchant-notices.ts';
 import type { Registry } from '../../server/db/database.ts';
 import type { RateLimitPolicy } from '../../server/http/client-rate-limit.ts';
 import type { Mailer } from '../../server/mail/mailer.ts';
@@ -45,6 +47,10 @@ export async function openTestService(
     proofTestHosts?: ProofTestHosts;
     /** Where mail goes; files under the data folder's mail/ unless given. */
     mailer?: Mailer;
+    /** Deadlines and retention other than the defaults. */
+    policy?: Partial<LifecyclePolicy>;
+    /** A recording stand-in for the merchant's desk (a unit test of the lifecycle alone). */
+    merchantNotices?: MerchantNotices;
   } = {},
 ): Promise<TestService> {
   const registry = await openTestRegistry();
@@ -60,6 +66,8 @@ export async function openTestService(
     ...(options.domainProof ? { domainProof: options.domainProof } : {}),
     ...(options.proofTestHosts ? { proofTestHosts: options.proofTestHosts } : {}),
     ...(options.mailer ? { mailer: options.mailer } : {}),
+    ...(options.policy ? { policy: options.policy } : {}),
+    ...(options.merchantNotices ? { merchantNotices: options.merchantNotices } : {}),
   });
   const send: TestService['send'] = (method, path, body, headers = {}, from = '198.51.100.7') =>
     Promise.resolve(
