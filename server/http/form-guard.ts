@@ -34,6 +34,13 @@ export interface FormGuardOptions {
    * such a deployment gives its public origin here.
    */
   ownOrigin?: (c: Context) => string;
+  /**
+   * Lets in `Origin: null` when `Sec-Fetch-Site` says `same-origin`: what a browser sends
+   * for a post from one of our own pages served under `Referrer-Policy: no-referrer` (a page
+   * whose address holds a secret). A sandboxed frame or another site's page says
+   * `cross-site` there, and the token check still applies. Off unless a form needs it.
+   */
+  acceptNoReferrerPages?: boolean;
 }
 
 export interface FormGuard {
@@ -65,10 +72,15 @@ export async function postedFields(c: Context): Promise<Record<string, string | 
 }
 
 /** Why a POST may not come in, or null when nothing says it comes from another origin than `own`. */
-export function crossSiteRefusal(c: Context, own = requestOrigin(c)): FormRefusal | null {
+export function crossSiteRefusal(
+  c: Context,
+  own = requestOrigin(c),
+  acceptNoReferrerPages = false,
+): FormRefusal | null {
   const site = c.req.header('Sec-Fetch-Site');
   if (site === 'cross-site' || site === 'same-site') return 'cross-site';
   const origin = c.req.header('Origin');
+  if (acceptNoReferrerPages && origin === 'null' && site === 'same-origin') return null;
   if (origin !== undefined && origin !== own) return 'foreign-origin';
   return null;
 }
@@ -103,7 +115,7 @@ export function formGuard(options: FormGuardOptions): FormGuard {
 
   const protect: MiddlewareHandler = async (c, next) => {
     if (SAFE_METHODS.has(c.req.method)) return next();
-    const crossSite = crossSiteRefusal(c, ownOrigin(c));
+    const crossSite = crossSiteRefusal(c, ownOrigin(c), options.acceptNoReferrerPages === true);
     if (crossSite) return options.refuse(c, crossSite);
     const value = getCookie(c, cookieName(c));
     const field = (await postedFields(c))[fieldName];

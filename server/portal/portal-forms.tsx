@@ -16,9 +16,14 @@ function refusalPage(c: Context, title: PortalKey, body: string, status: 403 | 4
 }
 
 /** The guard of the portal's forms; a refused post gets a 403 page, not JSON. */
-export function portalFormGuard(secret: Buffer, publicOrigin: string | undefined): FormGuard {
+export function portalFormGuard(
+  secret: Buffer,
+  publicOrigin: string | undefined,
+  options: { acceptNoReferrerPages?: boolean } = {},
+): FormGuard {
   return formGuard({
     secret,
+    ...options,
     ...(publicOrigin ? { ownOrigin: () => publicOrigin } : {}),
     refuse: (c) => refusalPage(c, 'form_refusedTitle', (c.get('words') as PortalWords).p('form_refusedBody'), 403),
   });

@@ -20,7 +20,7 @@ import type { PortalWords } from './portal-words.ts';
 // what is wrong in terms a shopper can act on.
 
 /** The questions of the form, in the order they are asked (and their errors listed). */
-export type ReportField = 'url' | 'reason' | 'details' | 'contact' | 'consent';
+export type ReportField = 'url' | 'reason' | 'details' | 'contact' | 'consent' | 'shareWithMerchant';
 /** An error about the form as a whole (its hidden fields), shown by the send button. */
 export type FormProblem = 'form';
 
@@ -30,6 +30,8 @@ export interface ReportFormValues {
   details: string;
   contact: string;
   consent: boolean;
+  /** The merchant may read the details and the contact; off unless the shopper ticks it. */
+  shareWithMerchant: boolean;
   /** One per rendered form: a second send of the same form finds the first report. */
   idempotencyKey: string;
 }
@@ -45,6 +47,7 @@ export const emptyReportForm = (url = ''): ReportFormValues => ({
   details: '',
   contact: '',
   consent: false,
+  shareWithMerchant: false,
   idempotencyKey: randomUUID(),
 });
 
@@ -55,6 +58,7 @@ export const FIELD_IDS: Record<ReportField | FormProblem, string> = {
   details: 'report-details',
   contact: 'report-contact',
   consent: 'report-consent',
+  shareWithMerchant: 'report-share',
   form: 'report-submit',
 };
 
@@ -87,6 +91,7 @@ export function readReportForm(posted: Record<string, Posted>, words: PortalWord
   const details = readField(posted.details);
   const contact = readField(posted.contact);
   const consent = readField(posted.consent);
+  const share = readField(posted.shareWithMerchant);
   const key = readField(posted.idempotencyKey);
   const keyIsValid = !key.repeated && z.uuid().safeParse(key.text).success;
   // What was typed, as the contract reads it: trimmed (a pasted address often carries
@@ -100,6 +105,7 @@ export function readReportForm(posted: Record<string, Posted>, words: PortalWord
     details: typedDetails,
     contact: typedContact,
     consent: consent.text === 'yes',
+    shareWithMerchant: share.text === 'yes',
     // A missing or altered key cannot find an earlier send: the form gets a new one.
     idempotencyKey: keyIsValid ? key.text : randomUUID(),
   };
@@ -109,6 +115,7 @@ export function readReportForm(posted: Record<string, Posted>, words: PortalWord
     ...(typedDetails ? { details: details.text } : {}),
     ...(typedContact ? { contact: contact.text } : {}),
     consent: values.consent,
+    shareWithMerchant: values.shareWithMerchant,
     idempotencyKey: key.text,
     lang: words.lang,
   };
@@ -148,9 +155,12 @@ export function readReportForm(posted: Record<string, Posted>, words: PortalWord
   // not dropped: the shopper who typed it expects to be reached, and must choose.
   if (consent.repeated) messages.consent = p('report_fieldRepeated');
   else if (typedContact !== '' && !values.consent) messages.consent = p('report_consentMissing');
+  if (share.repeated) messages.shareWithMerchant = p('report_fieldRepeated');
   if (refused.has('contact') && !messages.contact && !messages.consent) messages.contact = p('report_fieldInvalid');
 
-  const errors: FieldError[] = (['url', 'reason', 'details', 'contact', 'consent'] as const).flatMap((field) => {
+  const errors: FieldError[] = (
+    ['url', 'reason', 'details', 'contact', 'consent', 'shareWithMerchant'] as const
+  ).flatMap((field) => {
     const message = messages[field];
     return message ? [{ field, message }] : [];
   });

@@ -134,6 +134,23 @@ export function ReportForm(props: {
           </div>
         </div>
       </fieldset>
+      <div class={fieldClass('shareWithMerchant')}>
+        <FieldMessage words={words} id="report-share-error" message={errorAt('shareWithMerchant')} />
+        <div class="choice">
+          <input
+            type="checkbox"
+            id="report-share"
+            name="shareWithMerchant"
+            value="yes"
+            checked={values.shareWithMerchant}
+            aria-describedby={describedBy('report-share-hint', !!errorAt('shareWithMerchant') && 'report-share-error')}
+          />
+          <label for="report-share">{t('progress_shareLabel')}</label>
+        </div>
+        <span class="hint" id="report-share-hint">
+          {t('progress_shareHint')}
+        </span>
+      </div>
       <button type="submit" class="button" id="report-submit">
         {p('report_submit')}
       </button>

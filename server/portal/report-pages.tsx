@@ -1,26 +1,15 @@
 /** @jsxImportSource hono/jsx */
 import type { Context } from 'hono';
-import {
-  MAX_REPORT_BODY_BYTES,
-  MAX_REPORT_URL_LENGTH,
-  type ReportStatus,
-  type ReportStatusView,
-  receiptSchema,
-  reportedShop,
-  visiblePublicReason,
-} from '../../src/directory/report-contract.ts';
-import { shopIdentity } from '../../src/directory/shop-identity.ts';
-import type { MessageKey } from '../../src/ui/locale-messages.ts';
-import { moroccanLocale, REPORT_REASON } from '../../src/ui/verdict-words.ts';
+import { MAX_REPORT_BODY_BYTES, MAX_REPORT_URL_LENGTH, reportedShop } from '../../src/directory/report-contract.ts';
 import { SERVICE_PLATFORMS } from '../directory/directory-state.ts';
 import { clientAddress } from '../http/client-rate-limit.ts';
 import { postedFields } from '../http/form-guard.ts';
 import { ServiceError } from '../http/service-error.ts';
 import { ErrorSummary } from './form-parts.tsx';
-import { notFoundPage, type PortalApp, type PortalDeps } from './portal-app.tsx';
+import type { PortalApp, PortalDeps } from './portal-app.tsx';
 import { portalBodyLimit, portalFormGuard } from './portal-forms.tsx';
 import { portalHref, sendPage } from './portal-layout.tsx';
-import type { PortalKey, PortalWords } from './portal-words.ts';
+import type { PortalWords } from './portal-words.ts';
 import { ReportForm, reportSummaryErrors } from './report-form.tsx';
 import { emptyReportForm, type FieldError, type ReportFormValues, readReportForm } from './report-form-fields.ts';
 
@@ -28,76 +17,10 @@ import { emptyReportForm, type FieldError, type ReportFormValues, readReportForm
 // follow it. The form posts to the same desk as the API (ReportDesk), under the same
 // rate limit, and is guarded against cross-site posting (server/http/form-guard.ts).
 
-const STATUS_WORDS: Record<ReportStatus, { status: MessageKey; explain: PortalKey }> = {
-  received: { status: 'reportStatus_received', explain: 'report_explainReceived' },
-  'under-review': { status: 'reportStatus_underReview', explain: 'report_explainUnderReview' },
-  accepted: { status: 'reportStatus_accepted', explain: 'report_explainAccepted' },
-  rejected: { status: 'reportStatus_rejected', explain: 'report_explainRejected' },
-  withdrawn: { status: 'reportStatus_withdrawn', explain: 'report_explainWithdrawn' },
-};
+import { registerReportStatusRoutes } from './report-status-routes.tsx';
+import { waitWords } from './report-time.ts';
 
-/**
- * A moment of the report, as a Moroccan shopper reads a clock: in Morocco's time, whatever
- * the server's own time zone.
- */
-export function momentWords(instant: string, lang: string): string {
-  return new Intl.DateTimeFormat(moroccanLocale(lang), {
-    dateStyle: 'long',
-    timeStyle: 'short',
-    timeZone: 'Africa/Casablanca',
-  }).format(new Date(instant));
-}
-
-/** How long to wait, in the shopper's language with its own plural rules ("in 45 seconds"). */
-export function waitWords(seconds: number, lang: string): string {
-  const relative = new Intl.RelativeTimeFormat(moroccanLocale(lang), { numeric: 'always' });
-  return seconds < 120 ? relative.format(seconds, 'second') : relative.format(Math.ceil(seconds / 60), 'minute');
-}
-
-function StatusView(props: { words: PortalWords; view: ReportStatusView }) {
-  const { words, view } = props;
-  const { p, t, lang } = words;
-  const shop = shopIdentity(view.domain, SERVICE_PLATFORMS);
-  const display = shop?.display ?? view.domain;
-  const publicReason = visiblePublicReason(view.publicReason);
-  const rows: Array<[string, string, string]> = [
-    ['status', t('options_reportStatus'), t(STATUS_WORDS[view.status].status)],
-    ['shop', t('options_reportShop'), display],
-    ['reason', t('options_reportReason'), t(REPORT_REASON[view.reason])],
-    ['sent', p('report_sentLabel'), momentWords(view.receivedAt, lang)],
-    ...(view.updatedAt !== view.receivedAt
-      ? [['updated', p('report_updatedLabel'), momentWords(view.updatedAt, lang)] as [string, string, string]]
-      : []),
-  ];
-  return (
-    <>
-      <div class="report-receipt">
-        <p class="report-receipt__label">{p('report_receiptLabel')}</p>
-        <p class="receipt" data-receipt={view.receipt}>
-          {view.receipt}
-        </p>
-        <p>{p('report_receiptAdvice')}</p>
-      </div>
-      <dl class="facts" data-status={view.status}>
-        {rows.map(([id, term, value]) => (
-          <div class="facts__row" data-fact={id}>
-            <dt>{term}</dt>
-            <dd>
-              <bdi>{value}</bdi>
-              {id === 'shop' && display !== view.domain ? <> ({t('popup_domainAscii', [view.domain])})</> : null}
-            </dd>
-          </div>
-        ))}
-      </dl>
-      <p class="notice">{p(STATUS_WORDS[view.status].explain)}</p>
-      {publicReason ? (
-        <p class="report-public-reason">
-          {p('report_publicReasonLabel')} <bdi>{publicReason}</bdi>
-        </p>
-      ) : null}
-    </>
-  );
-}
+export { momentWords, waitWords } from './report-time.ts';
 
 export function registerReportPages(app: PortalApp, deps: PortalDeps): void {
   const { context, limiter } = deps;
@@ -168,7 +91,10 @@ export function registerReportPages(app: PortalApp, deps: PortalDeps): void {
     }
     try {
       const taken = await context.reports.submit(form.request);
-      return c.redirect(portalHref(words.lang, `/report/${taken.receipt}`), 303);
+      // The page the shopper lands on holds the report's key: bookmarked, it lets them act on
+      // the report later (say it is solved, rate the answer, withdraw it).
+      const key = context.reports.editTokenFor(taken.receipt);
+      return c.redirect(portalHref(words.lang, `/report/${taken.receipt}`, { key }), 303);
     } catch (error) {
       if (!(error instanceof ServiceError)) throw error;
       if (error.kind === 'invalid') {
@@ -183,35 +109,5 @@ export function registerReportPages(app: PortalApp, deps: PortalDeps): void {
     }
   });
 
-  app.get('/report/:receipt', async (c) => {
-    const words = c.get('words');
-    const receipt = receiptSchema.safeParse(c.req.param('receipt'));
-    if (!receipt.success) return notFoundPage(c);
-    let view: ReportStatusView;
-    try {
-      view = await context.reports.status(receipt.data);
-    } catch (error) {
-      if (error instanceof ServiceError && error.kind === 'not-found') return notFoundPage(c);
-      throw error;
-    }
-    // The receipt is the shopper's key to this page: no cache keeps it, no search engine lists it.
-    c.header('Cache-Control', 'no-store');
-    c.header('X-Robots-Tag', 'noindex');
-    return sendPage(
-      c,
-      { words, title: words.p('report_statusTitle'), section: 'report' },
-      <>
-        <h1>{words.p('report_statusTitle')}</h1>
-        <StatusView words={words} view={view} />
-        <ul class="report-links">
-          <li>
-            <a href={portalHref(words.lang, '/report')}>{words.p('report_anotherLink')}</a>
-          </li>
-          <li>
-            <a href={portalHref(words.lang, '/')}>{words.p('nav_check')}</a>
-          </li>
-        </ul>
-      </>,
-    );
-  });
+  registerReportStatusRoutes(app, deps);
 }
