@@ -58,7 +58,8 @@ describe('the report pages', () => {
     });
     expect(sent.status).toBe(303);
     const location = sent.headers.get('Location') ?? '';
-    expect(location).toMatch(/^\/report\/[A-Za-z0-9_-]{22}\?lang=en$/);
+    // The page the shopper lands on holds the report's key (its edit token), for later.
+    expect(location).toMatch(/^\/report\/[A-Za-z0-9_-]{22}\?key=[A-Za-z0-9_-]{43}&lang=en$/);
     const receipt = location.slice('/report/'.length, location.indexOf('?'));
 
     const stored = (await storedReports(service)).find((row) => row.receipt === receipt);
