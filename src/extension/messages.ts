@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MAX_DETAILS_LENGTH } from '../directory/report-contract.ts';
+import { MAX_DETAILS_LENGTH, reporterRatingSchema } from '../directory/report-contract.ts';
 import type { ComplaintCounts, FlaggedDomain, Merchant } from '../directory/schemas.ts';
 import { domainNameSchema, reportReasonSchema } from '../directory/schemas.ts';
 import { multilineText } from '../directory/text-policy.ts';
@@ -24,7 +24,7 @@ export const requestSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('hidePageBadge') }),
   // From the popup and options pages.
   z.strictObject({ type: z.literal('getTabView'), tabId }),
-  z.strictObject({ type: z.literal('submitReport'), tabId }),
+  z.strictObject({ type: z.literal('submitReport'), tabId, shareWithMerchant: z.boolean().optional() }),
   z.strictObject({
     type: z.literal('amendReport'),
     idempotencyKey: z.uuid(),
@@ -33,6 +33,18 @@ export const requestSchema = z.discriminatedUnion('type', [
     details: multilineText(MAX_DETAILS_LENGTH).nullable(),
   }),
   z.strictObject({ type: z.literal('listReports'), refresh: z.boolean() }),
+  // Once the merchant answered: "solved", a rating, or both (the service's own rule).
+  z
+    .strictObject({
+      type: z.literal('reportOutcome'),
+      idempotencyKey: z.uuid(),
+      resolved: z.literal(true).optional(),
+      rating: reporterRatingSchema.optional(),
+    })
+    .refine((request) => request.resolved !== undefined || request.rating !== undefined, {
+      message: 'give resolved, rating or both',
+    }),
+  z.strictObject({ type: z.literal('withdrawReport'), idempotencyKey: z.uuid() }),
   z.strictObject({ type: z.literal('getDirectoryStatus') }),
   z.strictObject({ type: z.literal('syncDirectory') }),
   z.strictObject({ type: z.literal('getSettings') }),
@@ -101,6 +113,8 @@ export interface ResponseMap {
   submitReport: ReportView;
   amendReport: ReportView;
   listReports: ReportView[];
+  reportOutcome: ReportView;
+  withdrawReport: ReportView;
   getDirectoryStatus: DirectoryStatus | null;
   syncDirectory: DirectoryStatus | null;
   getSettings: { language: LanguageChoice; siteChoices: SiteChoices };

@@ -1,13 +1,20 @@
 import {
+  type ComplaintProgress,
   MAX_DETAILS_LENGTH,
   REPORTS_PATH,
+  type ReporterOutcome,
   type ReportStatus,
+  type ReportStatusView,
   reportCreatedSchema,
+  reportOutcomePath,
   reportPath,
   reportStatusViewSchema,
+  reportWithdrawalPath,
   visiblePublicReason,
 } from '../directory/report-contract.ts';
 import type { ReportReason } from '../directory/schemas.ts';
+import { replaceRefusedCharacters } from '../directory/text-policy.ts';
+import { progressFinished } from '../ui/progress-words.ts';
 import type { Fetch } from './bounded-fetch.ts';
 import type { ThiqaDatabase } from './database.ts';
 
@@ -31,14 +38,35 @@ export interface StoredReport {
   publicReason: string | null;
   /** A change the shopper made after the first send, waiting to be sent as a PATCH. */
   pendingAmendment: { reason: ReportReason; details: string | null } | null;
+  /** The shopper lets the merchant read the details (issue 13; absent from older rows: false). */
+  shareWithMerchant: boolean;
+  /** The complaint the report became, as the service last said (absent from older rows: null). */
+  complaint: ComplaintProgress | null;
+  /** When the service last changed the report (absent from older rows: null). */
+  updatedAt: string | null;
+}
+
+/** A row as stored by any version: the fields added since get their defaults. */
+export function withDefaults(row: StoredReport): StoredReport {
+  return {
+    ...row,
+    shareWithMerchant: row.shareWithMerchant ?? false,
+    complaint: row.complaint ?? null,
+    updatedAt: row.updatedAt ?? null,
+  };
 }
 
 export interface ReportOutbox {
-  enqueue(report: { url: string; domain: string; lang: string }): Promise<StoredReport>;
+  enqueue(report: { url: string; domain: string; lang: string; shareWithMerchant?: boolean }): Promise<StoredReport>;
   amend(idempotencyKey: string, change: { reason: ReportReason; details: string | null }): Promise<StoredReport>;
   /** Sends whatever is due (or everything waiting, when the network just came back); resolves when this round is done. */
   flush(options?: { evenIfNotDue?: boolean }): Promise<void>;
+  /** Asks again about every report not yet finished (closed, rejected or withdrawn). */
   refreshStatuses(): Promise<void>;
+  /** "Solved" and/or a rating once the merchant answered; throws with the reason when refused. */
+  recordOutcome(idempotencyKey: string, outcome: ReporterOutcome): Promise<StoredReport>;
+  /** Withdraws the report (its details are erased at the service); throws with the reason when refused. */
+  withdraw(idempotencyKey: string): Promise<StoredReport>;
   list(): Promise<StoredReport[]>;
   get(idempotencyKey: string): Promise<StoredReport | undefined>;
 }
@@ -83,6 +111,47 @@ export function createReportOutbox(deps: {
     return report;
   };
 
+  /** Stores what the service says of a report, its texts with hidden characters spelled out. */
+  async function keepView(idempotencyKey: string, view: ReportStatusView): Promise<StoredReport> {
+    const latest = await db.get('reports', idempotencyKey);
+    if (!latest) throw new Error('no such report');
+    const complaint = view.complaint ?? null;
+    return put({
+      ...withDefaults(latest),
+      status: view.status,
+      publicReason: visiblePublicReason(view.publicReason),
+      updatedAt: view.updatedAt,
+      complaint: complaint?.answer
+        ? { ...complaint, answer: { ...complaint.answer, text: spelledOut(complaint.answer.text) } }
+        : complaint,
+    });
+  }
+
+  /** A sent report this browser holds the key of. */
+  async function held(idempotencyKey: string): Promise<StoredReport & { receipt: string; editToken: string }> {
+    const report = await db.get('reports', idempotencyKey);
+    if (!report?.receipt || !report.editToken) throw new Error('this report has not reached the service yet');
+    return { ...withDefaults(report), receipt: report.receipt, editToken: report.editToken };
+  }
+
+  /** The shopper's own action on a report, with its key; the service's new view of it, or an error that says why not. */
+  async function act(
+    report: { editToken: string },
+    method: 'POST' | 'DELETE',
+    path: string,
+    body?: unknown,
+  ): Promise<ReportStatusView> {
+    const response = await send(method, path, body, report.editToken);
+    if (!response.ok) {
+      const problem = (await response.json().catch(() => null)) as { detail?: unknown } | null;
+      const detail = typeof problem?.detail === 'string' ? problem.detail.slice(0, 200) : '';
+      throw new Error(detail ? `HTTP ${response.status}: ${detail}` : `HTTP ${response.status}`);
+    }
+    const parsed = reportStatusViewSchema.safeParse(await response.json().catch(() => null));
+    if (!parsed.success) throw new Error('the service answered something that is not a report');
+    return parsed.data;
+  }
+
   const retryLater = (report: StoredReport, error: string, response?: Response): StoredReport => {
     const attempts = report.attempts + 1;
     const base = Math.min(FIRST_RETRY_MS * 2 ** (attempts - 1), LONGEST_RETRY_MS);
@@ -102,6 +171,7 @@ export function createReportOutbox(deps: {
         url: report.url,
         reason: report.reason,
         ...(report.details ? { details: report.details } : {}),
+        ...(report.shareWithMerchant ? { shareWithMerchant: true } : {}),
         idempotencyKey: report.idempotencyKey,
         lang: report.lang,
         clientVersion: deps.clientVersion,
@@ -190,7 +260,7 @@ export function createReportOutbox(deps: {
   }
 
   const outbox: ReportOutbox = {
-    async enqueue({ url, domain, lang }) {
+    async enqueue({ url, domain, lang, shareWithMerchant }) {
       const report = await put({
         idempotencyKey: deps.randomUUID(),
         url,
@@ -208,6 +278,9 @@ export function createReportOutbox(deps: {
         status: null,
         publicReason: null,
         pendingAmendment: null,
+        shareWithMerchant: shareWithMerchant === true,
+        complaint: null,
+        updatedAt: null,
       });
       await outbox.flush();
       return (await db.get('reports', report.idempotencyKey)) ?? report;
@@ -236,31 +309,46 @@ export function createReportOutbox(deps: {
       return next;
     },
     async refreshStatuses() {
-      for (const report of await db.getAll('reports')) {
-        if (!report.receipt || report.status === 'accepted' || report.status === 'rejected') continue;
+      for (const stored of await db.getAll('reports')) {
+        const report = withDefaults(stored);
+        // Only receipts this browser holds are asked about, and only until nothing more can happen.
+        if (!report.receipt || progressFinished(report)) continue;
         try {
           const response = await send('GET', reportPath(report.receipt));
           if (!response.ok) continue;
           const parsed = reportStatusViewSchema.safeParse(await response.json());
-          if (!parsed.success) continue;
-          const latest = (await db.get('reports', report.idempotencyKey)) ?? report;
-          await put({
-            ...latest,
-            status: parsed.data.status,
-            publicReason: visiblePublicReason(parsed.data.publicReason),
-          });
+          if (!parsed.success || parsed.data.receipt !== report.receipt) continue;
+          await keepView(report.idempotencyKey, parsed.data);
         } catch {
           // Offline: the options page keeps showing the last known status.
         }
       }
     },
-    async list() {
-      return (await db.getAllFromIndex('reports', 'byCreatedAt')).reverse();
+    async recordOutcome(idempotencyKey, outcome) {
+      const report = await held(idempotencyKey);
+      return keepView(idempotencyKey, await act(report, 'POST', reportOutcomePath(report.receipt), outcome));
     },
-    get: (idempotencyKey) => db.get('reports', idempotencyKey),
+    async withdraw(idempotencyKey) {
+      const report = await held(idempotencyKey);
+      return keepView(idempotencyKey, await act(report, 'DELETE', reportWithdrawalPath(report.receipt)));
+    },
+    async list() {
+      return (await db.getAllFromIndex('reports', 'byCreatedAt')).reverse().map(withDefaults);
+    },
+    get: async (idempotencyKey) => {
+      const row = await db.get('reports', idempotencyKey);
+      return row && withDefaults(row);
+    },
   };
   return outbox;
 }
+
+/** A merchant's text as written, any character the text policy refuses shown as its code point. */
+const spelledOut = (text: string) =>
+  replaceRefusedCharacters(text, 'multiline', (character) => {
+    const code = (character.codePointAt(0) as number).toString(16).toUpperCase().padStart(4, '0');
+    return `\\u{${code}}`;
+  });
 
 const sameChange = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 

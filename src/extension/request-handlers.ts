@@ -75,14 +75,19 @@ export function createRequestHandlers(deps: {
         recentReport: recent ? toReportView(recent) : null,
       };
     },
-    async submitReport({ tabId }) {
+    async submitReport({ tabId, shareWithMerchant }) {
       const url = await deps.tabUrl(tabId);
       const { identity } = await judge.judge(url);
       if (!identity || !url) throw new Error('this tab shows no shop to report');
       const reportUrl = keptReportUrl(url, identity.host);
       const translator = await deps.translator();
       return toReportView(
-        await (await outbox()).enqueue({ url: reportUrl, domain: identity.domain, lang: translator.lang }),
+        await (await outbox()).enqueue({
+          url: reportUrl,
+          domain: identity.domain,
+          lang: translator.lang,
+          shareWithMerchant: shareWithMerchant === true,
+        }),
       );
     },
     async amendReport({ idempotencyKey, reason, details }) {
@@ -95,6 +100,13 @@ export function createRequestHandlers(deps: {
         await reports.refreshStatuses();
       }
       return (await reports.list()).map(toReportView);
+    },
+    async reportOutcome({ idempotencyKey, resolved, rating }) {
+      const outcome = { ...(resolved ? { resolved } : {}), ...(rating ? { rating } : {}) };
+      return toReportView(await (await outbox()).recordOutcome(idempotencyKey, outcome));
+    },
+    async withdrawReport({ idempotencyKey }) {
+      return toReportView(await (await outbox()).withdraw(idempotencyKey));
     },
     getDirectoryStatus: status,
     async syncDirectory() {

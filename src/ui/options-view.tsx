@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { DirectoryStatus, LanguageChoice, ReportView, SiteChoices } from '../extension/messages.ts';
 import type { MessageKey } from './locale-messages.ts';
+import { ReportAnswer, stageKey, WithdrawControl } from './report-progress-view.tsx';
 import { useSendRequest } from './request-context.ts';
 import { SiteChoiceControls } from './site-choice-controls.tsx';
 import { useTranslator } from './translator-context.ts';
@@ -13,21 +14,6 @@ const LANGUAGE_WORDS: Record<LanguageChoice, MessageKey> = {
   fr: 'language_fr',
   en: 'language_en',
 };
-
-function reportStatusKey(report: ReportView): MessageKey {
-  if (report.delivery === 'queued') return 'reportStatus_queued';
-  if (report.delivery === 'refused') return 'reportStatus_refused';
-  switch (report.status) {
-    case 'under-review':
-      return 'reportStatus_underReview';
-    case 'accepted':
-      return 'reportStatus_accepted';
-    case 'rejected':
-      return 'reportStatus_rejected';
-    default:
-      return 'reportStatus_received';
-  }
-}
 
 function DirectorySection() {
   const translator = useTranslator();
@@ -94,6 +80,10 @@ function ReportsSection() {
   const sendRequest = useSendRequest();
   const [reports, setReports] = useState<ReportView[] | null>(null);
   const load = (refresh: boolean) => sendRequest({ type: 'listReports', refresh }).then(setReports);
+  const replace = (changed: ReportView) =>
+    setReports((all) =>
+      (all ?? []).map((report) => (report.idempotencyKey === changed.idempotencyKey ? changed : report)),
+    );
   useEffect(() => {
     void load(false).then(() => load(true));
   }, []);
@@ -109,6 +99,7 @@ function ReportsSection() {
               <th scope="col">{t('options_reportDate')}</th>
               <th scope="col">{t('options_reportStatus')}</th>
               <th scope="col">{t('options_reportReceipt')}</th>
+              <th scope="col">{t('progress_actions')}</th>
             </tr>
           </thead>
           <tbody>
@@ -119,9 +110,17 @@ function ReportsSection() {
                 </td>
                 <td>{t(REPORT_REASON[report.reason])}</td>
                 <td>{formatDate(report.createdAt, lang, true)}</td>
-                <td data-status={report.status ?? report.delivery}>{t(reportStatusKey(report))}</td>
+                <td data-status={report.status ?? report.delivery} data-stage={report.complaint?.stage ?? ''}>
+                  {t(stageKey(report))}
+                  {report.complaint && !report.complaint.merchantListed && report.status === 'accepted' ? (
+                    <span class="hint"> {t('progress_notListed')}</span>
+                  ) : null}
+                </td>
                 <td>
                   <bdi>{report.receipt ?? '—'}</bdi>
+                </td>
+                <td>
+                  <WithdrawControl report={report} onChange={replace} />
                 </td>
               </tr>
             ))}
@@ -129,6 +128,11 @@ function ReportsSection() {
         </table>
       ) : (
         <p>{t('options_noReports')}</p>
+      )}
+      {(reports ?? []).map((report) =>
+        report.complaint?.answer ? (
+          <ReportAnswer key={report.idempotencyKey} report={report} onChange={replace} />
+        ) : null,
       )}
       <button type="button" class="button" onClick={() => void load(true)}>
         {t('options_refreshReports')}

@@ -22,6 +22,8 @@ export function ReportPanel(props: { tabId: number; recentReport: ReportView | n
   const [reason, setReason] = useState<ReportReason>(props.recentReport?.reason ?? 'suspicious');
   const [details, setDetails] = useState(props.recentReport?.details ?? '');
   const [amended, setAmended] = useState(false);
+  // Off unless the shopper ticks it: otherwise the merchant never learns who reported.
+  const [share, setShare] = useState(false);
 
   const run = async (action: () => Promise<ReportView>) => {
     setBusy(true);
@@ -35,7 +37,8 @@ export function ReportPanel(props: { tabId: number; recentReport: ReportView | n
     }
   };
 
-  const submit = () => run(() => sendRequest({ type: 'submitReport', tabId: props.tabId }));
+  const submit = () =>
+    run(() => sendRequest({ type: 'submitReport', tabId: props.tabId, ...(share ? { shareWithMerchant: true } : {}) }));
   const amend = (event: Event) => {
     event.preventDefault();
     setAmended(false);
@@ -59,6 +62,19 @@ export function ReportPanel(props: { tabId: number; recentReport: ReportView | n
       </h2>
       {report === null ? (
         <>
+          <div class="choice">
+            <input
+              type="checkbox"
+              id="report-share"
+              checked={share}
+              aria-describedby="report-share-hint"
+              onChange={(event) => setShare((event.currentTarget as HTMLInputElement).checked)}
+            />
+            <label for="report-share">{t('progress_shareLabel')}</label>
+          </div>
+          <p class="hint" id="report-share-hint">
+            {t('progress_shareHint')}
+          </p>
           <button type="button" class="button button--report" onClick={submit} disabled={busy}>
             {t('popup_reportButton')}
           </button>
