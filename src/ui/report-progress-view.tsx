@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { type ReporterRating, reporterRatingSchema } from '../directory/report-contract.ts';
 import type { ReportView } from '../extension/messages.ts';
 import type { MessageKey } from './locale-messages.ts';
@@ -115,6 +115,11 @@ export function WithdrawControl(props: { report: ReportView; onChange: (report: 
   const [confirming, setConfirming] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const confirmButton = useRef<HTMLButtonElement>(null);
+  // The button that was clicked is gone: focus moves to the question's answer.
+  useEffect(() => {
+    if (confirming) confirmButton.current?.focus();
+  }, [confirming]);
   if (!report.receipt || report.status === 'withdrawn') return null;
   const withdraw = async () => {
     setBusy(true);
@@ -133,7 +138,13 @@ export function WithdrawControl(props: { report: ReportView; onChange: (report: 
       {confirming ? (
         <div class="withdraw__confirm">
           <p>{t('progress_withdrawExplain')}</p>
-          <button type="button" class="button button--danger" onClick={() => void withdraw()} disabled={busy}>
+          <button
+            type="button"
+            ref={confirmButton}
+            class="button button--danger"
+            onClick={() => void withdraw()}
+            disabled={busy}
+          >
             {t('progress_withdrawConfirm')}
           </button>{' '}
           <button type="button" class="button" onClick={() => setConfirming(false)}>
