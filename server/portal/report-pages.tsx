@@ -12,13 +12,13 @@ import { portalHref, sendPage } from './portal-layout.tsx';
 import type { PortalWords } from './portal-words.ts';
 import { ReportForm, reportSummaryErrors } from './report-form.tsx';
 import { emptyReportForm, type FieldError, type ReportFormValues, readReportForm } from './report-form-fields.ts';
-
-// `/report`: report a shop without the extension, on any device, and `/report/<receipt>`:
-// follow it. The form posts to the same desk as the API (ReportDesk), under the same
-// rate limit, and is guarded against cross-site posting (server/http/form-guard.ts).
-
 import { registerReportStatusRoutes } from './report-status-routes.tsx';
 import { waitWords } from './report-time.ts';
+
+// `/report`: report a shop without the extension, on any device, and `/report/<receipt>`:
+// follow it (server/portal/report-status-routes.tsx). The form posts to the same desk as
+// the API (ReportDesk), under the same rate limit, and is guarded against cross-site
+// posting (server/http/form-guard.ts).
 
 export { momentWords, waitWords } from './report-time.ts';
 
