@@ -268,6 +268,16 @@ describe('the shopper’s report after sending', () => {
     );
     expect(fromElsewhere.status).toBe(403);
     expect(visibleText(await fromElsewhere.text())).toContain(en.p('form_refusedTitle'));
+    // Other forms keep refusing `Origin: null`: their pages never go without a referrer.
+    const reportForm = await openForm(service, '/report?lang=en');
+    const nullOnReport = await postForm(
+      service,
+      '/report?lang=en',
+      reportForm,
+      { url: 'null-report.ma', reason: 'fraud' },
+      { headers: { Origin: 'null', 'Sec-Fetch-Site': 'same-origin' } },
+    );
+    expect(nullOnReport.status).toBe(403);
   });
 
   it.skipIf(stubbed('reporter-outcome.ts'))(
