@@ -13,6 +13,7 @@ import { problemResponse } from '../http/admin-schemas.ts';
 import { type ClientRateLimiter, rateLimited } from '../http/client-rate-limit.ts';
 import { problem, validationHook } from '../http/problem.ts';
 import type { ServiceContext } from '../http/service-context.ts';
+import { registerReporterActions } from './reporter-action-routes.ts';
 
 // Shoppers' reports: sent from the extension (or any client) with an idempotency key,
 // followed by receipt, amended with the secret returned at creation.
@@ -24,7 +25,7 @@ const statusSchema = reportStatusViewSchema.openapi('ReportStatus');
 /** Only browser extensions call this API from a page context; web pages may not. */
 const extensionCors = cors({
   origin: (origin) => (/^(?:chrome|moz)-extension:\/\/[a-z0-9-]+$/i.test(origin) ? origin : null),
-  allowMethods: ['POST', 'PATCH', 'GET'],
+  allowMethods: ['POST', 'PATCH', 'GET', 'DELETE'],
   allowHeaders: ['Content-Type', 'Authorization'],
   maxAge: 600,
 });
@@ -102,5 +103,6 @@ export function reportsApp(context: ServiceContext, limiter: ClientRateLimiter) 
     const token = c.req.valid('header').authorization.slice('Bearer '.length);
     return c.json(await context.reports.amend(c.req.valid('param').receipt, token, c.req.valid('json')), 200);
   });
+  registerReporterActions(app, context, limitBody);
   return app;
 }
