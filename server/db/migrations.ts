@@ -255,21 +255,6 @@ const migrations: Record<string, Migration> = {
       await sql`create index contests_domain on contests (domain)`.execute(db);
     },
   },
-  // The outcomes a complaint closes with and the withdrawn report, which the checks of
-  // 2026-11-29 did not know. Written to run after (or instead of) another helper's same
-  // change: each check is dropped if present and set again, whole.
-  '2026-11-30-0013-reporter-statuses': {
-    async up(db: Kysely<unknown>) {
-      await sql`
-        alter table complaints drop constraint if exists complaints_status_check,
-          add constraint complaints_status_check
-            check (status in ('open', 'resolved', 'unanswered', 'unfounded'))`.execute(db);
-      await sql`
-        alter table reports drop constraint if exists reports_status_check,
-          add constraint reports_status_check
-            check (status in ('received', 'under-review', 'accepted', 'rejected', 'withdrawn'))`.execute(db);
-    },
-  },
 };
 
 export const registryMigrations: MigrationProvider = {
