@@ -12,6 +12,7 @@ import {
   type DeskApp,
   type DeskContext,
   type DeskServices,
+  formField,
   openDeskSession,
   readDeskSession,
   sendDesk,
@@ -69,7 +70,7 @@ const summary = (errors: Errors, prefix: string) =>
 export function registerAccountPages(app: DeskApp, deps: DeskServices): void {
   const signInPage = (c: DeskContext, email: string, errors: Errors, status: 200 | 400 | 403 | 429 = 200) => {
     const words = c.get('words');
-    const token = c.get('guard').hiddenField(c);
+    const token = formField(c);
     return sendDesk(
       c,
       deps,
@@ -147,7 +148,7 @@ export function registerAccountPages(app: DeskApp, deps: DeskServices): void {
   const passwordPage = async (c: DeskContext, errors: Errors, status: 200 | 400 | 409 = 200) => {
     const words = c.get('words');
     const email = await deps.accounts.accountEmail(c.get('merchantId') as string);
-    const token = c.get('guard').hiddenField(c);
+    const token = formField(c);
     return sendDesk(
       c,
       deps,

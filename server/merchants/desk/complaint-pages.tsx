@@ -4,7 +4,7 @@ import { ErrorSummary } from '../../portal/form-parts.tsx';
 import { portalHref } from '../../portal/portal-layout.tsx';
 import { type AnswerErrors, AnswerForm, answerSummary, readAnswerForm } from './answer-form.tsx';
 import type { DeskApp, DeskContext, DeskServices } from './desk-app.tsx';
-import { sendDesk, sendDeskMessage } from './desk-app.tsx';
+import { formField, sendDesk, sendDeskMessage } from './desk-app.tsx';
 import { ANSWER_WORDS, categoryName, dayName, STAGE_WORDS } from './desk-words.ts';
 import type { DeskComplaint } from './merchant-complaints.ts';
 
@@ -179,7 +179,7 @@ export function registerComplaintPages(app: DeskApp, deps: DeskServices): void {
             <AnswerForm
               words={words}
               action={portalHref(words.lang, `/merchant/complaints/${complaint.id}/answer`)}
-              token={c.get('guard').hiddenField(c)}
+              token={formField(c)}
               values={form?.values ?? {}}
               errors={form?.errors ?? {}}
             />

@@ -30,6 +30,8 @@ export type DeskEnv = {
     guard: FormGuard;
     /** The signed-in merchant, or null. */
     merchantId: string | null;
+    /** The forms' hidden token of this answer, made once (each making sets a new cookie). */
+    formField: { name: string; value: string } | undefined;
   };
 };
 export type DeskApp = Hono<DeskEnv>;
@@ -61,6 +63,13 @@ const cookieName = (c: Context, deps: DeskDeps) => (https(c, deps) ? `__Host-${S
 
 export const readDeskSession = (c: Context, deps: DeskDeps) => getCookie(c, cookieName(c, deps));
 
+/** The hidden field of every form on this page: the same one for all, so that it matches the one cookie set. */
+export function formField(c: DeskContext): { name: string; value: string } {
+  const made = c.get('formField') ?? c.get('guard').hiddenField(c);
+  c.set('formField', made);
+  return made;
+}
+
 /** A new session's cookie (HttpOnly, SameSite=Lax, Secure over HTTPS); the browser's previous session ends. */
 export async function openDeskSession(c: DeskContext, deps: DeskServices, token: string): Promise<void> {
   const previous = readDeskSession(c, deps);
@@ -83,7 +92,7 @@ export async function sendDesk(
   const words = c.get('words');
   const merchantId = c.get('merchantId');
   const card = merchantId ? await merchantCard(deps.context.db, merchantId) : null;
-  const token = c.get('guard').hiddenField(c);
+  const token = formField(c);
   const bar = card ? (
     <nav class="desk-bar" aria-label={words.p('desk_barLabel')}>
       <p>

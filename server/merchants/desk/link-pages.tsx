@@ -4,6 +4,7 @@ import {
   type DeskApp,
   type DeskContext,
   type DeskServices,
+  formField,
   openDeskSession,
   sendDesk,
   sendDeskMessage,
@@ -44,7 +45,7 @@ export function registerLinkPages(app: DeskApp, deps: DeskServices): void {
     const state = await deps.desk.linkState(token);
     if (state !== 'open') return spentPage(c, state);
     const words = c.get('words');
-    const field = c.get('guard').hiddenField(c);
+    const field = formField(c);
     return sendDesk(
       c,
       deps,
