@@ -48,7 +48,7 @@ export function registerComplaintPages(app: DeskApp, deps: DeskServices): void {
         {lines.length === 0 ? (
           <p class="notice">{words.p('desk_listEmpty')}</p>
         ) : (
-          <div class="desk-table">
+          <section class="desk-table" aria-label={words.p('desk_listTitle')} tabindex={0}>
             <table>
               <caption class="visually-hidden">{words.p('desk_listTitle')}</caption>
               <thead>
@@ -80,7 +80,7 @@ export function registerComplaintPages(app: DeskApp, deps: DeskServices): void {
                 ))}
               </tbody>
             </table>
-          </div>
+          </section>
         )}
       </>,
     );
