@@ -100,6 +100,17 @@ describe('the merchant’s desk', () => {
     expect(empty.status).toBe(400);
     expect(empty.html).toContain('class="error-summary"');
     expect(empty.html).toContain('id="answer-text-error"');
+    const hidden = await merchant.post(`/merchant/complaints/${complaintId}/answer?lang=en`, {
+      kind: 'disputes',
+      text: 'Livré\u202E le 3',
+    });
+    expect(hidden.status).toBe(400);
+    expect(visibleText(hidden.html)).toContain('Remove the invisible or control character at position 6');
+    const huge = await merchant.post(`/merchant/complaints/${complaintId}/answer?lang=en`, {
+      kind: 'disputes',
+      text: 'x'.repeat(40_000),
+    });
+    expect(huge.status).toBe(413);
     const answered = await merchant.post(`/merchant/complaints/${complaintId}/answer?lang=en`, {
       kind: 'will-act',
       text: 'Nous renvoyons la commande cette semaine.',
