@@ -156,7 +156,7 @@ export function sendPage(
   c: Context,
   frame: Omit<PageFrame, 'url'>,
   body: Child,
-  status: 200 | 400 | 403 | 404 | 409 | 413 | 422 | 429 | 500 | 503 = 200,
+  status: 200 | 400 | 403 | 404 | 409 | 410 | 413 | 422 | 429 | 500 | 503 = 200,
 ) {
   const page = (
     <PortalPage {...frame} url={new URL(c.req.url)}>
