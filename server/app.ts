@@ -25,6 +25,7 @@ import { DEFAULT_MAIL_SENDER } from './mail/configured-mailer.ts';
 import { FolderMailer, mailFolder } from './mail/folder-mailer.ts';
 import type { Mailer } from './mail/mailer.ts';
 import { adminMerchantsApp } from './merchants/admin-merchant-routes.ts';
+import { openDataApp } from './opendata/open-data-routes.ts';
 import { errorPage, isApiPath, notFoundPage, portalApp } from './portal/portal-app.tsx';
 import type { PortalSettings } from './portal/portal-settings.ts';
 import { PublishedDirectory } from './portal/published-directory.ts';
@@ -123,6 +124,7 @@ export async function createApp(options: AppOptions) {
     return c.json({ ok: true });
   });
   app.route('/v1/directory', directoryFilesApp(context));
+  app.route('/v1/open-data', openDataApp(context));
   app.route('/v1/reports', reportsApp(context, limiter));
 
   const admin = new OpenAPIHono({ defaultHook: validationHook });
