@@ -38,7 +38,7 @@ export function BarChart(props: { id: string; title: string; desc: string; bars:
       role="img"
       aria-labelledby={`${id}-title ${id}-desc`}
       direction="ltr"
-      font-size="13"
+      font-size="15"
     >
       <title id={`${id}-title`}>{title}</title>
       <desc id={`${id}-desc`}>{desc}</desc>
