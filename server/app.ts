@@ -27,6 +27,7 @@ import type { Mailer } from './mail/mailer.ts';
 import { adminMerchantsApp } from './merchants/admin-merchant-routes.ts';
 import { merchantDeskApp } from './merchants/desk/desk-app.tsx';
 import { MerchantDesk } from './merchants/desk/merchant-desk.ts';
+import { openDataApp } from './opendata/open-data-routes.ts';
 import { errorPage, isApiPath, notFoundPage, portalApp } from './portal/portal-app.tsx';
 import type { PortalSettings } from './portal/portal-settings.ts';
 import { PublishedDirectory } from './portal/published-directory.ts';
@@ -129,6 +130,7 @@ export async function createApp(options: AppOptions) {
     return c.json({ ok: true });
   });
   app.route('/v1/directory', directoryFilesApp(context));
+  app.route('/v1/open-data', openDataApp(context));
   app.route('/v1/reports', reportsApp(context, limiter));
 
   const admin = new OpenAPIHono({ defaultHook: validationHook });

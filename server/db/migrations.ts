@@ -255,6 +255,19 @@ const migrations: Record<string, Migration> = {
       await sql`create index contests_domain on contests (domain)`.execute(db);
     },
   },
+  // Issue 13, helper open-data: the aggregate open data released with each publication,
+  // written in the publication's own transaction so that a version has its release or
+  // neither exists. Only counts: nothing here is personal data.
+  '2026-11-30-0015-opendata-releases': {
+    async up(db: Kysely<unknown>) {
+      await sql`
+        create table open_data_releases (
+          version integer primary key references publications (version) on delete cascade,
+          published_at timestamptz not null,
+          release text not null
+        )`.execute(db);
+    },
+  },
 };
 
 export const registryMigrations: MigrationProvider = {

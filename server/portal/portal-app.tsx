@@ -4,6 +4,7 @@ import { registerApplyPages } from '../applications/apply-pages.tsx';
 import type { ClientRateLimiter } from '../http/client-rate-limit.ts';
 import { pageHeaders } from '../http/page-headers.ts';
 import type { ServiceContext } from '../http/service-context.ts';
+import { registerOpenDataPage } from '../opendata/open-data-page.tsx';
 import { registerCheckPages } from './check-page.tsx';
 import { registerInfoPages } from './info-pages.tsx';
 import { isBadgePath } from './merchant-badge.ts';
@@ -77,6 +78,7 @@ export function portalApp(deps: PortalDeps): PortalApp {
   registerApplyPages(app, deps);
   registerInfoPages(app, deps);
   registerMerchantPages(app, deps);
+  registerOpenDataPage(app, deps);
   return app;
 }
 

@@ -140,6 +140,9 @@ export function PortalPage(props: PageFrame & { children?: Child }) {
                 <a href={portalHref(lang, '/apply')}>{words.p('apply_footerLink')}</a>
               </li>
               <li>
+                <a href={portalHref(lang, '/open-data')}>{words.p('opendata_footerLink')}</a>
+              </li>
+              <li>
                 <a href="/v1/openapi.json">{words.p('footer_api')}</a>
               </li>
             </ul>
