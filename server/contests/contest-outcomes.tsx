@@ -4,10 +4,12 @@ import type { Database } from '../db/tables.ts';
 import { shownText } from '../portal/form-parts.tsx';
 import { statusDay } from '../portal/merchant-status.tsx';
 import type { PortalWords } from '../portal/portal-words.ts';
+import type { PortalDirectory } from '../portal/published-directory.ts';
 
 // Decided contests as the portal publishes them on the pages about a shop (its
 // certificate, a check of the domain): when it was contested, the decision and its date,
-// and the moderator's public outcome. Nothing of the contester.
+// and the moderator's public outcome. Nothing of the contester. Read from the registry
+// once per publication, by the `contests_status_created` index.
 
 export interface PublishedContest {
   kind: 'flag' | 'complaint';
@@ -19,25 +21,67 @@ export interface PublishedContest {
 
 /** The most a page lists: the latest decisions. */
 const MAX_PUBLISHED = 20;
+/** The most decisions one publication holds in memory (the latest). */
+const MAX_LOADED = 20_000;
 
-/** Decided contests on `domains`, latest decision first (read through the contests_domain index). */
-export async function decidedContestsOn(db: Kysely<Database>, domains: readonly string[]): Promise<PublishedContest[]> {
-  if (domains.length === 0) return [];
-  const rows = await db
-    .selectFrom('contests')
-    .select(['kind', 'created_at', 'status', 'decided_at', 'public_outcome'])
-    .where('domain', 'in', [...domains])
-    .where('status', 'in', ['upheld', 'dismissed'])
-    .orderBy('decided_at', 'desc')
-    .limit(MAX_PUBLISHED)
-    .execute();
-  return rows.map((row) => ({
-    kind: row.kind,
-    contestedAt: new Date(row.created_at).toISOString(),
-    outcome: row.status === 'upheld' ? 'upheld' : 'dismissed',
-    decidedAt: new Date(row.decided_at ?? row.created_at).toISOString(),
-    publicOutcome: row.public_outcome ?? '',
-  }));
+type ContestsOn = (domains: readonly string[]) => PublishedContest[];
+
+/**
+ * Decided contests, read once per publication and kept beside it (as the status dates
+ * are), so a certificate or a check costs no database query. A decision shows from the
+ * first publication after it, with the flag's removal or the complaint's new count.
+ */
+export class PublishedContests {
+  readonly #byPublication = new WeakMap<PortalDirectory, Promise<Map<string, PublishedContest[]>>>();
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly onError: (error: unknown) => void = (error) =>
+      console.error(`portal: cannot read the decided contests: ${(error as Error).message}`),
+  ) {}
+
+  async of(directory: PortalDirectory): Promise<ContestsOn> {
+    let loading = this.#byPublication.get(directory);
+    if (!loading) {
+      loading = this.load(new Date(directory.manifest.publishedAt)).catch((error: unknown) => {
+        // Pages still answer, without contests; the next request tries again.
+        this.onError(error);
+        this.#byPublication.delete(directory);
+        return new Map<string, PublishedContest[]>();
+      });
+      this.#byPublication.set(directory, loading);
+    }
+    const byDomain = await loading;
+    return (domains) =>
+      domains
+        .flatMap((domain) => byDomain.get(domain) ?? [])
+        .sort((a, b) => b.decidedAt.localeCompare(a.decidedAt))
+        .slice(0, MAX_PUBLISHED);
+  }
+
+  private async load(publishedAt: Date): Promise<Map<string, PublishedContest[]>> {
+    const rows = await this.db
+      .selectFrom('contests')
+      .select(['domain', 'kind', 'created_at', 'status', 'decided_at', 'public_outcome'])
+      .where('status', 'in', ['upheld', 'dismissed'])
+      .where('decided_at', '<=', publishedAt)
+      .orderBy('decided_at', 'desc')
+      .limit(MAX_LOADED)
+      .execute();
+    const byDomain = new Map<string, PublishedContest[]>();
+    for (const row of rows) {
+      const list = byDomain.get(row.domain) ?? [];
+      list.push({
+        kind: row.kind,
+        contestedAt: new Date(row.created_at).toISOString(),
+        outcome: row.status === 'upheld' ? 'upheld' : 'dismissed',
+        decidedAt: new Date(row.decided_at ?? row.created_at).toISOString(),
+        publicOutcome: row.public_outcome ?? '',
+      });
+      byDomain.set(row.domain, list);
+    }
+    return byDomain;
+  }
 }
 
 export function ContestOutcomes(props: { words: PortalWords; contests: readonly PublishedContest[] }) {

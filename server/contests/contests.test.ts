@@ -204,6 +204,7 @@ describe('contesting a complaint', () => {
       note: `contest ${receipt} upheld`,
     });
 
+    await service.publish();
     const certificate = await service.send('GET', '/merchants/atlas-electro?lang=en');
     const html = await certificate.text();
     expect(html).not.toContain('<b>signed</b>');

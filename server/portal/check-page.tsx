@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { MAX_REPORT_URL_LENGTH } from '../../src/directory/report-contract.ts';
 import { verdictForInput } from '../../src/directory/verdict.ts';
-import { ContestOutcomes, decidedContestsOn, type PublishedContest } from '../contests/contest-outcomes.tsx';
+import { ContestOutcomes, type PublishedContest, PublishedContests } from '../contests/contest-outcomes.tsx';
 import { ErrorSummary, QuestionForm, shownText } from './form-parts.tsx';
 import { ComplaintList, Freshness, LabelList, MerchantFacts, VerdictPanel } from './merchant-views.tsx';
 import type { PortalApp, PortalDeps } from './portal-app.tsx';
@@ -148,6 +148,7 @@ function CheckResult(props: {
 
 export function registerCheckPages(app: PortalApp, deps: PortalDeps): void {
   const { context } = deps;
+  const publishedContests = new PublishedContests(context.db);
   app.get('/', async (c) => {
     const words = c.get('words');
     const directory = await context.published.current();
@@ -185,9 +186,8 @@ export function registerCheckPages(app: PortalApp, deps: PortalDeps): void {
     }
     const query = parsed.data.q;
     const shown = shownText(query);
-    // Decided contests on the shop checked: read live, a decision shows before the next publication.
     const checked = directory ? verdictForInput(query, directory.index, now).identity : null;
-    const contests = checked ? await decidedContestsOn(context.db, [checked.domain]) : [];
+    const contests = directory && checked ? (await publishedContests.of(directory))([checked.domain]) : [];
     return sendPage(
       c,
       { words, title: words.p('check_resultTitle', [shown.slice(0, 80)]), section: 'check' },
