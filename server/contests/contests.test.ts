@@ -27,7 +27,7 @@ afterAll(async () => {
   await service.close();
 });
 
-const receiptOf = (location: string) => /^\/contest\/([A-Za-z0-9_-]{22})\?lang=/.exec(location)?.[1] ?? '';
+const receiptOf = (location: string) => /^\/contest\/([A-Za-z0-9_-]{22})\?/.exec(location)?.[1] ?? '';
 const auditActions = async (subject: string) =>
   (
     await service.registry.db
@@ -95,6 +95,9 @@ describe('contesting a flag', () => {
     const passedPage = await readPortalPage(await service.send('GET', passed.headers.get('Location') ?? ''));
     expect(passedPage.text('[data-fact="status"] dd')).toBe('Waiting for a moderator');
     expect(proof.calls.at(-1)?.domain).toBe('promo-iphone-maroc.test');
+    // While it waits for a moderator, a second contest on the same flag is led to its page.
+    const second = await contest(contestFields({ name: 'Someone Else', email: 'else@example.ma' }), '198.51.100.34');
+    expect(second.response.headers.get('Location')).toBe(`/contest/${receipt}?pending=1&lang=en`);
 
     // A verifier may not decide.
     const verifier = await signedInStaff(service, 'verifier');
