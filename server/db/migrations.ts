@@ -268,6 +268,17 @@ const migrations: Record<string, Migration> = {
         )`.execute(db);
     },
   },
+  // A contest upheld closes its complaint as unfounded, which the first migration's check
+  // refused. The same constraint as helper lifecycle's 0012, rebuilt whatever ran before.
+  '2026-11-30-0017-contests-complaint-outcomes': {
+    async up(db: Kysely<unknown>) {
+      await sql`
+        alter table complaints
+          drop constraint if exists complaints_status_check,
+          add constraint complaints_status_check
+            check (status in ('open', 'resolved', 'unanswered', 'unfounded'))`.execute(db);
+    },
+  },
 };
 
 export const registryMigrations: MigrationProvider = {

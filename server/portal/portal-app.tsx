@@ -1,6 +1,7 @@
 /** @jsxImportSource hono/jsx */
 import { Hono, type MiddlewareHandler } from 'hono';
 import { registerApplyPages } from '../applications/apply-pages.tsx';
+import { registerContestPortalPages } from '../contests/contest-pages.tsx';
 import type { ClientRateLimiter } from '../http/client-rate-limit.ts';
 import { pageHeaders } from '../http/page-headers.ts';
 import type { ServiceContext } from '../http/service-context.ts';
@@ -76,6 +77,7 @@ export function portalApp(deps: PortalDeps): PortalApp {
   registerCheckPages(app, deps);
   registerReportPages(app, deps);
   registerApplyPages(app, deps);
+  registerContestPortalPages(app, deps);
   registerInfoPages(app, deps);
   registerMerchantPages(app, deps);
   registerOpenDataPage(app, deps);
