@@ -93,7 +93,14 @@ export function compareStates(
     const countsSame = sameJson(was ?? { open: {}, resolved: {} }, now ?? { open: {}, resolved: {} });
     const answersChanged = answers !== undefined && !sameJson(answers.before, answers.after);
     if (countsSame && !answersChanged) return;
-    complaints.push({ key, kind, name, before: totals(was), after: totals(now), ...(answersChanged ? { answers } : {}) });
+    complaints.push({
+      key,
+      kind,
+      name,
+      before: totals(was),
+      after: totals(now),
+      ...(answersChanged ? { answers } : {}),
+    });
   };
   for (const [id, merchant] of newMerchants) {
     const old = oldMerchants.get(id);

@@ -1,4 +1,7 @@
 /** @jsxImportSource hono/jsx */
+
+import type { AnswerRecord } from '../../src/directory/schemas.ts';
+import { moroccanLocale } from '../../src/ui/verdict-words.ts';
 import { consoleMoment } from '../console/audit-pages.tsx';
 import {
   type ConsoleApp,
@@ -16,8 +19,6 @@ import { MERCHANT_FIELD_WORDS } from '../merchants/merchant-facts.tsx';
 import { shownText } from '../portal/form-parts.tsx';
 import { portalHref } from '../portal/portal-layout.tsx';
 import { consoleActor } from '../staff/staff-roles.ts';
-import type { AnswerRecord } from '../../src/directory/schemas.ts';
-import { moroccanLocale } from '../../src/ui/verdict-words.ts';
 import { type FlagField, type PublicationPreview, previewPublication } from './publication-preview.ts';
 import { publishDirectory } from './publisher.ts';
 import { loadSigningKeys } from './signing-keys.ts';
