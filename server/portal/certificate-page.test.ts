@@ -166,6 +166,9 @@ describe('the certificate page', () => {
       const complaints = part((await certificate('dar-argan', lang)).html, 'id="complaints-heading"');
       expect(complaints, lang).toContain(`<p class="answers" data-answers="9/10">${sentence}</p>`);
     }
+    // The check page says what the popup says.
+    const check = await (await service.send('GET', '/check?q=https://dar-argan.test/&lang=en')).text();
+    expect(check).toContain('typically within 5 days.</p>');
   });
 
   it('says a merchant is revoked, and since when, once the revocation is published', async () => {

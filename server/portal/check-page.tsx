@@ -3,7 +3,14 @@ import { z } from 'zod';
 import { MAX_REPORT_URL_LENGTH } from '../../src/directory/report-contract.ts';
 import { verdictForInput } from '../../src/directory/verdict.ts';
 import { ErrorSummary, QuestionForm, shownText } from './form-parts.tsx';
-import { ComplaintList, Freshness, LabelList, MerchantFacts, VerdictPanel } from './merchant-views.tsx';
+import {
+  AnswerRecordLine,
+  ComplaintList,
+  Freshness,
+  LabelList,
+  MerchantFacts,
+  VerdictPanel,
+} from './merchant-views.tsx';
 import type { PortalApp, PortalDeps } from './portal-app.tsx';
 import { portalHref, sendPage } from './portal-layout.tsx';
 import type { PortalWords } from './portal-words.ts';
@@ -125,6 +132,7 @@ function CheckResult(props: { words: PortalWords; directory: PortalDirectory; qu
             words={words}
             complaints={merchant ? merchant.complaints : (entry?.domainComplaints ?? null)}
           />
+          {merchant ? <AnswerRecordLine words={words} answers={merchant.answers} /> : null}
         </section>
       ) : null}
       {identity ? (

@@ -8,7 +8,8 @@ import { moroccanLocale } from './verdict-words.ts';
 //
 // Counted nouns take the plural form the language's rules pick for the number (Arabic
 // has six: zero, one, two, few, many, other), one message per form. The forms for one and
-// two may say the number in words ("the one complaint", "يومين").
+// two may say the number in words ("the one complaint", "يومين"). Keys name the form after
+// two underscores (`answers_rate__few`); the locale test checks each has all six.
 
 type PluralForms = Record<Intl.LDMLPluralRule, MessageKey>;
 
