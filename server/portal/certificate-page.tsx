@@ -14,7 +14,14 @@ import {
   statusDay,
   statusWords,
 } from './merchant-status.tsx';
-import { ComplaintList, Freshness, LabelList, MerchantFacts, VerdictPanel } from './merchant-views.tsx';
+import {
+  AnswerRecordLine,
+  ComplaintList,
+  Freshness,
+  LabelList,
+  MerchantFacts,
+  VerdictPanel,
+} from './merchant-views.tsx';
 import { notFoundPage, type PortalApp, type PortalDeps } from './portal-app.tsx';
 import { portalHref, sendPage } from './portal-layout.tsx';
 import type { PortalKey, PortalWords } from './portal-words.ts';
@@ -164,6 +171,7 @@ function Certificate(props: {
       <section aria-labelledby="complaints-heading">
         <h2 id="complaints-heading">{words.p('certificate_complaintsHeading')}</h2>
         <p>{words.p('certificate_complaintsLead')}</p>
+        <AnswerRecordLine words={words} answers={merchant.answers} />
         <h3>{words.t('popup_complaintsHeading')}</h3>
         <div data-complaints="open">
           <ComplaintList words={words} complaints={merchant.complaints} />

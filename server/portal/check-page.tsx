@@ -4,7 +4,14 @@ import { MAX_REPORT_URL_LENGTH } from '../../src/directory/report-contract.ts';
 import { verdictForInput } from '../../src/directory/verdict.ts';
 import { ContestOutcomes, type PublishedContest, PublishedContests } from '../contests/contest-outcomes.tsx';
 import { ErrorSummary, QuestionForm, shownText } from './form-parts.tsx';
-import { ComplaintList, Freshness, LabelList, MerchantFacts, VerdictPanel } from './merchant-views.tsx';
+import {
+  AnswerRecordLine,
+  ComplaintList,
+  Freshness,
+  LabelList,
+  MerchantFacts,
+  VerdictPanel,
+} from './merchant-views.tsx';
 import type { PortalApp, PortalDeps } from './portal-app.tsx';
 import { portalHref, sendPage } from './portal-layout.tsx';
 import type { PortalWords } from './portal-words.ts';
@@ -132,6 +139,7 @@ function CheckResult(props: {
             words={words}
             complaints={merchant ? merchant.complaints : (entry?.domainComplaints ?? null)}
           />
+          {merchant ? <AnswerRecordLine words={words} answers={merchant.answers} /> : null}
         </section>
       ) : null}
       <ContestOutcomes words={words} contests={props.contests} />
