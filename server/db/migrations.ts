@@ -255,6 +255,16 @@ const migrations: Record<string, Migration> = {
       await sql`create index contests_domain on contests (domain)`.execute(db);
     },
   },
+  // Helper "privacy": a shopper may withdraw a report (its personal text erased at once),
+  // so the status check admits 'withdrawn'.
+  '2026-11-30-0016-privacy-report-withdrawn': {
+    async up(db: Kysely<unknown>) {
+      await sql`alter table reports drop constraint if exists reports_status_check`.execute(db);
+      await sql`
+        alter table reports add constraint reports_status_check
+          check (status in ('received', 'under-review', 'accepted', 'rejected', 'withdrawn'))`.execute(db);
+    },
+  },
 };
 
 export const registryMigrations: MigrationProvider = {
