@@ -110,7 +110,8 @@ export async function purgeExpired(
     links: await deleteExpired(db, ['staff_setup_links', 'merchant_links'], now, dryRun),
     mailFiles: await deleteOldMail(mailFolder(context.dataDir), cutoff, dryRun),
   };
-  if (!dryRun) {
+  // One line per purge that erased something: a daily run that found nothing adds none.
+  if (!dryRun && Object.values(counts).some((n) => n > 0)) {
     await recordAudit(
       db,
       {
