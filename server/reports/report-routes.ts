@@ -119,7 +119,7 @@ export function reportsApp(context: ServiceContext, limiter: ClientRateLimiter) 
     },
     responses: {
       200: { description: 'Withdrawn', content: { 'application/json': { schema: statusSchema } } },
-      401: problemResponse('No `Authorization: Bearer <editToken>` header'),
+      401: problemResponse('No `Authorization: Bearer` header with the edit token'),
       403: problemResponse('Wrong edit token'),
       404: problemResponse('No report with this receipt'),
       409: problemResponse('Already withdrawn'),
