@@ -7,6 +7,7 @@ import { recordAudit } from '../db/audit-log.ts';
 import type { Database } from '../db/tables.ts';
 import { FolderMailer, mailFolder } from '../mail/folder-mailer.ts';
 import { purgeExpired } from './retention.ts';
+import { startRetentionJob } from './retention-job.ts';
 
 // The proof of the retention duty: a marker typed into every personal field, every
 // case closed, the clock moved past the period, the purge run; then no text column of any
@@ -277,5 +278,23 @@ describe('the retention purge', () => {
       links: 0,
       mailFiles: 0,
     });
+  });
+
+  it('runs in thiqa serve at start, and stops with the service', async () => {
+    const { db } = service.registry;
+    const ended = new Date('2027-02-01T00:00:00Z');
+    await db
+      .insertInto('merchant_links')
+      .values({ token_hash: 'ended-link', merchant_id: 'm1', complaint_id: null, created_at: ended, expires_at: ended })
+      .execute();
+    const lines: string[] = [];
+    const job = startRetentionJob({
+      context: service.app.context,
+      clock: () => new Date('2027-03-01T00:00:00Z'),
+      log: (line) => lines.push(line),
+      everyMs: 3_600_000,
+    });
+    await job.stop();
+    expect(lines).toEqual(['retention purge: links 1']);
   });
 });

@@ -50,6 +50,8 @@ export const NON_PERSONAL_AUDIT_KEYS = [
   'updated',
   'ids',
   'extended',
+  'renewed',
+  'previous',
   'changes',
   'reminders',
   'answerKind',
