@@ -51,6 +51,8 @@ export const NON_PERSONAL_AUDIT_KEYS = [
   'ids',
   'extended',
   'renewed',
+  'via',
+  'staffNote',
   'previous',
   'changes',
   'reminders',
