@@ -268,6 +268,16 @@ const migrations: Record<string, Migration> = {
         )`.execute(db);
     },
   },
+  // Helper "privacy": a shopper may withdraw a report (its personal text erased at once),
+  // so the status check admits 'withdrawn'.
+  '2026-11-30-0016-privacy-report-withdrawn': {
+    async up(db: Kysely<unknown>) {
+      await sql`alter table reports drop constraint if exists reports_status_check`.execute(db);
+      await sql`
+        alter table reports add constraint reports_status_check
+          check (status in ('received', 'under-review', 'accepted', 'rejected', 'withdrawn'))`.execute(db);
+    },
+  },
   // A contest upheld closes its complaint as unfounded, which the first migration's check
   // refused. The same constraint as helper lifecycle's 0012, rebuilt whatever ran before.
   '2026-11-30-0017-contests-complaint-outcomes': {
