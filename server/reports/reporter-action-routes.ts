@@ -7,13 +7,12 @@ import {
 } from '../../src/directory/report-contract.ts';
 import { problemResponse } from '../http/admin-schemas.ts';
 import type { ServiceContext } from '../http/service-context.ts';
-import { withdrawReport } from './report-withdrawal.ts';
 import { recordReporterOutcome } from './reporter-outcome.ts';
 
-// What the shopper does with a report's key once it is sent, for the extension (the portal
-// calls the same functions from its forms): say the merchant's answer solved the problem,
-// rate the answer, withdraw the report. The work is in recordReporterOutcome and
-// withdrawReport; these routes only read the request and the key. They spend no report
+// What the shopper says with a report's key once the merchant answered, for the extension
+// (the portal calls the same function from its form): the problem is solved, a rating of
+// the answer, or both. The work is in recordReporterOutcome; this route only reads the
+// request and the key. (Withdrawal, `DELETE /v1/reports/{receipt}`, is in report-routes.ts.) They spend no report
 // allowance: the key (256 bits) is what stops a stranger, not a rate.
 
 const statusSchema = reportStatusViewSchema.openapi('ReportStatus');
@@ -48,23 +47,5 @@ export function registerReporterActions(app: OpenAPIHono, context: ServiceContex
       await recordReporterOutcome(context, receipt, tokenOf(c.req.valid('header')), c.req.valid('json')),
       200,
     );
-  });
-
-  const withdrawal = createRoute({
-    method: 'delete',
-    path: '/{receipt}',
-    summary: 'Withdraw a report: its details and contact are erased',
-    security: [{ editToken: [] }],
-    request: { params: receiptParamsSchema, headers: bearer },
-    responses: {
-      200: { description: 'Withdrawn', content: { 'application/json': { schema: statusSchema } } },
-      403: problemResponse('Wrong edit token'),
-      404: problemResponse('No report with this receipt'),
-      409: problemResponse('Already withdrawn'),
-    },
-  });
-  app.openapi(withdrawal, async (c) => {
-    const { receipt } = c.req.valid('param');
-    return c.json(await withdrawReport(context, receipt, tokenOf(c.req.valid('header'))), 200);
   });
 }

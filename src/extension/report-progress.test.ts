@@ -195,7 +195,7 @@ describe('a sent report in the extension', () => {
     const sent = await outbox.enqueue(report);
     const path = `/v1/reports/${sent.receipt}`;
     const noKey = await service.app.request(path, { method: 'DELETE' });
-    expect(noKey.status).toBe(400);
+    expect(noKey.status).toBe(401);
     const empty = await service.app.request(`${path}/outcome`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${sent.editToken}` },
