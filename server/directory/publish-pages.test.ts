@@ -49,7 +49,7 @@ describe('publishing from the console', () => {
     );
     const book = new ComplaintBook(service.registry.db, () => service.now());
     const [open] = await book.list({ domain: 'livraison-gratuite.test', status: 'open' });
-    await book.resolve(open?.id ?? 0, {}, 'flag-moderator@thiqa.test');
+    await book.close(open?.id ?? 0, {}, 'flag-moderator@thiqa.test');
 
     const moderator = await signedInStaff(service, 'moderator', 'publisher@thiqa.test');
     const page = await moderator.open('/admin/publish?lang=en');
