@@ -93,8 +93,6 @@ async function notify(context: LifecycleContext, complaintId: number, kind: Merc
 }
 
 export interface DeadlinesRun {
-  /** Complaints sent late: forwarding had failed, or their merchant had no address then. */
-  sent: number[];
   /** Complaints whose merchant was reminded, each with the reminder's number. */
   reminded: { id: number; reminder: number }[];
   /** Complaints closed as unanswered. */
@@ -102,12 +100,10 @@ export interface DeadlinesRun {
 }
 
 /**
- * Sends the complaints not sent yet to merchants that can now be reached, reminds merchants
- * of the complaints they left unanswered past the policy's period, and closes as unanswered
- * those already reminded `maxReminders` times. Every change is a compare-and-set on the
- * state it read (forwarding locks the row, a reminder checks the count), so two runs at
- * once (two service instances, or `thiqa complaints deadlines` beside `serve`) send one
- * mail, not two.
+ * Reminds merchants of the complaints they left unanswered past the policy's period, and
+ * closes as unanswered those already reminded `maxReminders` times. Every change is a
+ * compare-and-set on the reminder count it read, so two runs at once (two service
+ * instances, or `thiqa complaints deadlines` beside `serve`) send one reminder, not two.
  */
 export async function runComplaintDeadlines(context: LifecycleContext): Promise<DeadlinesRun> {
   const now = context.clock();
@@ -120,18 +116,7 @@ export async function runComplaintDeadlines(context: LifecycleContext): Promise<
     .where('answered_at', 'is', null)
     .orderBy('id')
     .execute();
-  const run: DeadlinesRun = { sent: [], reminded: [], closed: [] };
-  const unsent = await context.db
-    .selectFrom('complaints')
-    .select('id')
-    .where('status', '=', 'open')
-    .where('stage', '=', 'accepted')
-    .where('merchant_id', 'is not', null)
-    .orderBy('id')
-    .execute();
-  for (const { id } of unsent) {
-    if ((await forwardComplaint(context, id)) === 'sent') run.sent.push(id);
-  }
+  const run: DeadlinesRun = { reminded: [], closed: [] };
   for (const complaint of waiting) {
     const since = complaint.last_reminded_at ?? complaint.sent_at;
     if (since === null || daysAfter(since, reminderAfterDays) > now) continue;
@@ -181,8 +166,7 @@ export async function runComplaintDeadlines(context: LifecycleContext): Promise<
 export function deadlinesSummary(run: DeadlinesRun): string {
   const reminded = run.reminded.map((entry) => `${entry.id} (reminder ${entry.reminder})`).join(', ');
   return [
-    `complaint deadlines: ${run.sent.length} sent${run.sent.length > 0 ? ` [${run.sent.join(', ')}]` : ''}`,
-    `${run.reminded.length} reminded${reminded ? ` [${reminded}]` : ''}`,
+    `complaint deadlines: ${run.reminded.length} reminded${reminded ? ` [${reminded}]` : ''}`,
     `${run.closed.length} closed as unanswered${run.closed.length > 0 ? ` [${run.closed.join(', ')}]` : ''}`,
   ].join('; ');
 }

@@ -120,7 +120,7 @@ function startDeadlines(context: ServiceContext, log: (line: string) => void) {
     if (running) return;
     running = runComplaintDeadlines(context)
       .then((run) => {
-        if (run.sent.length + run.reminded.length + run.closed.length > 0) log(deadlinesSummary(run));
+        if (run.reminded.length + run.closed.length > 0) log(deadlinesSummary(run));
       })
       .catch((error: Error) => log(`complaint deadlines failed: ${error.message}`))
       .finally(() => {

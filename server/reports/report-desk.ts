@@ -100,7 +100,8 @@ export class ReportDesk {
     return createHmac('sha256', this.editSecret).update(`edit:${receipt}`).digest('base64url');
   }
 
-  private checkEditToken(receipt: string, token: string): boolean {
+  /** Whether `token` is the edit token of `receipt` (compared in constant time). */
+  verifyEditToken(receipt: string, token: string): boolean {
     const expected = Buffer.from(this.editTokenFor(receipt));
     const given = Buffer.from(token);
     return given.length === expected.length && timingSafeEqual(given, expected);
@@ -162,7 +163,7 @@ export class ReportDesk {
 
   async amend(receipt: string, editToken: string, amendment: ReportAmendment): Promise<ReportStatusView> {
     const row = await this.row(receipt);
-    if (!this.checkEditToken(receipt, editToken)) {
+    if (!this.verifyEditToken(receipt, editToken)) {
       throw new ServiceError('forbidden', 'wrong edit token for this report');
     }
     if (row.status !== 'received' && row.status !== 'under-review') {

@@ -22,6 +22,8 @@ import { ServiceError } from '../http/service-error.ts';
 export const reportFilterSchema = z.enum(['new', ...reportStatusSchema.options]);
 export type ReportFilter = z.infer<typeof reportFilterSchema>;
 
+export const MAX_MERCHANT_SUMMARY_LENGTH = 2000;
+
 // Every text a moderator types is held to the text policy (src/directory/text-policy.ts):
 // `why` is shown to the shopper, notes are read by other moderators, and the CLI parses
 // its options with these same schemas.
@@ -32,7 +34,7 @@ export const acceptReportSchema = z.strictObject({
    * What the merchant reads: the complaint without the shopper's personal data. Only for a
    * listed merchant's shop; the shopper's own words reach the merchant only if they agreed.
    */
-  merchantSummary: multilineText(2000).min(1).optional(),
+  merchantSummary: multilineText(MAX_MERCHANT_SUMMARY_LENGTH).min(1).optional(),
 });
 export const rejectReportSchema = z.strictObject({
   /** Shown to the shopper as the public reason: one line. */

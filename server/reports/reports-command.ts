@@ -27,9 +27,9 @@ thiqa reports duplicate <receipt> --complaint <id> [--as <name>]
 const FORWARDING_WORDS: Record<Forwarding, string> = {
   sent: 'sent to the merchant',
   unlisted: 'not sent: no listed merchant holds this domain',
-  unreachable: 'not sent yet: the merchant has no contact address',
+  unreachable: 'not sent: the merchant has no contact address',
   'not-due': 'not sent',
-  failed: 'not sent yet: forwarding failed (see the log); the deadlines job tries again',
+  failed: 'not sent: forwarding failed (see the log)',
 };
 
 const queue = <T>(work: (queue: ReportQueue) => Promise<T>) =>
