@@ -19,6 +19,9 @@ export default defineConfig({
           // that can pass vitest's 5 s default without anything being wrong.
           testTimeout: 30_000,
           hookTimeout: 60_000,
+          // Vitest's default is one worker fewer than the cores: one on CI's two, where the
+          // CI log showed one core idle through every file's import and every database wait.
+          maxWorkers: 2,
         },
       },
       {

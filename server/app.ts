@@ -26,6 +26,9 @@ import { DEFAULT_MAIL_SENDER } from './mail/configured-mailer.ts';
 import { FolderMailer, mailFolder } from './mail/folder-mailer.ts';
 import type { Mailer } from './mail/mailer.ts';
 import { adminMerchantsApp } from './merchants/admin-merchant-routes.ts';
+import { merchantDeskApp } from './merchants/desk/desk-app.tsx';
+import { MerchantDesk } from './merchants/desk/merchant-desk.ts';
+import { openDataApp } from './opendata/open-data-routes.ts';
 import { errorPage, isApiPath, notFoundPage, portalApp } from './portal/portal-app.tsx';
 import type { PortalSettings } from './portal/portal-settings.ts';
 import { PublishedDirectory } from './portal/published-directory.ts';
@@ -85,6 +88,11 @@ export const DEFAULT_SIGN_IN_RATE_LIMIT: RateLimitPolicy = { max: 30, windowMs: 
 
 export async function createApp(options: AppOptions) {
   const clock = options.clock ?? (() => new Date());
+  const linkOrigin = options.portal?.publicOrigin ?? options.linkOrigin ?? 'http://localhost';
+  const mailer = options.mailer ?? new FolderMailer(mailFolder(options.dataDir), DEFAULT_MAIL_SENDER, clock);
+  const policy = lifecyclePolicySchema.parse({ ...DEFAULT_LIFECYCLE_POLICY, ...options.policy });
+  // The merchant's desk: one-time links and their mail, and the merchants' pages.
+  const desk = new MerchantDesk({ db: options.db, clock, mailer, linkOrigin, policy });
   const context: ServiceContext = {
     db: options.db,
     dataDir: options.dataDir,
@@ -98,14 +106,13 @@ export async function createApp(options: AppOptions) {
     published: new PublishedDirectory(publicDirectoryDir(options.dataDir), (error) =>
       console.error(`portal: cannot read the published directory: ${(error as Error).message}`),
     ),
-    linkOrigin: options.portal?.publicOrigin ?? options.linkOrigin ?? 'http://localhost',
-    mailer: options.mailer ?? new FolderMailer(mailFolder(options.dataDir), DEFAULT_MAIL_SENDER, clock),
+    linkOrigin,
+    mailer,
     domainProof:
       options.domainProof ??
       new DomainProofChecker({ clock, ...(options.proofTestHosts ? { testOnlyHosts: options.proofTestHosts } : {}) }),
-    policy: lifecyclePolicySchema.parse({ ...DEFAULT_LIFECYCLE_POLICY, ...options.policy }),
-    // SKELETON: helper "merchant-desk" puts the real desk here (links and mail).
-    merchantNotices: options.merchantNotices ?? { send: async () => false },
+    policy,
+    merchantNotices: options.merchantNotices ?? desk,
   };
   const limiter = new ClientRateLimiter(options.reportRateLimit ?? DEFAULT_REPORT_RATE_LIMIT, clock);
 
@@ -125,6 +132,7 @@ export async function createApp(options: AppOptions) {
     return c.json({ ok: true });
   });
   app.route('/v1/directory', directoryFilesApp(context));
+  app.route('/v1/open-data', openDataApp(context));
   app.route('/v1/reports', reportsApp(context, limiter));
 
   const admin = new OpenAPIHono({ defaultHook: validationHook });
@@ -143,6 +151,17 @@ export async function createApp(options: AppOptions) {
     consoleApp({
       context,
       sessions: new StaffSessions(options.db, clock),
+      formSecret,
+      publicOrigin: options.portal?.publicOrigin,
+      signInLimiter: new ClientRateLimiter(options.signInRateLimit ?? DEFAULT_SIGN_IN_RATE_LIMIT, clock),
+    }),
+  );
+  // The merchant's desk before the portal too: its own sessions, no-store on every page.
+  app.route(
+    '/merchant',
+    merchantDeskApp({
+      context,
+      desk,
       formSecret,
       publicOrigin: options.portal?.publicOrigin,
       signInLimiter: new ClientRateLimiter(options.signInRateLimit ?? DEFAULT_SIGN_IN_RATE_LIMIT, clock),

@@ -204,8 +204,13 @@ async function recordStep(
       .set({ [column]: JSON.stringify(check), updated_at: now })
       .where('receipt', '=', receipt)
       .execute();
-    const { by: _by, byEmail: _byEmail, at: _at, ...detail } = check;
-    await recordAudit(trx, { actor, action: 'application.check', subject: receipt, detail: { step, ...detail } }, now);
+    // The outcome only: the check itself (a phone number, the verifier's note) is personal
+    // data kept with the application, which the retention purge erases; the log must not keep a copy.
+    await recordAudit(
+      trx,
+      { actor, action: 'application.check', subject: receipt, detail: { step, outcome: check.outcome } },
+      now,
+    );
     return 'recorded';
   });
 }

@@ -9,6 +9,7 @@ import { FLAGS_HELP, runFlag, runFlags, runUnflag } from '../flags/flags-command
 import { runServe, SERVE_HELP } from '../http/serve-command.ts';
 import { ServiceError } from '../http/service-error.ts';
 import { IMPORT_HELP, runImport } from '../merchants/import-command.ts';
+import { PURGE_HELP, runPurge } from '../privacy/purge-command.ts';
 import { REPORTS_HELP, runReports } from '../reports/reports-command.ts';
 import { runStaff, STAFF_HELP } from '../staff/staff-command.ts';
 import { visibleOnTerminal } from './terminal-text.ts';
@@ -29,6 +30,7 @@ const COMMANDS: Record<string, { run: Command; help: string }> = {
   reports: { run: runReports, help: REPORTS_HELP },
   complaints: { run: runComplaints, help: COMPLAINTS_HELP },
   staff: { run: runStaff, help: STAFF_HELP },
+  purge: { run: runPurge, help: PURGE_HELP },
 };
 
 export const HELP = `thiqa — the Thiqa directory: check shops, publish the signed directory.
@@ -52,6 +54,8 @@ ${REPORTS_HELP}
 ${COMPLAINTS_HELP}
 
 ${STAFF_HELP}
+
+${PURGE_HELP}
 
 Moderation commands take --as <name>: who the audit log names (default: the system user).
 

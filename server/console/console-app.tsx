@@ -5,6 +5,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { registerApplicationReview } from '../applications/application-review-pages.tsx';
 import { registerComplaintPages } from '../complaints/complaint-pages.tsx';
+import { registerContestPages } from '../contests/contest-console-pages.tsx';
 import { registerPublishPages } from '../directory/publish-pages.tsx';
 import { registerFlagPages } from '../flags/flag-pages.tsx';
 import type { ClientRateLimiter } from '../http/client-rate-limit.ts';
@@ -202,6 +203,7 @@ export function consoleApp(deps: ConsoleDeps): ConsoleApp {
   });
 
   registerConsoleHome(app, deps);
+  registerContestPages(app, deps);
   registerApplicationReview(app, deps);
   registerReverification(app, deps);
   registerMerchantPages(app, deps);

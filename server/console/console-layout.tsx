@@ -16,6 +16,7 @@ export type ConsoleSection =
   | 'queue'
   | 'complaints'
   | 'flags'
+  | 'contests'
   | 'merchants'
   | 'applications'
   | 'reverify'
@@ -28,6 +29,7 @@ const SECTIONS: ReadonlyArray<{ section: ConsoleSection; path: string; words: Co
   { section: 'queue', path: '/admin/queue', words: 'console_navQueue', needs: 'moderate' },
   { section: 'complaints', path: '/admin/complaints', words: 'console_navComplaints', needs: 'moderate' },
   { section: 'flags', path: '/admin/flags', words: 'console_navFlags', needs: 'moderate' },
+  { section: 'contests', path: '/admin/contests', words: 'contests_nav', needs: 'moderate' },
   { section: 'merchants', path: '/admin/merchants', words: 'console_navMerchants', needs: 'read' },
   { section: 'applications', path: '/admin/applications', words: 'console_navApplications', needs: 'verify' },
   { section: 'reverify', path: '/admin/reverify', words: 'console_navReverify', needs: 'verify' },

@@ -262,10 +262,44 @@ const migrations: Record<string, Migration> = {
     async up(db: Kysely<unknown>) {
       await sql`
         alter table complaints
-          drop constraint complaints_status_check,
+          drop constraint if exists complaints_status_check,
           add constraint complaints_status_check
             check (status in ('open', 'resolved', 'unanswered', 'unfounded'))`.execute(db);
       await sql`update complaints set stage = 'closed' where status <> 'open'`.execute(db);
+    },
+  },
+  // Issue 13, helper open-data: the aggregate open data released with each publication,
+  // written in the publication's own transaction so that a version has its release or
+  // neither exists. Only counts: nothing here is personal data.
+  '2026-11-30-0015-opendata-releases': {
+    async up(db: Kysely<unknown>) {
+      await sql`
+        create table open_data_releases (
+          version integer primary key references publications (version) on delete cascade,
+          published_at timestamptz not null,
+          release text not null
+        )`.execute(db);
+    },
+  },
+  // Helper "privacy": a shopper may withdraw a report (its personal text erased at once),
+  // so the status check admits 'withdrawn'.
+  '2026-11-30-0016-privacy-report-withdrawn': {
+    async up(db: Kysely<unknown>) {
+      await sql`alter table reports drop constraint if exists reports_status_check`.execute(db);
+      await sql`
+        alter table reports add constraint reports_status_check
+          check (status in ('received', 'under-review', 'accepted', 'rejected', 'withdrawn'))`.execute(db);
+    },
+  },
+  // A contest upheld closes its complaint as unfounded, which the first migration's check
+  // refused. The same constraint as helper lifecycle's 0012, rebuilt whatever ran before.
+  '2026-11-30-0017-contests-complaint-outcomes': {
+    async up(db: Kysely<unknown>) {
+      await sql`
+        alter table complaints
+          drop constraint if exists complaints_status_check,
+          add constraint complaints_status_check
+            check (status in ('open', 'resolved', 'unanswered', 'unfounded'))`.execute(db);
     },
   },
 };

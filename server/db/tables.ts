@@ -173,6 +173,14 @@ export interface PublicationsTable {
   manifest: string;
 }
 
+/** The open data released with a publication (server/opendata/). */
+export interface OpenDataReleasesTable {
+  version: number;
+  published_at: UpdatedAt;
+  /** JSON of the release as served (open-data.json), validated by openDataReleaseSchema. */
+  release: string;
+}
+
 export interface ServiceSecretsTable {
   name: string;
   value: string;
@@ -269,6 +277,7 @@ export interface Database {
   merchant_sessions: MerchantSessionsTable;
   merchant_accounts: MerchantAccountsTable;
   contests: ContestsTable;
+  open_data_releases: OpenDataReleasesTable;
 }
 
 export type ReportRow = Selectable<ReportsTable>;

@@ -1,5 +1,6 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import {
+  type AnswerRecord,
   type ComplaintCategory,
   type ComplaintCounts,
   DEFAULT_POLICY,
@@ -40,6 +41,45 @@ export async function complaintCountsByDomain(db: Kysely<Database>): Promise<Map
   return counts;
 }
 
+/**
+ * Each merchant's answer record, in one grouped query: over the complaints sent to it
+ * and not closed as unfounded (a merchant is not judged on complaints staff found
+ * baseless), how many it answered and the median time to answer. The median, not the
+ * mean: one complaint answered after months would otherwise hide a habit of answering
+ * within days. Merchants never sent a complaint are absent.
+ */
+export async function answerRecordsByMerchant(db: Kysely<Database>): Promise<Map<string, AnswerRecord>> {
+  const rows = await db
+    .selectFrom('complaints')
+    .where('merchant_id', 'is not', null)
+    .where('sent_at', 'is not', null)
+    .where('status', '!=', 'unfounded')
+    .select([
+      'merchant_id',
+      (eb) => eb.fn.countAll<string>().as('sent'),
+      (eb) => eb.fn.count<string>('answered_at').as('answered'),
+      // Unanswered complaints give null, which the ordered-set aggregate skips.
+      sql<number | null>`percentile_cont(0.5) within group (order by extract(epoch from (answered_at - sent_at)))`.as(
+        'median_seconds',
+      ),
+    ])
+    .groupBy('merchant_id')
+    .execute();
+  const records = new Map<string, AnswerRecord>();
+  for (const row of rows) {
+    if (row.merchant_id === null) continue;
+    const answered = Number(row.answered);
+    const seconds = row.median_seconds === null ? null : Number(row.median_seconds);
+    records.set(row.merchant_id, {
+      sent: Number(row.sent),
+      answered,
+      // An answer stamped before its sending (a clock set back) counts as immediate.
+      medianDays: answered === 0 || seconds === null ? null : Math.round(Math.max(0, seconds) / 8640) / 10,
+    });
+  }
+  return records;
+}
+
 function addCounts(total: ComplaintCounts, more: ComplaintCounts): ComplaintCounts {
   const add = (a: ComplaintCounts['open'], b: ComplaintCounts['open']) => {
     const sum = { ...a };
@@ -53,17 +93,20 @@ function addCounts(total: ComplaintCounts, more: ComplaintCounts): ComplaintCoun
 
 export async function currentDirectoryState(db: Kysely<Database>): Promise<DirectoryState> {
   const counts = await complaintCountsByDomain(db);
+  const answers = await answerRecordsByMerchant(db);
   const owned = new Set<string>();
   const merchants: Merchant[] = [];
   for (const row of await db.selectFrom('merchants').select(['record']).execute()) {
-    const record = row.record as Omit<Merchant, 'complaints'>;
+    // A stored record never holds counts; whatever it might carry is replaced by what is counted now.
+    const { answers: _stored, ...record } = row.record as Merchant;
     let complaints: ComplaintCounts = { open: {}, resolved: {} };
     for (const domain of record.domains) {
       owned.add(domain);
       const domainCounts = counts.get(domain);
       if (domainCounts) complaints = addCounts(complaints, domainCounts);
     }
-    merchants.push({ ...record, complaints });
+    const answerRecord = answers.get(record.id);
+    merchants.push(answerRecord ? { ...record, complaints, answers: answerRecord } : { ...record, complaints });
   }
   merchants.sort((a, b) => byKey(a.id, b.id));
   const flagged = (await db.selectFrom('flagged_domains').select(['domain', 'reason', 'since', 'summary']).execute())

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { canonicalJson } from '../../src/directory/bytes.ts';
 import { directoryDigest } from '../../src/directory/delta.ts';
 import type {
+  AnswerRecord,
   ComplaintCounts,
   DirectoryState,
   FlaggedDomain,
@@ -16,7 +17,8 @@ import { currentDirectoryState } from './directory-state.ts';
 // latest published snapshot. The preview's version and digest travel in the publish form,
 // and the publisher refuses them once the registry has moved on (PublishOptions.expected).
 
-export type MerchantField = Exclude<keyof Merchant, 'complaints'>;
+/** Fields a moderator edits; complaint counts and answer records are counted, and shown as such. */
+export type MerchantField = Exclude<keyof Merchant, 'complaints' | 'answers'>;
 export type FlagField = Exclude<keyof FlaggedDomain, 'domain'>;
 
 export interface MerchantEntry {
@@ -31,6 +33,8 @@ export interface ComplaintChange {
   name: string;
   before: { open: number; resolved: number };
   after: { open: number; resolved: number };
+  /** A merchant's answer record before and after (null: none sent), when it changed. */
+  answers?: { before: AnswerRecord | null; after: AnswerRecord | null };
 }
 
 export interface PublicationPreview {
@@ -84,21 +88,37 @@ export function compareStates(
     name: string,
     was?: ComplaintCounts,
     now?: ComplaintCounts,
+    answers?: { before: AnswerRecord | null; after: AnswerRecord | null },
   ) => {
-    if (sameJson(was ?? { open: {}, resolved: {} }, now ?? { open: {}, resolved: {} })) return;
-    complaints.push({ key, kind, name, before: totals(was), after: totals(now) });
+    const countsSame = sameJson(was ?? { open: {}, resolved: {} }, now ?? { open: {}, resolved: {} });
+    const answersChanged = answers !== undefined && !sameJson(answers.before, answers.after);
+    if (countsSame && !answersChanged) return;
+    complaints.push({
+      key,
+      kind,
+      name,
+      before: totals(was),
+      after: totals(now),
+      ...(answersChanged ? { answers } : {}),
+    });
   };
   for (const [id, merchant] of newMerchants) {
     const old = oldMerchants.get(id);
     const entry = { id, name: merchantName(merchant) };
     if (!old) merchants.added.push(entry);
     else {
-      const fields = (Object.keys(merchant) as Array<keyof Merchant>).filter(
-        (field): field is MerchantField => field !== 'complaints' && !sameJson(old[field], merchant[field]),
+      // Both records' fields: an optional field the new record dropped is a change too.
+      const keys = new Set([...Object.keys(old), ...Object.keys(merchant)] as Array<keyof Merchant>);
+      const fields = [...keys].filter(
+        (field): field is MerchantField =>
+          field !== 'complaints' && field !== 'answers' && !sameJson(old[field] ?? null, merchant[field] ?? null),
       );
       if (fields.length > 0) merchants.changed.push({ ...entry, fields });
     }
-    countChange(id, 'merchant', entry.name, old?.complaints, merchant.complaints);
+    countChange(id, 'merchant', entry.name, old?.complaints, merchant.complaints, {
+      before: old?.answers ?? null,
+      after: merchant.answers ?? null,
+    });
   }
   for (const [id, old] of oldMerchants) {
     if (!newMerchants.has(id)) merchants.removed.push({ id, name: merchantName(old) });

@@ -1,5 +1,6 @@
 import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { insertSentComplaints } from '../../test/support/answered-complaints.ts';
 import { signedInStaff } from '../../test/support/console-client.ts';
 import { type DemoService, openDemoService } from '../../test/support/demo-service.ts';
 import { fieldValue, visibleText } from '../../test/support/portal-form-client.ts';
@@ -50,6 +51,13 @@ describe('publishing from the console', () => {
     const book = new ComplaintBook(service.registry.db, () => service.now());
     const [open] = await book.list({ domain: 'livraison-gratuite.test', status: 'open' });
     await book.close(open?.id ?? 0, {}, 'flag-moderator@thiqa.test');
+    // A merchant's first complaints sent to it: one answered after 2.5 days, one not yet.
+    await insertSentComplaints(
+      service.registry.db,
+      { id: 'dar-argan', domain: 'dar-argan.test' },
+      '2026-11-20T08:00:00Z',
+      [{ answeredAfterDays: 2.5 }, { answeredAfterDays: null, status: 'open' }],
+    );
 
     const moderator = await signedInStaff(service, 'moderator', 'publisher@thiqa.test');
     const page = await moderator.open('/admin/publish?lang=en');
@@ -58,6 +66,10 @@ describe('publishing from the console', () => {
     expect(part(page.html, 'flags-added')).toContain('<li data-flag="faux-souk.test">');
     const counts = part(page.html, 'complaints-changed');
     expect(visibleText(counts)).toContain('livraison-gratuite.test 5 → 4 0 → 1');
+    // Answer records change with complaints, not as an edit of the merchant.
+    expect(visibleText(counts)).toContain('دار أركان 0 → 1 0 → 1 none sent → 1 of 2, median 2.5 days');
+    const french = visibleText(part((await moderator.open('/admin/publish?lang=fr')).html, 'complaints-changed'));
+    expect(french).toContain('aucune transmise → 1 sur 2, médiane 2,5 jours');
     expect(part(page.html, 'merchants-changed')).toBe('');
     expect(text).toContain('Publish version 2');
 

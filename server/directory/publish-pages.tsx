@@ -1,4 +1,7 @@
 /** @jsxImportSource hono/jsx */
+
+import type { AnswerRecord } from '../../src/directory/schemas.ts';
+import { moroccanLocale } from '../../src/ui/verdict-words.ts';
 import { consoleMoment } from '../console/audit-pages.tsx';
 import {
   type ConsoleApp,
@@ -35,6 +38,14 @@ const previewToken = (preview: PublicationPreview) => `${preview.nextVersion}:${
 function readToken(value: unknown): { version: number; digest: string } | null {
   const match = typeof value === 'string' ? /^([1-9]\d{0,9}):([0-9a-f]{64})$/.exec(value) : null;
   return match ? { version: Number(match[1]), digest: match[2] as string } : null;
+}
+
+function answerRecordWords(words: ConsoleWords, record: AnswerRecord | null): string {
+  const { c, lang } = words;
+  if (record === null) return c('publish_answerRecordNoneSent');
+  if (record.medianDays === null) return c('publish_answerRecordNoneAnswered', [record.sent]);
+  const days = new Intl.NumberFormat(moroccanLocale(lang), { maximumFractionDigits: 1 }).format(record.medianDays);
+  return c('publish_answerRecord', [record.answered, record.sent, days]);
 }
 
 function Names(props: { words: ConsoleWords; list: ReadonlyArray<{ id: string; name: string }> }) {
@@ -131,7 +142,12 @@ function PreviewView(props: { words: ConsoleWords; preview: PublicationPreview }
         <ScrollingTable
           caption={c('publish_complaintsChanged')}
           hiddenCaption
-          columns={[c('publish_columnShop'), c('publish_columnOpen'), c('publish_columnResolved')]}
+          columns={[
+            c('publish_columnShop'),
+            c('publish_columnOpen'),
+            c('publish_columnResolved'),
+            c('publish_columnAnswers'),
+          ]}
         >
           {complaints.map((change) => (
             <tr data-complaints={change.key}>
@@ -140,6 +156,14 @@ function PreviewView(props: { words: ConsoleWords; preview: PublicationPreview }
               </th>
               <td>{c('publish_countChange', [change.before.open, change.after.open])}</td>
               <td>{c('publish_countChange', [change.before.resolved, change.after.resolved])}</td>
+              <td data-answers={change.answers ? '' : undefined}>
+                {change.answers
+                  ? c('publish_countChange', [
+                      answerRecordWords(words, change.answers.before),
+                      answerRecordWords(words, change.answers.after),
+                    ])
+                  : null}
+              </td>
             </tr>
           ))}
         </ScrollingTable>

@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { applyDelta, directoryDigest } from '../../src/directory/delta.ts';
 import { checkFileRef, decodeDelta, decodeSnapshot } from '../../src/directory/publication.ts';
 import { openSignedManifest } from '../../src/directory/signing.ts';
+import { insertSentComplaints } from '../../test/support/answered-complaints.ts';
 import { openTestService, type TestService } from '../../test/support/test-service.ts';
 import { readImportFile } from '../merchants/import-read.ts';
 import { importMerchants } from '../merchants/import-write.ts';
@@ -134,6 +135,51 @@ describe('publishing the directory', () => {
     const atlas = snapshot.state.merchants.find((merchant) => merchant.id === 'atlas-electro');
     expect(atlas?.complaints.open['non-delivery']).toBe(1);
     expect((await (await service.send('GET', `/v1/reports/${receipt}`)).json()).status).toBe('accepted');
+  });
+
+  it("publishes each merchant's answer record: sent, answered, median days; unfounded ones left out", async () => {
+    await publish(service);
+    const db = service.registry.db;
+    const atlas = { id: 'atlas-electro', domain: 'atlas-electro.test' };
+    // Ten sent, nine answered after 1 to 9 days: the median is 5 days.
+    await insertSentComplaints(db, atlas, '2026-10-01T08:00:00Z', [
+      ...[1, 2, 3, 4, 5, 6, 7, 8, 9].map((days) => ({ answeredAfterDays: days })),
+      { answeredAfterDays: null, status: 'open' as const },
+      // Unfounded after review: neither sent nor answered in the record, however slow.
+      { answeredAfterDays: 300, status: 'unfounded' as const },
+      { answeredAfterDays: null, status: 'unfounded' as const },
+    ]);
+    // Another merchant's complaints count for it alone; 26 h and 40 h: a median of 33 h is 1.375 days.
+    await insertSentComplaints(db, { id: 'casa-deals', domain: 'casa-deals.test' }, '2026-10-01T08:00:00Z', [
+      { answeredAfterDays: 26 / 24 },
+      { answeredAfterDays: 40 / 24 },
+      { answeredAfterDays: null, status: 'unanswered' },
+    ]);
+    service.setNow('2026-11-27T11:00:00Z');
+    await publish(service);
+
+    const { manifest, snapshot } = await loadPublishedDirectory(publicDirectoryDir(service.dataDir), [publicKey]);
+    const merchant = (id: string) => snapshot.state.merchants.find((entry) => entry.id === id);
+    expect(merchant('atlas-electro')?.answers).toEqual({ sent: 10, answered: 9, medianDays: 5 });
+    expect(merchant('casa-deals')?.answers).toEqual({ sent: 3, answered: 2, medianDays: 1.4 });
+    // Never sent a complaint: no record at all, as in directories published before it existed.
+    expect(merchant('dar-argan')).not.toHaveProperty('answers');
+    expect(merchant('atlas-electro')?.complaints.open['non-delivery']).toBe(1);
+
+    // The delta from version 1 carries the records, and rebuilds the signed state.
+    const v1 = JSON.parse(
+      (await db.selectFrom('publications').select('snapshot').where('version', '=', 1).executeTakeFirstOrThrow())
+        .snapshot,
+    );
+    const ref = manifest.deltas[0] as (typeof manifest.deltas)[number];
+    const delta = await decodeDelta(
+      new Uint8Array(await readFile(join(publicDirectoryDir(service.dataDir), ref.path))),
+    );
+    expect(delta.merchants.upsert.map((entry) => [entry.id, entry.answers?.sent])).toEqual([
+      ['atlas-electro', 10],
+      ['casa-deals', 3],
+    ]);
+    expect(await directoryDigest(applyDelta(v1.state, delta))).toBe(manifest.digest);
   });
 
   it('publishes on schedule only when something changed', async () => {

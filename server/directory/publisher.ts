@@ -9,6 +9,7 @@ import { type SigningKey, signManifest } from '../../src/directory/signing.ts';
 import { recordAudit } from '../db/audit-log.ts';
 import type { Database } from '../db/tables.ts';
 import { ServiceError } from '../http/service-error.ts';
+import { recordOpenDataRelease } from '../opendata/open-data-release.ts';
 import { currentDirectoryState } from './directory-state.ts';
 import {
   latestPublication,
@@ -181,6 +182,8 @@ async function publishNow(db: Kysely<Database>, options: PublishOptions): Promis
         manifest: publication.manifestText,
       })
       .execute();
+    // The open data of this version commits with it, or neither does.
+    await recordOpenDataRelease(trx, { version, publishedAt: snapshot.publishedAt });
     await recordAudit(
       trx,
       {

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { z } from 'zod';
 import { flaggedDomainSchema, flagReasonSchema } from '../../src/directory/schemas.ts';
 import { recordAudit } from '../db/audit-log.ts';
@@ -72,9 +72,13 @@ export class FlaggedDomains {
     });
   }
 
-  async unflag(input: string, actor: string) {
+  /**
+   * Removes the flag; `within` runs it inside a caller's transaction (a contest upheld
+   * removes the flag and records its decision together).
+   */
+  async unflag(input: string, actor: string, within?: Transaction<Database>) {
     const domain = shopDomainArgument(input);
-    return this.db.transaction().execute(async (trx) => {
+    const remove = async (trx: Kysely<Database>) => {
       const removed = await trx
         .deleteFrom('flagged_domains')
         .where('domain', '=', domain)
@@ -87,6 +91,7 @@ export class FlaggedDomains {
         this.clock(),
       );
       return { domain, flagged: false as const };
-    });
+    };
+    return within ? remove(within) : this.db.transaction().execute(remove);
   }
 }

@@ -7,6 +7,7 @@ import type { Registry } from '../db/database.ts';
 import { createPublishSchedule, type PublishSchedule, restoreServedDirectory } from '../directory/publish-schedule.ts';
 import { type Config, ConfigError } from '../env.ts';
 import { configuredMailer } from '../mail/configured-mailer.ts';
+import { startRetentionJob } from '../privacy/retention-job.ts';
 import {
   CONNECTIONS_CHECKING_INTERVAL_MS,
   type ConnectionLimits,
@@ -86,6 +87,9 @@ export async function startService(options: {
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${address.port}`;
 
+  // Law 09-08: personal text past the retention period is erased at start and once a day.
+  const retention = startRetentionJob({ context: app.context, clock, log });
+
   let timer: NodeJS.Timeout | undefined;
   let schedule: PublishSchedule | undefined;
   if (options.publishEveryMs) {
@@ -101,6 +105,7 @@ export async function startService(options: {
     async stop() {
       if (timer) clearInterval(timer);
       await deadlines.stop();
+      await retention.stop();
       await schedule?.idle();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

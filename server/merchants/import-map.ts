@@ -20,7 +20,8 @@ import {
 // they are. Both then meet the rules a schema cannot know: a domain is a shop of its
 // own, a verification is not dated after the import.
 
-export type MerchantRecord = Omit<Merchant, 'complaints'>;
+/** What the registry stores of a merchant: complaints and answers are counted at publish. */
+export type MerchantRecord = Omit<Merchant, 'complaints' | 'answers'>;
 
 export interface ImportProblem {
   /** Line of the CSV file (or position of the entry in a JSON array), 1-based. */
@@ -36,13 +37,13 @@ export interface CellRow {
   values: Map<string, Cell>;
 }
 
-/** The merchant schema as the import takes it: the id may be left to the import, complaints come from moderation. */
+/** The merchant schema as the import takes it: the id may be left to the import, complaints and answers come from moderation. */
 const importedMerchantSchema = merchantSchema.partial({ id: true, complaints: true });
 
 /** A merchant in the directory's own JSON form, read with the directory's schema. */
 export interface MerchantRow {
   line: number;
-  merchant: Omit<z.infer<typeof importedMerchantSchema>, 'complaints'>;
+  merchant: Omit<z.infer<typeof importedMerchantSchema>, 'complaints' | 'answers'>;
 }
 
 /** An entry the reader could not take at all (too many cells, not an object, not a merchant). */
@@ -122,7 +123,7 @@ function schemaProblem(line: number, issue: z.core.$ZodIssue): ImportProblem {
 function parsedMerchant(line: number, input: unknown): MerchantRow | RefusedRow {
   const parsed = importedMerchantSchema.safeParse(input);
   if (!parsed.success) return { line, problems: parsed.error.issues.map((issue) => schemaProblem(line, issue)) };
-  const { complaints: _complaints, ...merchant } = parsed.data;
+  const { complaints: _complaints, answers: _answers, ...merchant } = parsed.data;
   return { line, merchant };
 }
 

@@ -93,7 +93,9 @@ export async function reverifyMerchant(
     const record = row.record as MerchantRecord;
     if (record.status !== 'verified') return { outcome: 'not-verified', status: record.status };
     const renewed = checks.register.outcome === 'matches' && checks.phone.outcome === 'confirmed';
-    const strip = ({ by: _by, byEmail: _email, at: _at, ...rest }: RegisterCheck | PhoneCheck) => rest;
+    // Who and when are the line's own; the verifier's free-text note stays out of the log
+    // (it may name a person), the merchant's register entry and business phone are its record.
+    const strip = ({ by: _by, byEmail: _email, at: _at, note: _note, ...rest }: RegisterCheck | PhoneCheck) => rest;
     const detail = {
       renewed,
       previous: record.verification.at,

@@ -1,5 +1,6 @@
 import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { insertSentComplaints } from '../../test/support/answered-complaints.ts';
 import { type DemoService, openDemoService } from '../../test/support/demo-service.ts';
 import { bundledMerchant, importMerchantRecords } from '../../test/support/merchant-records.ts';
 
@@ -142,6 +143,32 @@ describe('the certificate page', () => {
     const link = /<a href="([^"]+)" data-certificate="atlas-electro">/.exec(check)?.[1];
     expect(link).toBe('/merchants/atlas-electro?lang=fr');
     expect((await service.send('GET', link ?? '')).status).toBe(200);
+  });
+
+  it('says how the merchant answers the complaints sent to it, once published, in each language', async () => {
+    // Nothing before a complaint was ever sent to it.
+    expect((await certificate('dar-argan')).html).not.toContain('data-answers');
+    await insertSentComplaints(
+      service.registry.db,
+      { id: 'dar-argan', domain: 'dar-argan.test' },
+      '2026-10-01T08:00:00Z',
+      [
+        ...[1, 2, 3, 4, 5, 6, 7, 8, 9].map((days) => ({ answeredAfterDays: days })),
+        { answeredAfterDays: null, status: 'unanswered' as const },
+      ],
+    );
+    await service.publish();
+    for (const [lang, sentence] of [
+      ['en', 'This merchant answered 9 of the 10 complaints Thiqa sent it, typically within 5 days.'],
+      ['fr', 'Ce marchand a répondu à 9 des 10 plaintes que Thiqa lui a transmises, en général sous 5 jours.'],
+      ['ar', 'ردّ هذا التاجر على 9 من أصل 10 شكاوى أرسلتها إليه ثقة، عادةً في غضون 5 أيام.'],
+    ]) {
+      const complaints = part((await certificate('dar-argan', lang)).html, 'id="complaints-heading"');
+      expect(complaints, lang).toContain(`<p class="answers" data-answers="9/10">${sentence}</p>`);
+    }
+    // The check page says what the popup says.
+    const check = await (await service.send('GET', '/check?q=https://dar-argan.test/&lang=en')).text();
+    expect(check).toContain('typically within 5 days.</p>');
   });
 
   it('says a merchant is revoked, and since when, once the revocation is published', async () => {

@@ -3,6 +3,7 @@ import type { ComplaintCategory, ComplaintCounts, Merchant } from '../../src/dir
 import { merchantSchema } from '../../src/directory/schemas.ts';
 import { VERDICT_LEVELS } from '../../src/ui/verdict-levels.ts';
 import { REPORT_REASON } from '../../src/ui/verdict-words.ts';
+import { ContestOutcomes, type PublishedContest, PublishedContests } from '../contests/contest-outcomes.tsx';
 import { BADGE_SIZE, badgePath } from './merchant-badge.ts';
 import { listedName } from './merchant-search.ts';
 import {
@@ -13,7 +14,14 @@ import {
   statusDay,
   statusWords,
 } from './merchant-status.tsx';
-import { ComplaintList, Freshness, LabelList, MerchantFacts, VerdictPanel } from './merchant-views.tsx';
+import {
+  AnswerRecordLine,
+  ComplaintList,
+  Freshness,
+  LabelList,
+  MerchantFacts,
+  VerdictPanel,
+} from './merchant-views.tsx';
 import { notFoundPage, type PortalApp, type PortalDeps } from './portal-app.tsx';
 import { portalHref, sendPage } from './portal-layout.tsx';
 import type { PortalKey, PortalWords } from './portal-words.ts';
@@ -129,6 +137,7 @@ function Certificate(props: {
   since: string | null;
   now: Date;
   origin: string;
+  contests: readonly PublishedContest[];
 }) {
   const { words, merchant, directory, since, now, origin } = props;
   const { lang } = words;
@@ -162,6 +171,7 @@ function Certificate(props: {
       <section aria-labelledby="complaints-heading">
         <h2 id="complaints-heading">{words.p('certificate_complaintsHeading')}</h2>
         <p>{words.p('certificate_complaintsLead')}</p>
+        <AnswerRecordLine words={words} answers={merchant.answers} />
         <h3>{words.t('popup_complaintsHeading')}</h3>
         <div data-complaints="open">
           <ComplaintList words={words} complaints={merchant.complaints} />
@@ -171,6 +181,7 @@ function Certificate(props: {
           <ResolvedComplaintList words={words} complaints={merchant.complaints} />
         </div>
       </section>
+      <ContestOutcomes words={words} contests={props.contests} />
       <p>{words.p('certificate_verdictIntro', [display])}</p>
       <VerdictPanel
         words={words}
@@ -194,6 +205,7 @@ function Certificate(props: {
 
 export function registerCertificatePage(app: PortalApp, deps: PortalDeps, statusDates: PublishedStatusDates): void {
   const { context } = deps;
+  const publishedContests = new PublishedContests(context.db);
   // The snippet names the portal as shoppers reach it: behind a proxy that ends TLS, the
   // publisher's public address (THIQA_PUBLIC_URL), not what the service sees.
   app.get('/merchants/:id', async (c) => {
@@ -213,6 +225,7 @@ export function registerCertificatePage(app: PortalApp, deps: PortalDeps, status
         since={since}
         now={context.clock()}
         origin={deps.settings.publicOrigin ?? new URL(c.req.url).origin}
+        contests={(await publishedContests.of(directory))(merchant.domains)}
       />,
     );
   });

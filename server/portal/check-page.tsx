@@ -2,8 +2,16 @@
 import { z } from 'zod';
 import { MAX_REPORT_URL_LENGTH } from '../../src/directory/report-contract.ts';
 import { verdictForInput } from '../../src/directory/verdict.ts';
+import { ContestOutcomes, type PublishedContest, PublishedContests } from '../contests/contest-outcomes.tsx';
 import { ErrorSummary, QuestionForm, shownText } from './form-parts.tsx';
-import { ComplaintList, Freshness, LabelList, MerchantFacts, VerdictPanel } from './merchant-views.tsx';
+import {
+  AnswerRecordLine,
+  ComplaintList,
+  Freshness,
+  LabelList,
+  MerchantFacts,
+  VerdictPanel,
+} from './merchant-views.tsx';
 import type { PortalApp, PortalDeps } from './portal-app.tsx';
 import { portalHref, sendPage } from './portal-layout.tsx';
 import type { PortalWords } from './portal-words.ts';
@@ -74,7 +82,13 @@ function looksLikeAName(text: string): boolean {
   return /\s/.test(text) || !text.includes('.');
 }
 
-function CheckResult(props: { words: PortalWords; directory: PortalDirectory; query: string; now: Date }) {
+function CheckResult(props: {
+  words: PortalWords;
+  directory: PortalDirectory;
+  query: string;
+  now: Date;
+  contests: readonly PublishedContest[];
+}) {
   const { words, directory, query, now } = props;
   const { lang } = words;
   const { identity, verdict } = verdictForInput(query, directory.index, now);
@@ -125,8 +139,10 @@ function CheckResult(props: { words: PortalWords; directory: PortalDirectory; qu
             words={words}
             complaints={merchant ? merchant.complaints : (entry?.domainComplaints ?? null)}
           />
+          {merchant ? <AnswerRecordLine words={words} answers={merchant.answers} /> : null}
         </section>
       ) : null}
+      <ContestOutcomes words={words} contests={props.contests} />
       {identity ? (
         <p>
           <a class="button button--secondary" href={portalHref(lang, '/report', { url: query })} data-report-link="">
@@ -140,6 +156,7 @@ function CheckResult(props: { words: PortalWords; directory: PortalDirectory; qu
 
 export function registerCheckPages(app: PortalApp, deps: PortalDeps): void {
   const { context } = deps;
+  const publishedContests = new PublishedContests(context.db);
   app.get('/', async (c) => {
     const words = c.get('words');
     const directory = await context.published.current();
@@ -177,12 +194,16 @@ export function registerCheckPages(app: PortalApp, deps: PortalDeps): void {
     }
     const query = parsed.data.q;
     const shown = shownText(query);
+    const checked = directory ? verdictForInput(query, directory.index, now).identity : null;
+    const contests = directory && checked ? (await publishedContests.of(directory))([checked.domain]) : [];
     return sendPage(
       c,
       { words, title: words.p('check_resultTitle', [shown.slice(0, 80)]), section: 'check' },
       <>
         <h1>{words.p('check_resultHeading')}</h1>
-        {directory ? <CheckResult words={words} directory={directory} query={query} now={now} /> : null}
+        {directory ? (
+          <CheckResult words={words} directory={directory} query={query} now={now} contests={contests} />
+        ) : null}
         <Freshness words={words} directory={directory} now={now} />
         <CheckForm words={words} value={shown} error={null} />
       </>,

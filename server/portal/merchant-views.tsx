@@ -1,6 +1,7 @@
 /** @jsxImportSource hono/jsx */
-import type { ComplaintCategory, ComplaintCounts, Label, Merchant } from '../../src/directory/schemas.ts';
+import type { AnswerRecord, ComplaintCategory, ComplaintCounts, Label, Merchant } from '../../src/directory/schemas.ts';
 import type { Verdict } from '../../src/directory/verdict.ts';
+import { answerRecordWords } from '../../src/ui/answer-words.ts';
 import { VERDICT_LEVELS } from '../../src/ui/verdict-levels.ts';
 import {
   formatDate,
@@ -98,6 +99,18 @@ export function ComplaintList(props: { words: PortalWords; complaints: Complaint
         <li data-category={category}>{words.t('popup_complaintCount', [words.t(REPORT_REASON[category]), count])}</li>
       ))}
     </ul>
+  );
+}
+
+/** How the merchant answers the complaints Thiqa sends it, as the popup says it; nothing before the first one. */
+export function AnswerRecordLine(props: { words: PortalWords; answers: AnswerRecord | undefined }) {
+  const { words, answers } = props;
+  const sentence = answerRecordWords(answers, words);
+  if (sentence === null || !answers) return null;
+  return (
+    <p class="answers" data-answers={`${answers.answered}/${answers.sent}`}>
+      {sentence}
+    </p>
   );
 }
 

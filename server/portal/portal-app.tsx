@@ -1,9 +1,11 @@
 /** @jsxImportSource hono/jsx */
 import { Hono, type MiddlewareHandler } from 'hono';
 import { registerApplyPages } from '../applications/apply-pages.tsx';
+import { registerContestPortalPages } from '../contests/contest-pages.tsx';
 import type { ClientRateLimiter } from '../http/client-rate-limit.ts';
 import { pageHeaders } from '../http/page-headers.ts';
 import type { ServiceContext } from '../http/service-context.ts';
+import { registerOpenDataPage } from '../opendata/open-data-page.tsx';
 import { registerCheckPages } from './check-page.tsx';
 import { registerInfoPages } from './info-pages.tsx';
 import { isBadgePath } from './merchant-badge.ts';
@@ -75,8 +77,10 @@ export function portalApp(deps: PortalDeps): PortalApp {
   registerCheckPages(app, deps);
   registerReportPages(app, deps);
   registerApplyPages(app, deps);
+  registerContestPortalPages(app, deps);
   registerInfoPages(app, deps);
   registerMerchantPages(app, deps);
+  registerOpenDataPage(app, deps);
   return app;
 }
 

@@ -140,6 +140,9 @@ export function PortalPage(props: PageFrame & { children?: Child }) {
                 <a href={portalHref(lang, '/apply')}>{words.p('apply_footerLink')}</a>
               </li>
               <li>
+                <a href={portalHref(lang, '/open-data')}>{words.p('opendata_footerLink')}</a>
+              </li>
+              <li>
                 <a href="/v1/openapi.json">{words.p('footer_api')}</a>
               </li>
             </ul>
@@ -156,7 +159,7 @@ export function sendPage(
   c: Context,
   frame: Omit<PageFrame, 'url'>,
   body: Child,
-  status: 200 | 400 | 403 | 404 | 409 | 413 | 422 | 429 | 500 | 503 = 200,
+  status: 200 | 400 | 403 | 404 | 409 | 410 | 413 | 422 | 429 | 500 | 503 = 200,
 ) {
   const page = (
     <PortalPage {...frame} url={new URL(c.req.url)}>

@@ -100,8 +100,12 @@ export class ReportDesk {
     return createHmac('sha256', this.editSecret).update(`edit:${receipt}`).digest('base64url');
   }
 
-  /** Whether `token` is the edit token of `receipt` (compared in constant time). */
+  /** True when `token` is this report's edit token (compared in constant time). */
   verifyEditToken(receipt: string, token: string): boolean {
+    return this.checkEditToken(receipt, token);
+  }
+
+  private checkEditToken(receipt: string, token: string): boolean {
     const expected = Buffer.from(this.editTokenFor(receipt));
     const given = Buffer.from(token);
     return given.length === expected.length && timingSafeEqual(given, expected);

@@ -15,6 +15,7 @@ import { problemResponse } from '../http/admin-schemas.ts';
 import { type ClientRateLimiter, rateLimited } from '../http/client-rate-limit.ts';
 import { problem, validationHook } from '../http/problem.ts';
 import type { ServiceContext } from '../http/service-context.ts';
+import { withdrawReport } from './report-withdrawal.ts';
 import { recordReporterOutcome } from './reporter-outcome.ts';
 
 // Shoppers' reports: sent from the extension (or any client) with an idempotency key,
@@ -27,7 +28,7 @@ const statusSchema = reportStatusViewSchema.openapi('ReportStatus');
 /** Only browser extensions call this API from a page context; web pages may not. */
 const extensionCors = cors({
   origin: (origin) => (/^(?:chrome|moz)-extension:\/\/[a-z0-9-]+$/i.test(origin) ? origin : null),
-  allowMethods: ['POST', 'PATCH', 'GET'],
+  allowMethods: ['POST', 'PATCH', 'GET', 'DELETE'],
   allowHeaders: ['Content-Type', 'Authorization'],
   maxAge: 600,
 });
@@ -147,6 +148,38 @@ export function reportsApp(context: ServiceContext, limiter: ClientRateLimiter) 
     const token = (c.req.valid('header').authorization ?? '').slice('Bearer '.length);
     const receipt = c.req.valid('param').receipt;
     return c.json(await recordReporterOutcome(context, receipt, token, c.req.valid('json')), 200);
+  });
+
+  const withdraw = createRoute({
+    method: 'delete',
+    path: '/{receipt}',
+    summary: 'Withdraw a report: its details, contact and page path are erased at once',
+    description:
+      "The report turns `withdrawn` and leaves the moderators' queue. A complaint already opened from it stays " +
+      'and keeps counting; it holds nothing the shopper typed. Later amendments answer 409.',
+    security: [{ editToken: [] }],
+    middleware: [reportRateLimit(limiter)] as const,
+    request: {
+      params: receiptParamsSchema,
+      headers: z.object({ authorization: z.string().optional() }),
+    },
+    responses: {
+      200: { description: 'Withdrawn', content: { 'application/json': { schema: statusSchema } } },
+      401: problemResponse('No `Authorization: Bearer` header with the edit token'),
+      403: problemResponse('Wrong edit token'),
+      404: problemResponse('No report with this receipt'),
+      409: problemResponse('Already withdrawn'),
+      429: problemResponse('Too many requests from this client (see Retry-After)'),
+    },
+  });
+  app.openapi(withdraw, async (c) => {
+    const token = /^Bearer (\S+)$/.exec(c.req.valid('header').authorization ?? '')?.[1];
+    if (!token) {
+      return problem(c, 401, 'send the edit token: Authorization: Bearer <editToken>', undefined, {
+        'WWW-Authenticate': 'Bearer',
+      }) as never;
+    }
+    return c.json(await withdrawReport(context, c.req.valid('param').receipt, token), 200);
   });
   return app;
 }

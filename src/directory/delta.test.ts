@@ -16,7 +16,10 @@ describe('deltas', () => {
   const after = snapshot(
     2,
     testState({
-      merchants: [{ ...a, complaints: { open: { fraud: 1 }, resolved: {} } }, c],
+      merchants: [
+        { ...a, complaints: { open: { fraud: 1 }, resolved: {} }, answers: { sent: 4, answered: 3, medianDays: 2.5 } },
+        c,
+      ],
       flagged: [{ domain: 'fake.test', reason: 'fraud', since: '2026-11-01', summary: 'x' }],
       policy: { complaintCautionThreshold: 5, maxVerificationAgeDays: 365, directoryLifetimeHours: 72 },
     }),
@@ -36,6 +39,20 @@ describe('deltas', () => {
     const result = applyDelta(before.state, createDelta(before, after));
     expect(result).toEqual(after.state);
     expect(await directoryDigest(result)).toBe(await directoryDigest(after.state));
+  });
+
+  it('carries a merchant whose answer record alone changed, and one that lost it', async () => {
+    const answered = snapshot(
+      3,
+      testState({ merchants: [{ ...a, answers: { sent: 1, answered: 1, medianDays: 1 } }, b] }),
+    );
+    const more = snapshot(4, testState({ merchants: [{ ...a, answers: { sent: 2, answered: 1, medianDays: 1 } }, b] }));
+    const delta = createDelta(answered, more);
+    expect(delta.merchants.upsert).toEqual([more.state.merchants[0]]);
+    expect(applyDelta(answered.state, delta)).toEqual(more.state);
+    const dropped = applyDelta(more.state, createDelta(more, snapshot(5, testState({ merchants: [a, b] }))));
+    expect(dropped.merchants[0]).not.toHaveProperty('answers');
+    expect(await directoryDigest(dropped)).toBe(await directoryDigest(testState({ merchants: [a, b] })));
   });
 
   it('is empty between equal states', () => {

@@ -27,10 +27,34 @@ describe('merchant schema', () => {
     [{ legalName: 'Evil\u202eName' }, 'legalName'],
     [{ legalName: 'x'.repeat(5000) }, 'legalName'],
     [{ unexpected: true }, 'unexpected'],
+    [{ answers: { sent: 3, answered: 4, medianDays: 2 } }, 'answers.answered'],
+    [{ answers: { sent: -1, answered: 0, medianDays: null } }, 'answers.sent'],
+    [{ answers: { sent: 3, answered: 1.5, medianDays: 2 } }, 'answers.answered'],
+    [{ answers: { sent: 3, answered: 2, medianDays: 2.25 } }, 'answers.medianDays'],
+    [{ answers: { sent: 3, answered: 2, medianDays: -1 } }, 'answers.medianDays'],
+    [{ answers: { sent: 3, answered: 2, medianDays: null } }, 'answers.medianDays'],
+    [{ answers: { sent: 3, answered: 0, medianDays: 1 } }, 'answers.medianDays'],
+    [{ answers: { sent: 3, answered: 2, medianDays: 1, mean: 2 } }, 'answers.mean'],
   ])('refuses %j, naming %s', (overrides, field) => {
     const result = merchantSchema.safeParse({ ...testMerchant(), ...overrides });
     expect(result.success).toBe(false);
     if (!result.success) expect(describeSchemaError(result.error, 'merchant')).toContain(`merchant: ${field}`);
+  });
+});
+
+describe('answer record', () => {
+  it.each([
+    { sent: 10, answered: 9, medianDays: 2.5 },
+    { sent: 10, answered: 10, medianDays: 0 },
+    { sent: 3, answered: 0, medianDays: null },
+    { sent: 3, answered: 2, medianDays: 0.3 },
+  ])('accepts %j', (answers) => {
+    expect(merchantSchema.safeParse(testMerchant({ answers })).success).toBe(true);
+  });
+
+  it('is optional: directories published before it still read', () => {
+    const { answers: _none, ...merchant } = testMerchant();
+    expect(merchantSchema.safeParse(merchant).success).toBe(true);
   });
 });
 

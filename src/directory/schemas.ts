@@ -81,6 +81,36 @@ export const complaintCountsSchema = z.strictObject({
   resolved: countsByCategory,
 });
 
+/**
+ * How a merchant answers the complaints Thiqa sends it: of those sent (and not found
+ * unfounded), how many it answered, and the median days from sending to answer, to one
+ * decimal (null when it answered none). Absent when no complaint was ever sent to it, and
+ * in directories published before the field existed.
+ */
+export const answerRecordSchema = z
+  .strictObject({
+    sent: z.int().min(0).max(1_000_000),
+    answered: z.int().min(0).max(1_000_000),
+    medianDays: z
+      .number()
+      .min(0)
+      .max(36_500)
+      .refine((days) => Math.round(days * 10) / 10 === days, { message: 'must have at most one decimal' })
+      .nullable(),
+  })
+  .superRefine((record, ctx) => {
+    if (record.answered > record.sent) {
+      ctx.addIssue({ code: 'custom', path: ['answered'], message: 'must not exceed sent' });
+    }
+    if ((record.answered === 0) !== (record.medianDays === null)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['medianDays'],
+        message: 'must be null exactly when no complaint was answered',
+      });
+    }
+  });
+
 export const socialIdentitySchema = z.strictObject({
   network: socialNetworkSchema,
   handle: text(200),
@@ -105,6 +135,7 @@ export const merchantSchema = z.strictObject({
   }),
   labels: z.array(labelSchema).max(20),
   complaints: complaintCountsSchema,
+  answers: answerRecordSchema.optional(),
 });
 
 export const flaggedDomainSchema = z.strictObject({
@@ -221,6 +252,7 @@ export type FlaggedDomain = z.infer<typeof flaggedDomainSchema>;
 export type FlagReason = z.infer<typeof flagReasonSchema>;
 export type DomainComplaints = z.infer<typeof domainComplaintsSchema>;
 export type ComplaintCounts = z.infer<typeof complaintCountsSchema>;
+export type AnswerRecord = z.infer<typeof answerRecordSchema>;
 export type ComplaintCategory = z.infer<typeof complaintCategorySchema>;
 export type ReportReason = z.infer<typeof reportReasonSchema>;
 export type DirectoryState = z.infer<typeof directoryStateSchema>;

@@ -314,13 +314,19 @@ describe('directory sync', () => {
     const before = snapshot(1, [a, b]);
     const after = snapshot(2, [
       { ...a, domains: ['alpha.test'] },
-      { ...b, domains: ['beta.test', 'shared.test'] },
+      // With the answer record it gained meanwhile: the store keeps it as signed.
+      { ...b, domains: ['beta.test', 'shared.test'], answers: { sent: 3, answered: 2, medianDays: 1.5 } },
     ]);
     const moved = await buildPublication({ current: after, previous: [before], keys: [key] });
     const store = await freshStore();
     await holding(store, before);
     expect(await syncWith(store, fakeHost(moved)).sync()).toEqual({ status: 'updated', version: 2, via: 'delta' });
     expect((await store.index())?.index.entryFor('shared.test').merchant?.id).toBe('beta');
+    expect((await store.index())?.index.entryFor('beta.test').merchant?.answers).toEqual({
+      sent: 3,
+      answered: 2,
+      medianDays: 1.5,
+    });
     expect(await store.readState()).toEqual(after.state);
   });
 

@@ -1,4 +1,5 @@
-import type { ComplaintCounts, Label, Merchant } from '../directory/schemas.ts';
+import type { AnswerRecord, ComplaintCounts, Label, Merchant } from '../directory/schemas.ts';
+import { answerRecordWords } from './answer-words.ts';
 import { useTranslator } from './translator-context.ts';
 import { labelFacts, merchantFacts, REPORT_REASON } from './verdict-words.ts';
 
@@ -62,8 +63,11 @@ export function LabelList(props: { labels: readonly Label[]; now: Date }) {
   );
 }
 
-export function ComplaintList(props: { complaints: ComplaintCounts | null }) {
-  const { t } = useTranslator();
+/** Open complaints by category, then how the merchant answers the complaints sent to it (when any were). */
+export function ComplaintList(props: { complaints: ComplaintCounts | null; answers?: AnswerRecord | undefined }) {
+  const translator = useTranslator();
+  const { t } = translator;
+  const answers = answerRecordWords(props.answers, translator);
   const open = Object.entries(props.complaints?.open ?? {}).filter(([, count]) => (count ?? 0) > 0) as Array<
     [keyof typeof REPORT_REASON, number]
   >;
@@ -81,6 +85,11 @@ export function ComplaintList(props: { complaints: ComplaintCounts | null }) {
           ))}
         </ul>
       )}
+      {answers ? (
+        <p class="answers" data-answers={`${props.answers?.answered}/${props.answers?.sent}`}>
+          {answers}
+        </p>
+      ) : null}
     </section>
   );
 }

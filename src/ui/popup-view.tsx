@@ -117,7 +117,7 @@ export function PopupView(props: { tabId: () => Promise<number>; portalUrl: stri
         </p>
       ) : null}
       {view.merchant ? <LabelList labels={view.merchant.labels} now={now} /> : null}
-      {view.identity ? <ComplaintList complaints={complaints} /> : null}
+      {view.identity ? <ComplaintList complaints={complaints} answers={view.merchant?.answers} /> : null}
       <Freshness directory={view.directory} now={now} />
       {view.reportUrl ? <ReportPanel tabId={view.tabId} recentReport={view.recentReport} /> : null}
       {view.identity ? (

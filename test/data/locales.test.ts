@@ -21,6 +21,9 @@ const placeholdersOf = (entry: { message: string; placeholders?: Record<string, 
     .sort(),
 });
 
+/** A message in one plural form of the language's rules (Intl.PluralRules), e.g. `answers_rate__few`. */
+const PLURAL_FORM = /__(zero|one|two|few|many|other)$/;
+
 describe('locales', () => {
   it('are Arabic, French and English', () => {
     expect(Object.keys(locales).sort()).toEqual(['ar', 'en', 'fr']);
@@ -34,12 +37,30 @@ describe('locales', () => {
     for (const [key, entry] of Object.entries(locales[lang] ?? {})) {
       const english = reference[key];
       if (!english) continue;
-      expect(placeholdersOf(entry), `${lang}: ${key}`).toEqual(placeholdersOf(english));
       const { used, declared } = placeholdersOf(entry);
-      expect(used, `${lang}: ${key} uses every declared placeholder`).toEqual(
-        declared.map((item) => item.split('=')[0]),
-      );
+      expect(declared, `${lang}: ${key}`).toEqual(placeholdersOf(english).declared);
+      const names = declared.map((item) => item.split('=')[0]);
+      if (PLURAL_FORM.test(key)) {
+        // A plural form may say its number in words ("the one complaint", "يومين"): it
+        // uses no placeholder it does not declare, not necessarily all of them.
+        expect(names, `${lang}: ${key} declares every placeholder it uses`).toEqual(expect.arrayContaining(used));
+      } else {
+        expect(used, `${lang}: ${key} uses every declared placeholder`).toEqual(names);
+      }
       expect(entry.message.trim(), `${lang}: ${key}`).not.toBe('');
+    }
+  });
+
+  it('have every plural form of a counted message, so Intl.PluralRules never picks a missing one', () => {
+    const forms = ['zero', 'one', 'two', 'few', 'many', 'other'];
+    const stems = new Set(
+      Object.keys(reference).flatMap((key) => (PLURAL_FORM.test(key) ? [key.replace(PLURAL_FORM, '')] : [])),
+    );
+    for (const stem of stems) {
+      expect(
+        forms.filter((form) => !(`${stem}__${form}` in reference)),
+        stem,
+      ).toEqual([]);
     }
   });
 

@@ -1,0 +1,197 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  FORMULA_TRADE_NAME,
+  type OpenDataService,
+  openOpenDataService,
+  PERSONAL_MARKERS,
+} from '../../test/support/open-data-registry.ts';
+import { csvField } from './open-data-files.ts';
+import {
+  CSV_FILES,
+  OPEN_DATA_FILE_NAMES,
+  type OpenDataRelease,
+  openDataReleaseSchema,
+  SUPPRESSIBLE_COLUMNS,
+} from './open-data-schema.ts';
+
+// The open data released with a publication, as a reuser downloads it: every file valid
+// against its schema, small counts suppressed, no person's text anywhere, CSV that a
+// spreadsheet opens without running anything.
+
+let service: OpenDataService;
+let release: OpenDataRelease;
+
+beforeAll(async () => {
+  service = await openOpenDataService();
+  const response = await service.send('GET', '/v1/open-data/latest/open-data.json');
+  expect(response.status).toBe(200);
+  release = openDataReleaseSchema.parse(await response.json());
+}, 60_000);
+afterAll(() => service.close());
+
+/** RFC 4180 records: quoted fields may hold commas, quotes and line breaks. */
+function parseCsv(text: string): string[][] {
+  const records: string[][] = [];
+  let record: string[] = [];
+  let field = '';
+  let quoted = false;
+  let i = 0;
+  while (i < text.length) {
+    const char = text[i];
+    const next = text[i + 1];
+    i += 1;
+    if (quoted && char === '"' && next === '"') {
+      field += '"';
+      i += 1;
+    } else if (char === '"') {
+      quoted = !quoted;
+    } else if (quoted) {
+      field += char;
+    } else if (char === ',') {
+      record.push(field);
+      field = '';
+    } else if (char === '\r' && next === '\n') {
+      record.push(field);
+      records.push(record);
+      record = [];
+      field = '';
+      i += 1;
+    } else {
+      field += char;
+    }
+  }
+  expect(field, 'the file ends with CRLF').toBe('');
+  return records;
+}
+
+describe('the open data of a publication', () => {
+  it('is released with the version, and each CSV holds the JSON table it names', async () => {
+    expect(release).toMatchObject({ version: 2, publishedAt: '2026-11-27T10:00:00.000Z', suppressionThreshold: 5 });
+    for (const file of CSV_FILES) {
+      const response = await service.send('GET', `/v1/open-data/latest/${file.name}`);
+      expect(response.headers.get('Content-Type')).toBe('text/csv; charset=utf-8; header=present');
+      const bytes = new Uint8Array(await response.arrayBuffer());
+      expect([...bytes.slice(0, 3)], 'no byte-order mark').not.toEqual([0xef, 0xbb, 0xbf]);
+      const [header, ...rows] = parseCsv(new TextDecoder().decode(bytes));
+      const suppressible = SUPPRESSIBLE_COLUMNS[file.table].length > 0;
+      expect(header).toEqual([...file.columns.map((column) => column.header), ...(suppressible ? ['suppressed'] : [])]);
+      const table = release[file.table] as ReadonlyArray<Record<string, unknown>>;
+      expect(rows.length, file.name).toBe(table.length);
+      for (const [index, row] of rows.entries()) {
+        const values = file.columns.map((column) => {
+          const value = table[index]?.[column.key];
+          return value === null ? '' : String(value);
+        });
+        expect(row.slice(0, file.columns.length).map((cell) => cell.replace(/^'(?=[=+\-@])/, ''))).toEqual(values);
+      }
+    }
+  });
+
+  it('suppresses a month’s count of 1 to 4, and says so in the CSV', async () => {
+    expect(release.complaintsByMonth).toContainEqual({
+      month: '2026-09',
+      category: 'fraud',
+      opened: null,
+      resolved: 0,
+      unanswered: 0,
+      unfounded: 0,
+    });
+    expect(release.complaintsByMonth).toContainEqual({
+      month: '2026-09',
+      category: 'non-delivery',
+      opened: 6,
+      resolved: 5,
+      unanswered: 0,
+      unfounded: 0,
+    });
+    expect(release.moderation).toContainEqual({
+      month: '2026-09',
+      received: 11,
+      accepted: 9,
+      rejected: null,
+      withdrawn: 0,
+      medianDaysToDecision: 2,
+    });
+    expect(release.contests).toEqual([
+      { month: '2026-10', kind: 'complaint', outcome: 'dismissed', count: 6 },
+      { month: '2026-10', kind: 'flag', outcome: 'upheld', count: null },
+    ]);
+    const csv = await (await service.send('GET', '/v1/open-data/latest/complaints-by-month.csv')).text();
+    expect(csv).toContain('\r\n2026-09,fraud,,0,0,0,opened\r\n');
+    const contests = await (await service.send('GET', '/v1/open-data/latest/contests.csv')).text();
+    expect(contests).toBe(
+      'month,kind,outcome,count,suppressed\r\n2026-10,complaint,dismissed,6,\r\n2026-10,flag,upheld,,count\r\n',
+    );
+  });
+
+  it('keeps the listed merchant’s answer figures exact', () => {
+    expect(release.merchants.find((row) => row.merchantId === service.merchantId)).toMatchObject({
+      complaintsSent: 6,
+      answered: 4,
+      answerShare: 0.667,
+      medianDaysToAnswer: 3,
+    });
+    expect(release.merchants.length).toBe(service.bundled.state.merchants.length);
+  });
+
+  it('holds no text a shopper, a merchant, a contester or a moderator wrote', async () => {
+    for (const name of OPEN_DATA_FILE_NAMES) {
+      const text = await (await service.send('GET', `/v1/open-data/latest/${name}`)).text();
+      for (const [what, marker] of Object.entries(PERSONAL_MARKERS)) {
+        expect(text.toLowerCase().includes(marker.toLowerCase()), `${name} holds the ${what}`).toBe(false);
+      }
+      expect(text).not.toMatch(/zq91/i);
+    }
+  });
+
+  it('writes registry text a spreadsheet would run as text', async () => {
+    const csv = await (await service.send('GET', '/v1/open-data/latest/merchants.csv')).text();
+    expect(csv).toContain(`,"'=HYPERLINK(""http://evil.example/"",""prix, bas"")",`);
+    expect(release.merchants.map((row) => row.tradeName)).toContain(FORMULA_TRADE_NAME);
+  });
+
+  it.each([
+    ['=1+1', "'=1+1"],
+    ['+212600', "'+212600"],
+    ['-2', "'-2"],
+    ['@SUM(A1)', "'@SUM(A1)"],
+    ['\tcmd', "'\tcmd"],
+    ['\rcmd', `"'\rcmd"`],
+    ['Dar "Argan"', '"Dar ""Argan"""'],
+    ['a,b', '"a,b"'],
+    ['two\nlines', '"two\nlines"'],
+    ['Souk', 'Souk'],
+    [-2, '-2'],
+    [null, ''],
+  ])('writes the cell %j as %j', (value, field) => {
+    expect(csvField(value)).toBe(field);
+  });
+
+  it('serves each version under its number, cached for ever, and latest revalidated', async () => {
+    const latest = await service.send('GET', '/v1/open-data/latest/merchants.csv');
+    expect(latest.headers.get('Cache-Control')).toBe('public, max-age=60, must-revalidate');
+    const pinned = await service.send('GET', '/v1/open-data/2/merchants.csv');
+    expect(pinned.headers.get('Cache-Control')).toBe('public, max-age=31536000, immutable');
+    const etag = pinned.headers.get('ETag') ?? '';
+    expect(etag).toMatch(/^"[0-9a-f]{64}"$/);
+    expect(latest.headers.get('ETag')).toBe(etag);
+    expect(
+      (await service.send('GET', '/v1/open-data/2/merchants.csv', undefined, { 'If-None-Match': etag })).status,
+    ).toBe(304);
+    // Version 1 was published before the September reports.
+    const first = openDataReleaseSchema.parse(
+      await (await service.send('GET', '/v1/open-data/1/open-data.json')).json(),
+    );
+    expect(first.moderation.map((row) => row.month)).not.toContain('2026-09');
+    expect((await service.send('GET', '/v1/open-data/3/open-data.json')).status).toBe(404);
+    expect((await service.send('GET', '/v1/open-data/latest/..%2Fmanifest.json')).status).toBe(400);
+  });
+
+  it('publishes its JSON Schema', async () => {
+    const response = await service.send('GET', '/v1/open-data/schema.json');
+    expect(response.headers.get('Content-Type')).toBe('application/schema+json');
+    const schema = await response.json();
+    expect(schema).toMatchObject({ $schema: 'https://json-schema.org/draft/2020-12/schema', type: 'object' });
+    expect(Object.keys(schema.properties)).toEqual(Object.keys(openDataReleaseSchema.shape));
+  });
+});

@@ -1,0 +1,231 @@
+import type { Kysely } from 'kysely';
+import type { Merchant } from '../../src/directory/schemas.ts';
+import type { Database } from '../db/tables.ts';
+import {
+  type ComplaintsByMonthRow,
+  type ContestRow,
+  type MerchantRow,
+  type ModerationRow,
+  OPEN_DATA_FORMAT,
+  type OpenDataRelease,
+  openDataReleaseSchema,
+  SUPPRESSION_THRESHOLD,
+} from './open-data-schema.ts';
+
+// Computes the open data of one publication from the registry, inside the publication's
+// transaction (so the release counts exactly what the directory counts), and stores it.
+// Only columns that hold dates, categories, statuses and ids are read: no person's text
+// (details, contact, notes, answers, reasons) is ever selected, so none can leak out.
+
+/** Releases kept for /v1/open-data/<version>/; older ones go (the latest is what most read). */
+export const KEPT_RELEASES = 30;
+
+const DAY_MS = 86_400_000;
+
+function monthOf(value: Date | string): string {
+  return new Date(value).toISOString().slice(0, 7);
+}
+
+function suppress(count: number): number | null {
+  return count > 0 && count < SUPPRESSION_THRESHOLD ? null : count;
+}
+
+function median(values: number[]): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  const value =
+    sorted.length % 2 === 1 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
+  return Math.round(value * 10) / 10;
+}
+
+function daysBetween(from: Date | string, to: Date | string): number {
+  return Math.max(0, (new Date(to).getTime() - new Date(from).getTime()) / DAY_MS);
+}
+
+const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Adds one to a named counter of a row kept in a map, creating the row at zero. */
+function tally<T extends Record<string, number>>(rows: Map<string, T>, key: string, fresh: () => T, field: keyof T) {
+  const row = rows.get(key) ?? fresh();
+  row[field] = ((row[field] as number) + 1) as T[keyof T];
+  rows.set(key, row);
+}
+
+async function complaintsByMonth(db: Kysely<Database>): Promise<ComplaintsByMonthRow[]> {
+  const rows = await db.selectFrom('complaints').select(['opened_at', 'category', 'status']).execute();
+  type Counts = { opened: number; resolved: number; unanswered: number; unfounded: number };
+  const fresh = (): Counts => ({ opened: 0, resolved: 0, unanswered: 0, unfounded: 0 });
+  const cells = new Map<string, Counts>();
+  for (const row of rows) {
+    const key = `${monthOf(row.opened_at)} ${row.category}`;
+    tally(cells, key, fresh, 'opened');
+    if (row.status === 'resolved' || row.status === 'unanswered' || row.status === 'unfounded') {
+      tally(cells, key, fresh, row.status);
+    }
+  }
+  return [...cells.entries()]
+    .sort(([a], [b]) => byText(a, b))
+    .map(([key, counts]) => {
+      const [month = '', category = ''] = key.split(' ');
+      return {
+        month,
+        category: category as ComplaintsByMonthRow['category'],
+        opened: suppress(counts.opened),
+        resolved: suppress(counts.resolved),
+        unanswered: suppress(counts.unanswered),
+        unfounded: suppress(counts.unfounded),
+      };
+    });
+}
+
+/**
+ * Every merchant of the registry (all of them are in the published directory), exact:
+ * the directory already publishes these counts per merchant. Open and resolved count the
+ * complaints on its domains, as the directory does; sent and answered count those sent to
+ * it (complaints.merchant_id).
+ */
+async function merchants(db: Kysely<Database>): Promise<MerchantRow[]> {
+  const records = await db.selectFrom('merchants').select(['id', 'record']).orderBy('id').execute();
+  const complaints = await db
+    .selectFrom('complaints')
+    .select(['domain', 'status', 'merchant_id', 'sent_at', 'answered_at'])
+    .execute();
+  const byDomain = new Map<string, { open: number; resolved: number }>();
+  const sentTo = new Map<string, { sent: number; answerDays: number[] }>();
+  for (const complaint of complaints) {
+    const domain = byDomain.get(complaint.domain) ?? { open: 0, resolved: 0 };
+    if (complaint.status === 'open') domain.open += 1;
+    if (complaint.status === 'resolved') domain.resolved += 1;
+    byDomain.set(complaint.domain, domain);
+    if (complaint.merchant_id !== null && complaint.sent_at !== null) {
+      const merchant = sentTo.get(complaint.merchant_id) ?? { sent: 0, answerDays: [] };
+      merchant.sent += 1;
+      if (complaint.answered_at !== null)
+        merchant.answerDays.push(daysBetween(complaint.sent_at, complaint.answered_at));
+      sentTo.set(complaint.merchant_id, merchant);
+    }
+  }
+  return records.map((row) => {
+    const record = row.record as Pick<Merchant, 'legalName' | 'tradeNames' | 'domains'>;
+    let open = 0;
+    let resolved = 0;
+    for (const domain of record.domains) {
+      open += byDomain.get(domain)?.open ?? 0;
+      resolved += byDomain.get(domain)?.resolved ?? 0;
+    }
+    const sent = sentTo.get(row.id) ?? { sent: 0, answerDays: [] };
+    const answered = sent.answerDays.length;
+    return {
+      merchantId: row.id,
+      tradeName: record.tradeNames[0] ?? record.legalName,
+      complaintsSent: sent.sent,
+      answered,
+      answerShare: sent.sent === 0 ? null : Math.round((answered / sent.sent) * 1000) / 1000,
+      medianDaysToAnswer: median(sent.answerDays),
+      open,
+      resolved,
+    };
+  });
+}
+
+async function moderation(db: Kysely<Database>): Promise<ModerationRow[]> {
+  const rows = await db.selectFrom('reports').select(['created_at', 'status', 'decided_at']).execute();
+  type Counts = { received: number; accepted: number; rejected: number; withdrawn: number; decisionDays: number[] };
+  const months = new Map<string, Counts>();
+  for (const row of rows) {
+    const key = monthOf(row.created_at);
+    const counts = months.get(key) ?? { received: 0, accepted: 0, rejected: 0, withdrawn: 0, decisionDays: [] };
+    counts.received += 1;
+    if (row.status === 'accepted' || row.status === 'rejected' || row.status === 'withdrawn') counts[row.status] += 1;
+    if ((row.status === 'accepted' || row.status === 'rejected') && row.decided_at !== null) {
+      counts.decisionDays.push(daysBetween(row.created_at, row.decided_at));
+    }
+    months.set(key, counts);
+  }
+  return [...months.entries()]
+    .sort(([a], [b]) => byText(a, b))
+    .map(([month, counts]) => ({
+      month,
+      received: suppress(counts.received),
+      accepted: suppress(counts.accepted),
+      rejected: suppress(counts.rejected),
+      withdrawn: suppress(counts.withdrawn),
+      // A median of fewer decisions than the threshold tells of one report's handling.
+      medianDaysToDecision: counts.decisionDays.length < SUPPRESSION_THRESHOLD ? null : median(counts.decisionDays),
+    }));
+}
+
+async function contests(db: Kysely<Database>): Promise<ContestRow[]> {
+  const rows = await db
+    .selectFrom('contests')
+    .select(['kind', 'status', 'decided_at'])
+    .where('status', 'in', ['upheld', 'dismissed'])
+    .where('decided_at', 'is not', null)
+    .execute();
+  const counts = new Map<string, number>();
+  for (const row of rows) {
+    if (row.decided_at === null) continue;
+    const key = `${monthOf(row.decided_at)} ${row.kind} ${row.status}`;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  return [...counts.entries()]
+    .sort(([a], [b]) => byText(a, b))
+    .map(([key, count]) => {
+      const [month = '', kind = '', outcome = ''] = key.split(' ');
+      return {
+        month,
+        kind: kind as ContestRow['kind'],
+        outcome: outcome as ContestRow['outcome'],
+        count: suppress(count),
+      };
+    });
+}
+
+/** The release of one publication, validated: a registry the schema refuses publishes nothing. */
+export async function buildOpenDataRelease(
+  db: Kysely<Database>,
+  publication: { version: number; publishedAt: string },
+): Promise<OpenDataRelease> {
+  return openDataReleaseSchema.parse({
+    format: OPEN_DATA_FORMAT,
+    formatVersion: 1,
+    version: publication.version,
+    publishedAt: publication.publishedAt,
+    suppressionThreshold: SUPPRESSION_THRESHOLD,
+    complaintsByMonth: await complaintsByMonth(db),
+    merchants: await merchants(db),
+    moderation: await moderation(db),
+    contests: await contests(db),
+  });
+}
+
+/**
+ * Called inside the publication's transaction, after its row is inserted: the release
+ * commits with the version or not at all. Keeps the latest KEPT_RELEASES.
+ */
+export async function recordOpenDataRelease(
+  trx: Kysely<Database>,
+  publication: { version: number; publishedAt: string },
+): Promise<void> {
+  const release = await buildOpenDataRelease(trx, publication);
+  await trx
+    .insertInto('open_data_releases')
+    .values({ version: release.version, published_at: release.publishedAt, release: JSON.stringify(release) })
+    .execute();
+  await trx
+    .deleteFrom('open_data_releases')
+    .where('version', '<=', publication.version - KEPT_RELEASES)
+    .execute();
+}
+
+/** A stored release, or undefined: `latest` or a version number. */
+export async function storedOpenDataRelease(
+  db: Kysely<Database>,
+  version: number | 'latest',
+): Promise<{ version: number; text: string } | undefined> {
+  let query = db.selectFrom('open_data_releases').select(['version', 'release']);
+  query = version === 'latest' ? query.orderBy('version', 'desc').limit(1) : query.where('version', '=', version);
+  const row = await query.executeTakeFirst();
+  return row ? { version: row.version, text: row.release } : undefined;
+}

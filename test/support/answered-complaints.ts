@@ -1,0 +1,56 @@
+import { type Kysely, sql } from 'kysely';
+import type { ComplaintStatus, Database } from '../../server/db/tables.ts';
+
+// Complaints already sent to a merchant (and answered, or not), written straight into the
+// complaints table: the answer-rate tests are about what is counted at publish, not about
+// the lifecycle that gets a complaint there.
+
+export interface SentComplaint {
+  /** Days from sending to the merchant's answer; null when it has not answered. */
+  answeredAfterDays: number | null;
+  status?: ComplaintStatus;
+}
+
+const DAY_MS = 86_400_000;
+
+export async function insertSentComplaints(
+  db: Kysely<Database>,
+  merchant: { id: string; domain: string },
+  sentAt: string,
+  complaints: readonly SentComplaint[],
+): Promise<void> {
+  const sent = new Date(sentAt);
+  await allowEveryOutcome(db);
+  await db
+    .insertInto('complaints')
+    .values(
+      complaints.map(({ answeredAfterDays, status = 'resolved' }) => ({
+        domain: merchant.domain,
+        category: 'non-delivery',
+        status,
+        opened_at: sent,
+        opened_by: 'answers-test@thiqa.test',
+        resolved_at: status === 'open' ? null : sent,
+        resolved_by: status === 'open' ? null : 'answers-test@thiqa.test',
+        merchant_id: merchant.id,
+        stage: answeredAfterDays === null ? 'sent' : 'answered',
+        sent_at: sent,
+        answered_at: answeredAfterDays === null ? null : new Date(sent.getTime() + answeredAfterDays * DAY_MS),
+        answer_kind: answeredAfterDays === null ? null : 'will-act',
+      })),
+    )
+    .execute();
+}
+
+/**
+ * The complaints table as the lifecycle's migration leaves it (helper "lifecycle",
+ * '2026-11-30-0012-lifecycle-complaint-outcomes'), which this branch does not have yet.
+ * TODO [2026-12-15]: remove once that migration is on main; it is harmless after it.
+ */
+async function allowEveryOutcome(db: Kysely<Database>): Promise<void> {
+  await sql`
+    alter table complaints
+      drop constraint if exists complaints_status_check,
+      add constraint complaints_status_check
+        check (status in ('open', 'resolved', 'unanswered', 'unfounded'))`.execute(db);
+}
