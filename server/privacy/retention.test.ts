@@ -258,7 +258,7 @@ describe('the retention purge', () => {
       .selectAll()
       .where('status', '=', 'resolved')
       .executeTakeFirstOrThrow();
-    expect(closed).toMatchObject({ answer_kind: 'will-act', answer_text: null, stage: 'answered' });
+    expect(closed).toMatchObject({ answer_kind: 'will-act', answer_text: null, stage: 'closed' });
 
     const purgeLine = await db
       .selectFrom('audit_log')
