@@ -4,6 +4,7 @@ import type { Kysely } from 'kysely';
 import { type DomainProof, DomainProofChecker, type ProofTestHosts } from './applications/domain-proof.ts';
 import { adminComplaintsApp } from './complaints/admin-complaint-routes.ts';
 import { ComplaintBook } from './complaints/complaint-book.ts';
+import { forwardComplaint } from './complaints/complaint-lifecycle.ts';
 import {
   DEFAULT_LIFECYCLE_POLICY,
   type LifecyclePolicy,
@@ -98,7 +99,8 @@ export async function createApp(options: AppOptions) {
     adminToken: options.adminToken,
     clock,
     reports: new ReportDesk(options.db, await serviceSecret(options.db, 'report-edit-token'), clock),
-    reportQueue: new ReportQueue(options.db, clock),
+    // Called after an acceptance commits, when the context below is complete.
+    reportQueue: new ReportQueue(options.db, clock, (complaintId) => forwardComplaint(context, complaintId)),
     complaints: new ComplaintBook(options.db, clock),
     flags: new FlaggedDomains(options.db, clock),
     published: new PublishedDirectory(publicDirectoryDir(options.dataDir), (error) =>

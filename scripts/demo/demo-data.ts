@@ -56,7 +56,7 @@ async function seedModeration(registry: Registry, bundled: Snapshot): Promise<vo
           });
           if (created.status !== 'received') continue;
           const { complaintId } = await queue.accept(created.receipt, { category }, DEMO_ACTOR);
-          if (status === 'resolved') await complaints.resolve(complaintId, {}, DEMO_ACTOR);
+          if (status === 'resolved') await complaints.close(complaintId, {}, DEMO_ACTOR);
         }
       }
     }

@@ -86,7 +86,10 @@ describe('the complaints page', () => {
       .select(['actor', 'action'])
       .where('subject', '=', `complaint ${id}`)
       .execute();
-    expect(audit).toEqual([{ actor: 'moderator@thiqa.test', action: 'complaint.resolve' }]);
+    expect(audit).toEqual([
+      { actor: 'thiqa', action: 'complaint.forward' },
+      { actor: 'moderator@thiqa.test', action: 'complaint.close' },
+    ]);
     await service.publish();
     const after = await readPortalPage(await service.send('GET', '/merchants/tanger-tech?lang=en'));
     expect(after.text('[data-complaints="open"] [data-category="non-delivery"]')).toBeNull();
@@ -94,7 +97,56 @@ describe('the complaints page', () => {
 
     const again = await moderator.post(`/admin/complaints/${id}/resolve?lang=en`, { note: '' });
     expect(again.status).toBe(409);
-    expect((await page(again.html)).text('h1')).toBe('Already resolved');
+    expect((await page(again.html)).text('h1')).toBe('Already closed');
+  });
+
+  it('shows where a complaint stands with its merchant, the answer inert, and closes it as unfounded', async () => {
+    const id = await openComplaint('marrakech-mode.test');
+    await service.registry.db
+      .updateTable('complaints')
+      .set({
+        stage: 'answered',
+        read_at: service.now(),
+        answered_at: service.now(),
+        answer_kind: 'not-ours',
+        answer_text: '<b>Pas notre boutique</b> \u202Eنعم',
+        answer_staff_note: 'Voir le registre <script>x</script>',
+      })
+      .where('id', '=', id)
+      .execute();
+    const listed = await moderator.open('/admin/complaints?domain=marrakech-mode.test&lang=en');
+    const shown = await page(listed.html);
+    const fact = (name: string) => shown.text(`[data-complaint="${id}"] [data-fact="${name}"] dd`);
+    expect(fact('stage')).toBe('Answered by the merchant');
+    expect(fact('merchant')).toBe('marrakech-mode');
+    expect(fact('sent')).not.toBeNull();
+    expect(fact('answer')).toContain('Says the shop is not theirs');
+    expect(fact('answer')).toContain('<b>Pas notre boutique</b>');
+    expect(fact('staff-note')).toBe('Voir le registre <script>x</script>');
+    expect(listed.html).not.toContain('<script>x');
+    expect(listed.html).not.toContain('\u202E');
+
+    const forged = await moderator.post(`/admin/complaints/${id}/resolve?lang=en`, { outcome: 'unanswered', note: '' });
+    expect(forged.status).toBe(400);
+    expect((await page(forged.html)).text(`#outcome-${id}-error`)).toContain('Choose how the complaint closes');
+
+    const closed = await moderator.post(`/admin/complaints/${id}/resolve?domain=marrakech-mode.test&lang=en`, {
+      outcome: 'unfounded',
+      note: 'Domaine vendu en octobre.',
+    });
+    expect(closed.status).toBe(303);
+    expect((await moderator.open(closed.location as string)).html).toContain('Complaint closed as unfounded.');
+    const row = await service.registry.db
+      .selectFrom('complaints')
+      .select(['status', 'stage', 'resolved_by', 'note'])
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
+    expect(row).toEqual({
+      status: 'unfounded',
+      stage: 'closed',
+      resolved_by: 'moderator@thiqa.test',
+      note: 'Domaine vendu en octobre.',
+    });
   });
 
   it('refuses a hostile note with a message at the field, resolving nothing', async () => {

@@ -8,7 +8,14 @@ import {
   sendConsole,
   sendConsoleMessage,
 } from '../console/console-app.tsx';
-import { type FieldErrors, GuardField, summaryOf, TextAreaField, TextField } from '../console/console-fields.tsx';
+import {
+  type FieldErrors,
+  GuardField,
+  RadioField,
+  summaryOf,
+  TextAreaField,
+  TextField,
+} from '../console/console-fields.tsx';
 import { ScrollingTable } from '../console/console-table.tsx';
 import type { ConsoleWords } from '../console/console-words.ts';
 import { readPostedForm, textProblem } from '../console/posted-form.ts';
@@ -17,11 +24,14 @@ import { ErrorSummary } from '../portal/form-parts.tsx';
 import { portalHref } from '../portal/portal-layout.tsx';
 import { momentWords, reasonWords, ShopName } from '../reports/report-queue-views.tsx';
 import { consoleActor } from '../staff/staff-roles.ts';
-import { complaintIdSchema, resolveComplaintSchema } from './complaint-book.ts';
+import { closeComplaintSchema, complaintIdSchema, type StaffOutcome, staffOutcomeSchema } from './complaint-book.ts';
+import { MerchantFacts } from './complaint-merchant-facts.tsx';
 import { type ComplaintScope, MAX_SHOWN, type OpenComplaintRow, openComplaints, readScope } from './complaint-reads.ts';
 
 // `/admin/complaints`: the open complaints of every shop, one shop or one merchant (all
-// its domains), how many each shop has, and resolving one with a note (ComplaintBook).
+// its domains), how many each shop has, where each stands with its merchant (sent, read,
+// answered), and closing one as resolved or unfounded with a note (ComplaintBook.close).
+// What the merchant wrote is shown inert, as the shopper's words are.
 
 const MAX_NOTE_LENGTH = 2000;
 
@@ -72,16 +82,25 @@ function FilterForm(props: { words: ConsoleWords; typed: Typed; errors: FieldErr
   );
 }
 
+/** A close form drawn again after a refusal: what was typed, and the error of each field. */
+interface RefusedClose {
+  id: number;
+  note: string;
+  outcome: string;
+  errors: FieldErrors;
+}
+
 function ComplaintItem(props: {
   words: ConsoleWords;
   complaint: OpenComplaintRow;
   scope: ComplaintScope;
   guard: { name: string; value: string };
-  note: { value: string; error: string | undefined } | undefined;
+  refused: RefusedClose | undefined;
 }) {
-  const { words, complaint, scope, guard } = props;
+  const { words, complaint, scope, guard, refused } = props;
   const headingId = `complaint-${complaint.id}-heading`;
   const noteId = `note-${complaint.id}`;
+  const outcomeId = `outcome-${complaint.id}`;
   const back = scopeParams(scope);
   return (
     <section class="complaint" aria-labelledby={headingId} data-complaint={complaint.id}>
@@ -114,21 +133,43 @@ function ComplaintItem(props: {
             {complaint.duplicates > 0 ? <> {words.c('complaints_duplicates', [complaint.duplicates])}</> : null}
           </dd>
         </div>
+        <MerchantFacts words={words} complaint={complaint} />
       </dl>
       <form method="post" action={portalHref(words.lang, `/admin/complaints/${complaint.id}/resolve`, back)}>
         <GuardField field={guard} />
+        <RadioField
+          words={words}
+          id={outcomeId}
+          name="outcome"
+          legend={words.c('lifecycle_outcomeLegend')}
+          firstIsField
+          options={[
+            {
+              value: 'resolved',
+              text: words.c('lifecycle_outcomeResolved'),
+              hint: words.c('lifecycle_outcomeResolvedHint'),
+            },
+            {
+              value: 'unfounded',
+              text: words.c('lifecycle_outcomeUnfounded'),
+              hint: words.c('lifecycle_outcomeUnfoundedHint'),
+            },
+          ]}
+          selected={refused?.outcome ?? 'resolved'}
+          error={refused?.errors.get(outcomeId)}
+        />
         <TextAreaField
           words={words}
           id={noteId}
           name="note"
           label={words.c('complaints_noteLabel')}
           hint={words.c('complaints_noteHint')}
-          value={props.note?.value ?? ''}
+          value={refused?.note ?? ''}
           maxlength={MAX_NOTE_LENGTH}
-          error={props.note?.error}
+          error={refused?.errors.get(noteId)}
         />
         <button type="submit" class="button">
-          {words.c('complaints_resolve')}
+          {words.c('lifecycle_close')}
         </button>
       </form>
     </section>
@@ -139,12 +180,7 @@ export function registerComplaintPages(app: ConsoleApp, deps: ConsoleDeps) {
   const { db, complaints: book } = deps.context;
   const moderate = requirePermission('moderate');
 
-  async function sendList(
-    c: ConsoleContext,
-    typed: Typed,
-    refused: { id: number; value: string; error: string } | null,
-    status: 200 | 400,
-  ) {
+  async function sendList(c: ConsoleContext, typed: Typed, refused: RefusedClose | null, status: 200 | 400) {
     const words = c.get('words');
     const scope = await readScope(db, typed);
     const errors = new Map<string, string>();
@@ -159,20 +195,20 @@ export function registerComplaintPages(app: ConsoleApp, deps: ConsoleDeps) {
               : 'complaints_merchantInvalid';
       errors.set(`filter-${scope.field}`, words.c(key));
     }
-    if (refused) errors.set(`note-${refused.id}`, refused.error);
+    for (const [field, message] of refused?.errors ?? []) errors.set(field, message);
     const shown: ComplaintScope = 'problem' in scope ? { kind: 'all' } : scope;
     const { counts, complaints, more } = await openComplaints(db, shown);
     const guard = c.get('guard').hiddenField(c);
     const title = words.c('complaints_title');
-    const done = c.req.query('done') === 'resolved' && status === 200;
+    const done = status === 200 ? c.req.query('done') : undefined;
     return sendConsole(
       c,
       { title: errors.size > 0 ? `${words.p('form_errorPrefix')} ${title}` : title, section: 'complaints' },
       <>
         <ErrorSummary words={words} errors={summaryOf(errors)} />
-        {done ? (
+        {done === 'resolved' || done === 'unfounded' ? (
           <p class="notice" role="status">
-            {words.c('complaints_doneResolved')}
+            {words.c(done === 'resolved' ? 'complaints_doneResolved' : 'lifecycle_doneUnfounded')}
           </p>
         ) : null}
         <h1>{title}</h1>
@@ -208,7 +244,7 @@ export function registerComplaintPages(app: ConsoleApp, deps: ConsoleDeps) {
             complaint={complaint}
             scope={shown}
             guard={guard}
-            note={refused?.id === complaint.id ? { value: refused.value, error: refused.error } : undefined}
+            refused={refused?.id === complaint.id ? refused : undefined}
           />
         ))}
       </>,
@@ -238,18 +274,32 @@ export function registerComplaintPages(app: ConsoleApp, deps: ConsoleDeps) {
         404,
       );
     if (!id.success) return notFound();
-    const note = (await readPostedForm(c)).text('note');
+    const form = await readPostedForm(c);
+    const note = form.text('note');
+    // No outcome posted (a form from before outcomes existed) closes as resolved.
+    const outcome = form.text('outcome') || 'resolved';
     const problem = textProblem(note, { layout: 'multiline', max: MAX_NOTE_LENGTH, required: false });
-    const decision = resolveComplaintSchema.safeParse(note.trim() ? { note } : {});
-    if (problem || !decision.success) {
-      const error =
-        problem?.kind === 'too-long'
-          ? words.c('complaints_noteTooLong', [problem.max])
-          : words.c('complaints_noteHidden', [problem?.kind === 'hidden' ? problem.position : 1]);
-      return sendList(c, typedOf(c), { id: id.data, value: note, error }, 400);
+    const chosen = staffOutcomeSchema.safeParse(outcome);
+    const decision = closeComplaintSchema.safeParse({
+      outcome: chosen.data ?? 'resolved',
+      ...(note.trim() ? { note } : {}),
+    });
+    if (problem || !chosen.success || !decision.success) {
+      const errors = new Map<string, string>();
+      if (!chosen.success) errors.set(`outcome-${id.data}`, words.c('lifecycle_outcomeMissing'));
+      if (problem || !decision.success) {
+        errors.set(
+          `note-${id.data}`,
+          problem?.kind === 'too-long'
+            ? words.c('complaints_noteTooLong', [problem.max])
+            : words.c('complaints_noteHidden', [problem?.kind === 'hidden' ? problem.position : 1]),
+        );
+      }
+      return sendList(c, typedOf(c), { id: id.data, note, outcome, errors }, 400);
     }
+    let closedAs: StaffOutcome;
     try {
-      await book.resolve(id.data, decision.data, consoleActor(c.get('staff')));
+      closedAs = (await book.close(id.data, decision.data, consoleActor(c.get('staff')))).status;
     } catch (error) {
       if (error instanceof ServiceError && error.kind === 'conflict') {
         return sendConsoleMessage(
@@ -264,7 +314,7 @@ export function registerComplaintPages(app: ConsoleApp, deps: ConsoleDeps) {
     const scope = await readScope(db, typedOf(c));
     return redirectAfterPost(c, '/admin/complaints', {
       ...('problem' in scope ? {} : scopeParams(scope)),
-      done: 'resolved',
+      done: closedAs,
     });
   });
 }

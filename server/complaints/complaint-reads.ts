@@ -60,6 +60,16 @@ export async function openComplaints(db: Kysely<Database>, scope: ComplaintScope
       'opened_at',
       'opened_by',
       'report_receipt',
+      'merchant_id',
+      'merchant_summary',
+      'stage',
+      'sent_at',
+      'read_at',
+      'reminders',
+      'answered_at',
+      'answer_kind',
+      'answer_text',
+      'answer_staff_note',
       eb
         .selectFrom('reports')
         .select(eb.fn.countAll<string>().as('linked'))

@@ -255,6 +255,19 @@ const migrations: Record<string, Migration> = {
       await sql`create index contests_domain on contests (domain)`.execute(db);
     },
   },
+  // A complaint closes as resolved, unanswered (the merchant never answered) or unfounded
+  // (after review); the first migration allowed only open and resolved. Complaints resolved
+  // before the lifecycle existed are closed.
+  '2026-11-30-0012-lifecycle-complaint-outcomes': {
+    async up(db: Kysely<unknown>) {
+      await sql`
+        alter table complaints
+          drop constraint if exists complaints_status_check,
+          add constraint complaints_status_check
+            check (status in ('open', 'resolved', 'unanswered', 'unfounded'))`.execute(db);
+      await sql`update complaints set stage = 'closed' where status <> 'open'`.execute(db);
+    },
+  },
   // Issue 13, helper open-data: the aggregate open data released with each publication,
   // written in the publication's own transaction so that a version has its release or
   // neither exists. Only counts: nothing here is personal data.

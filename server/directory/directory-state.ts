@@ -25,6 +25,9 @@ export async function complaintCountsByDomain(db: Kysely<Database>): Promise<Map
   const rows = await db
     .selectFrom('complaints')
     .select(['domain', 'category', 'status', (eb) => eb.fn.countAll<string>().as('count')])
+    // Open and resolved only: a complaint closed unanswered or unfounded after review counts
+    // in neither (answer rates publish the unanswered ones).
+    .where('status', 'in', ['open', 'resolved'])
     .groupBy(['domain', 'category', 'status'])
     .execute();
   const counts = new Map<string, ComplaintCounts>();

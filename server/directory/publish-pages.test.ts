@@ -50,7 +50,7 @@ describe('publishing from the console', () => {
     );
     const book = new ComplaintBook(service.registry.db, () => service.now());
     const [open] = await book.list({ domain: 'livraison-gratuite.test', status: 'open' });
-    await book.resolve(open?.id ?? 0, {}, 'flag-moderator@thiqa.test');
+    await book.close(open?.id ?? 0, {}, 'flag-moderator@thiqa.test');
     // A merchant's first complaints sent to it: one answered after 2.5 days, one not yet.
     await insertSentComplaints(
       service.registry.db,

@@ -1,7 +1,8 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
-import { createApp } from '../app.ts';
+import { type AppOptions, createApp } from '../app.ts';
+import { deadlinesSummary, runComplaintDeadlines } from '../complaints/complaint-lifecycle.ts';
 import type { Registry } from '../db/database.ts';
 import { createPublishSchedule, type PublishSchedule, restoreServedDirectory } from '../directory/publish-schedule.ts';
 import { type Config, ConfigError } from '../env.ts';
@@ -13,6 +14,7 @@ import {
   DEFAULT_CONNECTION_LIMITS,
   guardConnections,
 } from './connection-guard.ts';
+import type { ServiceContext } from './service-context.ts';
 
 // `thiqa serve` and `npm run demo`: the app on a port, the published folder mended at
 // start, and optionally a publish on a schedule whenever the registry changed since the
@@ -21,6 +23,30 @@ import {
 export interface RunningService {
   url: string;
   stop(): Promise<void>;
+}
+
+/**
+ * The app as `thiqa serve` configures it from the environment; commands that act as the
+ * service does (accepting a report mails its merchant) build their context from it too.
+ */
+export function serviceAppOptions(registry: Registry, config: Config, clock: () => Date): AppOptions {
+  return {
+    db: registry.db,
+    dataDir: config.dataDir,
+    adminToken: config.adminToken,
+    clock,
+    ...(config.reportRateLimit ? { reportRateLimit: config.reportRateLimit } : {}),
+    linkOrigin: `http://localhost:${config.port}`,
+    mailer: configuredMailer({ smtp: config.smtp, from: config.mailFrom, dataDir: config.dataDir, clock }),
+    ...(config.policy ? { policy: config.policy } : {}),
+    portal: {
+      publisherName: config.publisherName,
+      publisherContact: config.publisherContact,
+      extensionChromeUrl: config.extensionChromeUrl,
+      extensionFirefoxUrl: config.extensionFirefoxUrl,
+      publicOrigin: config.publicOrigin,
+    },
+  };
 }
 
 export async function startService(options: {
@@ -38,23 +64,7 @@ export async function startService(options: {
   // Before the first request: a publish killed half-way must not leave the folder
   // serving an older version than the database records, or a damaged file.
   await restoreServedDirectory({ db: registry.db, dataDir: config.dataDir, clock, log });
-  const app = await createApp({
-    db: registry.db,
-    dataDir: config.dataDir,
-    adminToken: config.adminToken,
-    clock,
-    ...(config.reportRateLimit ? { reportRateLimit: config.reportRateLimit } : {}),
-    linkOrigin: `http://localhost:${config.port}`,
-    mailer: configuredMailer({ smtp: config.smtp, from: config.mailFrom, dataDir: config.dataDir, clock }),
-    ...(config.policy ? { policy: config.policy } : {}),
-    portal: {
-      publisherName: config.publisherName,
-      publisherContact: config.publisherContact,
-      extensionChromeUrl: config.extensionChromeUrl,
-      extensionFirefoxUrl: config.extensionFirefoxUrl,
-      publicOrigin: config.publicOrigin,
-    },
-  });
+  const app = await createApp(serviceAppOptions(registry, config, clock));
   const limits: ConnectionLimits = {
     ...DEFAULT_CONNECTION_LIMITS,
     ...(config.maxConnectionsPerAddress ? { maxPerAddress: config.maxConnectionsPerAddress } : {}),
@@ -89,13 +99,45 @@ export async function startService(options: {
     void schedule.run();
     timer = setInterval(() => void schedule?.run(), options.publishEveryMs);
   }
+  const deadlines = startDeadlines(app.context, log);
   return {
     url,
     async stop() {
       if (timer) clearInterval(timer);
+      await deadlines.stop();
       await retention.stop();
       await schedule?.idle();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** How often `serve` reminds merchants and closes unanswered complaints. */
+export const DEADLINES_EVERY_MS = 3_600_000;
+
+/**
+ * The complaint deadlines at start (a service down for a day catches up at once) and then
+ * every hour; a run still going when the next is due is not doubled.
+ */
+function startDeadlines(context: ServiceContext, log: (line: string) => void) {
+  let running: Promise<void> | null = null;
+  const tick = () => {
+    if (running) return;
+    running = runComplaintDeadlines(context)
+      .then((run) => {
+        if (run.reminded.length + run.closed.length > 0) log(deadlinesSummary(run));
+      })
+      .catch((error: Error) => log(`complaint deadlines failed: ${error.message}`))
+      .finally(() => {
+        running = null;
+      });
+  };
+  tick();
+  const timer = setInterval(tick, DEADLINES_EVERY_MS);
+  return {
+    async stop() {
+      clearInterval(timer);
+      await running;
     },
   };
 }

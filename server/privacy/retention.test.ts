@@ -91,7 +91,7 @@ describe('the retention purge', () => {
       })
       .where('id', '=', complaint.id)
       .execute();
-    await complaints.resolve(complaint.id, { note: `Remboursé ${PII}` }, 'moderator@thiqa.test');
+    await complaints.close(complaint.id, { note: `Remboursé ${PII}` }, 'moderator@thiqa.test');
     // A rejected report, a withdrawn one, and one still waiting for a moderator.
     const rejected = await submit('souk-rejected.test', PII);
     await reportQueue.reject(rejected.receipt, { why: 'Not a shop we can act on' }, 'moderator@thiqa.test');
@@ -258,7 +258,7 @@ describe('the retention purge', () => {
       .selectAll()
       .where('status', '=', 'resolved')
       .executeTakeFirstOrThrow();
-    expect(closed).toMatchObject({ answer_kind: 'will-act', answer_text: null, stage: 'answered' });
+    expect(closed).toMatchObject({ answer_kind: 'will-act', answer_text: null, stage: 'closed' });
 
     const purgeLine = await db
       .selectFrom('audit_log')

@@ -1,5 +1,6 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { receiptParamsSchema } from '../../src/directory/report-contract.ts';
+import { forwardingSchema } from '../complaints/complaint-lifecycle.ts';
 import { actorOf } from '../http/admin-auth.ts';
 import { adminErrors, jsonBody, jsonResponse, limitQuery, problemResponse } from '../http/admin-schemas.ts';
 import { validationHook } from '../http/problem.ts';
@@ -49,12 +50,13 @@ export function adminReportsApp(context: ServiceContext) {
   const accept = createRoute({
     method: 'post',
     path: '/{receipt}/accept',
-    summary: 'Accept a report: opens a complaint on its domain, counted in the next publish',
+    summary:
+      "Accept a report: opens a complaint on its domain, counted in the next publish, and sends it to the domain's listed merchant",
     request: { params: receiptParamsSchema, body: jsonBody(acceptReportSchema) },
     responses: {
       200: jsonResponse(
         'The report and its complaint',
-        z.object({ report: moderatorReportSchema, complaintId: z.int() }),
+        z.object({ report: moderatorReportSchema, complaintId: z.int(), forwarding: forwardingSchema }),
       ),
       ...decided,
     },

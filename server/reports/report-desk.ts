@@ -167,7 +167,7 @@ export class ReportDesk {
 
   async amend(receipt: string, editToken: string, amendment: ReportAmendment): Promise<ReportStatusView> {
     const row = await this.row(receipt);
-    if (!this.checkEditToken(receipt, editToken)) {
+    if (!this.verifyEditToken(receipt, editToken)) {
       throw new ServiceError('forbidden', 'wrong edit token for this report');
     }
     if (row.status !== 'received' && row.status !== 'under-review') {

@@ -1,9 +1,10 @@
 /** @jsxImportSource hono/jsx */
 import { MAX_PUBLIC_REASON_LENGTH } from '../../src/directory/report-contract.ts';
-import { type FieldErrors, GuardField, SelectField, TextField } from '../console/console-fields.tsx';
+import { type FieldErrors, GuardField, SelectField, TextAreaField, TextField } from '../console/console-fields.tsx';
 import type { ConsoleWords } from '../console/console-words.ts';
 import { FieldMessage, shownText } from '../portal/form-parts.tsx';
 import { portalHref } from '../portal/portal-layout.tsx';
+import { MAX_MERCHANT_SUMMARY_LENGTH } from './report-queue.ts';
 import type { OpenComplaint, UndecidedReport } from './report-queue-reads.ts';
 import {
   categoryOfReason,
@@ -27,7 +28,7 @@ export interface GroupFormState {
 
 export const BULK_FORM_ID = 'bulk';
 
-export const reportFieldId = (field: 'category' | 'why' | 'complaint' | 'select', receipt: string) =>
+export const reportFieldId = (field: 'category' | 'why' | 'complaint' | 'select' | 'summary', receipt: string) =>
   `${field}-${receipt}`;
 
 const actionHref = (words: ConsoleWords, domain: string, path: string) =>
@@ -107,6 +108,16 @@ export function ReportCard(props: CardProps) {
             placeholder={words.c('queue_choose')}
             error={state.errors.get(id('category'))}
           />
+          <TextAreaField
+            words={words}
+            id={id('summary')}
+            name="merchantSummary"
+            label={words.c('lifecycle_summaryLabel')}
+            hint={words.c('lifecycle_summaryHint')}
+            value={state.values.get(id('summary')) ?? ''}
+            maxlength={MAX_MERCHANT_SUMMARY_LENGTH}
+            error={state.errors.get(id('summary'))}
+          />
           <button type="submit" class="button">
             {words.c('queue_accept')}
           </button>
@@ -185,6 +196,16 @@ export function BulkForm(props: {
             selected={state.values.get('bulk-category') ?? ''}
             placeholder={words.c('queue_choose')}
             error={state.errors.get('bulk-category')}
+          />
+          <TextAreaField
+            words={words}
+            id="bulk-summary"
+            name="merchantSummary"
+            label={words.c('lifecycle_summaryLabel')}
+            hint={words.c('lifecycle_summaryHint')}
+            value={state.values.get('bulk-summary') ?? ''}
+            maxlength={MAX_MERCHANT_SUMMARY_LENGTH}
+            error={state.errors.get('bulk-summary')}
           />
           <button type="submit" class="button" name="bulk" value="accept">
             {words.c('queue_bulkAccept')}

@@ -117,10 +117,31 @@ describe('the report queue', () => {
     const receipt = await submit('atlas-electro.test', 'non-delivery');
     const before = await atlasOpenNonDelivery();
     await moderator.open('/admin/queue/atlas-electro.test?lang=en');
+    const refused = await moderator.post(`/admin/queue/atlas-electro.test/${receipt}/accept?lang=en`, {
+      category: 'non-delivery',
+      merchantSummary: 'Jamais \u202Elivré',
+    });
+    expect(refused.status).toBe(400);
+    expect((await page(refused.html)).text(`#summary-${receipt}-error`)).toContain(
+      'The text for the merchant contains a hidden or direction-changing character (character 8',
+    );
+    expect((await reportRow(receipt)).status).toBe('received');
     const accepted = await moderator.post(`/admin/queue/atlas-electro.test/${receipt}/accept?lang=en`, {
       category: 'non-delivery',
+      merchantSummary: 'Commande payée le 2 novembre,\njamais livrée.',
     });
     expect(accepted.status).toBe(303);
+    // Sent to Atlas Électro, the listed merchant of the shop, with what the moderator wrote for it.
+    const complaint = await service.registry.db
+      .selectFrom('complaints')
+      .select(['merchant_id', 'stage', 'merchant_summary'])
+      .where('id', '=', (await reportRow(receipt)).complaint_id ?? 0)
+      .executeTakeFirstOrThrow();
+    expect(complaint).toEqual({
+      merchant_id: 'atlas-electro',
+      stage: 'sent',
+      merchant_summary: 'Commande payée le 2 novembre,\njamais livrée.',
+    });
     expect(accepted.location).toBe('/admin/queue/atlas-electro.test?done=accepted&lang=en');
     const after = await moderator.open(accepted.location as string);
     expect(visibleText(after.html)).toContain('Report accepted: a complaint is open on this shop.');

@@ -20,7 +20,7 @@ import { ErrorSummary } from '../portal/form-parts.tsx';
 import { portalHref } from '../portal/portal-layout.tsx';
 import { consoleActor } from '../staff/staff-roles.ts';
 import { BulkForm, type GroupFormState, ReportCard, reportFieldId } from './report-group-view.tsx';
-import { acceptReportSchema, rejectReportSchema } from './report-queue.ts';
+import { acceptReportSchema, MAX_MERCHANT_SUMMARY_LENGTH, rejectReportSchema } from './report-queue.ts';
 import {
   MAX_GROUP_REPORTS,
   openComplaintsOf,
@@ -64,6 +64,14 @@ function whyProblem(words: ConsoleWords, why: string): string | null {
   if (problem?.kind === 'too-long') return words.c('queue_whyTooLong', [problem.max]);
   if (problem?.kind === 'hidden') return words.c('queue_whyHidden', [problem.position]);
   return rejectReportSchema.safeParse({ why }).success ? null : words.c('queue_whyMissing');
+}
+
+/** What the merchant reads: several lines, none of what the text policy refuses. */
+function summaryProblem(words: ConsoleWords, summary: string): string | null {
+  const problem = textProblem(summary, { layout: 'multiline', max: MAX_MERCHANT_SUMMARY_LENGTH, required: false });
+  if (problem?.kind === 'too-long') return words.c('lifecycle_summaryTooLong', [problem.max]);
+  if (problem?.kind === 'hidden') return words.c('lifecycle_summaryHidden', [problem.position]);
+  return null;
 }
 
 export function registerReportQueuePages(app: ConsoleApp, deps: ConsoleDeps) {
@@ -178,7 +186,13 @@ export function registerReportQueuePages(app: ConsoleApp, deps: ConsoleDeps) {
   const decisions: Record<'accept' | 'reject' | 'duplicate', Decide> = {
     accept: async (form, receipt, words, actor) => {
       const category = form.text('category');
-      const decision = acceptReportSchema.safeParse({ category });
+      const summary = form.text('merchantSummary');
+      const summaryMessage = summaryProblem(words, summary);
+      if (summaryMessage) return { field: reportFieldId('summary', receipt), message: summaryMessage, value: summary };
+      const decision = acceptReportSchema.safeParse({
+        category,
+        ...(summary.trim() ? { merchantSummary: summary } : {}),
+      });
       if (!decision.success) {
         return { field: reportFieldId('category', receipt), message: words.c('queue_categoryMissing'), value: '' };
       }
@@ -254,13 +268,21 @@ export function registerReportQueuePages(app: ConsoleApp, deps: ConsoleDeps) {
     const action = form.text('bulk');
     const category = form.text('category');
     const why = form.text('why');
+    const summary = form.text('merchantSummary');
     const errors = new Map<string, string>();
     if (receipts.length === 0) errors.set('bulk-selection', words.c('queue_selectionMissing'));
     else if (receipts.length > MAX_GROUP_REPORTS || receipts.some((r) => !receiptSchema.safeParse(r).success)) {
       errors.set('bulk-selection', words.c('queue_selectionInvalid'));
     }
-    const decision = acceptReportSchema.safeParse({ category });
-    if (action === 'accept' && !decision.success) errors.set('bulk-category', words.c('queue_categoryMissing'));
+    const summaryMessage = action === 'accept' ? summaryProblem(words, summary) : null;
+    if (summaryMessage) errors.set('bulk-summary', summaryMessage);
+    const decision = acceptReportSchema.safeParse({
+      category,
+      ...(summary.trim() ? { merchantSummary: summary } : {}),
+    });
+    if (action === 'accept' && !decision.success && !summaryMessage) {
+      errors.set('bulk-category', words.c('queue_categoryMissing'));
+    }
     const whyMessage = action === 'reject' ? whyProblem(words, why) : null;
     if (whyMessage) errors.set('bulk-why', whyMessage);
     if (action !== 'accept' && action !== 'reject') errors.set('bulk-selection', words.c('queue_bulkActionMissing'));
@@ -268,6 +290,7 @@ export function registerReportQueuePages(app: ConsoleApp, deps: ConsoleDeps) {
       const values = new Map([
         ['bulk-category', category],
         ['bulk-why', why],
+        ['bulk-summary', summary],
       ]);
       return sendGroupPage(c, domain, { errors, values, selected: new Set(receipts) }, 400);
     }

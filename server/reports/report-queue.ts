@@ -8,6 +8,7 @@ import {
 import { complaintCategorySchema } from '../../src/directory/schemas.ts';
 import { multilineText, personText } from '../../src/directory/text-policy.ts';
 import { MAX_COMPLAINT_ID } from '../complaints/complaint-book.ts';
+import { type Forwarding, type ForwardResult, merchantHolding } from '../complaints/complaint-lifecycle.ts';
 import { recordAudit } from '../db/audit-log.ts';
 import type { Database, ReportRow } from '../db/tables.ts';
 import { shopDomainArgument } from '../directory/directory-state.ts';
@@ -21,12 +22,19 @@ import { ServiceError } from '../http/service-error.ts';
 export const reportFilterSchema = z.enum(['new', ...reportStatusSchema.options]);
 export type ReportFilter = z.infer<typeof reportFilterSchema>;
 
+export const MAX_MERCHANT_SUMMARY_LENGTH = 2000;
+
 // Every text a moderator types is held to the text policy (src/directory/text-policy.ts):
 // `why` is shown to the shopper, notes are read by other moderators, and the CLI parses
 // its options with these same schemas.
 export const acceptReportSchema = z.strictObject({
   category: complaintCategorySchema,
   note: multilineText(2000).min(1).optional(),
+  /**
+   * What the merchant reads: the complaint without the shopper's personal data. Only for a
+   * listed merchant's shop; the shopper's own words reach the merchant only if they agreed.
+   */
+  merchantSummary: multilineText(MAX_MERCHANT_SUMMARY_LENGTH).min(1).optional(),
 });
 export const rejectReportSchema = z.strictObject({
   /** Shown to the shopper as the public reason: one line. */
@@ -73,11 +81,27 @@ function moderatorView(row: ReportRow): ModeratorReport {
   };
 }
 
+/** Sends a complaint just opened to its merchant (server/complaints/complaint-lifecycle.ts). */
+export type ForwardComplaint = (complaintId: number) => Promise<ForwardResult>;
+
 export class ReportQueue {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly clock: () => Date,
+    /** Called once the acceptance is committed; none in tools that only enter data. */
+    private readonly forward?: ForwardComplaint,
   ) {}
+
+  /** A failure to forward never fails the acceptance, which is committed already. */
+  private async forwardOpened(complaintId: number): Promise<Forwarding> {
+    if (!this.forward) return 'not-due';
+    try {
+      return await this.forward(complaintId);
+    } catch (error) {
+      console.error(`complaint ${complaintId}: forwarding to the merchant failed: ${(error as Error).message}`);
+      return 'failed';
+    }
+  }
 
   async listReports(filter: { status?: ReportFilter; domain?: string; limit?: number }): Promise<ModeratorReport[]> {
     let query = this.db.selectFrom('reports').selectAll();
@@ -123,7 +147,8 @@ export class ReportQueue {
 
   /** Accepting a report opens a complaint on its domain, counted in the next publish. */
   async accept(receipt: string, decision: AcceptDecision, actor: string) {
-    return this.db.transaction().execute((trx) => this.acceptIn(trx, receipt, decision, actor));
+    const accepted = await this.db.transaction().execute((trx) => this.acceptIn(trx, receipt, decision, actor));
+    return { ...accepted, forwarding: await this.forwardOpened(accepted.complaintId) };
   }
 
   async reject(receipt: string, decision: RejectDecision, actor: string) {
@@ -145,12 +170,13 @@ export class ReportQueue {
    */
   async acceptAsOne(domain: string, receipts: readonly string[], decision: AcceptDecision, actor: string) {
     const [first, ...others] = distinctReceipts(receipts);
-    return this.db.transaction().execute(async (trx) => {
+    const accepted = await this.db.transaction().execute(async (trx) => {
       await this.lockAllOf(trx, domain, [first, ...others]);
       const opened = await this.acceptIn(trx, first, decision, actor);
       for (const receipt of others) await this.duplicateIn(trx, receipt, opened.complaintId, actor);
       return { complaintId: opened.complaintId, reports: 1 + others.length };
     });
+    return { ...accepted, forwarding: await this.forwardOpened(accepted.complaintId) };
   }
 
   /** Rejects several reports of one shop with one public reason, all or none. */
@@ -184,6 +210,8 @@ export class ReportQueue {
         opened_at: now,
         opened_by: actor,
         note: decision.note ?? null,
+        merchant_id: await merchantHolding(trx, report.domain),
+        merchant_summary: decision.merchantSummary ?? null,
       })
       .returning('id')
       .executeTakeFirstOrThrow();

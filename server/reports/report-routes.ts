@@ -1,4 +1,5 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import type { MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import {
@@ -6,6 +7,7 @@ import {
   receiptParamsSchema,
   reportAmendmentSchema,
   reportCreatedSchema,
+  reporterOutcomeSchema,
   reportRequestSchema,
   reportStatusViewSchema,
 } from '../../src/directory/report-contract.ts';
@@ -14,7 +16,7 @@ import { type ClientRateLimiter, rateLimited } from '../http/client-rate-limit.t
 import { problem, validationHook } from '../http/problem.ts';
 import type { ServiceContext } from '../http/service-context.ts';
 import { withdrawReport } from './report-withdrawal.ts';
-import { registerReporterActions } from './reporter-action-routes.ts';
+import { recordReporterOutcome } from './reporter-outcome.ts';
 
 // Shoppers' reports: sent from the extension (or any client) with an idempotency key,
 // followed by receipt, amended with the secret returned at creation.
@@ -39,6 +41,16 @@ const limitBody = bodyLimit({
 /** Past the client's allowance (shared with the portal's report form). */
 const reportRateLimit = (limiter: ClientRateLimiter) =>
   rateLimited(limiter, (c) => problem(c, 429, 'too many reports from this client; try again later'));
+
+/** A shopper's action on their report without its edit token is a 401, before anything is read. */
+const editTokenRequired: MiddlewareHandler = async (c, next) => {
+  if (!/^Bearer \S+$/.test(c.req.header('Authorization') ?? '')) {
+    return problem(c, 401, "send the report's edit token: Authorization: Bearer <editToken>", undefined, {
+      'WWW-Authenticate': 'Bearer',
+    });
+  }
+  await next();
+};
 
 export function reportsApp(context: ServiceContext, limiter: ClientRateLimiter) {
   const app = new OpenAPIHono({ defaultHook: validationHook });
@@ -105,6 +117,39 @@ export function reportsApp(context: ServiceContext, limiter: ClientRateLimiter) 
     return c.json(await context.reports.amend(c.req.valid('param').receipt, token, c.req.valid('json')), 200);
   });
 
+  const outcome = createRoute({
+    method: 'post',
+    path: '/{receipt}/outcome',
+    summary:
+      "The shopper's word once the merchant answered: `resolved: true` closes the complaint as resolved; `rating` rates the answer (again later, to change it)",
+    security: [{ editToken: [] }],
+    middleware: [editTokenRequired, limitBody, reportRateLimit(limiter)] as const,
+    request: {
+      params: receiptParamsSchema,
+      // Optional here so that a request without it is a 401, not a schema error.
+      headers: z.object({ authorization: z.string().optional() }),
+      body: { required: true, content: { 'application/json': { schema: reporterOutcomeSchema } } },
+    },
+    responses: {
+      200: {
+        description: "The report's status, with the complaint",
+        content: { 'application/json': { schema: statusSchema } },
+      },
+      400: problemResponse('Fields that fail the schema (give resolved, rating or both)'),
+      401: problemResponse('No `Authorization: Bearer <editToken>`'),
+      403: problemResponse('Wrong edit token'),
+      404: problemResponse('No report with this receipt'),
+      409: problemResponse(
+        'Not accepted into a complaint, the merchant has not answered yet, or (to confirm a resolution) the complaint is already closed',
+      ),
+    },
+  });
+  app.openapi(outcome, async (c) => {
+    const token = (c.req.valid('header').authorization ?? '').slice('Bearer '.length);
+    const receipt = c.req.valid('param').receipt;
+    return c.json(await recordReporterOutcome(context, receipt, token, c.req.valid('json')), 200);
+  });
+
   const withdraw = createRoute({
     method: 'delete',
     path: '/{receipt}',
@@ -136,6 +181,5 @@ export function reportsApp(context: ServiceContext, limiter: ClientRateLimiter) 
     }
     return c.json(await withdrawReport(context, c.req.valid('param').receipt, token), 200);
   });
-  registerReporterActions(app, context, limitBody);
   return app;
 }

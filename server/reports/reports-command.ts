@@ -2,9 +2,11 @@ import { parseArgs } from 'node:util';
 import { complaintCategorySchema } from '../../src/directory/schemas.ts';
 import { LIST_OPTIONS, listFilter, oneArgument, parseChoice, parseOptions } from '../cli/arguments.ts';
 import { cliActor, withRegistry } from '../cli/registry-session.ts';
+import { withServiceContext } from '../cli/service-session.ts';
 import { visibleOnOneLine } from '../cli/terminal-text.ts';
 import { UsageError } from '../cli/usage.ts';
 import { complaintIdSchema } from '../complaints/complaint-book.ts';
+import type { Forwarding } from '../complaints/complaint-lifecycle.ts';
 import { acceptReportSchema, ReportQueue, rejectReportSchema, reportFilterSchema } from './report-queue.ts';
 
 // `thiqa reports`: the same operations as /v1/admin/reports, each written to the audit log.
@@ -12,13 +14,23 @@ import { acceptReportSchema, ReportQueue, rejectReportSchema, reportFilterSchema
 export const REPORTS_HELP = `thiqa reports list [--status new|received|under-review|accepted|rejected] [--domain <d>] [--limit <n>] [--json]
 thiqa reports review <receipt> [--as <name>]
   Marks a report under review (the shopper sees that status).
-thiqa reports accept <receipt> --category <category> [--note "<text>"] [--as <name>]
-  Opens a complaint on the report's domain; counted in the next publish.
+thiqa reports accept <receipt> --category <category> [--note "<text>"] [--for-merchant "<text>"] [--as <name>]
+  Opens a complaint on the report's domain; counted in the next publish. When a listed
+  merchant holds the domain, the complaint is sent to it; --for-merchant is what the
+  merchant reads: the complaint without the shopper's personal data.
   Categories: ${complaintCategorySchema.options.join(', ')}.
 thiqa reports reject <receipt> --why "<text>" [--as <name>]
   The reason is shown to the shopper who asks for the report's status.
 thiqa reports duplicate <receipt> --complaint <id> [--as <name>]
   Links the report to a complaint open on its domain; no complaint is added.`;
+
+const FORWARDING_WORDS: Record<Forwarding, string> = {
+  sent: 'sent to the merchant',
+  unlisted: 'not sent: no listed merchant holds this domain',
+  unreachable: 'not sent: the merchant has no contact address',
+  'not-due': 'not sent',
+  failed: 'not sent: forwarding failed (see the log)',
+};
 
 const queue = <T>(work: (queue: ReportQueue) => Promise<T>) =>
   withRegistry((registry) => work(new ReportQueue(registry.db, () => new Date())));
@@ -30,6 +42,7 @@ export async function runReports(args: string[], out: (line: string) => void): P
       ...LIST_OPTIONS,
       category: { type: 'string' },
       note: { type: 'string' },
+      'for-merchant': { type: 'string' },
       why: { type: 'string' },
       complaint: { type: 'string' },
       as: { type: 'string' },
@@ -65,12 +78,18 @@ export async function runReports(args: string[], out: (line: string) => void): P
       const category = parseChoice(complaintCategorySchema, values.category, '--category');
       const decision = parseOptions(
         acceptReportSchema,
-        { category, ...(values.note?.trim() ? { note: values.note } : {}) },
-        { note: '--note' },
+        {
+          category,
+          ...(values.note?.trim() ? { note: values.note } : {}),
+          ...(values['for-merchant']?.trim() ? { merchantSummary: values['for-merchant'] } : {}),
+        },
+        { note: '--note', merchantSummary: '--for-merchant' },
       );
-      const result = await queue((q) => q.accept(oneArgument(rest, 'reports accept'), decision, actor));
+      const receipt = oneArgument(rest, 'reports accept');
+      // The service's context, not the database alone: the complaint is mailed to its merchant.
+      const result = await withServiceContext((context) => context.reportQueue.accept(receipt, decision, actor));
       out(
-        `${result.report.receipt}: accepted; complaint ${result.complaintId} (${category}) open on ${result.report.domain}`,
+        `${result.report.receipt}: accepted; complaint ${result.complaintId} (${category}) open on ${result.report.domain}; ${FORWARDING_WORDS[result.forwarding]}`,
       );
       return 0;
     }
