@@ -192,6 +192,18 @@ const migrations: Record<string, Migration> = {
           add column answer_kind text check (answer_kind in ('will-act', 'disputes', 'not-ours')),
           add column answer_text text,
           add column answer_staff_note text`.execute(db);
+      // The outcomes a complaint closes with, and the withdrawn report, which the first checks did not know.
+      await sql`
+        alter table complaints
+          drop constraint if exists complaints_status_check,
+          add constraint complaints_status_check
+            check (status in ('open', 'resolved', 'unanswered', 'unfounded'))`.execute(db);
+      await sql`update complaints set stage = 'closed' where status <> 'open'`.execute(db);
+      await sql`
+        alter table reports
+          drop constraint if exists reports_status_check,
+          add constraint reports_status_check
+            check (status in ('received', 'under-review', 'accepted', 'rejected', 'withdrawn'))`.execute(db);
       await sql`create index complaints_merchant on complaints (merchant_id, id)`.execute(db);
       await sql`create index complaints_stage on complaints (stage, id)`.execute(db);
       await sql`
@@ -255,23 +267,10 @@ const migrations: Record<string, Migration> = {
       await sql`create index contests_domain on contests (domain)`.execute(db);
     },
   },
-  // A complaint closes as resolved, unanswered (the merchant never answered) or unfounded
-  // (after review); the first migration allowed only open and resolved. Complaints resolved
-  // before the lifecycle existed are closed.
-  '2026-11-30-0012-lifecycle-complaint-outcomes': {
-    async up(db: Kysely<unknown>) {
-      await sql`
-        alter table complaints
-          drop constraint if exists complaints_status_check,
-          add constraint complaints_status_check
-            check (status in ('open', 'resolved', 'unanswered', 'unfounded'))`.execute(db);
-      await sql`update complaints set stage = 'closed' where status <> 'open'`.execute(db);
-    },
-  },
   // Issue 13, helper open-data: the aggregate open data released with each publication,
   // written in the publication's own transaction so that a version has its release or
   // neither exists. Only counts: nothing here is personal data.
-  '2026-11-30-0015-opendata-releases': {
+  '2026-11-30-0004-open-data-releases': {
     async up(db: Kysely<unknown>) {
       await sql`
         create table open_data_releases (
@@ -279,27 +278,6 @@ const migrations: Record<string, Migration> = {
           published_at timestamptz not null,
           release text not null
         )`.execute(db);
-    },
-  },
-  // Helper "privacy": a shopper may withdraw a report (its personal text erased at once),
-  // so the status check admits 'withdrawn'.
-  '2026-11-30-0016-privacy-report-withdrawn': {
-    async up(db: Kysely<unknown>) {
-      await sql`alter table reports drop constraint if exists reports_status_check`.execute(db);
-      await sql`
-        alter table reports add constraint reports_status_check
-          check (status in ('received', 'under-review', 'accepted', 'rejected', 'withdrawn'))`.execute(db);
-    },
-  },
-  // A contest upheld closes its complaint as unfounded, which the first migration's check
-  // refused. The same constraint as helper lifecycle's 0012, rebuilt whatever ran before.
-  '2026-11-30-0017-contests-complaint-outcomes': {
-    async up(db: Kysely<unknown>) {
-      await sql`
-        alter table complaints
-          drop constraint if exists complaints_status_check,
-          add constraint complaints_status_check
-            check (status in ('open', 'resolved', 'unanswered', 'unfounded'))`.execute(db);
     },
   },
 };

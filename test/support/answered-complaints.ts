@@ -1,4 +1,4 @@
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { ComplaintStatus, Database } from '../../server/db/tables.ts';
 
 // Complaints already sent to a merchant (and answered, or not), written straight into the
@@ -20,7 +20,6 @@ export async function insertSentComplaints(
   complaints: readonly SentComplaint[],
 ): Promise<void> {
   const sent = new Date(sentAt);
-  await allowEveryOutcome(db);
   await db
     .insertInto('complaints')
     .values(
@@ -40,17 +39,4 @@ export async function insertSentComplaints(
       })),
     )
     .execute();
-}
-
-/**
- * The complaints table as the lifecycle's migration leaves it (helper "lifecycle",
- * '2026-11-30-0012-lifecycle-complaint-outcomes'), which this branch does not have yet.
- * TODO [2026-12-15]: remove once that migration is on main; it is harmless after it.
- */
-async function allowEveryOutcome(db: Kysely<Database>): Promise<void> {
-  await sql`
-    alter table complaints
-      drop constraint if exists complaints_status_check,
-      add constraint complaints_status_check
-        check (status in ('open', 'resolved', 'unanswered', 'unfounded'))`.execute(db);
 }
