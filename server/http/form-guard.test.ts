@@ -75,6 +75,26 @@ describe('formGuard', () => {
     expect(planted.setCookie).toMatch(/^thiqa_form=[A-Za-z0-9_-]{43};/);
   });
 
+  it('gives every form of a first page a token for the one cookie that page sets', async () => {
+    const guard = formGuard({
+      secret: randomBytes(32),
+      refuse: (c, why) => c.text('refused', 403, { 'X-Refused': why }),
+    });
+    const app = new Hono();
+    // A page with two forms (the console's queue, a report's status page), in a browser
+    // that never had the cookie: a post from either form must pass.
+    app.get('/two-forms', (c) => c.json([guard.hiddenField(c), guard.hiddenField(c)]));
+    app.post('/form', guard.protect, (c) => c.text('taken'));
+    const response = await app.request('http://localhost/two-forms');
+    const cookies = response.headers.getSetCookie();
+    expect(cookies).toHaveLength(1);
+    const fields = (await response.json()) as Array<{ name: string; value: string }>;
+    for (const field of fields) {
+      const browser = { cookie: (cookies[0] ?? '').split(';')[0] ?? '', field, setCookie: '', cacheControl: null };
+      expect(await outcome(await send(app, browser))).toBe('taken');
+    }
+  });
+
   it('over HTTPS, names the cookie __Host- and marks it Secure', async () => {
     const browser = await load(guardedApp(), 'https://thiqa.example/form');
     expect(browser.setCookie).toMatch(

@@ -97,10 +97,15 @@ export function formGuard(options: FormGuardOptions): FormGuard {
   const cookieName = (c: Context) => (ownOrigin(c).startsWith('https:') ? HOST_COOKIE : COOKIE);
   const tokenFor = (value: string) => createHmac('sha256', options.secret).update(`form:${value}`).digest('base64url');
 
+  // The value a response set when the browser had none: every form of one page must carry
+  // a token for the same value, the one in the cookie the browser keeps.
+  const issued = new WeakMap<Context, string>();
+
   function hiddenField(c: Context) {
-    let value = getCookie(c, cookieName(c));
+    let value = issued.get(c) ?? getCookie(c, cookieName(c));
     if (value === undefined || !RANDOM_VALUE.test(value)) {
       value = randomBytes(32).toString('base64url');
+      issued.set(c, value);
       setCookie(c, cookieName(c), value, {
         path: '/',
         httpOnly: true,

@@ -138,7 +138,8 @@ describe('a complaint the merchant answers', () => {
     for (const box of await queue.locator('input[name="receipt"]').all()) await box.check();
     await queue.locator('#bulk-category').selectOption('non-delivery');
     await queue.locator('#bulk-summary').fill(SUMMARY);
-    expect(await submit(queue, queue.locator('button[name="bulk"][value="accept"]'))).toBe(200);
+    const accepted = await submit(queue, queue.locator('button[name="bulk"][value="accept"]'));
+    expect(accepted, squash(await queue.locator('main').innerText())).toBe(200);
 
     // The merchant's mail, through the SMTP server: the link, the summary, no shopper's words.
     await expect.poll(() => inbox.received.filter((mail) => mail.recipients.includes(MERCHANT_MAIL)).length).toBe(1);
