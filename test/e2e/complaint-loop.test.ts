@@ -50,6 +50,23 @@ async function submit(page: Page, button: ReturnType<Page['locator']>): Promise<
 
 const squash = (text: string) => text.replace(/\s+/g, ' ').trim();
 
+/**
+ * Serious axe violations on the page `from` shows, read in a browser with script (axe is a
+ * script) holding the same cookies, at the same width and language.
+ */
+async function axeViolations(from: Page): Promise<string[]> {
+  const source = from.context();
+  const context = await browser.newContext({ viewport: from.viewportSize() ?? PHONE });
+  try {
+    await context.addCookies(await source.cookies());
+    const page = await context.newPage();
+    await page.goto(from.url());
+    return await seriousAxeViolations(page);
+  } finally {
+    await context.close();
+  }
+}
+
 beforeAll(async () => {
   shops = await openProofShops();
   shops.serve(SHOP, '/produit/tv', {
@@ -162,10 +179,10 @@ describe('a complaint the merchant answers', () => {
     for (const secret of [CONTACT, '0661234567', 'Commande 4411', receipt]) {
       expect(complaintPage).not.toContain(secret);
     }
-    expect(await seriousAxeViolations(merchant)).toEqual([]);
+    expect(await axeViolations(merchant)).toEqual([]);
     await merchant.locator('input[name="kind"][value="will-act"]').check();
     await merchant.locator('textarea[name="text"]').fill(ANSWER);
-    expect(await submit(merchant, merchant.locator('main form button[type="submit"]'))).toBe(200);
+    expect(await submit(merchant, merchant.getByRole('button', { name: 'Envoyer la réponse' }))).toBe(200);
 
     // The first shopper reads the answer in the options page.
     await options.reload();
@@ -177,7 +194,7 @@ describe('a complaint the merchant answers', () => {
     // The second shopper reads it on the portal with the key, and says it is solved.
     await shopper.goto(keyedLink);
     expect(squash(await shopper.locator('main').innerText())).toContain(ANSWER);
-    expect(await seriousAxeViolations(shopper)).toEqual([]);
+    expect(await axeViolations(shopper)).toEqual([]);
     await shopper.locator('input[name="resolved"]').check();
     await shopper.locator('input[name="rating"][value="satisfied"]').check();
     expect(await submit(shopper, shopper.locator('form:has(input[name="resolved"]) button[type="submit"]'))).toBe(200);
@@ -207,6 +224,6 @@ describe('a complaint the merchant answers', () => {
     const rate = after.locator('p.answers');
     await rate.waitFor();
     expect(await rate.getAttribute('data-answers')).toBe('1/1');
-    expect(squash(await rate.innerText())).toMatch(/1.*2 days/);
+    expect(squash(await rate.innerText())).toBe('This merchant answered the one complaint Thiqa sent it, in 2 days.');
   }, 180_000);
 });
