@@ -61,7 +61,7 @@ describe('/open-data', () => {
       (row) =>
         row.querySelector('th')?.textContent === september && row.textContent?.includes(words.t('reportReason_fraud')),
     );
-    expect(fraudRow?.querySelectorAll('td')[1]?.textContent).toBe(words.p('opendata_fewerThan5'));
+    expect(fraudRow?.querySelectorAll('td')[1]?.textContent).toBe(words.p('opendata_withheld'));
 
     const links = [...page.document.querySelectorAll('a[href^="/v1/open-data/"]')].map((a) => a.getAttribute('href'));
     expect(links).toEqual([

@@ -46,9 +46,9 @@ function formatNumber(value: number, lang: string): string {
   return new Intl.NumberFormat(`${lang}-MA`, { maximumFractionDigits: 1 }).format(value);
 }
 
-/** A count cell: the number, or "fewer than 5" where it is suppressed. */
+/** A count cell: the number, or "not published" where it is suppressed. */
 function count(value: number | null, words: PortalWords): string {
-  return value === null ? words.p('opendata_fewerThan5') : formatNumber(value, words.lang);
+  return value === null ? words.p('opendata_withheld') : formatNumber(value, words.lang);
 }
 
 const latestMonths = <T extends { month: string }>(rows: readonly T[]): string[] =>

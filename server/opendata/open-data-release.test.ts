@@ -104,10 +104,11 @@ describe('the open data of a publication', () => {
       unanswered: 0,
       unfounded: 0,
     });
+    // 2 rejected: hidden, and so are the total and the accepted that would give it back.
     expect(release.moderation).toContainEqual({
       month: '2026-09',
-      received: 11,
-      accepted: 9,
+      received: null,
+      accepted: null,
       rejected: null,
       withdrawn: 0,
       medianDaysToDecision: 2,
@@ -118,6 +119,8 @@ describe('the open data of a publication', () => {
     ]);
     const csv = await (await service.send('GET', '/v1/open-data/latest/complaints-by-month.csv')).text();
     expect(csv).toContain('\r\n2026-09,fraud,,0,0,0,opened\r\n');
+    const moderation = await (await service.send('GET', '/v1/open-data/latest/moderation.csv')).text();
+    expect(moderation).toContain('\r\n2026-09,,,,0,2,received accepted rejected\r\n');
     const contests = await (await service.send('GET', '/v1/open-data/latest/contests.csv')).text();
     expect(contests).toBe(
       'month,kind,outcome,count,suppressed\r\n2026-10,complaint,dismissed,6,\r\n2026-10,flag,upheld,,count\r\n',
@@ -125,10 +128,12 @@ describe('the open data of a publication', () => {
   });
 
   it('keeps the listed merchant’s answer figures exact', () => {
+    // Nine sent: the three fraud complaints went to the merchant on acceptance, as the six
+    // non-delivery ones did; four of them answered.
     expect(release.merchants.find((row) => row.merchantId === service.merchantId)).toMatchObject({
-      complaintsSent: 6,
+      complaintsSent: 9,
       answered: 4,
-      answerShare: 0.667,
+      answerShare: 0.444,
       medianDaysToAnswer: 3,
     });
     expect(release.merchants.length).toBe(service.bundled.state.merchants.length);

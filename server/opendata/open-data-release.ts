@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Merchant } from '../../src/directory/schemas.ts';
 import type { Database } from '../db/tables.ts';
+import { answerRecordsByMerchant, complaintCountsByDomain } from '../directory/directory-state.ts';
 import {
   type ComplaintsByMonthRow,
   type ContestRow,
@@ -28,6 +29,34 @@ function monthOf(value: Date | string): string {
 
 function suppress(count: number): number | null {
   return count > 0 && count < SUPPRESSION_THRESHOLD ? null : count;
+}
+
+/**
+ * The published cells of a row whose `total` counts at least the sum of its `parts` (the
+ * rest still pending). Hiding the small cells alone is not enough: with the total and the
+ * other parts published, subtraction gives a hidden part back (received − accepted −
+ * withdrawn = rejected once every report is decided), and two hidden parts whose sum is
+ * known can be 1 and 1. So when a part is hidden the total is hidden too; and when only
+ * one part is, the smallest other non-zero part is hidden with it, so that a total known
+ * some other way (an earlier release, where it stood alone) still leaves two unknowns.
+ */
+export function suppressRow<K extends string>(
+  counts: Readonly<Record<K, number>>,
+  total: K,
+  parts: readonly K[],
+): Record<K, number | null> {
+  const cells = {} as Record<K, number | null>;
+  for (const key of [total, ...parts]) cells[key] = suppress(counts[key]);
+  const hidden = parts.filter((part) => cells[part] === null);
+  if (hidden.length === 0) return cells;
+  cells[total] = null;
+  if (hidden.length === 1) {
+    const next = parts
+      .filter((part) => cells[part] !== null && counts[part] > 0)
+      .sort((a, b) => counts[a] - counts[b])[0];
+    if (next !== undefined) cells[next] = null;
+  }
+  return cells;
 }
 
 function median(values: number[]): number | null {
@@ -71,58 +100,40 @@ async function complaintsByMonth(db: Kysely<Database>): Promise<ComplaintsByMont
       return {
         month,
         category: category as ComplaintsByMonthRow['category'],
-        opened: suppress(counts.opened),
-        resolved: suppress(counts.resolved),
-        unanswered: suppress(counts.unanswered),
-        unfounded: suppress(counts.unfounded),
+        ...suppressRow(counts, 'opened', ['resolved', 'unanswered', 'unfounded']),
       };
     });
 }
 
 /**
  * Every merchant of the registry (all of them are in the published directory), exact:
- * the directory already publishes these counts per merchant. Open and resolved count the
- * complaints on its domains, as the directory does; sent and answered count those sent to
- * it (complaints.merchant_id).
+ * the directory already publishes these counts per merchant, and they are counted by the
+ * very functions the directory is built with (open and resolved on its domains; sent,
+ * answered and the median over the complaints sent to it, not closed as unfounded), so
+ * the two can never disagree.
  */
 async function merchants(db: Kysely<Database>): Promise<MerchantRow[]> {
   const records = await db.selectFrom('merchants').select(['id', 'record']).orderBy('id').execute();
-  const complaints = await db
-    .selectFrom('complaints')
-    .select(['domain', 'status', 'merchant_id', 'sent_at', 'answered_at'])
-    .execute();
-  const byDomain = new Map<string, { open: number; resolved: number }>();
-  const sentTo = new Map<string, { sent: number; answerDays: number[] }>();
-  for (const complaint of complaints) {
-    const domain = byDomain.get(complaint.domain) ?? { open: 0, resolved: 0 };
-    if (complaint.status === 'open') domain.open += 1;
-    if (complaint.status === 'resolved') domain.resolved += 1;
-    byDomain.set(complaint.domain, domain);
-    if (complaint.merchant_id !== null && complaint.sent_at !== null) {
-      const merchant = sentTo.get(complaint.merchant_id) ?? { sent: 0, answerDays: [] };
-      merchant.sent += 1;
-      if (complaint.answered_at !== null)
-        merchant.answerDays.push(daysBetween(complaint.sent_at, complaint.answered_at));
-      sentTo.set(complaint.merchant_id, merchant);
-    }
-  }
+  const counts = await complaintCountsByDomain(db);
+  const answers = await answerRecordsByMerchant(db);
+  const sum = (byCategory: Record<string, number | undefined> | undefined) =>
+    Object.values(byCategory ?? {}).reduce<number>((total, count) => total + (count ?? 0), 0);
   return records.map((row) => {
     const record = row.record as Pick<Merchant, 'legalName' | 'tradeNames' | 'domains'>;
     let open = 0;
     let resolved = 0;
     for (const domain of record.domains) {
-      open += byDomain.get(domain)?.open ?? 0;
-      resolved += byDomain.get(domain)?.resolved ?? 0;
+      open += sum(counts.get(domain)?.open);
+      resolved += sum(counts.get(domain)?.resolved);
     }
-    const sent = sentTo.get(row.id) ?? { sent: 0, answerDays: [] };
-    const answered = sent.answerDays.length;
+    const answer = answers.get(row.id) ?? { sent: 0, answered: 0, medianDays: null };
     return {
       merchantId: row.id,
       tradeName: record.tradeNames[0] ?? record.legalName,
-      complaintsSent: sent.sent,
-      answered,
-      answerShare: sent.sent === 0 ? null : Math.round((answered / sent.sent) * 1000) / 1000,
-      medianDaysToAnswer: median(sent.answerDays),
+      complaintsSent: answer.sent,
+      answered: answer.answered,
+      answerShare: answer.sent === 0 ? null : Math.round((answer.answered / answer.sent) * 1000) / 1000,
+      medianDaysToAnswer: answer.medianDays,
       open,
       resolved,
     };
@@ -147,10 +158,7 @@ async function moderation(db: Kysely<Database>): Promise<ModerationRow[]> {
     .sort(([a], [b]) => byText(a, b))
     .map(([month, counts]) => ({
       month,
-      received: suppress(counts.received),
-      accepted: suppress(counts.accepted),
-      rejected: suppress(counts.rejected),
-      withdrawn: suppress(counts.withdrawn),
+      ...suppressRow(counts, 'received', ['accepted', 'rejected', 'withdrawn']),
       // A median of fewer decisions than the threshold tells of one report's handling.
       medianDaysToDecision: counts.decisionDays.length < SUPPRESSION_THRESHOLD ? null : median(counts.decisionDays),
     }));

@@ -8,16 +8,19 @@ import { complaintCategorySchema } from '../../src/directory/schemas.ts';
 /**
  * Counts from 1 to SUPPRESSION_THRESHOLD - 1 are never published in the tables by month:
  * a cell of 1–4 reports or contests in one month could point a merchant at the shopper
- * who complained. Such a cell is null in JSON and empty in CSV (its column is named in the
- * row's `suppressed` column). Zero is published: it says nothing about anyone.
+ * who complained. Nor are the cells of its row it could be computed from (suppressRow in
+ * open-data-release.ts). Such a cell is null in JSON and empty in CSV (its column is named
+ * in the row's `suppressed` column). Zero is published: it says nothing about anyone.
  */
 export const SUPPRESSION_THRESHOLD = 5;
 
-/** A count that may be suppressed: 0, at least SUPPRESSION_THRESHOLD, or null (1–4). */
+/** A count that may be suppressed: 0, at least SUPPRESSION_THRESHOLD, or null (withheld). */
 const suppressibleCount = z
   .union([z.literal(0), z.int().min(SUPPRESSION_THRESHOLD).max(100_000_000)])
   .nullable()
-  .describe(`a count; null when it was between 1 and ${SUPPRESSION_THRESHOLD - 1} (suppressed)`);
+  .describe(
+    `a count; null when suppressed: between 1 and ${SUPPRESSION_THRESHOLD - 1}, or withheld so that such a count of its row cannot be computed`,
+  );
 const exactCount = z.int().min(0).max(100_000_000).describe('a count');
 const month = z
   .string()
