@@ -83,7 +83,18 @@ describe('forwarding an accepted complaint', () => {
     const unlisted = await acceptReport('livraison-gratuite.test');
     expect(unlisted.forwarding).toBe('unlisted');
     expect(await complaint(unlisted.id)).toMatchObject({ merchant_id: null, stage: 'accepted', sent_at: null });
-    // Listed, but without any address to write to: nothing sent, nothing claimed.
+    // Listed, but without any address to write to: nothing sent, nothing claimed. An account
+    // made with an address the registry no longer holds is none: mail goes to the record's.
+    await service.registry.db
+      .insertInto('merchant_accounts')
+      .values({
+        merchant_id: 'souk-bladi',
+        email: 'ancien@souk-bladi.test',
+        password_hash: 'x',
+        created_at: service.now(),
+        updated_at: service.now(),
+      })
+      .execute();
     const unreachable = await acceptReport('souk-bladi.youcan.shop');
     expect(unreachable.forwarding).toBe('unreachable');
     expect(await complaint(unreachable.id)).toMatchObject({ merchant_id: 'souk-bladi', stage: 'accepted' });

@@ -26,14 +26,11 @@ export async function merchantHolding(db: Kysely<Database>, domain: string): Pro
   return row?.merchant_id ?? null;
 }
 
-/** Whether anyone at the merchant can be mailed: its account's address or its listed one. */
+/**
+ * Whether the merchant can be mailed: the mail goes to its record's address, so an account
+ * alone (made with an address the record may no longer hold) does not make it reachable.
+ */
 async function merchantReachable(db: Kysely<Database>, merchantId: string): Promise<boolean> {
-  const account = await db
-    .selectFrom('merchant_accounts')
-    .select('merchant_id')
-    .where('merchant_id', '=', merchantId)
-    .executeTakeFirst();
-  if (account) return true;
   const merchant = await db.selectFrom('merchants').select('record').where('id', '=', merchantId).executeTakeFirst();
   const email = (merchant?.record as { email?: unknown } | undefined)?.email;
   return typeof email === 'string' && email.length > 0;

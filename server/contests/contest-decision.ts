@@ -47,32 +47,7 @@ export async function decideContest(
         if (!(error instanceof ServiceError && error.kind === 'not-found')) throw error;
       }
     } else if (decision.outcome === 'upheld' && row.complaint_id !== null) {
-      const closed = await trx
-        .updateTable('complaints')
-        .set({
-          status: 'unfounded',
-          stage: 'closed',
-          resolved_at: now,
-          resolved_by: actor,
-          note: `contest ${receipt} upheld`,
-        })
-        .where('id', '=', row.complaint_id)
-        .where('status', '!=', 'unfounded')
-        .returning('domain')
-        .executeTakeFirst();
-      if (closed) {
-        changed = 'complaint-unfounded';
-        await recordAudit(
-          trx,
-          {
-            actor,
-            action: 'complaint.close',
-            subject: `complaint ${row.complaint_id}`,
-            detail: { domain: closed.domain, outcome: 'unfounded', contest: receipt },
-          },
-          now,
-        );
-      }
+      if (await complaintUnfounded(trx, row.complaint_id, receipt, actor, now)) changed = 'complaint-unfounded';
     }
     const detail = {
       kind: row.kind,
@@ -84,4 +59,45 @@ export async function decideContest(
     await recordAudit(trx, { actor, action: 'contest.decide', subject: receipt, detail }, now);
     return contestView(row);
   });
+}
+
+/**
+ * Marks a contested complaint unfounded. An open one closes now, by the moderator; one that
+ * closed meanwhile (resolved, unanswered) only changes its outcome: when, by whom and the
+ * closing note stay as they were. False when it was unfounded already.
+ */
+async function complaintUnfounded(
+  trx: Kysely<Database>,
+  complaintId: number,
+  receipt: string,
+  actor: string,
+  now: Date,
+): Promise<boolean> {
+  const complaint = await trx
+    .selectFrom('complaints')
+    .select(['domain', 'status'])
+    .where('id', '=', complaintId)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!complaint || complaint.status === 'unfounded') return false;
+  const closing =
+    complaint.status === 'open'
+      ? { stage: 'closed' as const, resolved_at: now, resolved_by: actor, note: `contest ${receipt} upheld` }
+      : {};
+  await trx
+    .updateTable('complaints')
+    .set({ status: 'unfounded', ...closing })
+    .where('id', '=', complaintId)
+    .execute();
+  await recordAudit(
+    trx,
+    {
+      actor,
+      action: 'complaint.close',
+      subject: `complaint ${complaintId}`,
+      detail: { domain: complaint.domain, outcome: 'unfounded', contest: receipt, previous: complaint.status },
+    },
+    now,
+  );
+  return true;
 }

@@ -10,6 +10,7 @@ import {
   visibleText,
 } from '../../test/support/portal-form-client.ts';
 import { readPortalPage } from '../../test/support/portal-page.ts';
+import { decideContest } from './contest-decision.ts';
 
 // A contest from the portal to the published outcome, with JavaScript off: the form, the
 // receipt page and its domain proof (a proof the test decides), the moderator's decision
@@ -214,6 +215,65 @@ describe('contesting a complaint', () => {
     expect(visibleText(html)).toContain(
       'Complaint contested on November 27, 2026: upheld on November 27, 2026 — Delivery proven <b>signed</b>',
     );
+  });
+
+  // A complaint may close (resolved by the shopper, unanswered, by staff) while its contest
+  // waits: upheld, it turns unfounded, but when, by whom and the closing note stay as they were.
+  it('turns a complaint already closed unfounded, keeping how and when it closed', async () => {
+    const { db } = service.registry;
+    const opened = await db
+      .insertInto('complaints')
+      .values({
+        domain: 'atlas-electro.test',
+        category: 'non-delivery',
+        status: 'open',
+        opened_at: service.now(),
+        opened_by: 'moderator@thiqa.test',
+        merchant_id: 'atlas-electro',
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await service.app.context.complaints.close(
+      opened.id,
+      { outcome: 'resolved', note: 'Remboursement confirmé par téléphone' },
+      'moderator@thiqa.test',
+    );
+    const before = await db
+      .selectFrom('complaints')
+      .select(['stage', 'resolved_at', 'resolved_by', 'note'])
+      .where('id', '=', opened.id)
+      .executeTakeFirstOrThrow();
+    await db
+      .insertInto('contests')
+      .values({
+        receipt: 'contest-after-close-0001',
+        kind: 'complaint',
+        domain: 'atlas-electro.test',
+        complaint_id: opened.id,
+        merchant_id: 'atlas-electro',
+        name: 'Karim Bennani',
+        email: 'karim@atlas-electro.test',
+        reason: 'Livré et signé.',
+        lang: 'fr',
+        proof_token: 'proof-token-after-close',
+        proof_checked_at: service.now(),
+        status: 'received',
+        created_at: service.now(),
+      })
+      .execute();
+    await decideContest(
+      service.app.context,
+      'contest-after-close-0001',
+      { outcome: 'upheld', publicOutcome: 'Livraison prouvée' },
+      'moderator2@thiqa.test',
+    );
+    const after = await db
+      .selectFrom('complaints')
+      .select(['status', 'stage', 'resolved_at', 'resolved_by', 'note'])
+      .where('id', '=', opened.id)
+      .executeTakeFirstOrThrow();
+    expect(after).toEqual({ ...before, status: 'unfounded' });
+    expect(await auditActions(`complaint ${opened.id}`)).toEqual(['complaint.close', 'complaint.close']);
   });
 
   it('refuses another merchant’s complaint, forged receipts, and hidden characters', async () => {

@@ -223,4 +223,62 @@ describe('the report form under a flood', () => {
       expect(sent.status).toBe(303);
     }
   });
+
+  // The outcome and withdraw forms write rows and audit lines as the API's outcome and
+  // withdrawal do: they spend the same allowance, or one client writes as much as it likes.
+  it('holds the outcome and withdraw forms to the same allowance, changing nothing once spent', async () => {
+    const from = '203.0.113.60';
+    const created = await service.send(
+      'POST',
+      '/v1/reports',
+      { url: 'https://atlas-electro.test/', reason: 'non-delivery', idempotencyKey: crypto.randomUUID() },
+      {},
+      from,
+    );
+    expect(created.status).toBe(201);
+    const { receipt, editToken } = (await created.json()) as { receipt: string; editToken: string };
+    const { complaintId } = await service.app.context.reportQueue.accept(
+      receipt,
+      { category: 'non-delivery' },
+      'moderator@thiqa.test',
+    );
+    await service.registry.db
+      .updateTable('complaints')
+      .set({ stage: 'answered', answered_at: service.now(), answer_kind: 'will-act', answer_text: 'Remboursé.' })
+      .where('id', '=', complaintId)
+      .execute();
+    const stored = () =>
+      service.registry.db
+        .selectFrom('reports')
+        .select(['status', 'rating'])
+        .where('receipt', '=', receipt)
+        .executeTakeFirstOrThrow();
+
+    const page = await openForm(service, `/report/${receipt}?key=${editToken}&lang=fr`);
+    const outcome = (rating: string) =>
+      postForm(service, `/report/${receipt}/outcome?lang=fr`, page, { key: editToken, rating }, { from });
+    // The report spent one of three; two ratings spend the rest.
+    expect((await outcome('satisfied')).status).toBe(303);
+    expect((await outcome('neutral')).status).toBe(303);
+    const refused = await outcome('not-satisfied');
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('Retry-After')).toBe('60');
+    const wait = portalWords('fr').p('report_tooManyRequests', ['dans 60 secondes']);
+    const refusedPage = await refused.text();
+    expect(errorSummaryLinks(refusedPage)).toEqual(['outcome-submit']);
+    expect(visibleText(refusedPage)).toContain(wait);
+    expect(await stored()).toEqual({ status: 'accepted', rating: 'neutral' });
+
+    const withdrawal = await openForm(service, `/report/${receipt}/withdraw?key=${editToken}&lang=fr`);
+    const withdraw = (client: string) =>
+      postForm(service, `/report/${receipt}/withdraw?lang=fr`, withdrawal, { key: editToken }, { from: client });
+    const held = await withdraw(from);
+    expect(held.status).toBe(429);
+    expect(held.headers.get('Retry-After')).toBe('60');
+    expect(visibleText(await held.text())).toContain(wait);
+    expect(await stored()).toEqual({ status: 'accepted', rating: 'neutral' });
+    // Another client is not held back.
+    expect((await withdraw('203.0.113.61')).status).toBe(303);
+    expect((await stored()).status).toBe('withdrawn');
+  });
 });

@@ -14,6 +14,7 @@ import { shopIdentity } from '../../src/directory/shop-identity.ts';
 import type { MessageKey } from '../../src/ui/locale-messages.ts';
 import { REPORT_REASON } from '../../src/ui/verdict-words.ts';
 import { SERVICE_PLATFORMS } from '../directory/directory-state.ts';
+import { clientAddress } from '../http/client-rate-limit.ts';
 import { postedFields } from '../http/form-guard.ts';
 import { ServiceError } from '../http/service-error.ts';
 import { withdrawReport } from '../reports/report-withdrawal.ts';
@@ -30,7 +31,7 @@ import {
   ProgressTimeline,
   WithdrawForm,
 } from './report-progress.tsx';
-import { momentWords } from './report-time.ts';
+import { momentWords, waitWords } from './report-time.ts';
 
 // `/report/<receipt>`: where a report is, for anyone holding its receipt; with its key
 // (`?key=`, the edit token the report form's redirect puts there) the shopper also says
@@ -39,6 +40,10 @@ import { momentWords } from './report-time.ts';
 // A page whose address holds the key is sent with `Referrer-Policy: no-referrer`, so no
 // request it makes carries the key away. Browsers then post its forms with `Origin: null`:
 // their guard lets that in when `Sec-Fetch-Site` says the post comes from our own origin.
+//
+// The outcome and withdraw forms write rows and audit lines as the API's outcome and
+// withdrawal do, so they spend the same allowance (deps.limiter): once it is spent, a 429
+// page says when to try again and nothing changes.
 
 const STATUS_WORDS: Record<ReportStatus, { status: MessageKey; explain: PortalKey }> = {
   received: { status: 'reportStatus_received', explain: 'report_explainReceived' },
@@ -98,7 +103,7 @@ function StatusFacts(props: { words: PortalWords; view: ReportStatusView }) {
 type KeyState = 'none' | 'valid' | 'wrong';
 
 export function registerReportStatusRoutes(app: PortalApp, deps: PortalDeps): void {
-  const { context } = deps;
+  const { context, limiter } = deps;
   const guard = portalFormGuard(deps.formSecret, deps.settings.publicOrigin, { acceptNoReferrerPages: true });
   const limitBody = portalBodyLimit(MAX_OUTCOME_BODY_BYTES);
 
@@ -136,7 +141,7 @@ export function registerReportStatusRoutes(app: PortalApp, deps: PortalDeps): vo
       errors?: OutcomeError[];
       chosen?: { resolved: boolean; rating: string };
       saved?: boolean;
-      status?: 200 | 400 | 409;
+      status?: 200 | 400 | 409 | 429;
     },
   ) {
     const words = c.get('words') as PortalWords;
@@ -204,6 +209,15 @@ export function registerReportStatusRoutes(app: PortalApp, deps: PortalDeps): vo
     );
   }
 
+  /** Spends one of the client's allowance; the wait in words when it is spent, with Retry-After set. */
+  function spentAllowance(c: Context): string | null {
+    const verdict = limiter.take(clientAddress(c));
+    if (verdict.allowed) return null;
+    c.header('Retry-After', String(verdict.retryAfterSeconds));
+    const words = c.get('words') as PortalWords;
+    return words.p('report_tooManyRequests', [waitWords(verdict.retryAfterSeconds, words.lang)]);
+  }
+
   function keyRefused(c: Context) {
     const words = c.get('words') as PortalWords;
     privatePage(c, true);
@@ -246,6 +260,9 @@ export function registerReportStatusRoutes(app: PortalApp, deps: PortalDeps): vo
       return statusPage(c, view, { key, errors: shown, chosen, status: 400 });
     }
     const outcome: ReporterOutcome = parsed.data;
+    const tooMany = spentAllowance(c);
+    if (tooMany)
+      return statusPage(c, view, { key, errors: [{ field: 'form', message: tooMany }], chosen, status: 429 });
     try {
       await recordReporterOutcome(context, view.receipt, key, outcome);
     } catch (error) {
@@ -261,26 +278,35 @@ export function registerReportStatusRoutes(app: PortalApp, deps: PortalDeps): vo
   });
 
   app.get('/report/:receipt/withdraw', async (c) => {
-    const words = c.get('words');
     const view = await viewOf(c.req.param('receipt'));
     if (!view) return notFoundPage(c);
     const key = c.req.query('key');
     if (keyState(view.receipt, key) !== 'valid' || !key) return keyRefused(c);
-    privatePage(c, true);
     if (view.status === 'withdrawn') return statusPage(c, view, { key });
+    return withdrawPage(c, view, key);
+  });
+
+  /** Asks the shopper to confirm the withdrawal; `refusal` says why a confirmation was not taken. */
+  function withdrawPage(c: Context, view: ReportStatusView, key: string, refusal?: string) {
+    const words = c.get('words') as PortalWords;
+    privatePage(c, true);
+    const title = words.p('report_withdrawTitle');
+    const errors = refusal ? [{ href: '#withdraw-submit', message: refusal, field: 'form' }] : [];
     return sendPage(
       c,
-      { words, title: words.p('report_withdrawTitle'), section: 'report' },
+      { words, title: refusal ? `${words.p('form_errorPrefix')} ${title}` : title, section: 'report' },
       <>
-        <h1>{words.p('report_withdrawTitle')}</h1>
+        <ErrorSummary words={words} errors={errors} />
+        <h1>{title}</h1>
         <p class="receipt" data-receipt={view.receipt}>
           {view.receipt}
         </p>
         <p>{words.t('progress_withdrawExplain')}</p>
         <WithdrawForm words={words} receipt={view.receipt} reportKey={key} token={guard.hiddenField(c)} />
       </>,
+      refusal ? 429 : 200,
     );
-  });
+  }
 
   app.post('/report/:receipt/withdraw', limitBody, guard.protect, async (c) => {
     const words = c.get('words');
@@ -290,6 +316,8 @@ export function registerReportStatusRoutes(app: PortalApp, deps: PortalDeps): vo
     const key = typeof posted.key === 'string' ? posted.key : undefined;
     if (keyState(view.receipt, key) !== 'valid' || !key) return keyRefused(c);
     if (view.status !== 'withdrawn') {
+      const tooMany = spentAllowance(c);
+      if (tooMany) return withdrawPage(c, view, key, tooMany);
       try {
         await withdrawReport(context, view.receipt, key);
       } catch (error) {

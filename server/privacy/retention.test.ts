@@ -105,8 +105,9 @@ describe('the retention purge', () => {
     ).toBe(200);
     await submit('souk-pending.test', KEPT);
 
-    // Applications: one approved (its names are the merchant's public record), one refused.
-    const application = (receipt: string, status: 'approved' | 'refused', names: string) => ({
+    // Applications: one approved (its names are the merchant's public record), one refused,
+    // one nobody decided within the period (the applicant stopped answering).
+    const application = (receipt: string, status: 'approved' | 'refused' | 'in-review', names: string) => ({
       receipt,
       status,
       lang: 'fr',
@@ -125,14 +126,18 @@ describe('the retention purge', () => {
       register_check: JSON.stringify({ court: 'Casablanca', number: '481516', outcome: 'matches', note: PII }),
       phone_check: JSON.stringify({ number: '+212600000000', outcome: 'confirmed', note: PII }),
       refused_reason: status === 'refused' ? `Registre introuvable ${PII}` : null,
-      decided_by: 'Verifier',
-      decided_at: start,
+      decided_by: status === 'in-review' ? null : 'Verifier',
+      decided_at: status === 'in-review' ? null : start,
       created_at: start,
       updated_at: start,
     });
     await db
       .insertInto('applications')
-      .values([application('app-approved', 'approved', 'Dar Argan'), application('app-refused', 'refused', PII)])
+      .values([
+        application('app-approved', 'approved', 'Dar Argan'),
+        application('app-refused', 'refused', PII),
+        application('app-undecided', 'in-review', PII),
+      ])
       .execute();
     await recordAudit(
       db,
@@ -166,6 +171,25 @@ describe('the retention purge', () => {
         public_outcome: 'Dismissed: the order was the shop’s.',
         decided_by: 'moderator@thiqa.test',
         decided_at: start,
+        created_at: start,
+      })
+      .execute();
+    // A contest whose domain proof never passed: no moderator will ever decide it, and
+    // anyone can type such a form, about anyone, with anyone's address.
+    await db
+      .insertInto('contests')
+      .values({
+        receipt: 'contest-unproven',
+        kind: 'flag',
+        domain: 'souk-flagged.test',
+        complaint_id: null,
+        merchant_id: null,
+        name: `Karim ${PII}`,
+        email: `${PII}@example.ma`,
+        reason: `Je suis Karim, téléphone ${PII}`,
+        lang: 'fr',
+        proof_token: randomBytes(24).toString('base64url'),
+        status: 'received',
         created_at: start,
       })
       .execute();
@@ -239,7 +263,7 @@ describe('the retention purge', () => {
     expect(await columnsHolding(db, PII)).toEqual(planted);
     const purged = await purgeExpired(context, later);
     expect(purged).toEqual(dryRun);
-    expect(purged).toMatchObject({ reports: 2, complaints: 1, applications: 2, contests: 1, mailFiles: 1 });
+    expect(purged).toMatchObject({ reports: 2, complaints: 1, applications: 3, contests: 2, mailFiles: 1 });
 
     expect(await columnsHolding(db, PII)).toEqual([]);
     expect(await readdir(mailFolder(service.dataDir))).toEqual([]);
@@ -253,6 +277,13 @@ describe('the retention purge', () => {
       .where('receipt', '=', 'app-approved')
       .executeTakeFirstOrThrow();
     expect(approved).toMatchObject({ legal_name: 'Dar Argan SARL', trade_name: 'Dar Argan', email: '', phone: '' });
+    // An undecided application keeps its state, and can no longer be approved (no register check, no names).
+    const undecided = await db
+      .selectFrom('applications')
+      .selectAll()
+      .where('receipt', '=', 'app-undecided')
+      .executeTakeFirstOrThrow();
+    expect(undecided).toMatchObject({ status: 'in-review', legal_name: '', register_check: null, email: '' });
     const closed = await db
       .selectFrom('complaints')
       .selectAll()

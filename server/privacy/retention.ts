@@ -13,7 +13,9 @@ import { erasedReportFields } from './report-erasure.ts';
 // (`policy.retentionMonths`, 12 by default), what people typed into it is erased; the
 // rows stay, so every count (complaints per merchant, reports per status) is unchanged.
 // Reports still waiting for a moderator and complaints still open are being handled:
-// they are kept whatever their age. Expired sessions and one-time links are deleted.
+// they are kept whatever their age. Applications and contests nobody decided (a domain
+// proof that never passed, an applicant who stopped answering) are not: past the period
+// counted from when they were sent, what they hold is erased too. Expired sessions and one-time links are deleted.
 // Work goes in small batches, each its own short transaction, so the purge never holds
 // a lock for long; running it twice erases nothing more.
 
@@ -220,13 +222,20 @@ async function eraseComplaints(db: Kysely<Database>, ids: number[]): Promise<voi
 
 // Applications decided before the cutoff: the applicant's contact and the verifier's
 // notes go. An approved merchant's names, ICE and register entry are its public record
-// and stay; a refused applicant's go too.
+// and stay; a refused applicant's go too, and so do those of an application still
+// undecided a whole period after it was sent (it can then no longer be approved: no
+// register check, no names).
+const UNDECIDED_APPLICATION = ['received', 'in-review'] as const;
 const expiredApplications = (db: Kysely<Database>, cutoff: Date) =>
   db
     .selectFrom('applications')
     .select('receipt as id')
-    .where('status', 'in', ['approved', 'refused'])
-    .where('decided_at', '<', cutoff)
+    .where((eb) =>
+      eb.or([
+        eb.and([eb('status', 'in', ['approved', 'refused']), eb('decided_at', '<', cutoff)]),
+        eb.and([eb('status', 'in', UNDECIDED_APPLICATION), eb('created_at', '<', cutoff)]),
+      ]),
+    )
     .where((eb) =>
       eb.or([
         eb('address', '<>', ''),
@@ -235,7 +244,15 @@ const expiredApplications = (db: Kysely<Database>, cutoff: Date) =>
         eb('register_check', 'is not', null),
         eb('phone_check', 'is not', null),
         eb('refused_reason', 'is not', null),
-        eb.and([eb('status', '=', 'refused'), eb.or([eb('legal_name', '<>', ''), eb('trade_name', '<>', '')])]),
+        eb.and([
+          eb('status', '<>', 'approved'),
+          eb.or([
+            eb('legal_name', '<>', ''),
+            eb('trade_name', '<>', ''),
+            eb('ice', '<>', ''),
+            eb('rc_number', '<>', ''),
+          ]),
+        ]),
       ]),
     );
 
@@ -250,19 +267,24 @@ async function eraseApplications(db: Kysely<Database>, receipts: string[]): Prom
       .updateTable('applications')
       .set({ legal_name: '', trade_name: '', ice: '', rc_number: '', rc_court: '', city: '', social: '[]' })
       .where('receipt', 'in', receipts)
-      .where('status', '=', 'refused')
+      .where('status', '<>', 'approved')
       .execute();
   });
 }
 
 // Contests decided before the cutoff: who contested and why go; the outcome, as
-// published, stays.
+// published, stays. A contest still undecided a period after it was sent (its domain
+// proof never passed, so no moderator will ever decide it) loses them too.
 const expiredContests = (db: Kysely<Database>, cutoff: Date) =>
   db
     .selectFrom('contests')
     .select('receipt as id')
-    .where('status', '<>', 'received')
-    .where('decided_at', '<', cutoff)
+    .where((eb) =>
+      eb.or([
+        eb.and([eb('status', '<>', 'received'), eb('decided_at', '<', cutoff)]),
+        eb.and([eb('status', '=', 'received'), eb('created_at', '<', cutoff)]),
+      ]),
+    )
     .where((eb) => eb.or([eb('name', '<>', ''), eb('email', '<>', ''), eb('reason', '<>', '')]));
 
 async function eraseContests(db: Kysely<Database>, receipts: string[]): Promise<void> {

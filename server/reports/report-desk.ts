@@ -173,6 +173,8 @@ export class ReportDesk {
     if (row.status !== 'received' && row.status !== 'under-review') {
       throw new ServiceError('conflict', `the report is already ${row.status} and can no longer change`);
     }
+    // Erased text (withdrawn, or past the retention period) never comes back through an amendment.
+    if (row.erased_at !== null) throw new ServiceError('conflict', 'the report was erased and can no longer change');
     const updated = await this.db
       .updateTable('reports')
       .set({
@@ -182,6 +184,7 @@ export class ReportDesk {
       })
       .where('receipt', '=', receipt)
       .where('status', 'in', ['received', 'under-review'])
+      .where('erased_at', 'is', null)
       .returningAll()
       .executeTakeFirst();
     if (!updated) throw new ServiceError('conflict', 'the report was decided meanwhile and can no longer change');

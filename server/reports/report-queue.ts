@@ -115,7 +115,7 @@ export class ReportQueue {
     return rows.map(moderatorView);
   }
 
-  /** Locks a report that a moderator may still decide (received or under review). */
+  /** Locks a report that a moderator may still decide (received or under review, never withdrawn). */
   private async openReport(db: Kysely<Database>, receipt: string): Promise<ReportRow> {
     const row = await db
       .selectFrom('reports')
@@ -124,7 +124,9 @@ export class ReportQueue {
       .forUpdate()
       .executeTakeFirst();
     if (!row) throw new ServiceError('not-found', `no report ${receipt}`);
-    if (row.status === 'accepted' || row.status === 'rejected') {
+    // A withdrawn report is the shopper's to take back, not a moderator's to decide: deciding
+    // it would open (and forward) a complaint they withdrew, and make it amendable again.
+    if (row.status === 'accepted' || row.status === 'rejected' || row.status === 'withdrawn' || row.withdrawn_at) {
       throw new ServiceError('conflict', `report ${receipt} is already ${row.status}`);
     }
     return row;

@@ -83,7 +83,10 @@ describe('withdrawing a report', () => {
   it('keeps an accepted report counted in its complaint', async () => {
     const { receipt, editToken } = await submit('souk-accepted.test');
     const complaint = service.app.context.complaints;
-    const accepted = await service.admin('POST', `/v1/admin/reports/${receipt}/accept`, { category: 'non-delivery' });
+    const accepted = await service.admin('POST', `/v1/admin/reports/${receipt}/accept`, {
+      category: 'non-delivery',
+      merchantSummary: 'Fatima Zahra dit que la commande 48151623 n’est jamais arrivée.',
+    });
     expect(accepted.status).toBe(200);
     const complaintsBefore = await complaint.list({ domain: 'souk-accepted.test' });
     expect(complaintsBefore).toHaveLength(1);
@@ -96,5 +99,51 @@ describe('withdrawing a report', () => {
     const row = await stored(receipt);
     expect(row).toMatchObject({ details: null, contact: null, complaint_id: complaintsBefore[0]?.id });
     expect(await complaint.list({ domain: 'souk-accepted.test' })).toEqual(complaintsBefore);
+    // The moderator's summary for the merchant retells the shopper's words: with its only
+    // report withdrawn, it goes too.
+    const summary = await service.registry.db
+      .selectFrom('complaints')
+      .select('merchant_summary')
+      .where('id', '=', complaintsBefore[0]?.id ?? 0)
+      .executeTakeFirstOrThrow();
+    expect(summary.merchant_summary).toBeNull();
+  });
+
+  // A moderator's queue page opened before the withdrawal (or the admin API) must not
+  // decide the report: that would open a complaint the shopper took back, forward it to
+  // the merchant, and make the report amendable again.
+  it('stays withdrawn: it cannot be accepted afterwards, and no complaint opens from it', async () => {
+    const { receipt, editToken } = await submit('withdrawn-accept.test');
+    expect((await withdraw(receipt, editToken)).status).toBe(200);
+    const accepted = await service.admin('POST', `/v1/admin/reports/${receipt}/accept`, { category: 'non-delivery' });
+    expect(accepted.status).toBe(409);
+    const queue = service.app.context.reportQueue;
+    const actor = 'moderator@thiqa.test';
+    await expect(queue.reject(receipt, { why: 'hors sujet' }, actor)).rejects.toMatchObject({ kind: 'conflict' });
+    expect(await service.app.context.complaints.list({ domain: 'withdrawn-accept.test' })).toHaveLength(0);
+    expect((await stored(receipt)).status).toBe('withdrawn');
+  });
+
+  it('stays withdrawn: it cannot be put back under review and then amended', async () => {
+    const { receipt, editToken } = await submit('withdrawn-review.test');
+    expect((await withdraw(receipt, editToken)).status).toBe(200);
+    await expect(service.app.context.reportQueue.review(receipt, 'moderator@thiqa.test')).rejects.toMatchObject({
+      kind: 'conflict',
+    });
+    expect((await stored(receipt)).status).toBe('withdrawn');
+    // Even were its status moved back (a decision racing the withdrawal), erased text stays erased.
+    await service.registry.db
+      .updateTable('reports')
+      .set({ status: 'under-review' })
+      .where('receipt', '=', receipt)
+      .execute();
+    const amend = await service.send(
+      'PATCH',
+      `/v1/reports/${receipt}`,
+      { details: 'nouveau texte après retrait' },
+      { Authorization: `Bearer ${editToken}` },
+    );
+    expect(amend.status).toBe(409);
+    expect((await stored(receipt)).details).toBeNull();
   });
 });

@@ -1,5 +1,7 @@
+import type { Kysely } from 'kysely';
 import type { ReportStatusView } from '../../src/directory/report-contract.ts';
 import { recordAudit } from '../db/audit-log.ts';
+import type { Database } from '../db/tables.ts';
 import type { ServiceContext } from '../http/service-context.ts';
 import { ServiceError } from '../http/service-error.ts';
 import { erasedReportFields } from '../privacy/report-erasure.ts';
@@ -9,7 +11,8 @@ import { complaintProgress, publicStatus } from './report-desk.ts';
 // erasure). Its details, contact and URL path are erased at once and the report turns
 // `withdrawn`, which takes it out of the moderators' queue if it was not decided yet. A
 // complaint a moderator already opened from it stays and keeps counting: the count is
-// the merchant's record, and it holds nothing the shopper typed.
+// the merchant's record. What the moderator wrote for the merchant (merchant_summary) may
+// quote the shopper, so it goes too when no other report of the complaint remains.
 
 /** The audit log's name for a shopper: nothing identifies them. */
 export const SHOPPER_ACTOR = 'shopper';
@@ -44,6 +47,7 @@ export async function withdrawReport(
       .where('receipt', '=', receipt)
       .returningAll()
       .executeTakeFirstOrThrow();
+    const summaryErased = report.complaint_id !== null && (await eraseLoneSummary(trx, report.complaint_id, receipt));
     // Ids and states only: what the report said is gone, and must not live on here.
     await recordAudit(
       trx,
@@ -51,11 +55,40 @@ export async function withdrawReport(
         actor: SHOPPER_ACTOR,
         action: 'report.withdraw',
         subject: receipt,
-        detail: { domain: report.domain, from: report.status, complaint: report.complaint_id },
+        detail: {
+          domain: report.domain,
+          from: report.status,
+          complaint: report.complaint_id,
+          ...(summaryErased ? { summaryErased: true } : {}),
+        },
       },
       now,
     );
     return row;
   });
   return publicStatus(withdrawn, await complaintProgress(context.db, withdrawn));
+}
+
+/**
+ * Clears the complaint's summary for the merchant when the report withdrawn was the last one
+ * standing behind it: the summary is the moderator's retelling of what the shoppers wrote.
+ * True when a summary was cleared.
+ */
+async function eraseLoneSummary(trx: Kysely<Database>, complaintId: number, receipt: string): Promise<boolean> {
+  const others = await trx
+    .selectFrom('reports')
+    .select('receipt')
+    .where('complaint_id', '=', complaintId)
+    .where('receipt', '!=', receipt)
+    .where('status', '!=', 'withdrawn')
+    .limit(1)
+    .execute();
+  if (others.length > 0) return false;
+  const cleared = await trx
+    .updateTable('complaints')
+    .set({ merchant_summary: null })
+    .where('id', '=', complaintId)
+    .where('merchant_summary', 'is not', null)
+    .executeTakeFirst();
+  return cleared.numUpdatedRows > 0n;
 }

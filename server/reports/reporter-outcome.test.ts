@@ -92,6 +92,27 @@ describe("the shopper's outcome", () => {
     expect(row).toEqual({ status: 'open', stage: 'sent' });
   });
 
+  // A rating is of the merchant's answer: a complaint closed without one (unanswered after
+  // the reminders, or closed by staff first) has nothing to rate.
+  it('refuses a rating of a complaint closed without an answer', async () => {
+    const { receipt, editToken, id } = await complaintReport();
+    // As the deadlines job closes it after the last reminder.
+    await service.registry.db
+      .updateTable('complaints')
+      .set({ status: 'unanswered', stage: 'closed', resolved_at: service.now(), resolved_by: 'thiqa' })
+      .where('id', '=', id)
+      .execute();
+    const rated = await sendOutcome(receipt, editToken, { rating: 'not-satisfied' });
+    expect(rated.status).toBe(409);
+    expect((await rated.json()).detail).toBe('the merchant has not answered yet');
+    const row = await service.registry.db
+      .selectFrom('reports')
+      .select('rating')
+      .where('receipt', '=', receipt)
+      .executeTakeFirstOrThrow();
+    expect(row.rating).toBeNull();
+  });
+
   it("answers a missing token 401, another report's token 403, an unknown receipt 404, a bad body 400", async () => {
     const mine = await complaintReport();
     const theirs = await complaintReport();

@@ -5,8 +5,8 @@ import { ServiceError } from '../http/service-error.ts';
 
 // The shopper's word once the merchant answered — resolved (closes the complaint as
 // resolved) and/or a rating of the answer — checked against the report's edit token.
-// A rating may be given again to change it, also after the complaint closed; a
-// resolution is confirmed once, while the complaint is answered and still open.
+// A rating may be given again to change it, also after the complaint closed (if it was
+// answered); a resolution is confirmed once, while the complaint is answered and still open.
 
 /** Who the audit log names for what the shopper does with their receipt and token. */
 export const REPORTER_ACTOR = 'reporter';
@@ -37,7 +37,7 @@ export async function recordReporterOutcome(
     }
     const complaint = await trx
       .selectFrom('complaints')
-      .select(['id', 'domain', 'status', 'stage'])
+      .select(['id', 'domain', 'status', 'stage', 'answered_at'])
       .where('id', '=', report.complaint_id)
       .forUpdate()
       .executeTakeFirstOrThrow();
@@ -45,7 +45,9 @@ export async function recordReporterOutcome(
     if (closing && complaint.stage === 'closed') {
       throw new ServiceError('conflict', `the complaint is already closed (${complaint.status})`);
     }
-    if (complaint.stage !== 'answered' && complaint.stage !== 'closed') {
+    // A complaint closed without an answer (unanswered, or closed by staff first) has
+    // nothing to rate and nothing to confirm: the stage alone does not say it was answered.
+    if (complaint.answered_at === null || (complaint.stage !== 'answered' && complaint.stage !== 'closed')) {
       throw new ServiceError('conflict', 'the merchant has not answered yet');
     }
     const now = context.clock();

@@ -3,7 +3,10 @@ import { consoleBrowser } from '../../../test/support/console-client.ts';
 import { visibleText } from '../../../test/support/portal-form-client.ts';
 import type { TestService } from '../../../test/support/test-service.ts';
 import { listAudit } from '../../db/audit-log.ts';
+import type { MerchantRecord } from '../import-map.ts';
+import { editFormOf, saveMerchantEdit } from '../merchant-edits.ts';
 import { openDeskService } from './desk-test-support.ts';
+import { MerchantAccounts } from './merchant-accounts.ts';
 import { MerchantSessions } from './merchant-sessions.ts';
 
 // A merchant's account: a password set from a session a link opened, signing in with the
@@ -85,5 +88,47 @@ describe('merchant accounts', () => {
     expect(actions).toContain('merchant:dar-argan merchant.sign-in');
     expect(actions).toContain('merchant:dar-argan merchant.sign-in-refused');
     expect(JSON.stringify(await listAudit(service.registry.db, 50))).not.toContain(PASSWORD);
+  });
+
+  // When staff change the registry's address (the old mailbox belonged to an employee who
+  // left, or was taken over), the old address and its password must stop opening the desk:
+  // it shows the complaints and, when shoppers agreed, their words and contact.
+  it('no longer signs in with the former address once staff change the registry’s', async () => {
+    const { db } = service.registry;
+    const accounts = new MerchantAccounts(db, () => service.now());
+    const session = await new MerchantSessions(db, () => service.now()).open('dar-argan');
+    expect(await accounts.setPassword('dar-argan', PASSWORD, session)).toMatchObject({
+      ok: true,
+      email: 'salam@dar-argan.test',
+    });
+
+    const row = await db
+      .selectFrom('merchants')
+      .select(['record', 'updated_at'])
+      .where('id', '=', 'dar-argan')
+      .executeTakeFirstOrThrow();
+    const form = editFormOf({
+      record: row.record as MerchantRecord,
+      stamp: new Date(row.updated_at).toISOString(),
+    } as never);
+    const saved = await saveMerchantEdit(
+      db,
+      'dar-argan',
+      { ...form, email: 'nouveau-gerant@dar-argan.test' },
+      'moderator@thiqa.test',
+      service.now(),
+    );
+    expect(saved).toMatchObject({ outcome: 'saved' });
+    expect(await accounts.accountEmail('dar-argan')).toBe('nouveau-gerant@dar-argan.test');
+
+    // The former mailbox's holder is refused as for a wrong password; the new one has none yet.
+    expect(await accounts.signIn('salam@dar-argan.test', PASSWORD)).toEqual({ ok: false, reason: 'wrong' });
+    expect(await accounts.signIn('nouveau-gerant@dar-argan.test', PASSWORD)).toEqual({ ok: false, reason: 'wrong' });
+    // A password set again (from a link mailed to the new address) signs in with the new one.
+    expect(await accounts.setPassword('dar-argan', PASSWORD, session)).toMatchObject({
+      ok: true,
+      email: 'nouveau-gerant@dar-argan.test',
+    });
+    expect(await accounts.signIn('nouveau-gerant@dar-argan.test', PASSWORD)).toMatchObject({ ok: true });
   });
 });

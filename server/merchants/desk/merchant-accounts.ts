@@ -98,6 +98,14 @@ export class MerchantAccounts {
       return result;
     }
     const actor = merchantActor(row.merchant_id);
+    // The account signs in with the registry's address as it is now: once staff change it
+    // (an employee left, a mailbox was taken over) the former address opens nothing, and is
+    // answered as a wrong password. A password set again moves the account to the new one.
+    if ((await this.accountEmail(row.merchant_id)) !== row.email) {
+      await verifyPassword(DUMMY_PASSWORD_HASH, password);
+      await this.refused(actor, 'address-changed', now);
+      return { ok: false, reason: 'wrong' };
+    }
     // Counted first, in one statement that also reads the lock (see staff-accounts.ts).
     const reserved = await this.db
       .updateTable('merchant_accounts')
