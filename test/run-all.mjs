@@ -92,16 +92,14 @@ if (postgresUrl) {
     'server/mail/**',
     'server/staff/staff-passwords.test.ts',
   ];
-  vitest(
-    'service-on-postgresql',
-    ['run', '--project', 'unit', 'server', ...[...onPglite, ...noDatabase].flatMap((glob) => ['--exclude', glob])],
-    {
-      ...process.env,
-      DATABASE_URL: postgresUrl,
-      // The generated inputs were all tried on PGlite above; a fifth of them checks the server.
-      THIQA_FUZZ_SCALE: '0.2',
-    },
-  );
+  vitest('service-on-postgresql', ['run', '--project', 'unit', 'server'], {
+    ...process.env,
+    // Read by vitest.config.ts: the unit project's own exclude list would drop `--exclude`.
+    THIQA_TEST_EXCLUDE: [...onPglite, ...noDatabase].join(','),
+    DATABASE_URL: postgresUrl,
+    // The generated inputs were all tried on PGlite above; a fifth of them checks the server.
+    THIQA_FUZZ_SCALE: '0.2',
+  });
 }
 
 console.log(`\n${passed} passed, ${failed} failed`);
