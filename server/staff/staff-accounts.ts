@@ -75,6 +75,18 @@ export type SetupResult =
 const emailKey = (email: string) => createHash('sha256').update(email).digest('base64url');
 const time = (value: Date | string | null) => (value === null ? null : new Date(value).getTime());
 
+/**
+ * One sign-in try counted before the password is checked, for any table with
+ * `failed_sign_ins` and `locked_until` (staff, merchants' accounts): an expired lock starts
+ * the count again. Used with `notLockedAt`, in the one UPDATE that also reads the lock, so
+ * that simultaneous guesses cannot outrun it.
+ */
+export const reserveSignInTry = (now: Date) => ({
+  failed_sign_ins: sql<number>`(case when locked_until is not null and locked_until <= ${now} then 0 else failed_sign_ins end) + 1`,
+  locked_until: sql<Date | null>`case when locked_until <= ${now} then null else locked_until end`,
+});
+export const notLockedAt = (now: Date) => sql<boolean>`(locked_until is null or locked_until <= ${now})`;
+
 export class StaffAccounts {
   private readonly unknownTries = new Map<string, { wrong: number; lockedUntil: number }>();
 
@@ -235,12 +247,9 @@ export class StaffAccounts {
 
     const reserved = await this.db
       .updateTable('staff')
-      .set({
-        failed_sign_ins: sql<number>`(case when locked_until is not null and locked_until <= ${now} then 0 else failed_sign_ins end) + 1`,
-        locked_until: sql<Date | null>`case when locked_until <= ${now} then null else locked_until end`,
-      })
+      .set(reserveSignInTry(now))
       .where('id', '=', row.id)
-      .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', now)]))
+      .where(notLockedAt(now))
       .returning('failed_sign_ins')
       .executeTakeFirst();
     if (!reserved || reserved.failed_sign_ins > LOCK_AFTER) {

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
 import { recordAudit } from '../../db/audit-log.ts';
 import type { Database } from '../../db/tables.ts';
-import { LOCK_AFTER, LOCK_MS, UNKNOWN_ACTOR } from '../../staff/staff-accounts.ts';
+import { LOCK_AFTER, LOCK_MS, notLockedAt, reserveSignInTry, UNKNOWN_ACTOR } from '../../staff/staff-accounts.ts';
 import {
   DUMMY_PASSWORD_HASH,
   hashPassword,
@@ -109,12 +109,9 @@ export class MerchantAccounts {
     // Counted first, in one statement that also reads the lock (see staff-accounts.ts).
     const reserved = await this.db
       .updateTable('merchant_accounts')
-      .set({
-        failed_sign_ins: sql<number>`(case when locked_until is not null and locked_until <= ${now} then 0 else failed_sign_ins end) + 1`,
-        locked_until: sql<Date | null>`case when locked_until <= ${now} then null else locked_until end`,
-      })
+      .set(reserveSignInTry(now))
       .where('merchant_id', '=', row.merchant_id)
-      .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', now)]))
+      .where(notLockedAt(now))
       .returning('failed_sign_ins')
       .executeTakeFirst();
     if (!reserved || reserved.failed_sign_ins > LOCK_AFTER) {
