@@ -44,7 +44,8 @@ export function domainCheckWords(check: DomainCheck | undefined, words: PortalWo
   return words.p('apply_checkFailed', [when, words.p(PROBLEM_WORDS[check.problem ?? 'not-found'])]);
 }
 
-function Snippet(props: { words: PortalWords; label: string; code: string }) {
+/** A line to copy onto the shop (the proof file's token, the meta tag), with its label. */
+export function Snippet(props: { words: PortalWords; label: string; code: string }) {
   return (
     <div
       class="snippet apply-snippet"

@@ -1,6 +1,7 @@
 /** @jsxImportSource hono/jsx */
 
 import { shopIdentity } from '../../src/directory/shop-identity.ts';
+import { Snippet } from '../applications/apply-status.tsx';
 import { PROOF_FILE_PATH, proofFileLine, proofMetaTag } from '../applications/domain-proof.ts';
 import { RadioField, TextAreaField, TextField } from '../console/console-fields.tsx';
 import { SERVICE_PLATFORMS } from '../directory/directory-state.ts';
@@ -118,19 +119,6 @@ const STANDING_WORDS: Record<Standing, { status: PortalKey; explain: PortalKey }
 
 export const standingOf = (contest: ContestView): Standing =>
   contest.status !== 'received' ? contest.status : contest.provenAt ? 'waiting' : 'unproven';
-
-function Snippet(props: { words: PortalWords; label: string; code: string }) {
-  return (
-    <div
-      class="snippet apply-snippet"
-      data-copy-label={props.words.p('certificate_copy')}
-      data-copied-label={props.words.p('certificate_copied')}
-    >
-      <p>{props.label}</p>
-      <code>{props.code}</code>
-    </div>
-  );
-}
 
 export function ContestStatusView(props: {
   words: PortalWords;
