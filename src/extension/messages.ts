@@ -8,6 +8,7 @@ import type { SyncError } from './database.ts';
 import type { StoredReport } from './report-outbox.ts';
 import { type LanguageChoice, languageSchema, type SiteChoice, type SiteChoices } from './setting-values.ts';
 
+export { NO_SITE_CHOICE } from './setting-values.ts';
 // The screens (src/ui) know the extension through the types of this module only (and
 // the report limits).
 export type { LanguageChoice, SiteChoice, SiteChoices };
@@ -54,6 +55,8 @@ export const requestSchema = z.discriminatedUnion('type', [
     domain: domainNameSchema,
     trusted: z.boolean().optional(),
     hideBadge: z.boolean().optional(),
+    lookalikeDismissed: z.boolean().optional(),
+    checkoutContinued: z.boolean().optional(),
   }),
 ]);
 export type Request = z.infer<typeof requestSchema>;

@@ -3,7 +3,7 @@ import { localeTranslator } from '../../test/support/locale-fixtures.ts';
 import { testMerchant } from '../../test/support/test-directory.ts';
 import type { VerdictLevel } from '../directory/verdict.ts';
 import { pageBadgeFor } from './page-badge.ts';
-import type { SiteChoice } from './setting-values.ts';
+import { NO_SITE_CHOICE, type SiteChoice } from './setting-values.ts';
 import type { Judgement } from './shop-judge.ts';
 
 const judgement = (level: VerdictLevel): Judgement => ({
@@ -23,7 +23,7 @@ const judgement = (level: VerdictLevel): Judgement => ({
 
 const PORTAL = 'https://thiqa.example.ma';
 
-const site = (choice: Partial<SiteChoice>): SiteChoice => ({ trusted: false, hideBadge: false, ...choice });
+const site = (choice: Partial<SiteChoice>): SiteChoice => ({ ...NO_SITE_CHOICE, ...choice });
 
 describe('in-page badge', () => {
   it.each<[VerdictLevel, Partial<SiteChoice>, boolean]>([

@@ -121,11 +121,10 @@ export function createRequestHandlers(deps: {
       deps.onSiteChoiceChanged();
       return language;
     },
-    async setSiteChoice({ domain, trusted, hideBadge }) {
-      const choice = await settings.setSiteChoice(domain, {
-        ...(trusted === undefined ? {} : { trusted }),
-        ...(hideBadge === undefined ? {} : { hideBadge }),
-      });
+    async setSiteChoice({ type: _type, domain, ...change }) {
+      // Only the choices the page named change; the schema allows no other key.
+      const patch = Object.fromEntries(Object.entries(change).filter(([, value]) => value !== undefined));
+      const choice = await settings.setSiteChoice(domain, patch);
       deps.onSiteChoiceChanged();
       return choice;
     },

@@ -1,5 +1,6 @@
 import { storage } from 'wxt/utils/storage';
 import {
+  isDefaultSiteChoice,
   type LanguageChoice,
   languageSchema,
   NO_SITE_CHOICE,
@@ -42,7 +43,7 @@ export function createSettings(): Settings {
       const all = await siteChoices();
       const next = { ...(all[domain] ?? NO_SITE_CHOICE), ...change };
       // A site back to the defaults is forgotten: the list shows only real choices.
-      if (!next.trusted && !next.hideBadge) delete all[domain];
+      if (isDefaultSiteChoice(next)) delete all[domain];
       else all[domain] = next;
       await siteChoicesItem.setValue(all);
       return next;

@@ -1,5 +1,11 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { DirectoryStatus, LanguageChoice, ReportView, SiteChoices } from '../extension/messages.ts';
+import {
+  type DirectoryStatus,
+  type LanguageChoice,
+  NO_SITE_CHOICE,
+  type ReportView,
+  type SiteChoices,
+} from '../extension/messages.ts';
 import type { MessageKey } from './locale-messages.ts';
 import { ReportAnswer, stageKey, WithdrawControl } from './report-progress-view.tsx';
 import { useSendRequest } from './request-context.ts';
@@ -154,7 +160,7 @@ function SitesSection(props: { sites: SiteChoices }) {
           domain={domain}
           display={domain}
           heading={false}
-          initial={props.sites[domain] ?? { trusted: false, hideBadge: false }}
+          initial={props.sites[domain] ?? NO_SITE_CHOICE}
         />
       ))}
     </section>
