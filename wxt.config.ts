@@ -32,7 +32,13 @@ export default defineConfig({
     description: '__MSG_extensionDescription__',
     default_locale: 'en',
     permissions: ['storage', 'alarms', 'tabs'],
-    host_permissions: [`${new URL(directoryUrl).origin}/*`],
+    // Firefox's match patterns take no port (one with a port grants nothing, and the sync
+    // then fails as a cross-origin fetch); without one they match every port of the host.
+    host_permissions: [
+      browser === 'firefox'
+        ? `${new URL(directoryUrl).protocol}//${new URL(directoryUrl).hostname}/*`
+        : `${new URL(directoryUrl).origin}/*`,
+    ],
     action: { default_title: '__MSG_extensionName__' },
     ...(browser === 'firefox'
       ? {
