@@ -124,6 +124,8 @@ function phoneLayout(page: Page): Promise<PhoneLayout> {
     const clipped = all
       .filter((element) => {
         const style = getComputedStyle(element);
+        // Text hidden on purpose for screen readers only is clipped by design.
+        if (element.matches('.visually-hidden')) return false;
         const hides = style.overflowX !== 'visible' || style.textOverflow === 'ellipsis';
         return hides && element.scrollWidth > element.clientWidth + 1;
       })
