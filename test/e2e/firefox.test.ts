@@ -194,6 +194,13 @@ describe('the extension in Firefox ESR', () => {
     const popup = await openPopup(shop.tabId);
     const help = await popup.$eval('footer a[data-help]', (link) => [link.getAttribute('data-help'), link.href]);
     expect(help).toEqual(['portal', expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/rights\?lang=en$/)]);
+    // Offline (BiDi's network emulation): the same link leads to the bundled copy.
+    await popup.setOfflineMode(true);
+    const helpLink = () =>
+      popup.$eval('footer a[data-help]', (link) => [link.getAttribute('data-help'), link.getAttribute('href')]);
+    await expect.poll(helpLink).toEqual(['bundled', '/help.html']);
+    await popup.setOfflineMode(false);
+    await expect.poll(helpLink).toEqual(['portal', expect.stringContaining('/rights?lang=en')]);
 
     await requestFromExtensionPage(probe, { type: 'setLanguage', language: 'ar' });
     const page = await firefox.openExtensionPage('help.html', 'main.help h2');
