@@ -31,8 +31,12 @@ let directory: DirectoryServer;
 let publication: Publication;
 let firefox: FirefoxWithExtension;
 let probe: Page;
+/** Where the file's time goes, printed at the end (seconds). */
+const timings: Record<string, number> = {};
+const since = (start: number) => Math.round((Date.now() - start) / 100) / 10;
 
 beforeAll(async () => {
+  let start = Date.now();
   [shops, directory] = await Promise.all([startShopServer(), startDirectoryServer()]);
   const { info, privateJwk } = await generateSigningKey();
   const now = new Date();
@@ -46,12 +50,18 @@ beforeAll(async () => {
     keys: [await importSigningKey(privateJwk)],
   });
   directory.publish(publication);
+  timings.servers = since(start);
+  start = Date.now();
   const extensionDir = await buildExtension('firefox-e2e', {
     browser: 'firefox',
     directoryUrl: directory.directoryUrl,
     publicKeys: info.publicKey,
   });
+  timings.build = since(start);
+  start = Date.now();
   firefox = await launchFirefoxWithExtension(extensionDir, { shopProxyPort: shops.port });
+  timings.launchAndInstall = since(start);
+  start = Date.now();
   probe = await firefox.openExtensionPage('options.html', '[data-fact="version"]');
   // The first sync (the install-time delta 1 → 2) has landed once the directory says version 2.
   const deadline = Date.now() + 20_000;
@@ -63,9 +73,11 @@ beforeAll(async () => {
     if (Date.now() > deadline) throw new Error(`the first sync did not land: ${JSON.stringify(status)}`);
     await new Promise((done) => setTimeout(done, 200));
   }
+  timings.firstSync = since(start);
 });
 
 afterAll(async () => {
+  console.log(`Firefox e2e set-up, seconds: ${JSON.stringify(timings)}`);
   await firefox?.close();
   await Promise.all([shops?.close(), directory?.close()]);
 });
