@@ -35,10 +35,13 @@ export interface FirefoxWithExtension {
   close(): Promise<void>;
 }
 
+/** Launches Firefox, then installs the extension once its build (which may still be running) is there. */
 export async function launchFirefoxWithExtension(
-  extensionDir: string,
+  extensionDir: string | Promise<string>,
   options: { shopProxyPort: number },
 ): Promise<FirefoxWithExtension> {
+  // Awaited below; marked handled now in case Firefox fails to start first.
+  Promise.resolve(extensionDir).catch(() => {});
   if (!existsSync(FIREFOX_PATH)) throw new Error(`Firefox not found at ${FIREFOX_PATH} (apt-get install firefox-esr)`);
   const firefox = await puppeteer.launch({
     browser: 'firefox',
@@ -53,8 +56,14 @@ export async function launchFirefoxWithExtension(
       'network.proxy.share_proxy_settings': false,
     },
   });
-  const installed = await firefox.installExtension(extensionDir);
-  if (installed !== FIREFOX_ADDON_ID) throw new Error(`installed ${installed}, expected ${FIREFOX_ADDON_ID}`);
+  try {
+    const installed = await firefox.installExtension(await extensionDir);
+    if (installed !== FIREFOX_ADDON_ID) throw new Error(`installed ${installed}, expected ${FIREFOX_ADDON_ID}`);
+  } catch (error) {
+    // A failed build or install must not leave a Firefox behind.
+    await firefox.close();
+    throw error;
+  }
   const extensionUrl = (path: string) => `moz-extension://${ADDON_UUID}/${path}`;
   return {
     browser: firefox,
