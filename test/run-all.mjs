@@ -13,6 +13,7 @@ const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 
 const SYSTEM_NEEDS = [
   { what: 'Chromium (browser tests)', path: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', pkg: 'chromium' },
+  { what: 'Firefox ESR (browser tests)', path: process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr', pkg: 'firefox-esr' },
 ];
 
 function ensureSystemPackages() {
