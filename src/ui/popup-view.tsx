@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { PORTAL_PATHS, portalAddress } from '../directory/portal-address.ts';
 import type { DirectoryStatus, TabView } from '../extension/messages.ts';
+import { LookalikeReason } from './lookalike-reason.tsx';
 import { ComplaintList, LabelList, MerchantDetails } from './merchant-card.tsx';
 import { ReportPanel } from './report-panel.tsx';
 import { useSendRequest } from './request-context.ts';
@@ -71,6 +72,16 @@ export function PopupView(props: { tabId: () => Promise<number>; portalUrl: stri
       .then(setView, (failure: Error) => setError(failure.message));
   }, [props.tabId, sendRequest]);
 
+  // "This is not an imitation": remembered for the site, then the verdict is read again.
+  const dismissLookalike = async (tabId: number, domain: string) => {
+    try {
+      await sendRequest({ type: 'setSiteChoice', domain, lookalikeDismissed: true });
+      setView(await sendRequest({ type: 'getTabView', tabId }));
+    } catch (failure) {
+      setError((failure as Error).message);
+    }
+  };
+
   if (error)
     return (
       <main class="popup">
@@ -92,7 +103,15 @@ export function PopupView(props: { tabId: () => Promise<number>; portalUrl: stri
         <ul class="reasons">
           {view.verdict.reasons.map((reason) => (
             <li key={JSON.stringify(reason)} data-reason={reason.code}>
-              {reasonWords(reason, translator)}
+              {reason.code === 'lookalike' && view.identity ? (
+                <LookalikeReason
+                  reason={reason}
+                  portalUrl={props.portalUrl}
+                  onDismiss={() => void dismissLookalike(view.tabId, view.identity?.domain ?? '')}
+                />
+              ) : (
+                reasonWords(reason, translator)
+              )}
             </li>
           ))}
         </ul>
@@ -121,7 +140,12 @@ export function PopupView(props: { tabId: () => Promise<number>; portalUrl: stri
       <Freshness directory={view.directory} now={now} />
       {view.reportUrl ? <ReportPanel tabId={view.tabId} recentReport={view.recentReport} /> : null}
       {view.identity ? (
-        <SiteChoiceControls domain={view.identity.domain} display={view.identity.display} initial={view.site} />
+        <SiteChoiceControls
+          key={JSON.stringify(view.site)}
+          domain={view.identity.domain}
+          display={view.identity.display}
+          initial={view.site}
+        />
       ) : null}
       <footer class="links">
         <a href={portalAddress(props.portalUrl, PORTAL_PATHS.rights, translator.lang)} target="_blank" rel="noreferrer">
