@@ -33,6 +33,8 @@ for (const [source, prototype] of EXTRA_PROTOTYPES) PROTOTYPE.set(source, protot
 const MIN_SKELETON_LENGTH = 4;
 /** One edit, an added word or a subdomain only count for names this long (6 letters). */
 const MIN_LOOSE_LENGTH = 6;
+/** A brand this long (8 letters) is rare enough to look for one edit away beside a hyphen and a word. */
+const MIN_DISTINCT_LENGTH = 8;
 /** Words fraudsters glue to a brand without a hyphen (`promoatlaselectro`). */
 const ADDED_WORDS = `promo promos promotion offre offres deal deals solde soldes sale sales shop shops store
   boutique market maroc morocco marocain ma officiel officielle official online enligne en ligne vente achat
@@ -223,11 +225,12 @@ export class LookalikeIndex {
       for (let end = start; end < parts.length; end++) {
         joined += parts[end];
         if (start === 0 && end === parts.length - 1) break;
-        const brand = this.#brand(joined, minLength);
+        const brand = this.#brand(joined, minLength) ?? this.#oneEdit(joined, MIN_DISTINCT_LENGTH);
         if (brand) return brand;
       }
     }
-    // Glued: only known words, so `atlaselectronics` is no `atlaselectro` plus "nics".
+    // Glued: only known words, so `atlaselectronics` is no `atlaselectro` plus "nics" (the
+    // price: `atlaselectroplus` passes; the measurement prints how many such).
     const prefixes = ['', ...this.#addedWords.filter((word) => skeleton.startsWith(word))];
     const suffixes = ['', ...this.#addedWords.filter((word) => skeleton.endsWith(word))];
     for (const prefix of prefixes) {
