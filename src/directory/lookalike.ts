@@ -128,10 +128,13 @@ interface Target extends ImitationTarget {
 
 /** Finds, for a shop identity, the verified merchant domain it imitates, if any. */
 export class LookalikeIndex {
-  readonly #bySkeleton = new Map<string, Target>();
+  /** Targets by skeleton; two merchants may share one (the first is named to shoppers). */
+  readonly #bySkeleton = new Map<string, Target[]>();
   /** Every one-letter deletion of each skeleton of 4+ letters, for one-edit matches. */
   readonly #byDeletion = new Map<string, Target[]>();
   readonly #owned = new Set<string>();
+  /** The merchant whose own domains are being checked, whose targets are skipped. */
+  #except: string | undefined;
   readonly #addedWords = [...new Set(ADDED_WORDS.map(textSkeleton))];
 
   /** `owned`: domains of merchants that are not targets (a listed merchant never imitates). */
@@ -140,9 +143,14 @@ export class LookalikeIndex {
     for (const { domain, merchantId } of targets) {
       this.#owned.add(domain);
       const skeleton = nameSkeleton(domain);
-      if (skeleton.length < MIN_SKELETON_LENGTH || this.#bySkeleton.has(skeleton)) continue;
+      if (skeleton.length < MIN_SKELETON_LENGTH) continue;
       const target = { domain, merchantId, skeleton };
-      this.#bySkeleton.set(skeleton, target);
+      const same = this.#bySkeleton.get(skeleton);
+      if (same) {
+        same.push(target);
+        continue;
+      }
+      this.#bySkeleton.set(skeleton, [target]);
       for (const deleted of deletions(skeleton)) {
         const list = this.#byDeletion.get(deleted);
         if (list) list.push(target);
@@ -153,8 +161,21 @@ export class LookalikeIndex {
 
   /** The verified domain `identity` looks like, and how; null for a merchant's own domain. */
   imitatedBy(identity: { readonly domain: string; readonly host?: string }): Imitation | null {
+    if (this.#owned.has(identity.domain)) return null;
+    return this.#imitation(identity, undefined);
+  }
+
+  /** For a merchant's own domain (an import): the domain of another merchant it looks like. */
+  imitatedByMerchantDomain(domain: string, merchantId: string): Imitation | null {
+    return this.#imitation({ domain }, merchantId);
+  }
+
+  #imitation(
+    identity: { readonly domain: string; readonly host?: string },
+    except: string | undefined,
+  ): Imitation | null {
+    this.#except = except;
     const { domain } = identity;
-    if (this.#owned.has(domain)) return null;
     const nameLabel = domain.split('.', 1)[0] ?? '';
     const name = this.#matchLabel(nameLabel, MIN_SKELETON_LENGTH);
     if (name) return name;
@@ -189,7 +210,7 @@ export class LookalikeIndex {
     const result = (target: Target | undefined, kind: ImitationKind): Imitation | null =>
       target ? { domain: target.domain, merchantId: target.merchantId, kind, mixedScript } : null;
 
-    const same = this.#bySkeleton.get(skeleton);
+    const same = this.#first(this.#bySkeleton.get(skeleton));
     if (same && skeleton.length >= minSameName) return result(same, 'same-name');
     // A label that mixes scripts already says "imitation": shorter names count then.
     const minLoose = mixedScript ? MIN_SKELETON_LENGTH : MIN_LOOSE_LENGTH;
@@ -200,21 +221,26 @@ export class LookalikeIndex {
 
   #oneEdit(skeleton: string, minLength: number): Target | undefined {
     if (skeleton.length < minLength - 1) return undefined;
-    const fits = (target: Target | undefined) =>
-      target !== undefined && target.skeleton.length >= minLength && withinOneEdit(target.skeleton, skeleton);
+    const fits = (target: Target) =>
+      target.merchantId !== this.#except &&
+      target.skeleton.length >= minLength &&
+      withinOneEdit(target.skeleton, skeleton);
     // One letter missing from a brand, or one letter more, or one changed or swapped.
     for (const target of this.#byDeletion.get(skeleton) ?? []) if (fits(target)) return target;
     for (const deleted of deletions(skeleton)) {
-      const longer = this.#bySkeleton.get(deleted);
-      if (fits(longer)) return longer;
+      for (const target of this.#bySkeleton.get(deleted) ?? []) if (fits(target)) return target;
       for (const target of this.#byDeletion.get(deleted) ?? []) if (fits(target)) return target;
     }
     return undefined;
   }
 
+  #first(targets: Target[] | undefined): Target | undefined {
+    return targets?.find((target) => target.merchantId !== this.#except);
+  }
+
   #brand(skeleton: string, minLength: number): Target | undefined {
     if (skeleton.length < minLength) return undefined;
-    return this.#bySkeleton.get(skeleton);
+    return this.#first(this.#bySkeleton.get(skeleton));
   }
 
   #withAddedWord(text: string, skeleton: string, minLength: number): Target | undefined {
