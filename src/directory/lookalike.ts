@@ -44,7 +44,12 @@ const ADDED_WORDS = `promo promos promotion offre offres deal deals solde soldes
   .split(/\s+/)
   .filter((word) => word !== '');
 
+/** Skeletons of characters met outside ASCII, computed once each. */
+const letterCache = new Map<string, string>();
+
 function letterSkeleton(char: string): string {
+  const known = LETTER_FOR[char] ?? letterCache.get(char);
+  if (known !== undefined) return known;
   let mapped = PROTOTYPE.get(char);
   if (mapped === undefined) {
     // Accents and other marks read as the bare letter at a glance.
@@ -53,16 +58,27 @@ function letterSkeleton(char: string): string {
   }
   let text = '';
   for (const part of mapped) text += LETTER_FOR[part] ?? part;
+  if (letterCache.size < 10_000) letterCache.set(char, text);
   return text;
 }
+
+const PLAIN_ASCII = /^[a-z0-9._-]*$/;
 
 /** The skeleton of one piece of a name (Unicode): `atlas-electr0` → `atlaselectro`. */
 export function textSkeleton(text: string): string {
   let skeleton = '';
-  for (const char of text.normalize('NFKC').toLowerCase()) {
-    if (char === '-' || char === '_' || char === '.') continue;
-    skeleton += letterSkeleton(char);
+  if (PLAIN_ASCII.test(text)) {
+    // Most names: no normalisation needed, and only digits and i change.
+    for (const char of text) {
+      if (char !== '-' && char !== '_' && char !== '.') skeleton += LETTER_FOR[char] ?? char;
+    }
+  } else {
+    for (const char of text.normalize('NFKC').toLowerCase()) {
+      if (char === '-' || char === '_' || char === '.') continue;
+      skeleton += char < '\u0080' ? (LETTER_FOR[char] ?? char) : letterSkeleton(char);
+    }
   }
+  if (!/rn|vv|cl/.test(skeleton)) return skeleton;
   return skeleton.replace(/rn/g, 'm').replace(/vv/g, 'w').replace(/cl/g, 'd');
 }
 
@@ -87,6 +103,7 @@ const SCRIPTS = ['Latin', 'Cyrillic', 'Greek', 'Armenian', 'Arabic', 'Hebrew', '
 /** Letters of two scripts in one label (Latin with a Cyrillic о): a sign of imitation in itself. */
 export function isMixedScript(label: string): boolean {
   const text = unicodeLabel(label);
+  if (PLAIN_ASCII.test(text)) return false;
   return SCRIPTS.filter((script) => script.test(text)).length > 1;
 }
 
@@ -104,10 +121,9 @@ function withinOneEdit(a: string, b: string): boolean {
   return longer.slice(start + 1) === shorter.slice(start);
 }
 
-function deletions(text: string): Set<string> {
-  const out = new Set<string>();
-  for (let i = 0; i < text.length; i++) out.add(text.slice(0, i) + text.slice(i + 1));
-  return out;
+/** `text` without its letter at `at`. */
+function without(text: string, at: number): string {
+  return text.slice(0, at) + text.slice(at + 1);
 }
 
 export interface ImitationTarget {
@@ -130,7 +146,11 @@ interface Target extends ImitationTarget {
 export class LookalikeIndex {
   /** Targets by skeleton; two merchants may share one (the first is named to shoppers). */
   readonly #bySkeleton = new Map<string, Target[]>();
-  /** Every one-letter deletion of each skeleton of 4+ letters, for one-edit matches. */
+  /**
+   * Every one-letter deletion of each skeleton of 4+ letters, keyed with the position
+   * (`3:atlelectro`): a substitution then finds only true substitutions, and many shops
+   * sharing a stem (`souk1`, `souk2`…) do not make every lookup walk a long list.
+   */
   readonly #byDeletion = new Map<string, Target[]>();
   readonly #owned = new Set<string>();
   /** The merchant whose own domains are being checked, whose targets are skipped. */
@@ -151,10 +171,11 @@ export class LookalikeIndex {
         continue;
       }
       this.#bySkeleton.set(skeleton, [target]);
-      for (const deleted of deletions(skeleton)) {
-        const list = this.#byDeletion.get(deleted);
+      for (let at = 0; at < skeleton.length; at++) {
+        const key = `${at}:${without(skeleton, at)}`;
+        const list = this.#byDeletion.get(key);
         if (list) list.push(target);
-        else this.#byDeletion.set(deleted, [target]);
+        else this.#byDeletion.set(key, [target]);
       }
     }
   }
@@ -225,11 +246,20 @@ export class LookalikeIndex {
       target.merchantId !== this.#except &&
       target.skeleton.length >= minLength &&
       withinOneEdit(target.skeleton, skeleton);
-    // One letter missing from a brand, or one letter more, or one changed or swapped.
-    for (const target of this.#byDeletion.get(skeleton) ?? []) if (fits(target)) return target;
-    for (const deleted of deletions(skeleton)) {
-      for (const target of this.#bySkeleton.get(deleted) ?? []) if (fits(target)) return target;
-      for (const target of this.#byDeletion.get(deleted) ?? []) if (fits(target)) return target;
+    const first = (targets: Target[] | undefined) => targets?.find(fits);
+    // One letter missing from a brand (anywhere).
+    for (let at = 0; at <= skeleton.length; at++) {
+      const found = first(this.#byDeletion.get(`${at}:${skeleton}`));
+      if (found) return found;
+    }
+    for (let at = 0; at < skeleton.length; at++) {
+      const deleted = without(skeleton, at);
+      // One letter more, one changed at the same place, or two neighbours swapped.
+      const found =
+        first(this.#bySkeleton.get(deleted)) ??
+        first(this.#byDeletion.get(`${at}:${deleted}`)) ??
+        first(this.#byDeletion.get(`${at + 1}:${deleted}`));
+      if (found) return found;
     }
     return undefined;
   }
