@@ -58,7 +58,7 @@ export default defineBackground(() => {
       randomUUID: () => crypto.randomUUID(),
       scheduleRetry: (at) => scheduleOutboxRetry(at),
     });
-    const judge = createShopJudge({ store, now });
+    const judge = createShopJudge({ store, now, siteChoice: (domain) => settings.siteChoice(domain) });
     store.onChange(() => void repaintAllTabs());
     return { store, sync, outbox, judge };
   })();

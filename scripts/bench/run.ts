@@ -12,6 +12,7 @@ import type { Row } from '../../server/merchants/import-map.ts';
 import { importMerchants } from '../../server/merchants/import-write.ts';
 import { gunzip } from '../../src/directory/publication.ts';
 import { benchConsole } from './console-bench.ts';
+import { benchLookalikes } from './lookalike-bench.ts';
 import { benchPortal } from './portal-bench.ts';
 import { type MerchantRow, syntheticMerchantRows } from './synthetic-merchants.ts';
 
@@ -160,7 +161,10 @@ if (process.argv.includes('--publish-only')) {
   await benchPortal();
 } else if (process.argv.includes('--console-only')) {
   await benchConsole();
+} else if (process.argv.includes('--lookalike-only')) {
+  benchLookalikes();
 } else {
+  benchLookalikes();
   await benchReportIntake();
   await benchPublishing();
   await benchPortal();

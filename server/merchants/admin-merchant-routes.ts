@@ -41,6 +41,17 @@ const importResultSchema = z
         accepted: z.boolean(),
       }),
     ),
+    warnings: z.array(
+      z.object({
+        line: z.int(),
+        kind: z.enum(['lookalike']),
+        domain: z.string(),
+        merchant: z.string(),
+        ice: z.string(),
+        imitates: z.object({ domain: z.string(), merchant: z.string(), ice: z.string() }),
+        message: z.string(),
+      }),
+    ),
     written: z.boolean(),
   })
   .openapi('ImportResult');

@@ -78,6 +78,8 @@ export async function runImport(args: string[], out: (line: string) => void): Pr
       out(`  file line ${conflict.line}: ${describeSide(conflict.file)}`);
     }
   }
+  if (result.warnings.length > 0) out('warnings (imported all the same; check each):');
+  for (const warning of result.warnings) out(`${path}:${warning.line}: ${warning.kind}: ${warning.message}`);
   const inConflict = result.conflicting > 0 ? `, ${result.conflicting} in conflict` : '';
   const accepted = result.conflicts.filter((conflict) => conflict.accepted).length;
   const conflictsAccepted = accepted > 0 ? `, ${accepted} conflicts accepted` : '';

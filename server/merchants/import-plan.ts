@@ -1,4 +1,5 @@
 import { canonicalJson } from '../../src/directory/bytes.ts';
+import { type ImportWarning, lookalikeWarnings } from './import-lookalikes.ts';
 import type { Candidate, ImportProblem, MerchantRecord } from './import-map.ts';
 
 // Good rows against the registry: which merchant each row is (by ICE, then by the one
@@ -52,6 +53,8 @@ export interface ImportResult {
   conflicting: number;
   problems: ImportProblem[];
   conflicts: ImportConflict[];
+  /** What the operator should check though nothing is refused: a domain like another merchant's. */
+  warnings: ImportWarning[];
   /** False when nothing was written: a dry run, or problems or refused conflicts without --partial. */
   written: boolean;
 }
@@ -160,6 +163,7 @@ export function planImport(
   const targetLine = new Map<string, number>();
   const idsTaken = new Set(registry.byId.keys());
   const good: MerchantRecord[] = [];
+  const goodLines: Array<{ line: number; record: MerchantRecord }> = [];
   const goodIds = new Set<string>();
   /** Domains that accepted transfers take away from merchants, by merchant. */
   const transferred = new Map<string, Set<string>>();
@@ -236,7 +240,9 @@ export function planImport(
       const holder = conflict.registry.merchant as string;
       transferred.set(holder, new Set([...(transferred.get(holder) ?? []), ...conflict.domains]));
     }
-    good.push({ id, ...record });
+    const kept = { id, ...record };
+    good.push(kept);
+    goodLines.push({ line, record: kept });
     goodIds.add(id);
   }
 
@@ -249,6 +255,7 @@ export function planImport(
     conflicting: refusedLines.size,
     problems: problems.sort((a, b) => a.line - b.line),
     conflicts,
+    warnings: lookalikeWarnings(goodLines, registry),
     written: false,
   };
   const changed: MerchantRecord[] = [];

@@ -22,7 +22,7 @@ async function importText(registry: Registry, name: string, text: string, option
   const file = readImportFile(name, text);
   if ('problems' in file) {
     const nothing = { rows: 0, created: 0, updated: 0, unchanged: 0, skipped: 0, conflicting: 0 };
-    return { ...nothing, problems: file.problems, conflicts: [], written: false } satisfies ImportResult;
+    return { ...nothing, problems: file.problems, conflicts: [], warnings: [], written: false } satisfies ImportResult;
   }
   return importMerchants(registry.db, file.rows, { ...OPTIONS, ...options });
 }

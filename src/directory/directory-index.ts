@@ -1,5 +1,6 @@
-import { LookalikeIndex } from './lookalike.ts';
+import { type Imitation, LookalikeIndex } from './lookalike.ts';
 import type { ComplaintCounts, DirectoryState, FlaggedDomain, Merchant, Policy } from './schemas.ts';
+import type { ShopIdentity } from './shop-identity.ts';
 
 /** What a verdict needs to know about one shop identity. */
 export interface DirectoryEntry {
@@ -14,8 +15,8 @@ export interface DirectoryLookup {
   readonly policy: Policy;
   readonly platforms: readonly string[];
   entryFor(domain: string): DirectoryEntry;
-  /** The verified merchant domain that `domain` imitates, if the store can tell. */
-  lookalikeOf?(domain: string): string | null;
+  /** The verified merchant domain a shop (its domain, and the host, for subdomains) imitates, if the store can tell. */
+  lookalikeOf?(identity: Pick<ShopIdentity, 'domain' | 'host'>): Imitation | null;
 }
 
 /** An in-memory index of a directory state, keyed by shop identity. */
@@ -49,12 +50,16 @@ export class DirectoryIndex implements DirectoryLookup {
     };
   }
 
-  lookalikeOf(domain: string): string | null {
+  lookalikeOf(identity: Pick<ShopIdentity, 'domain' | 'host'>): Imitation | null {
     // Built on first use: most lookups are of known shops or of pages that are not shops.
+    // Only verified merchants are imitated; every merchant's domains are its own.
     this.#lookalikes ??= new LookalikeIndex(
-      [...this.#merchants].filter(([, merchant]) => merchant.status === 'verified').map(([known]) => known),
+      [...this.#merchants]
+        .filter(([, merchant]) => merchant.status === 'verified')
+        .map(([domain, merchant]) => ({ domain, merchantId: merchant.id })),
+      this.#merchants.keys(),
     );
-    return this.#lookalikes.imitatedBy(domain);
+    return this.#lookalikes.imitatedBy(identity);
   }
 }
 

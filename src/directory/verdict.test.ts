@@ -58,6 +58,7 @@ const directory = new DirectoryIndex(
     flagged: [
       { domain: 'fake.test', reason: 'fraud', since: '2026-10-01', summary: 'Never delivers.' },
       { domain: 'flagged-merchant.test', reason: 'phishing', since: '2026-10-02', summary: 'Hijacked.' },
+      { domain: 'verifled.test', reason: 'impersonation', since: '2026-10-03', summary: 'Copies a verified shop.' },
     ],
     domainComplaints: [
       { domain: 'complained.test', complaints: { open: { 'non-delivery': 3 }, resolved: {} } },
@@ -83,8 +84,13 @@ describe('verdictFor', () => {
     ['revoked.test', 'danger', ['merchant-revoked']],
     ['flagged-merchant.test', 'danger', ['flagged', 'merchant-verified']],
     ['fake.test', 'danger', ['flagged', 'not-in-directory']],
-    ['verlfied.test', 'danger', ['lookalike', 'not-in-directory']],
-    ['verified.co.ma', 'danger', ['lookalike', 'not-in-directory']],
+    // A look-alike warns (caution); it is danger only when flagged too.
+    ['verlfied.test', 'caution', ['lookalike', 'not-in-directory']],
+    ['verified.co.ma', 'caution', ['lookalike', 'not-in-directory']],
+    ['verified.test.secure-pay.com', 'caution', ['lookalike', 'not-in-directory']],
+    ['verifiedd.test', 'caution', ['lookalike', 'not-in-directory']],
+    ['verified-promo.shop', 'caution', ['lookalike', 'not-in-directory']],
+    ['verifled.test', 'danger', ['flagged', 'lookalike', 'not-in-directory']],
     ['revoked.co.ma', 'unknown', ['not-in-directory']], // imitating a revoked merchant gains nothing
     ['complained.test', 'caution', ['complaints-open', 'not-in-directory']],
     ['quiet.test', 'unknown', ['not-in-directory']],
@@ -119,7 +125,17 @@ describe('verdictFor', () => {
     expect(verdictFor(shopIdentity('verif1ed.test'), directory, NOW).reasons[0]).toEqual({
       code: 'lookalike',
       of: 'verified.test',
+      merchantId: 'a-verified',
     });
+  });
+
+  it('leaves a look-alike warning the shopper dismissed out of the verdict', () => {
+    const dismissed = verdictFor(shopIdentity('verif1ed.test'), directory, NOW, { lookalikeDismissed: true });
+    expect(dismissed).toEqual({ level: 'unknown', reasons: [{ code: 'not-in-directory' }] });
+    // A flag is the directory's word, not a look-alike guess: dismissing does not quiet it.
+    expect(verdictFor(shopIdentity('verifled.test'), directory, NOW, { lookalikeDismissed: true }).level).toBe(
+      'danger',
+    );
   });
 
   it('names why an input has no identity', () => {

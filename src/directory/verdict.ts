@@ -9,7 +9,7 @@ export type VerdictReason =
   | { code: 'no-shop-identity'; cause: NoIdentityCause | 'unknown' }
   | { code: 'not-in-directory' }
   | { code: 'flagged'; reason: FlagReason; since: string }
-  | { code: 'lookalike'; of: string }
+  | { code: 'lookalike'; of: string; merchantId: string }
   | { code: 'merchant-revoked' }
   | { code: 'merchant-suspended' }
   | { code: 'complaints-open'; open: number; threshold: number }
@@ -22,6 +22,11 @@ export interface Verdict {
   reasons: VerdictReason[];
 }
 
+export interface VerdictOptions {
+  /** The shopper said this site is not an imitation: its look-alike warning is left out. */
+  readonly lookalikeDismissed?: boolean;
+}
+
 const DAY_MS = 86_400_000;
 
 function isoDay(now: Date): string {
@@ -30,11 +35,18 @@ function isoDay(now: Date): string {
 
 /**
  * The verdict for one shop identity. Danger: a flagged domain, a revoked or suspended
- * merchant, an unknown shop whose name imitates a verified merchant's. Caution: open complaints at or above the policy threshold, an expired
- * label, a verification older than the policy allows. Verified: a verified merchant with
- * none of those. Unknown: not in the directory. None: no shop identity.
+ * merchant. Caution: an unknown shop whose name looks like a verified merchant's (a
+ * warning, not a condemnation: unless the shopper said it is no imitation), open complaints
+ * at or above the policy threshold, an expired label, a verification older than the policy
+ * allows. Verified: a verified merchant with none of those. Unknown: not in the directory.
+ * None: no shop identity.
  */
-export function verdictFor(identity: ShopIdentity | null, directory: DirectoryLookup, now: Date): Verdict {
+export function verdictFor(
+  identity: ShopIdentity | null,
+  directory: DirectoryLookup,
+  now: Date,
+  options: VerdictOptions = {},
+): Verdict {
   if (identity === null) return { level: 'none', reasons: [{ code: 'no-shop-identity', cause: 'unknown' }] };
   const { merchant, flag, domainComplaints } = directory.entryFor(identity.domain);
   const { policy } = directory;
@@ -42,8 +54,8 @@ export function verdictFor(identity: ShopIdentity | null, directory: DirectoryLo
   const caution: VerdictReason[] = [];
 
   if (flag) danger.push({ code: 'flagged', reason: flag.reason, since: flag.since });
-  const imitated = merchant ? null : (directory.lookalikeOf?.(identity.domain) ?? null);
-  if (imitated) danger.push({ code: 'lookalike', of: imitated });
+  const imitated = merchant || options.lookalikeDismissed ? null : (directory.lookalikeOf?.(identity) ?? null);
+  if (imitated) caution.push({ code: 'lookalike', of: imitated.domain, merchantId: imitated.merchantId });
   if (merchant?.status === 'revoked') danger.push({ code: 'merchant-revoked' });
   if (merchant?.status === 'suspended') danger.push({ code: 'merchant-suspended' });
 

@@ -56,4 +56,23 @@ describe('in-page badge', () => {
     expect(badge.certificateUrl).toBe('https://thiqa.example.ma/merchants/atlas-electro?lang=fr');
     expect(badge.certificateLabel).toBe('Certificat');
   });
+
+  it('says which verified shop a look-alike looks like, and links to that merchant’s certificate', () => {
+    const lookalike: Judgement = {
+      identity: { domain: 'atlas-electroo.test', display: 'atlas-electroo.test', host: 'atlas-electroo.test' },
+      verdict: {
+        level: 'caution',
+        reasons: [
+          { code: 'lookalike', of: 'atlas-electro.test', merchantId: 'atlas-electro' },
+          { code: 'not-in-directory' },
+        ],
+      },
+      entry: null,
+      meta: null,
+    };
+    const badge = pageBadgeFor(lookalike, site({}), localeTranslator('fr'), PORTAL);
+    expect(badge.detail).toBe('Ressemble à atlas-electro.test, boutique vérifiée, mais c’est un autre site.');
+    expect(badge.certificateUrl).toBe('https://thiqa.example.ma/merchants/atlas-electro?lang=fr');
+    expect(badge.certificateLabel).toBe('Certificat de atlas-electro.test');
+  });
 });

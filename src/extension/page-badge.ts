@@ -1,4 +1,5 @@
 import { PORTAL_PATHS, portalAddress } from '../directory/portal-address.ts';
+import { shopIdentity } from '../directory/shop-identity.ts';
 import { VERDICT_LEVELS } from '../ui/verdict-levels.ts';
 import { reasonWords } from '../ui/verdict-words.ts';
 import type { PageBadge } from './messages.ts';
@@ -20,7 +21,6 @@ export function pageBadgeFor(
   const { level, reasons } = judgement.verdict;
   const hidden = level === 'none' || site.hideBadge || (site.trusted && level !== 'danger');
   const first = reasons[0];
-  const merchant = judgement.entry?.merchant ?? null;
   const title = VERDICT_LEVELS[level].pageBadgeTitle;
   return {
     show: !hidden,
@@ -31,7 +31,30 @@ export function pageBadgeFor(
     title: title ? translator.t(title) : '',
     detail: level === 'verified' || !first ? translator.t('pageBadge_more') : reasonWords(first, translator),
     dismissLabel: translator.t('pageBadge_dismiss'),
-    certificateUrl: merchant ? portalAddress(portalUrl, PORTAL_PATHS.certificate(merchant.id), translator.lang) : null,
-    certificateLabel: translator.t('pageBadge_certificate'),
+    ...certificateLink(judgement, translator, portalUrl),
   };
+}
+
+/**
+ * The merchant's own certificate; on a look-alike, the certificate of the verified shop
+ * it looks like, named, so the shopper can go to the real one.
+ */
+function certificateLink(judgement: Judgement, translator: Translator, portalUrl: string) {
+  const merchant = judgement.entry?.merchant ?? null;
+  if (merchant) {
+    return {
+      certificateUrl: portalAddress(portalUrl, PORTAL_PATHS.certificate(merchant.id), translator.lang),
+      certificateLabel: translator.t('pageBadge_certificate'),
+    };
+  }
+  const lookalike = judgement.verdict.reasons.find((reason) => reason.code === 'lookalike');
+  if (lookalike?.code === 'lookalike') {
+    return {
+      certificateUrl: portalAddress(portalUrl, PORTAL_PATHS.certificate(lookalike.merchantId), translator.lang),
+      certificateLabel: translator.t('lookalike_certificateLink', [
+        shopIdentity(lookalike.of)?.display ?? lookalike.of,
+      ]),
+    };
+  }
+  return { certificateUrl: null, certificateLabel: translator.t('pageBadge_certificate') };
 }

@@ -1,9 +1,10 @@
 import { type DirectoryEntry, DirectoryIndex } from '../directory/directory-index.ts';
 import { DEFAULT_POLICY } from '../directory/schemas.ts';
 import { DEFAULT_PLATFORM_SUFFIXES, type ShopIdentity } from '../directory/shop-identity.ts';
-import { type Verdict, verdictForInput } from '../directory/verdict.ts';
+import { type Verdict, verdictFor, verdictForInput } from '../directory/verdict.ts';
 import type { DirectoryMeta } from './database.ts';
 import type { DirectoryStore } from './directory-store.ts';
+import type { SiteChoice } from './setting-values.ts';
 
 export interface Judgement {
   identity: ShopIdentity | null;
@@ -21,13 +22,29 @@ const EMPTY_DIRECTORY = new DirectoryIndex({
   domainComplaints: [],
 });
 
-/** The verdict for a tab's URL, from the hot index; matching never leaves the machine. */
-export function createShopJudge(deps: { store: DirectoryStore; now: () => Date }) {
+/**
+ * The verdict for a tab's URL, from the hot index; matching never leaves the machine. A
+ * look-alike warning the shopper dismissed for the site is left out here, so the toolbar
+ * badge, the in-page badge and the popup all agree.
+ */
+export function createShopJudge(deps: {
+  store: DirectoryStore;
+  now: () => Date;
+  siteChoice?: (domain: string) => Promise<SiteChoice>;
+}) {
   return {
     async judge(url: string | undefined): Promise<Judgement> {
       const hot = await deps.store.index();
       const index = hot?.index ?? EMPTY_DIRECTORY;
-      const { identity, verdict } = verdictForInput(url ?? '', index, deps.now());
+      const judged = verdictForInput(url ?? '', index, deps.now());
+      const { identity } = judged;
+      let { verdict } = judged;
+      // Look-alikes are rare: the site's choice is read only when one is found.
+      if (identity && deps.siteChoice && verdict.reasons.some((reason) => reason.code === 'lookalike')) {
+        if ((await deps.siteChoice(identity.domain)).lookalikeDismissed) {
+          verdict = verdictFor(identity, index, deps.now(), { lookalikeDismissed: true });
+        }
+      }
       return {
         identity,
         verdict,

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { PORTAL_PATHS, portalAddress } from '../directory/portal-address.ts';
 import type { DirectoryStatus, TabView } from '../extension/messages.ts';
 import { helpAddress } from './help-link.ts';
+import { LookalikeReason } from './lookalike-reason.tsx';
 import { ComplaintList, LabelList, MerchantDetails } from './merchant-card.tsx';
 import { ReportPanel } from './report-panel.tsx';
 import { useSendRequest } from './request-context.ts';
@@ -97,6 +98,16 @@ export function PopupView(props: { tabId: () => Promise<number>; portalUrl: stri
       .then(setView, (failure: Error) => setError(failure.message));
   }, [props.tabId, sendRequest]);
 
+  // "This is not an imitation": remembered for the site, then the verdict is read again.
+  const dismissLookalike = async (tabId: number, domain: string) => {
+    try {
+      await sendRequest({ type: 'setSiteChoice', domain, lookalikeDismissed: true });
+      setView(await sendRequest({ type: 'getTabView', tabId }));
+    } catch (failure) {
+      setError((failure as Error).message);
+    }
+  };
+
   if (error)
     return (
       <main class="popup">
@@ -118,7 +129,15 @@ export function PopupView(props: { tabId: () => Promise<number>; portalUrl: stri
         <ul class="reasons">
           {view.verdict.reasons.map((reason) => (
             <li key={JSON.stringify(reason)} data-reason={reason.code}>
-              {reasonWords(reason, translator)}
+              {reason.code === 'lookalike' && view.identity ? (
+                <LookalikeReason
+                  reason={reason}
+                  portalUrl={props.portalUrl}
+                  onDismiss={() => void dismissLookalike(view.tabId, view.identity?.domain ?? '')}
+                />
+              ) : (
+                reasonWords(reason, translator)
+              )}
             </li>
           ))}
         </ul>
@@ -147,7 +166,12 @@ export function PopupView(props: { tabId: () => Promise<number>; portalUrl: stri
       <Freshness directory={view.directory} now={now} />
       {view.reportUrl ? <ReportPanel tabId={view.tabId} recentReport={view.recentReport} /> : null}
       {view.identity ? (
-        <SiteChoiceControls domain={view.identity.domain} display={view.identity.display} initial={view.site} />
+        <SiteChoiceControls
+          key={JSON.stringify(view.site)}
+          domain={view.identity.domain}
+          display={view.identity.display}
+          initial={view.site}
+        />
       ) : null}
       <footer class="links">
         <HelpLink portalUrl={props.portalUrl} />

@@ -3,11 +3,16 @@ import type { SiteChoice } from '../extension/messages.ts';
 import { useSendRequest } from './request-context.ts';
 import { useTranslator } from './translator-context.ts';
 
-/** "I trust this shop" and "hide the in-page badge" for one site; both undo with one click. */
+/**
+ * "I trust this shop" and "hide the in-page badge" for one site, and a dismissed look-alike
+ * warning where there is one; each undoes with one click.
+ */
 export function SiteChoiceControls(props: { domain: string; display: string; initial: SiteChoice; heading?: boolean }) {
   const { t } = useTranslator();
   const sendRequest = useSendRequest();
   const [choice, setChoice] = useState(props.initial);
+  // Shown only where the shopper dismissed a look-alike warning, and kept while they undo it.
+  const [lookalikeShown] = useState(props.initial.lookalikeDismissed);
   const change = async (patch: Partial<SiteChoice>) => {
     setChoice(await sendRequest({ type: 'setSiteChoice', domain: props.domain, ...patch }));
   };
@@ -33,6 +38,17 @@ export function SiteChoiceControls(props: { domain: string; display: string; ini
         />
         {t('popup_hideBadge')}
       </label>
+      {lookalikeShown ? (
+        <label for={`${id}-lookalike`}>
+          <input
+            id={`${id}-lookalike`}
+            type="checkbox"
+            checked={choice.lookalikeDismissed}
+            onChange={(event) => void change({ lookalikeDismissed: (event.currentTarget as HTMLInputElement).checked })}
+          />
+          {t('lookalike_dismissed')}
+        </label>
+      ) : null}
     </fieldset>
   );
 }

@@ -11,7 +11,7 @@ const REASONS: VerdictReason[] = [
   { code: 'no-shop-identity', cause: 'unknown' },
   { code: 'not-in-directory' },
   { code: 'flagged', reason: 'impersonation', since: '2026-10-11' },
-  { code: 'lookalike', of: 'xn----rmckc0bnc8l2a.test' },
+  { code: 'lookalike', of: 'xn----rmckc0bnc8l2a.test', merchantId: 'dar-argan' },
   { code: 'merchant-revoked' },
   { code: 'merchant-suspended' },
   { code: 'complaints-open', open: 5, threshold: 3 },
