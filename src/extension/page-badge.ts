@@ -1,6 +1,7 @@
 import { PORTAL_PATHS, portalAddress } from '../directory/portal-address.ts';
 import { VERDICT_LEVELS } from '../ui/verdict-levels.ts';
 import { reasonWords } from '../ui/verdict-words.ts';
+import { checkoutWarningFor } from './checkout-warning.ts';
 import type { PageBadge } from './messages.ts';
 import type { SiteChoice } from './setting-values.ts';
 import type { Judgement } from './shop-judge.ts';
@@ -16,6 +17,7 @@ export function pageBadgeFor(
   site: SiteChoice,
   translator: Translator,
   portalUrl: string,
+  pageUrl?: string,
 ): PageBadge {
   const { level, reasons } = judgement.verdict;
   const hidden = level === 'none' || site.hideBadge || (site.trusted && level !== 'danger');
@@ -33,5 +35,6 @@ export function pageBadgeFor(
     dismissLabel: translator.t('pageBadge_dismiss'),
     certificateUrl: merchant ? portalAddress(portalUrl, PORTAL_PATHS.certificate(merchant.id), translator.lang) : null,
     certificateLabel: translator.t('pageBadge_certificate'),
+    checkout: checkoutWarningFor(judgement, site, translator, portalUrl, pageUrl),
   };
 }
