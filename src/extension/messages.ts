@@ -8,6 +8,7 @@ import type { SyncError } from './database.ts';
 import type { StoredReport } from './report-outbox.ts';
 import { type LanguageChoice, languageSchema, type SiteChoice, type SiteChoices } from './setting-values.ts';
 
+export type { CheckoutKind } from './checkout-forms.ts';
 export { NO_SITE_CHOICE } from './setting-values.ts';
 // The screens (src/ui) know the extension through the types of this module only (and
 // the report limits).
