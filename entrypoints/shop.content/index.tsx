@@ -71,8 +71,13 @@ export default defineContentScript({
         document,
         () => location.pathname,
         (found) => {
-          void showCheckoutWarning(ctx, found, () => current === generation && ctx.isValid).then((ui) => {
-            checkoutUi = ui;
+          void showCheckoutWarning(ctx, found, () => current === generation && ctx.isValid).then((shown) => {
+            checkoutUi = shown;
+            // The warning says what the corner badge says, and on a phone the badge could cover the order button.
+            if (shown) {
+              ui?.remove();
+              ui = null;
+            }
           });
         },
       );

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { parseHTML } from 'linkedom';
 import { describe, expect, it } from 'vitest';
 import { type CheckoutKind, checkoutKind, firstCheckoutForm, readFormFacts } from './checkout-forms.ts';
@@ -132,6 +134,23 @@ describe('checkout forms', () => {
     const found = firstCheckoutForm(document.querySelectorAll('form'), '/');
     expect(found?.form.getAttribute('id')).toBe('order');
     expect(found?.kind).toBe('cash-on-delivery');
+  });
+});
+
+describe('the fixture shop pages the browser tests open', () => {
+  const SHOPS = resolve(import.meta.dirname, '../../test/fixtures/shops');
+  it.each<[string, string, string | null, CheckoutKind | null]>([
+    ['cod-arabe.html', '/', 'cod-form', 'cash-on-delivery'],
+    ['checkout-carte.html', '/checkout', 'card-form', 'card-payment'],
+    ['checkout-verifie.html', '/checkout', 'checkout-form', 'cash-on-delivery'],
+    // The order form comes later, from the page's script: nothing at load.
+    ['cod-landing-fr.html', '/', null, null],
+    ['boutique-inconnue.html', '/panier', null, null],
+    ['actualites.html', '/', null, null],
+  ])('%s', (file, path, id, kind) => {
+    const { document } = parseHTML(readFileSync(resolve(SHOPS, file), 'utf8'));
+    const found = firstCheckoutForm(document.querySelectorAll('form'), path);
+    expect(found ? [found.form.getAttribute('id'), found.kind] : null).toEqual(id ? [id, kind] : null);
   });
 });
 
