@@ -128,7 +128,7 @@ describe('checkout warning', () => {
     await page.close();
   });
 
-  it('"continue" hides it, and it stays hidden on that site after a reload, not on another site', async () => {
+  it('"continue" hides it, and it stays hidden on that site after a reload until undone, not on another site', async () => {
     const page = await openShop(FRENCH_COD);
     await waitForWarning(page);
     // On a phone the corner badge may cover the warning's bottom: the shopper scrolls it up first.
@@ -145,7 +145,18 @@ describe('checkout warning', () => {
     // The other site below gets its warning within this time; this one must not.
     await page.waitForTimeout(1_500);
     expect(await page.locator('thiqa-checkout').count()).toBe(0);
-    await page.close();
+
+    // The options page lists the choice, and unticking it brings the warning back.
+    const options = await browser.context.newPage();
+    await options.goto(`chrome-extension://${browser.extensionId}/options.html`);
+    const continued = options
+      .locator(`fieldset[data-domain="${FRENCH_COD}"]`)
+      .getByLabel('Pas d’avertissement avant de commander sur ce site');
+    await expect.poll(() => continued.isChecked()).toBe(true);
+    await continued.uncheck();
+    await page.reload();
+    expect((await waitForWarning(page)).level).toBe('unknown');
+    await Promise.all([page.close(), options.close()]);
 
     // Another site, in the shopper's other language.
     await requestFromExtensionPage(probe, { type: 'setLanguage', language: 'ar' });
