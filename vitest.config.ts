@@ -29,7 +29,8 @@ export default defineConfig({
           hookTimeout: 120_000,
           // Vitest's default is one worker fewer than the cores: one on CI's two, where the
           // CI log showed one core idle through every file's import and every database wait.
-          maxWorkers: 2,
+          // `npm test` runs the PostgreSQL pass with one (THIQA_UNIT_WORKERS) beside the browser tests.
+          maxWorkers: Number(process.env.THIQA_UNIT_WORKERS ?? 2),
         },
       },
       {

@@ -24,16 +24,29 @@ export default defineConfig({
       'import.meta.env.THIQA_PORTAL_URL': JSON.stringify(portalUrl),
     },
   }),
-  // Ed25519 in WebCrypto (the manifest signature) is there from Chrome 137 and Firefox 129.
+  // Ed25519 in WebCrypto (the manifest signature) is there from Chrome 137 and Firefox 129,
+  // on the desktop and on Android alike (gecko_android: installable in Firefox for Android,
+  // where the popup opens as a full page).
   manifest: ({ browser }) => ({
     name: '__MSG_extensionName__',
     description: '__MSG_extensionDescription__',
     default_locale: 'en',
     permissions: ['storage', 'alarms', 'tabs'],
-    host_permissions: [`${new URL(directoryUrl).origin}/*`],
+    // Firefox's match patterns take no port (one with a port grants nothing, and the sync
+    // then fails as a cross-origin fetch); without one they match every port of the host.
+    host_permissions: [
+      browser === 'firefox'
+        ? `${new URL(directoryUrl).protocol}//${new URL(directoryUrl).hostname}/*`
+        : `${new URL(directoryUrl).origin}/*`,
+    ],
     action: { default_title: '__MSG_extensionName__' },
     ...(browser === 'firefox'
-      ? { browser_specific_settings: { gecko: { id: 'thiqa@thiqa.ma', strict_min_version: '129.0' } } }
+      ? {
+          browser_specific_settings: {
+            gecko: { id: 'thiqa@thiqa.ma', strict_min_version: '129.0' },
+            gecko_android: { strict_min_version: '129.0' },
+          },
+        }
       : { minimum_chrome_version: '137' }),
   }),
 });

@@ -2,8 +2,8 @@
 // `npm test`: type check, lint, every vitest project (unit, service, browser), then one
 // plain summary line `N passed, N failed` for CI. System packages the tests need are
 // installed with apt-get when running as root; otherwise we stop and say what is missing.
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -13,6 +13,7 @@ const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 
 const SYSTEM_NEEDS = [
   { what: 'Chromium (browser tests)', path: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', pkg: 'chromium' },
+  { what: 'Firefox ESR (browser tests)', path: process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr', pkg: 'firefox-esr' },
 ];
 
 function ensureSystemPackages() {
@@ -51,56 +52,85 @@ count(step('lint and format', bin('biome'), ['check', '.']));
 
 mkdirSync(join(root, 'test-results'), { recursive: true });
 
-/** Runs vitest with a JSON report and adds its counts to the summary. */
-function vitest(name, args, env = process.env) {
+/** Starts vitest with a JSON report; resolves with its counts once it ends. */
+function vitest(name, args, { env = process.env, logFile = null } = {}) {
   const report = join(root, 'test-results', `${name}.json`);
-  console.log(`\n▶ ${name}: vitest ${args.join(' ')}`);
-  const run = spawnSync(
+  console.log(`\n▶ ${name}: vitest ${args.join(' ')}${logFile ? ` (output kept for the end: ${logFile})` : ''}`);
+  const output = logFile ? openSync(join(root, logFile), 'w') : 'inherit';
+  const child = spawn(
     bin('vitest'),
     [...args, '--reporter=default', '--reporter=json', `--outputFile.json=${report}`],
     {
       cwd: root,
-      stdio: 'inherit',
+      stdio: ['ignore', output, output],
       env,
     },
   );
-  if (existsSync(report)) {
-    const results = JSON.parse(readFileSync(report, 'utf8'));
-    passed += results.numPassedTests;
-    failed += results.numFailedTests;
-    // A suite that fails to load has no failed test of its own: count it once.
-    if (run.status !== 0 && results.numFailedTests === 0) failed++;
-  } else {
-    failed++;
-  }
+  return new Promise((done) => {
+    child.on('close', (status) => {
+      if (logFile) {
+        console.log(`\n▶ ${name}: what it printed`);
+        process.stdout.write(readFileSync(join(root, logFile), 'utf8'));
+      }
+      if (!existsSync(report)) return done({ passed: 0, failed: 1 });
+      const results = JSON.parse(readFileSync(report, 'utf8'));
+      // A suite that fails to load has no failed test of its own: count it once.
+      const loadFailure = status !== 0 && results.numFailedTests === 0 ? 1 : 0;
+      done({ passed: results.numPassedTests, failed: results.numFailedTests + loadFailure });
+    });
+  });
 }
+const add = (counts) => {
+  passed += counts.passed;
+  failed += counts.failed;
+};
 
-vitest('vitest', ['run', ...process.argv.slice(2)]);
+// Arguments (a file, a name filter) narrow both runs; either may then find nothing to run.
+const extraArgs = process.argv.slice(2);
+const narrowed = extraArgs.length > 0 ? ['--passWithNoTests', ...extraArgs] : [];
+// Unit and service tests first, two files at a time on the two cores.
+add(await vitest('vitest', ['run', '--project', 'unit', '--project', 'timing', ...narrowed]));
 
 // The service suite again on a real PostgreSQL server when one is given (.ci/run starts
 // Debian's postgresql and sets this); without it the service tests ran on PGlite only.
+// It runs one file at a time beside the browser tests, which drive one browser at a time:
+// each keeps about one core busy, and CI's time is the longer of the two, not their sum.
 const postgresUrl = process.env.THIQA_TEST_DATABASE_URL;
-if (postgresUrl) {
+let onPostgres = Promise.resolve({ passed: 0, failed: 0 });
+if (postgresUrl && extraArgs.length === 0) {
   // The CLI tests (and those that start `thiqa serve` as a process) always use PGlite in a
   // folder of their own, so they are not repeated.
   const onPglite = ['server/cli/**', 'server/**/*-command.test.ts', 'server/http/connection-guard.test.ts'];
   // Tests that never touch the database (address rules, the proof fetcher, mailers,
-  // password hashing) are not repeated either.
+  // password hashing, configuration) are not repeated either, nor those that only draw
+  // pages over data the other files already wrote and read on PostgreSQL.
   const noDatabase = [
     'server/applications/address-policy.test.ts',
     'server/applications/domain-proof.test.ts',
+    'server/env.test.ts',
+    'server/http/hostile-text.test.ts',
     'server/mail/**',
+    'server/portal/info-pages.test.ts',
+    'server/portal/publisher-texts.test.ts',
+    'server/portal/safe-markdown.test.tsx',
+    'server/portal/portal-memory.test.ts',
     'server/staff/staff-passwords.test.ts',
   ];
-  vitest('service-on-postgresql', ['run', '--project', 'unit', 'server'], {
-    ...process.env,
-    // Read by vitest.config.ts: the unit project's own exclude list would drop `--exclude`.
-    THIQA_TEST_EXCLUDE: [...onPglite, ...noDatabase].join(','),
-    DATABASE_URL: postgresUrl,
-    // The generated inputs were all tried on PGlite above; a fifth of them checks the server.
-    THIQA_FUZZ_SCALE: '0.2',
+  onPostgres = vitest('service-on-postgresql', ['run', '--project', 'unit', 'server'], {
+    env: {
+      ...process.env,
+      // Read by vitest.config.ts: the unit project's own exclude list would drop `--exclude`.
+      THIQA_TEST_EXCLUDE: [...onPglite, ...noDatabase].join(','),
+      THIQA_UNIT_WORKERS: '1',
+      DATABASE_URL: postgresUrl,
+      // The generated inputs were all tried on PGlite above; a fifth of them checks the server.
+      THIQA_FUZZ_SCALE: '0.2',
+    },
+    logFile: 'test-results/service-on-postgresql.log',
   });
 }
+add(await vitest('browser', ['run', '--project', 'e2e', ...narrowed]));
+add(await onPostgres);
 
 console.log(`\n${passed} passed, ${failed} failed`);
 process.exit(failed === 0 ? 0 : 1);

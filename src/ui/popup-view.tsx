@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { PORTAL_PATHS, portalAddress } from '../directory/portal-address.ts';
 import type { DirectoryStatus, TabView } from '../extension/messages.ts';
+import { helpAddress } from './help-link.ts';
 import { ComplaintList, LabelList, MerchantDetails } from './merchant-card.tsx';
 import { ReportPanel } from './report-panel.tsx';
 import { useSendRequest } from './request-context.ts';
@@ -52,6 +53,31 @@ function Verdict(props: { view: TabView }) {
         <p class="verdict__level">{t(VERDICT_LEVELS[level].words)}</p>
       </div>
     </header>
+  );
+}
+
+/** "Help and your rights": the portal's rights page, or its bundled copy while offline. */
+function HelpLink(props: { portalUrl: string }) {
+  const { t, lang } = useTranslator();
+  const [online, setOnline] = useState(navigator.onLine);
+  useEffect(() => {
+    const update = () => setOnline(navigator.onLine);
+    addEventListener('online', update);
+    addEventListener('offline', update);
+    return () => {
+      removeEventListener('online', update);
+      removeEventListener('offline', update);
+    };
+  }, []);
+  return (
+    <a
+      href={helpAddress(online, props.portalUrl, lang)}
+      target="_blank"
+      rel="noreferrer"
+      data-help={online ? 'portal' : 'bundled'}
+    >
+      {t('popup_help')}
+    </a>
   );
 }
 
@@ -124,9 +150,7 @@ export function PopupView(props: { tabId: () => Promise<number>; portalUrl: stri
         <SiteChoiceControls domain={view.identity.domain} display={view.identity.display} initial={view.site} />
       ) : null}
       <footer class="links">
-        <a href={portalAddress(props.portalUrl, PORTAL_PATHS.rights, translator.lang)} target="_blank" rel="noreferrer">
-          {t('popup_help')}
-        </a>
+        <HelpLink portalUrl={props.portalUrl} />
         <a href="/options.html" target="_blank" rel="noopener">
           {t('popup_settings')}
         </a>
