@@ -2,9 +2,11 @@ import { render } from 'preact';
 import type { ContentScriptContext } from 'wxt/utils/content-script-context';
 import { createShadowRootUi, type ShadowRootContentScriptUi } from 'wxt/utils/content-script-ui/shadow-root';
 import { defineContentScript } from 'wxt/utils/define-content-script';
+import { watchForCheckout } from '../../src/extension/checkout-watch.ts';
 import { sendRequest } from '../../src/extension/send-request.ts';
 import { isLiveShopPage } from '../../src/extension/shop-page-signals.ts';
 import { PageBadgeView, placeBadgeHost } from '../../src/ui/page-badge-view.tsx';
+import { showCheckoutWarning } from './checkout-warning.tsx';
 import badgeCss from './style.css?inline';
 
 /** Single-page shops render the new page after the URL changes; give them this long. */
@@ -57,10 +59,39 @@ export default defineContentScript({
       ui.mount();
     };
 
+    // The checkout warning: on any page, once an order form is there (now or added later).
+    let checkoutUi: ShadowRootContentScriptUi<HTMLElement> | null = null;
+    let stopCheckoutWatch = () => {};
+    const watchCheckout = () => {
+      const current = generation;
+      stopCheckoutWatch();
+      checkoutUi?.remove();
+      checkoutUi = null;
+      stopCheckoutWatch = watchForCheckout(
+        document,
+        () => location.pathname,
+        (found) => {
+          void showCheckoutWarning(ctx, found, () => current === generation && ctx.isValid).then((shown) => {
+            checkoutUi = shown;
+            // The warning says what the corner badge says, and on a phone the badge could cover the order button.
+            if (shown) {
+              ui?.remove();
+              ui = null;
+            }
+          });
+        },
+      );
+    };
+
     await showBadge();
+    watchCheckout();
+    ctx.onInvalidated(() => stopCheckoutWatch());
     // A single-page shop moves from a blog post to a product without loading a page.
     ctx.addEventListener(window, 'wxt:locationchange', () => {
-      ctx.setTimeout(() => void showBadge(), RENDER_AFTER_NAVIGATION_MS);
+      ctx.setTimeout(() => {
+        void showBadge();
+        watchCheckout();
+      }, RENDER_AFTER_NAVIGATION_MS);
     });
   },
 });

@@ -25,6 +25,13 @@ describe('message router', () => {
     ['the popup sends a report', popup, { type: 'submitReport', tabId: 4 }, null],
     ['a content script asks for its own badge', contentScript, { type: 'getPageBadge' }, null],
     ['a content script hides its own badge', contentScript, { type: 'hidePageBadge' }, null],
+    ['a content script continues past its own checkout warning', contentScript, { type: 'continueCheckout' }, null],
+    [
+      'a content script names a site to continue on',
+      contentScript,
+      { type: 'continueCheckout', domain: 'other-shop.test' },
+      'request',
+    ],
     [
       'a content script tries to send a report',
       contentScript,

@@ -8,6 +8,7 @@ import type { SyncError } from './database.ts';
 import type { StoredReport } from './report-outbox.ts';
 import { type LanguageChoice, languageSchema, type SiteChoice, type SiteChoices } from './setting-values.ts';
 
+export type { CheckoutKind } from './checkout-forms.ts';
 export { NO_SITE_CHOICE } from './setting-values.ts';
 // The screens (src/ui) know the extension through the types of this module only (and
 // the report limits).
@@ -23,6 +24,8 @@ export const requestSchema = z.discriminatedUnion('type', [
   // From the content script: about the sender's own tab only, so no tab id is taken.
   z.strictObject({ type: z.literal('getPageBadge') }),
   z.strictObject({ type: z.literal('hidePageBadge') }),
+  // "Continue" on the checkout warning, for the sender's own site.
+  z.strictObject({ type: z.literal('continueCheckout') }),
   // From the popup and options pages.
   z.strictObject({ type: z.literal('getTabView'), tabId }),
   z.strictObject({ type: z.literal('submitReport'), tabId, shareWithMerchant: z.boolean().optional() }),
@@ -63,7 +66,11 @@ export type Request = z.infer<typeof requestSchema>;
 export type RequestType = Request['type'];
 
 /** Requests a content script may make; every other one needs an extension page. */
-export const CONTENT_SCRIPT_REQUESTS: ReadonlySet<RequestType> = new Set(['getPageBadge', 'hidePageBadge']);
+export const CONTENT_SCRIPT_REQUESTS: ReadonlySet<RequestType> = new Set([
+  'getPageBadge',
+  'hidePageBadge',
+  'continueCheckout',
+]);
 
 export interface DirectoryStatus {
   version: number;
@@ -107,11 +114,30 @@ export interface PageBadge {
   /** The merchant's certificate page on the portal, when the shop is a merchant of the directory. */
   certificateUrl: string | null;
   certificateLabel: string;
+  /** What the page says above a checkout or order form (src/extension/checkout-warning.ts). */
+  checkout: CheckoutWarning;
+}
+
+/** The warning above a checkout, payment or cash-on-delivery order form. */
+export interface CheckoutWarning {
+  /** False on verified shops, pages without a shop, and sites the shopper trusts or continued on (unless danger). */
+  warn: boolean;
+  title: string;
+  /** Why: the verdict's first reason. */
+  detail: string;
+  checkHeading: string;
+  tips: string[];
+  continueLabel: string;
+  /** The portal's report form naming this page (no query, no fragment), opened only on the shopper's click. */
+  reportUrl: string | null;
+  reportLabel: string;
+  regionLabel: string;
 }
 
 export interface ResponseMap {
   getPageBadge: PageBadge;
   hidePageBadge: SiteChoice;
+  continueCheckout: SiteChoice;
   getTabView: TabView;
   submitReport: ReportView;
   amendReport: ReportView;

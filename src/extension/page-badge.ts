@@ -2,6 +2,7 @@ import { PORTAL_PATHS, portalAddress } from '../directory/portal-address.ts';
 import { shopIdentity } from '../directory/shop-identity.ts';
 import { VERDICT_LEVELS } from '../ui/verdict-levels.ts';
 import { reasonWords } from '../ui/verdict-words.ts';
+import { checkoutWarningFor } from './checkout-warning.ts';
 import type { PageBadge } from './messages.ts';
 import type { SiteChoice } from './setting-values.ts';
 import type { Judgement } from './shop-judge.ts';
@@ -17,6 +18,7 @@ export function pageBadgeFor(
   site: SiteChoice,
   translator: Translator,
   portalUrl: string,
+  pageUrl?: string,
 ): PageBadge {
   const { level, reasons } = judgement.verdict;
   const hidden = level === 'none' || site.hideBadge || (site.trusted && level !== 'danger');
@@ -32,6 +34,7 @@ export function pageBadgeFor(
     detail: level === 'verified' || !first ? translator.t('pageBadge_more') : reasonWords(first, translator),
     dismissLabel: translator.t('pageBadge_dismiss'),
     ...certificateLink(judgement, translator, portalUrl),
+    checkout: checkoutWarningFor(judgement, site, translator, portalUrl, pageUrl),
   };
 }
 

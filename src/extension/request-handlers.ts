@@ -42,15 +42,24 @@ export function createRequestHandlers(deps: {
   return {
     async getPageBadge(_request, caller) {
       if (caller.kind !== 'content-script') throw new Error('only a content script has a page');
-      const judgement = await judge.judge(await deps.tabUrl(caller.tabId));
+      const url = await deps.tabUrl(caller.tabId);
+      const judgement = await judge.judge(url);
       const site = judgement.identity ? await settings.siteChoice(judgement.identity.domain) : NO_SITE_CHOICE;
-      return pageBadgeFor(judgement, site, await deps.translator(), deps.portalUrl);
+      return pageBadgeFor(judgement, site, await deps.translator(), deps.portalUrl, url);
     },
     async hidePageBadge(_request, caller) {
       if (caller.kind !== 'content-script') throw new Error('only a content script has a page');
       const { identity } = await judge.judge(await deps.tabUrl(caller.tabId));
       if (!identity) throw new Error('this page has no shop identity');
       return settings.setSiteChoice(identity.domain, { hideBadge: true });
+    },
+    async continueCheckout(_request, caller) {
+      if (caller.kind !== 'content-script') throw new Error('only a content script has a page');
+      const { identity, verdict } = await judge.judge(await deps.tabUrl(caller.tabId));
+      if (!identity) throw new Error('this page has no shop identity');
+      // A danger shop warns at every order form: "continue" hides it for this page only.
+      if (verdict.level === 'danger') return settings.siteChoice(identity.domain);
+      return settings.setSiteChoice(identity.domain, { checkoutContinued: true });
     },
     async getTabView({ tabId }) {
       const url = await deps.tabUrl(tabId);

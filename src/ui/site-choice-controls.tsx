@@ -49,6 +49,18 @@ export function SiteChoiceControls(props: { domain: string; display: string; ini
           {t('lookalike_dismissed')}
         </label>
       ) : null}
+      {/* Only once the shopper pressed "continue" on a checkout warning: the way back. */}
+      {props.initial.checkoutContinued ? (
+        <label for={`${id}-checkout`}>
+          <input
+            id={`${id}-checkout`}
+            type="checkbox"
+            checked={choice.checkoutContinued}
+            onChange={(event) => void change({ checkoutContinued: (event.currentTarget as HTMLInputElement).checked })}
+          />
+          {t('checkout_siteContinued')}
+        </label>
+      ) : null}
     </fieldset>
   );
 }

@@ -32,6 +32,12 @@ export const SHOP_PAGES: Record<string, string> = {
   'promo-iphone-maroc.test': 'promo-iphone.html',
   'boutique-inconnue.ma': 'boutique-inconnue.html',
   'actualites-souss.ma': 'actualites.html',
+  // Checkout warning: order forms of an unknown shop (French, form added after load; Arabic),
+  // a card payment page of a shop in caution, a verified merchant's checkout.
+  'montres-cod.ma': 'cod-landing-fr.html',
+  'hanout-darna.ma': 'cod-arabe.html',
+  'paiement.souk-bladi.youcan.shop': 'checkout-carte.html',
+  'paiement.atlas-electro.test': 'checkout-verifie.html',
   // A page at a bare IP address: no shop identity at all.
   '127.0.0.1': 'actualites.html',
 };
