@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { type LegalMention, type PageEvidence, pageEvidenceSchema } from '../directory/page-evidence.ts';
 import { MAX_DETAILS_LENGTH, reporterRatingSchema } from '../directory/report-contract.ts';
 import type { ComplaintCounts, FlaggedDomain, Merchant } from '../directory/schemas.ts';
 import { domainNameSchema, reportReasonSchema } from '../directory/schemas.ts';
@@ -23,6 +24,8 @@ export const requestSchema = z.discriminatedUnion('type', [
   // From the content script: about the sender's own tab only, so no tab id is taken.
   z.strictObject({ type: z.literal('getPageBadge') }),
   z.strictObject({ type: z.literal('hidePageBadge') }),
+  // What the page says about itself (law 31-08 mentions, ICEs, trust marks): evidence only.
+  z.strictObject({ type: z.literal('reportPageEvidence'), evidence: pageEvidenceSchema }),
   // From the popup and options pages.
   z.strictObject({ type: z.literal('getTabView'), tabId }),
   z.strictObject({ type: z.literal('submitReport'), tabId, shareWithMerchant: z.boolean().optional() }),
@@ -63,7 +66,11 @@ export type Request = z.infer<typeof requestSchema>;
 export type RequestType = Request['type'];
 
 /** Requests a content script may make; every other one needs an extension page. */
-export const CONTENT_SCRIPT_REQUESTS: ReadonlySet<RequestType> = new Set(['getPageBadge', 'hidePageBadge']);
+export const CONTENT_SCRIPT_REQUESTS: ReadonlySet<RequestType> = new Set([
+  'getPageBadge',
+  'hidePageBadge',
+  'reportPageEvidence',
+]);
 
 export interface DirectoryStatus {
   version: number;
@@ -92,6 +99,14 @@ export interface TabView {
   reportUrl: string | null;
   /** The shopper's latest report on this page in the last day: the popup shows it instead of a second button. */
   recentReport: ReportView | null;
+  /** What the page said about itself, when the content script read it (shop pages only). */
+  page: PageView | null;
+}
+
+/** The page's own claims as the popup lists them: law 31-08's checklist. */
+export interface PageView {
+  evidence: PageEvidence;
+  checklist: Array<{ mention: LegalMention; present: boolean }>;
 }
 
 /** What the content script shows; the words come in the shopper's chosen language. */
@@ -112,6 +127,7 @@ export interface PageBadge {
 export interface ResponseMap {
   getPageBadge: PageBadge;
   hidePageBadge: SiteChoice;
+  reportPageEvidence: PageBadge;
   getTabView: TabView;
   submitReport: ReportView;
   amendReport: ReportView;

@@ -1,4 +1,5 @@
 import { type DirectoryEntry, DirectoryIndex } from '../directory/directory-index.ts';
+import type { PageEvidence } from '../directory/page-evidence.ts';
 import { DEFAULT_POLICY } from '../directory/schemas.ts';
 import { DEFAULT_PLATFORM_SUFFIXES, type ShopIdentity } from '../directory/shop-identity.ts';
 import { type Verdict, verdictForInput } from '../directory/verdict.ts';
@@ -24,10 +25,11 @@ const EMPTY_DIRECTORY = new DirectoryIndex({
 /** The verdict for a tab's URL, from the hot index; matching never leaves the machine. */
 export function createShopJudge(deps: { store: DirectoryStore; now: () => Date }) {
   return {
-    async judge(url: string | undefined): Promise<Judgement> {
+    /** With `evidence`, what the page says about itself counts too (page-evidence.ts). */
+    async judge(url: string | undefined, evidence?: PageEvidence | null): Promise<Judgement> {
       const hot = await deps.store.index();
       const index = hot?.index ?? EMPTY_DIRECTORY;
-      const { identity, verdict } = verdictForInput(url ?? '', index, deps.now());
+      const { identity, verdict } = verdictForInput(url ?? '', index, deps.now(), evidence);
       return {
         identity,
         verdict,

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { PORTAL_PATHS, portalAddress } from '../directory/portal-address.ts';
 import type { DirectoryStatus, TabView } from '../extension/messages.ts';
 import { ComplaintList, LabelList, MerchantDetails } from './merchant-card.tsx';
+import { PageChecklist } from './page-checklist-view.tsx';
 import { ReportPanel } from './report-panel.tsx';
 import { useSendRequest } from './request-context.ts';
 import { SiteChoiceControls } from './site-choice-controls.tsx';
@@ -104,6 +105,7 @@ export function PopupView(props: { tabId: () => Promise<number>; portalUrl: stri
         </section>
       ) : null}
       {view.merchant ? <MerchantDetails merchant={view.merchant} /> : null}
+      {view.page && view.identity && !view.merchant ? <PageChecklist page={view.page} /> : null}
       {view.merchant ? (
         <p class="certificate-link">
           <a
