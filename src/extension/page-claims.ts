@@ -23,20 +23,22 @@ export function latinDigits(text: string): string {
   });
 }
 
+// Every pattern is bounded (no unbounded run before a required word): page text is
+// hostile, and a quadratic regex on 60,000 characters would freeze the page.
 // An ICE is read only where the page labels it as one: a bare 15-digit number may be an
 // order number or an IBAN fragment.
 const ICE_LABELLED =
-  /(?:\bI\.?C\.?E\b|identifiant commun de l['’]entreprise|المعرف الموحد للمقاولة|التعريف الموحد للمقاولة|رقم التعريف الموحد)\s*(?:n°|no\.?|num[ée]ro|:|：|-|\s)*\s*((?:\d[\s.\u00a0\u202f-]?){14}\d)(?!\d)/giu;
+  /(?:\bI\.?C\.?E\b|identifiant commun de l['’]entreprise|المعرف الموحد للمقاولة|التعريف الموحد للمقاولة|رقم التعريف الموحد)(?:n°|no\.?|num[ée]ro|[:：\s-]){0,12}((?:\d[\s.\u00a0\u202f-]?){14}\d)(?!\d)/giu;
 const RC = /(?:\bR\.?\s?C\.?(?=[\s:n°])|registre (?:du|de) commerce|السجل التجاري)[^\d\n]{0,40}\d{2,8}(?!\d)/iu;
 const PHONE = /(?:(?:\+|00)\s?212[\s.-]?(?:\(0\))?[\s.-]?[5-8]|(?<!\d)0[5-8])(?:[\s.-]?\d){8}(?!\d)/u;
-const EMAIL = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.\p{L}{2,}/u;
+const EMAIL = /[\p{L}\p{N}._%+-]{1,64}@[\p{L}\p{N}-]{1,63}(?:\.[\p{L}\p{N}-]{1,63}){0,4}\.\p{L}{2,24}(?![\p{L}])/u;
 const ADDRESS =
-  /(?:\b(?:adresse|si[èe]ge social|address)\s*[:：])|(?:\b(?:rue|avenue|av\.|bd|boulevard|lotissement|r[ée]sidence|immeuble|quartier|zone industrielle)\s+[\p{L}\p{N}'’ -]{2,})|(?:(?<!\p{L})(?:العنوان|المقر الاجتماعي)\s*[:：])|(?:(?<!\p{L})(?:شارع|زنقة|حي|إقامة|عمارة|تجزئة|الحي الصناعي)\s+\p{L})/iu;
+  /(?:\b(?:adresse|si[èe]ge social|address)\s*[:：])|(?:\b(?:rue|avenue|av\.|bd|boulevard|lotissement|r[ée]sidence|immeuble|quartier|zone industrielle)\s+[\p{L}\p{N}'’ -]{2})|(?:(?<!\p{L})(?:العنوان|المقر الاجتماعي)\s*[:：])|(?:(?<!\p{L})(?:شارع|زنقة|حي|إقامة|عمارة|تجزئة|الحي الصناعي)\s+\p{L})/iu;
 const SELLER_NAME_WORDS =
   /(?:\b(?:raison sociale|d[ée]nomination(?: sociale)?|[ée]dit[ée] par|exploit[ée] par|company name)\s*[:：]?\s*\p{L})|(?:(?<!\p{L})(?:الاسم التجاري|الإسم التجاري|اسم الشركة|شركة ذات المسؤولية المحدودة|ش\.م\.م)(?!\p{L}))/iu;
 // Legal forms are capitals: "sa" and "sas" are French words too.
 const LEGAL_FORM = /\b(?:SARL(?:\s?AU)?|S\.A\.R\.L\.?|SAS|SNC|S\.A\.)(?![\p{L}])/u;
-const DIRHAM_PRICE = /\d[\d\s.,\u00a0\u202f]*\s?(?:MAD|DHS?|درهم|د\.م)(?!\p{L})|\b(?:MAD|DH)\s?\d/iu;
+const DIRHAM_PRICE = /\d[\d\s.,\u00a0\u202f]{0,16}(?:MAD|DHS?|درهم|د\.م)(?!\p{L})|\b(?:MAD|DH)\s?\d/iu;
 const TAXES_INCLUDED =
   /\bTTC\b|toutes taxes comprises|\bTVA (?:incluse|comprise)|y compris (?:la )?TVA|tax(?:es)? included|incl(?:uding|\.)? VAT|(?<!\p{L})(?:شامل|شاملة)\s+(?:لل|ال)?(?:ضريبة|رسوم|ضرائب)|مع احتساب (?:الضريبة|الرسوم)|بما في ذلك الضريبة/iu;
 const WITHDRAWAL =
@@ -44,23 +46,85 @@ const WITHDRAWAL =
 const SEVEN_DAY_RETURN =
   /(?:retour|rembours|renvo|return|refund|إرجاع|ارجاع|استرجاع|استبدال)[^.\n]{0,80}(?:7|sept|seven|سبعة|سبع)\s*(?:jours|days|أيام|ايام)/iu;
 
-/** Which of law 31-08's mentions a text carries. */
+// Cheap gates before the patterns: most pages hold none of these words, and a plain
+// substring search costs little next to a Unicode pattern run over the whole text.
+const GATE = {
+  sellerName: [
+    'raison',
+    'dénomination',
+    'denomination',
+    'édit',
+    'edit',
+    'exploit',
+    'company',
+    'الاسم',
+    'الإسم',
+    'اسم الشركة',
+    'شركة ذات',
+    'ش.م.م',
+  ],
+  legalForm: ['SARL', 'S.A', 'SAS', 'SNC'],
+  address: [
+    'adresse',
+    'siège',
+    'siege',
+    'address',
+    'rue',
+    'av',
+    'bd',
+    'boulevard',
+    'lotissement',
+    'sidence',
+    'immeuble',
+    'quartier',
+    'zone industrielle',
+    'العنوان',
+    'المقر',
+    'شارع',
+    'زنقة',
+    'حي',
+    'إقامة',
+    'عمارة',
+    'تجزئة',
+  ],
+  rc: ['rc', 'r.c', 'registre', 'السجل'],
+  ice: ['ice', 'i.c.e', 'identifiant', 'الموحد'],
+  taxes: ['ttc', 'tax', 'tva', 'vat', 'ضريب', 'رسوم', 'ضرائب'],
+  withdrawal: ['tractation', 'withdrawal', 'تراجع', 'رجوع', 'عدول'],
+  sevenDays: ['7', 'sept', 'seven', 'سبع'],
+} as const;
+
+function has(text: string, words: readonly string[]): boolean {
+  return words.some((word) => text.includes(word));
+}
+
+/** Which of law 31-08's mentions a text carries (`text` with Latin digits). */
 export function findMentions(text: string): Set<LegalMention> {
+  const lower = text.toLowerCase();
   const found = new Set<LegalMention>();
-  if (SELLER_NAME_WORDS.test(text) || LEGAL_FORM.test(text)) found.add('seller-name');
-  if (ADDRESS.test(text)) found.add('address');
+  if (
+    (has(lower, GATE.sellerName) && SELLER_NAME_WORDS.test(text)) ||
+    (has(text, GATE.legalForm) && LEGAL_FORM.test(text))
+  )
+    found.add('seller-name');
+  if (has(lower, GATE.address) && ADDRESS.test(text)) found.add('address');
   if (PHONE.test(text)) found.add('phone');
-  if (EMAIL.test(text)) found.add('email');
-  if (RC.test(text)) found.add('rc');
+  if (text.includes('@') && EMAIL.test(text)) found.add('email');
+  if (has(lower, GATE.rc) && RC.test(text)) found.add('rc');
   if (findIces(text).length > 0) found.add('ice');
-  if (DIRHAM_PRICE.test(text) && TAXES_INCLUDED.test(text)) found.add('prices-with-taxes');
-  if (WITHDRAWAL.test(text) || SEVEN_DAY_RETURN.test(text)) found.add('withdrawal-right');
+  if (has(lower, GATE.taxes) && TAXES_INCLUDED.test(text) && DIRHAM_PRICE.test(text)) found.add('prices-with-taxes');
+  if (
+    (has(lower, GATE.withdrawal) && WITHDRAWAL.test(text)) ||
+    (has(lower, GATE.sevenDays) && SEVEN_DAY_RETURN.test(text))
+  )
+    found.add('withdrawal-right');
   return found;
 }
 
 /** ICEs the text labels as such, digits only (valid or not: the verdict checks them). */
 export function findIces(text: string): string[] {
   const found: string[] = [];
+  if (!has(text.toLowerCase(), GATE.ice)) return found;
   for (const match of text.matchAll(ICE_LABELLED)) {
     const digits = (match[1] ?? '').replace(/\D/g, '');
     if (digits.length === 15 && !found.includes(digits)) found.push(digits);
@@ -72,22 +136,29 @@ export function findIces(text: string): string[] {
 // Trust marks, in text (a claim written out) and in hints (a logo's alt or file name).
 // Thiqa's own name in Arabic, ثقة, is the everyday word "trust": in text it counts only
 // as a seal ("موثق من طرف ثقة", "شارة ثقة"); on an image's alt or title it is a seal.
-const SEAL_TEXT: ReadonlyArray<[SealMark, RegExp]> = [
-  ['e-thiq', /e[-\s]?thiq|(?<!\p{L})إي[-\s]?ثيق/iu],
+const SEAL_TEXT: ReadonlyArray<[SealMark, readonly string[], RegExp]> = [
+  ['e-thiq', ['thiq', 'ثيق'], /e[-\s]?thiq|(?<!\p{L})إي[-\s]?ثيق/iu],
   [
     'cndp',
+    ['cndp', 'اللجنة الوطنية', '09-08', '09.08'],
     /\bCNDP\b|(?<!\p{L})اللجنة الوطنية لمراقبة حماية المعطيات|(?:d[ée]clar|r[ée]c[ée]piss[ée]|autoris)[^.\n]{0,80}loi (?:n°\s?)?09[-.]08|loi (?:n°\s?)?09[-.]08[^.\n]{0,80}(?:d[ée]clar|r[ée]c[ée]piss[ée]|autoris)|(?:تصريح|ترخيص|وصل)[^.\n]{0,60}09[-.]08/iu,
   ],
-  ['cmi-payment', /\bCMI\b|centre mon[ée]tique interbancaire|(?<!\p{L})المركز النقدي بين البنكي/u],
+  [
+    'cmi-payment',
+    ['cmi', 'monétique', 'monetique', 'النقدي'],
+    /\bCMI\b|centre mon[ée]tique interbancaire|(?<!\p{L})المركز النقدي بين البنكي/u,
+  ],
   [
     'fnem-member',
+    ['fnem', 'fédération', 'federation', 'الفيدرالية'],
     /\bFNEM\b|f[ée]d[ée]ration nationale (?:du |de l['’])\s?e-?commerce|(?<!\p{L})الفيدرالية الوطنية للتجارة الإلكترونية/iu,
   ],
   [
     'verified-claim',
+    ['vérifi', 'verifi', 'certifi', 'verified', 'certified', 'موثق', 'موثّق', 'موثوق', 'معتمد', '✓'],
     /\b(?:boutique|site|vendeur|marchand|commer[çc]ant|magasin|store|seller|shop|merchant)s?\s+(?:100\s?%\s+)?(?:v[ée]rifi[ée]e?s?|certifi[ée]e?s?|verified|certified)\b|\b(?:v[ée]rifi[ée]e?|certifi[ée]e?|verified|certified)\s+(?:par|by)\s+(?:thiqa|ثقة|la f[ée]d[ée]ration|l['’][ée]tat)|(?<!\p{L})(?:متجر|بائع|موقع|تاجر|حساب|محل)\s+(?:موثق|موثّق|موثوق|معتمد)|(?<!\p{L})(?:موثق|موثّق|موثقة)\s+(?:من|مِن)\s+(?:طرف|قبل)|✓\s*(?:v[ée]rifi|verified|موثق)/iu,
   ],
-  ['thiqa-badge', /\bthiqa\b|(?<!\p{L})(?:(?:من|مِن)\s+(?:طرف|قبل)|شارة|ختم|علامة|شهادة)\s+ثقة(?!\p{L})/iu],
+  ['thiqa-badge', ['thiqa', 'ثقة'], /\bthiqa\b|(?:طرف|قبل|شارة|ختم|علامة|شهادة)\s+ثقة(?!\p{L})/iu],
 ];
 const SEAL_HINT: ReadonlyArray<[SealMark, RegExp]> = [
   ['e-thiq', /e[-\s_]?thiq|إي[-\s]?ثيق/iu],
@@ -101,7 +172,8 @@ const SEAL_HINT: ReadonlyArray<[SealMark, RegExp]> = [
 /** Trust marks the page shows or claims, in SEAL_MARKS order. */
 export function findSeals(facts: ClaimFacts, portalOrigin: string | null): Set<SealMark> {
   const found = new Set<SealMark>();
-  for (const [mark, pattern] of SEAL_TEXT) if (pattern.test(facts.text)) found.add(mark);
+  const lower = facts.text.toLowerCase();
+  for (const [mark, gate, pattern] of SEAL_TEXT) if (has(lower, gate) && pattern.test(facts.text)) found.add(mark);
   // File names count by their words: `/img/logo_cmi-secure.png` shows "cmi".
   const hints = facts.hints.map((hint) => hint.replace(/[-_./]+/g, ' ')).join('\n');
   for (const [mark, pattern] of SEAL_HINT) if (pattern.test(hints)) found.add(mark);

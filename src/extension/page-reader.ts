@@ -8,8 +8,8 @@ import { type ClaimFacts, legalPageLink, mergeEvidence, readClaims } from './pag
 // forces layout), plus the footer, where law 31-08's mentions usually sit.
 
 /** Characters of page text read from the top of the body, then from the footer. */
-const BODY_TEXT_CAP = 60_000;
-const FOOTER_TEXT_CAP = 20_000;
+const BODY_TEXT_CAP = 30_000;
+const FOOTER_TEXT_CAP = 10_000;
 /** Text nodes visited at most: a deep DOM of tiny nodes ends the walk too. */
 const TEXT_NODE_CAP = 4_000;
 const IMAGE_CAP = 150;

@@ -29,7 +29,7 @@ const BUY_CONTROL =
   /(add to (?:cart|bag|basket)|buy now|checkout|check out|place order|ajouter au panier|acheter|commander|passer (?:la )?commande|valider (?:la|ma) commande|أضف إلى السلة|اضف الى السلة|أضف للسلة|إضافة إلى السلة|اشتر(?:ي)? الآن|اطلب الآن|إتمام الشراء|إتمام الطلب|الدفع)/i;
 /** A price in Moroccan dirhams: `249 MAD`, `1 299,00 DH`, `99 Dhs`, `150 درهم`, `MAD 80`. */
 const DIRHAM_PRICE =
-  /(?:\d[\d\s.,\u00a0\u202f]*\s?(?:MAD|DH|DHS|dh|dhs|Dh|Dhs|درهم|د\.م\.?)(?![\p{L}]))|(?:(?:MAD|DH)\s?\d)/u;
+  /(?:\d[\d\s.,\u00a0\u202f]{0,16}(?:MAD|DH|DHS|dh|dhs|Dh|Dhs|درهم|د\.م\.?)(?![\p{L}]))|(?:(?:MAD|DH)\s?\d)/u;
 const CART_PATH = /\/(?:cart|panier|checkout|commande|basket|السلة)(?:\/|$)/i;
 
 function jsonLdTypes(value: unknown, found: string[], depth = 0): void {
