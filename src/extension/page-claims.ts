@@ -23,28 +23,32 @@ export function latinDigits(text: string): string {
   });
 }
 
+// Letters as a small class, not \p{L}: a content script compiles its patterns on every
+// page load, and Unicode property classes make that compilation cost milliseconds.
 // Every pattern is bounded (no unbounded run before a required word): page text is
 // hostile, and a quadratic regex on 60,000 characters would freeze the page.
 // An ICE is read only where the page labels it as one: a bare 15-digit number may be an
 // order number or an IBAN fragment.
 const ICE_LABELLED =
-  /(?:\bI\.?C\.?E\b|identifiant commun de l['’]entreprise|المعرف الموحد للمقاولة|التعريف الموحد للمقاولة|رقم التعريف الموحد)(?:n°|no\.?|num[ée]ro|[:：\s-]){0,12}((?:\d[\s.\u00a0\u202f-]?){14}\d)(?!\d)/giu;
-const RC = /(?:\bR\.?\s?C\.?(?=[\s:n°])|registre (?:du|de) commerce|السجل التجاري)[^\d\n]{0,40}\d{2,8}(?!\d)/iu;
-const PHONE = /(?:(?:\+|00)\s?212[\s.-]?(?:\(0\))?[\s.-]?[5-8]|(?<!\d)0[5-8])(?:[\s.-]?\d){8}(?!\d)/u;
-const EMAIL = /[\p{L}\p{N}._%+-]{1,64}@[\p{L}\p{N}-]{1,63}(?:\.[\p{L}\p{N}-]{1,63}){0,4}\.\p{L}{2,24}(?![\p{L}])/u;
+  /(?:\bI\.?C\.?E\b|identifiant commun de l['’]entreprise|المعرف الموحد للمقاولة|التعريف الموحد للمقاولة|رقم التعريف الموحد)(?:n°|no\.?|num[ée]ro|[:：\s-]){0,12}((?:\d[\s.\u00a0\u202f-]?){14}\d)(?!\d)/gi;
+const RC = /(?:\bR\.?\s?C\.?(?=[\s:n°])|registre (?:du|de) commerce|السجل التجاري)[^\d\n]{0,40}\d{2,8}(?!\d)/i;
+const PHONE = /(?:(?:\+|00)\s?212[\s.-]?(?:\(0\))?[\s.-]?[5-8]|(?<!\d)0[5-8])(?:[\s.-]?\d){8}(?!\d)/;
+const EMAIL =
+  /[A-Za-z\u00C0-\u024F\u0600-\u06FF0-9._%+-]{1,64}@[A-Za-z\u00C0-\u024F\u0600-\u06FF0-9-]{1,63}(?:\.[A-Za-z\u00C0-\u024F\u0600-\u06FF0-9-]{1,63}){0,4}\.[A-Za-z\u00C0-\u024F\u0600-\u06FF]{2,24}(?![A-Za-z\u00C0-\u024F\u0600-\u06FF])/;
 const ADDRESS =
-  /(?:\b(?:adresse|si[èe]ge social|address)\s*[:：])|(?:\b(?:rue|avenue|av\.|bd|boulevard|lotissement|r[ée]sidence|immeuble|quartier|zone industrielle)\s+[\p{L}\p{N}'’ -]{2})|(?:(?<!\p{L})(?:العنوان|المقر الاجتماعي)\s*[:：])|(?:(?<!\p{L})(?:شارع|زنقة|حي|إقامة|عمارة|تجزئة|الحي الصناعي)\s+\p{L})/iu;
+  /(?:\b(?:adresse|si[èe]ge social|address)\s*[:：])|(?:\b(?:rue|avenue|av\.|bd|boulevard|lotissement|r[ée]sidence|immeuble|quartier|zone industrielle)\s+[A-Za-z\u00C0-\u024F\u0600-\u06FF0-9'’ -]{2})|(?:(?<![A-Za-z\u00C0-\u024F\u0600-\u06FF])(?:العنوان|المقر الاجتماعي)\s*[:：])|(?:(?<![A-Za-z\u00C0-\u024F\u0600-\u06FF])(?:شارع|زنقة|حي|إقامة|عمارة|تجزئة|الحي الصناعي)\s+[A-Za-z\u00C0-\u024F\u0600-\u06FF])/i;
 const SELLER_NAME_WORDS =
-  /(?:\b(?:raison sociale|d[ée]nomination(?: sociale)?|[ée]dit[ée] par|exploit[ée] par|company name)\s*[:：]?\s*\p{L})|(?:(?<!\p{L})(?:الاسم التجاري|الإسم التجاري|اسم الشركة|شركة ذات المسؤولية المحدودة|ش\.م\.م)(?!\p{L}))/iu;
+  /(?:\b(?:raison sociale|d[ée]nomination(?: sociale)?|[ée]dit[ée] par|exploit[ée] par|company name)\s*[:：]?\s*[A-Za-z\u00C0-\u024F\u0600-\u06FF])|(?:(?<![A-Za-z\u00C0-\u024F\u0600-\u06FF])(?:الاسم التجاري|الإسم التجاري|اسم الشركة|شركة ذات المسؤولية المحدودة|ش\.م\.م)(?![A-Za-z\u00C0-\u024F\u0600-\u06FF]))/i;
 // Legal forms are capitals: "sa" and "sas" are French words too.
-const LEGAL_FORM = /\b(?:SARL(?:\s?AU)?|S\.A\.R\.L\.?|SAS|SNC|S\.A\.)(?![\p{L}])/u;
-const DIRHAM_PRICE = /\d[\d\s.,\u00a0\u202f]{0,16}(?:MAD|DHS?|درهم|د\.م)(?!\p{L})|\b(?:MAD|DH)\s?\d/iu;
+const LEGAL_FORM = /\b(?:SARL(?:\s?AU)?|S\.A\.R\.L\.?|SAS|SNC|S\.A\.)(?![A-Za-z\u00C0-\u024F\u0600-\u06FF])/;
+const DIRHAM_PRICE =
+  /\d[\d\s.,\u00a0\u202f]{0,16}(?:MAD|DHS?|درهم|د\.م)(?![A-Za-z\u00C0-\u024F\u0600-\u06FF])|\b(?:MAD|DH)\s?\d/i;
 const TAXES_INCLUDED =
-  /\bTTC\b|toutes taxes comprises|\bTVA (?:incluse|comprise)|y compris (?:la )?TVA|tax(?:es)? included|incl(?:uding|\.)? VAT|(?<!\p{L})(?:شامل|شاملة)\s+(?:لل|ال)?(?:ضريبة|رسوم|ضرائب)|مع احتساب (?:الضريبة|الرسوم)|بما في ذلك الضريبة/iu;
+  /\bTTC\b|toutes taxes comprises|\bTVA (?:incluse|comprise)|y compris (?:la )?TVA|tax(?:es)? included|incl(?:uding|\.)? VAT|(?<![A-Za-z\u00C0-\u024F\u0600-\u06FF])(?:شامل|شاملة)\s+(?:لل|ال)?(?:ضريبة|رسوم|ضرائب)|مع احتساب (?:الضريبة|الرسوم)|بما في ذلك الضريبة/i;
 const WITHDRAWAL =
-  /r[ée]tractation|right of withdrawal|withdrawal period|(?<!\p{L})حق\s+(?:ال)?(?:تراجع|رجوع|عدول)|(?<!\p{L})التراجع عن\s+(?:ال)?(?:شراء|طلب|عقد)/iu;
+  /r[ée]tractation|right of withdrawal|withdrawal period|(?<![A-Za-z\u00C0-\u024F\u0600-\u06FF])حق\s+(?:ال)?(?:تراجع|رجوع|عدول)|(?<![A-Za-z\u00C0-\u024F\u0600-\u06FF])التراجع عن\s+(?:ال)?(?:شراء|طلب|عقد)/i;
 const SEVEN_DAY_RETURN =
-  /(?:retour|rembours|renvo|return|refund|إرجاع|ارجاع|استرجاع|استبدال)[^.\n]{0,80}(?:7|sept|seven|سبعة|سبع)\s*(?:jours|days|أيام|ايام)/iu;
+  /(?:retour|rembours|renvo|return|refund|إرجاع|ارجاع|استرجاع|استبدال)[^.\n]{0,80}(?:7|sept|seven|سبعة|سبع)\s*(?:jours|days|أيام|ايام)/i;
 
 // Cheap gates before the patterns: most pages hold none of these words, and a plain
 // substring search costs little next to a Unicode pattern run over the whole text.
@@ -137,36 +141,40 @@ export function findIces(text: string): string[] {
 // Thiqa's own name in Arabic, ثقة, is the everyday word "trust": in text it counts only
 // as a seal ("موثق من طرف ثقة", "شارة ثقة"); on an image's alt or title it is a seal.
 const SEAL_TEXT: ReadonlyArray<[SealMark, readonly string[], RegExp]> = [
-  ['e-thiq', ['thiq', 'ثيق'], /e[-\s]?thiq|(?<!\p{L})إي[-\s]?ثيق/iu],
+  ['e-thiq', ['thiq', 'ثيق'], /e[-\s]?thiq|(?<![A-Za-z\u00C0-\u024F\u0600-\u06FF])إي[-\s]?ثيق/i],
   [
     'cndp',
     ['cndp', 'اللجنة الوطنية', '09-08', '09.08'],
-    /\bCNDP\b|(?<!\p{L})اللجنة الوطنية لمراقبة حماية المعطيات|(?:d[ée]clar|r[ée]c[ée]piss[ée]|autoris)[^.\n]{0,80}loi (?:n°\s?)?09[-.]08|loi (?:n°\s?)?09[-.]08[^.\n]{0,80}(?:d[ée]clar|r[ée]c[ée]piss[ée]|autoris)|(?:تصريح|ترخيص|وصل)[^.\n]{0,60}09[-.]08/iu,
+    /\bCNDP\b|(?<![A-Za-z\u00C0-\u024F\u0600-\u06FF])اللجنة الوطنية لمراقبة حماية المعطيات|(?:d[ée]clar|r[ée]c[ée]piss[ée]|autoris)[^.\n]{0,80}loi (?:n°\s?)?09[-.]08|loi (?:n°\s?)?09[-.]08[^.\n]{0,80}(?:d[ée]clar|r[ée]c[ée]piss[ée]|autoris)|(?:تصريح|ترخيص|وصل)[^.\n]{0,60}09[-.]08/i,
   ],
   [
     'cmi-payment',
     ['cmi', 'monétique', 'monetique', 'النقدي'],
-    /\bCMI\b|centre mon[ée]tique interbancaire|(?<!\p{L})المركز النقدي بين البنكي/u,
+    /\bCMI\b|centre mon[ée]tique interbancaire|(?<![A-Za-z\u00C0-\u024F\u0600-\u06FF])المركز النقدي بين البنكي/,
   ],
   [
     'fnem-member',
     ['fnem', 'fédération', 'federation', 'الفيدرالية'],
-    /\bFNEM\b|f[ée]d[ée]ration nationale (?:du |de l['’])\s?e-?commerce|(?<!\p{L})الفيدرالية الوطنية للتجارة الإلكترونية/iu,
+    /\bFNEM\b|f[ée]d[ée]ration nationale (?:du |de l['’])\s?e-?commerce|(?<![A-Za-z\u00C0-\u024F\u0600-\u06FF])الفيدرالية الوطنية للتجارة الإلكترونية/i,
   ],
   [
     'verified-claim',
     ['vérifi', 'verifi', 'certifi', 'verified', 'certified', 'موثق', 'موثّق', 'موثوق', 'معتمد', '✓'],
-    /\b(?:boutique|site|vendeur|marchand|commer[çc]ant|magasin|store|seller|shop|merchant)s?\s+(?:100\s?%\s+)?(?:v[ée]rifi[ée]e?s?|certifi[ée]e?s?|verified|certified)\b|\b(?:v[ée]rifi[ée]e?|certifi[ée]e?|verified|certified)\s+(?:par|by)\s+(?:thiqa|ثقة|la f[ée]d[ée]ration|l['’][ée]tat)|(?<!\p{L})(?:متجر|بائع|موقع|تاجر|حساب|محل)\s+(?:موثق|موثّق|موثوق|معتمد)|(?<!\p{L})(?:موثق|موثّق|موثقة)\s+(?:من|مِن)\s+(?:طرف|قبل)|✓\s*(?:v[ée]rifi|verified|موثق)/iu,
+    /\b(?:boutique|site|vendeur|marchand|commer[çc]ant|magasin|store|seller|shop|merchant)s?\s+(?:100\s?%\s+)?(?:v[ée]rifi[ée]e?s?|certifi[ée]e?s?|verified|certified)\b|\b(?:v[ée]rifi[ée]e?|certifi[ée]e?|verified|certified)\s+(?:par|by)\s+(?:thiqa|ثقة|la f[ée]d[ée]ration|l['’][ée]tat)|(?<![A-Za-z\u00C0-\u024F\u0600-\u06FF])(?:متجر|بائع|موقع|تاجر|حساب|محل)\s+(?:موثق|موثّق|موثوق|معتمد)|(?<![A-Za-z\u00C0-\u024F\u0600-\u06FF])(?:موثق|موثّق|موثقة)\s+(?:من|مِن)\s+(?:طرف|قبل)|✓\s*(?:v[ée]rifi|verified|موثق)/i,
   ],
-  ['thiqa-badge', ['thiqa', 'ثقة'], /\bthiqa\b|(?:طرف|قبل|شارة|ختم|علامة|شهادة)\s+ثقة(?!\p{L})/iu],
+  [
+    'thiqa-badge',
+    ['thiqa', 'ثقة'],
+    /\bthiqa\b|(?:طرف|قبل|شارة|ختم|علامة|شهادة)\s+ثقة(?![A-Za-z\u00C0-\u024F\u0600-\u06FF])/i,
+  ],
 ];
 const SEAL_HINT: ReadonlyArray<[SealMark, RegExp]> = [
-  ['e-thiq', /e[-\s_]?thiq|إي[-\s]?ثيق/iu],
-  ['cndp', /\bcndp\b/iu],
-  ['cmi-payment', /\bcmi\b/iu],
-  ['fnem-member', /\bfnem\b/iu],
-  ['verified-claim', /v[ée]rifi|verified|certifi|موثق|موثّق|معتمد/iu],
-  ['thiqa-badge', /thiqa|(?<!\p{L})ثقة(?!\p{L})/iu],
+  ['e-thiq', /e[-\s_]?thiq|إي[-\s]?ثيق/i],
+  ['cndp', /\bcndp\b/i],
+  ['cmi-payment', /\bcmi\b/i],
+  ['fnem-member', /\bfnem\b/i],
+  ['verified-claim', /v[ée]rifi|verified|certifi|موثق|موثّق|معتمد/i],
+  ['thiqa-badge', /thiqa|(?<![A-Za-z\u00C0-\u024F\u0600-\u06FF])ثقة(?![A-Za-z\u00C0-\u024F\u0600-\u06FF])/i],
 ];
 
 /** Trust marks the page shows or claims, in SEAL_MARKS order. */
@@ -197,10 +205,10 @@ function isCertificateLink(link: { href: string; text: string }, portalOrigin: s
 // The one legal page worth reading, best first: the mentions law 31-08 asks for are
 // usually on "mentions légales", then in the terms of sale, then on "about" or "contact".
 const LEGAL_PAGE_KINDS: readonly RegExp[] = [
-  /mentions?[-\s_]*l[ée]gales?|legal[-\s_]*notice|imprint|impressum|(?<!\p{L})(?:الإشعار|البيانات|المعلومات) القانونية/iu,
-  /conditions[-\s_]*g[ée]n[ée]rales|\bcgv\b|\bcgu\b|terms|(?<!\p{L})الشروط/iu,
-  /qui[-\s_]*sommes[-\s_]*nous|[àa][-\s_]*propos|about|(?<!\p{L})من نحن/iu,
-  /contact|(?<!\p{L})اتصل بنا|(?<!\p{L})تواصل معنا/iu,
+  /mentions?[-\s_]*l[ée]gales?|legal[-\s_]*notice|imprint|impressum|(?<![A-Za-z\u00C0-\u024F\u0600-\u06FF])(?:الإشعار|البيانات|المعلومات) القانونية/i,
+  /conditions[-\s_]*g[ée]n[ée]rales|\bcgv\b|\bcgu\b|terms|(?<![A-Za-z\u00C0-\u024F\u0600-\u06FF])الشروط/i,
+  /qui[-\s_]*sommes[-\s_]*nous|[àa][-\s_]*propos|about|(?<![A-Za-z\u00C0-\u024F\u0600-\u06FF])من نحن/i,
+  /contact|(?<![A-Za-z\u00C0-\u024F\u0600-\u06FF])اتصل بنا|(?<![A-Za-z\u00C0-\u024F\u0600-\u06FF])تواصل معنا/i,
 ];
 
 /**
