@@ -8,6 +8,7 @@ import { openThiqaDatabase } from '../src/extension/database.ts';
 import { createDirectoryStore } from '../src/extension/directory-store.ts';
 import { createDirectorySync } from '../src/extension/directory-sync.ts';
 import { createMessageRouter, type MessageSender } from '../src/extension/message-router.ts';
+import { createPageEvidenceStore } from '../src/extension/page-evidence-store.ts';
 import { createReportOutbox } from '../src/extension/report-outbox.ts';
 import { createRequestHandlers } from '../src/extension/request-handlers.ts';
 import { createSettings } from '../src/extension/settings.ts';
@@ -27,6 +28,7 @@ export default defineBackground(() => {
   const fetchFn = (input: string, init?: RequestInit) => fetch(input, init);
   const action = (browser.action ?? browser.browserAction) as unknown as ToolbarAction;
   const settings = createSettings();
+  const pageEvidence = createPageEvidenceStore();
   // One translator per language per wake: badges are painted on every navigation.
   const translators = new Map<string, Promise<Translator>>();
   const translator = async () => {
@@ -65,7 +67,8 @@ export default defineBackground(() => {
 
   async function repaintTab(tabId: number, url: string | undefined) {
     const { judge } = await services;
-    await paintToolbarBadge(action, tabId, await judge.judge(url), await translator()).catch(() => {
+    const evidence = await pageEvidence.forTab(tabId, url);
+    await paintToolbarBadge(action, tabId, await judge.judge(url, evidence), await translator()).catch(() => {
       // The tab closed while we judged it.
     });
   }
@@ -97,9 +100,13 @@ export default defineBackground(() => {
     if (alarm.name === SYNC_ALARM) await syncAndReschedule();
     if (alarm.name === OUTBOX_ALARM) await (await services).outbox.flush();
   });
-  browser.tabs.onUpdated.addListener((tabId, change, tab) => {
+  browser.tabs.onUpdated.addListener(async (tabId, change, tab) => {
+    // A new page says new things about itself: what the last one said goes (a same-page
+    // URL change keeps it, but it counts only for the URL it was read on).
+    if (change.status === 'loading') await pageEvidence.clear(tabId);
     if (change.url !== undefined || change.status === 'loading') void repaintTab(tabId, tab.url);
   });
+  browser.tabs.onRemoved.addListener((tabId) => void pageEvidence.clear(tabId));
 
   const router = createMessageRouter(
     createRequestHandlers({
@@ -110,6 +117,8 @@ export default defineBackground(() => {
       now,
       portalUrl: PORTAL_URL,
       onSiteChoiceChanged: () => void repaintAllTabs(),
+      pageEvidence,
+      onPageEvidence: (tabId) => void browser.tabs.get(tabId).then((tab) => repaintTab(tabId, tab.url)),
     }),
     browser.runtime.id,
     browser.runtime.getURL('/'),

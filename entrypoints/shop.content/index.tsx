@@ -2,18 +2,30 @@ import { render } from 'preact';
 import type { ContentScriptContext } from 'wxt/utils/content-script-context';
 import { createShadowRootUi, type ShadowRootContentScriptUi } from 'wxt/utils/content-script-ui/shadow-root';
 import { defineContentScript } from 'wxt/utils/define-content-script';
+import { PORTAL_URL } from '../../src/extension/build-settings.ts';
 import { watchForCheckout } from '../../src/extension/checkout-watch.ts';
+import { timed } from '../../src/extension/content-timing.ts';
+import type { PageBadge } from '../../src/extension/messages.ts';
+import { reportPageClaims } from '../../src/extension/page-claims-flow.ts';
 import { sendRequest } from '../../src/extension/send-request.ts';
 import { isLiveShopPage } from '../../src/extension/shop-page-signals.ts';
 import { PageBadgeView, placeBadgeHost } from '../../src/ui/page-badge-view.tsx';
 import { showCheckoutWarning } from './checkout-warning.tsx';
 import badgeCss from './style.css?inline';
 
+const PORTAL_ORIGIN = (() => {
+  try {
+    return new URL(PORTAL_URL).origin;
+  } catch {
+    return null;
+  }
+})();
+
 /** Single-page shops render the new page after the URL changes; give them this long. */
 const RENDER_AFTER_NAVIGATION_MS = 600;
 
-// Wiring only: read the page's own signals; on a shop page ask the background for this
-// tab's badge and show it in a closed shadow root the page's scripts and styles cannot reach.
+// Wiring only: read the page's own signals; on a shop page report what the page says about
+// itself and take this tab's badge and show it in a closed shadow root the page's scripts and styles cannot reach.
 export default defineContentScript({
   matches: ['http://*/*', 'https://*/*'],
   runAt: 'document_idle',
@@ -24,14 +36,10 @@ export default defineContentScript({
     let ui: ShadowRootContentScriptUi<HTMLElement> | null = null;
     let generation = 0;
 
-    const showBadge = async () => {
-      const current = ++generation;
+    const mountBadge = async (badge: PageBadge, current: number) => {
       ui?.remove();
       ui = null;
-      if (!isLiveShopPage(document, location)) return;
-      const badge = await sendRequest({ type: 'getPageBadge' }).catch(() => null);
-      // No answer (the extension was updated or reloaded under this page): stay silent.
-      if (!badge?.show || current !== generation) return;
+      if (!badge.show) return;
       const mounted: ShadowRootContentScriptUi<HTMLElement> = await createShadowRootUi(ctx, {
         name: 'thiqa-badge',
         css: badgeCss,
@@ -56,7 +64,24 @@ export default defineContentScript({
       });
       if (current !== generation) return;
       ui = mounted;
-      ui.mount();
+      timed('mount-badge', () => mounted.mount());
+    };
+
+    const showBadge = async () => {
+      const current = ++generation;
+      ui?.remove();
+      ui = null;
+      if (!timed('shop-signals', () => isLiveShopPage(document, location))) return;
+      // What the page says about itself goes with the request: the answer is the badge
+      // judged with it. No answer (the extension was reloaded under this page): silence.
+      await reportPageClaims({
+        doc: document,
+        location,
+        portalOrigin: PORTAL_ORIGIN,
+        report: (evidence) => sendRequest({ type: 'reportPageEvidence', evidence }).catch(() => null),
+        onBadge: (badge) => void mountBadge(badge, current),
+        stillCurrent: () => current === generation,
+      });
     };
 
     // The checkout warning: on any page, once an order form is there (now or added later).

@@ -12,6 +12,7 @@ import type { Row } from '../../server/merchants/import-map.ts';
 import { importMerchants } from '../../server/merchants/import-write.ts';
 import { gunzip } from '../../src/directory/publication.ts';
 import { benchConsole } from './console-bench.ts';
+import { benchContentScript } from './content-script-bench.ts';
 import { benchLookalikes } from './lookalike-bench.ts';
 import { benchPortal } from './portal-bench.ts';
 import { type MerchantRow, syntheticMerchantRows } from './synthetic-merchants.ts';
@@ -163,10 +164,13 @@ if (process.argv.includes('--publish-only')) {
   await benchConsole();
 } else if (process.argv.includes('--lookalike-only')) {
   benchLookalikes();
+} else if (process.argv.includes('--content-script-only')) {
+  await benchContentScript();
 } else {
   benchLookalikes();
   await benchReportIntake();
   await benchPublishing();
   await benchPortal();
   await benchConsole();
+  await benchContentScript();
 }

@@ -17,6 +17,8 @@ export interface DirectoryLookup {
   entryFor(domain: string): DirectoryEntry;
   /** The verified merchant domain a shop (its domain, and the host, for subdomains) imitates, if the store can tell. */
   lookalikeOf?(identity: Pick<ShopIdentity, 'domain' | 'host'>): Imitation | null;
+  /** The merchant holding this ICE, if the store can tell (a page showing it may be someone else). */
+  merchantByIce?(ice: string): Merchant | null;
 }
 
 /** An in-memory index of a directory state, keyed by shop identity. */
@@ -26,6 +28,7 @@ export class DirectoryIndex implements DirectoryLookup {
   readonly #merchants = new Map<string, Merchant>();
   readonly #flags = new Map<string, FlaggedDomain>();
   readonly #complaints = new Map<string, ComplaintCounts>();
+  readonly #byIce = new Map<string, Merchant>();
   #lookalikes: LookalikeIndex | null = null;
 
   constructor(state: DirectoryState) {
@@ -33,6 +36,7 @@ export class DirectoryIndex implements DirectoryLookup {
     this.platforms = state.platforms;
     for (const merchant of state.merchants) {
       for (const domain of merchant.domains) this.#merchants.set(domain, merchant);
+      this.#byIce.set(merchant.ice, merchant);
     }
     for (const flag of state.flagged) this.#flags.set(flag.domain, flag);
     for (const entry of state.domainComplaints) this.#complaints.set(entry.domain, entry.complaints);
@@ -48,6 +52,10 @@ export class DirectoryIndex implements DirectoryLookup {
       flag: this.#flags.get(domain) ?? null,
       domainComplaints: this.#complaints.get(domain) ?? null,
     };
+  }
+
+  merchantByIce(ice: string): Merchant | null {
+    return this.#byIce.get(ice) ?? null;
   }
 
   lookalikeOf(identity: Pick<ShopIdentity, 'domain' | 'host'>): Imitation | null {

@@ -43,3 +43,9 @@ export const pageEvidenceSchema = z.strictObject({
   seals: z.array(sealMarkSchema).max(SEAL_MARKS.length),
 });
 export type PageEvidence = z.infer<typeof pageEvidenceSchema>;
+
+/** The popup's checklist: each mention law 31-08 asks for, in order, found or missing. */
+export function legalChecklist(evidence: PageEvidence): Array<{ mention: LegalMention; present: boolean }> {
+  const found = new Set(evidence.mentions);
+  return LEGAL_MENTIONS.map((mention) => ({ mention, present: found.has(mention) }));
+}

@@ -1,5 +1,7 @@
 import { type DirectoryLookup, openComplaintCount } from './directory-index.ts';
-import type { FlagReason, LabelKind } from './schemas.ts';
+import { isValidIce } from './ice.ts';
+import type { PageEvidence, SealMark } from './page-evidence.ts';
+import type { FlagReason, LabelKind, Merchant } from './schemas.ts';
 import { type NoIdentityCause, resolveShopIdentity, type ShopIdentity } from './shop-identity.ts';
 
 export type VerdictLevel = 'verified' | 'caution' | 'danger' | 'unknown' | 'none';
@@ -15,7 +17,11 @@ export type VerdictReason =
   | { code: 'complaints-open'; open: number; threshold: number }
   | { code: 'label-expired'; kind: LabelKind; validUntil: string }
   | { code: 'verification-stale'; verifiedAt: string; maxAgeDays: number }
-  | { code: 'merchant-verified'; verifiedAt: string; methods: string[] };
+  | { code: 'merchant-verified'; verifiedAt: string; methods: string[] }
+  // From what the page says about itself (page-evidence.ts), never from the page alone.
+  | { code: 'ice-impersonation'; ice: string; merchant: string; merchantId: string }
+  | { code: 'forged-seal'; marks: SealMark[] }
+  | { code: 'ice-invalid'; ice: string };
 
 export interface Verdict {
   level: VerdictLevel;
@@ -25,6 +31,8 @@ export interface Verdict {
 export interface VerdictOptions {
   /** The shopper said this site is not an imitation: its look-alike warning is left out. */
   readonly lookalikeDismissed?: boolean;
+  /** What the page says about itself (page-evidence.ts), when the content script read it. */
+  readonly evidence?: PageEvidence | null;
 }
 
 const DAY_MS = 86_400_000;
@@ -58,6 +66,11 @@ export function verdictFor(
   if (imitated) caution.push({ code: 'lookalike', of: imitated.domain, merchantId: imitated.merchantId });
   if (merchant?.status === 'revoked') danger.push({ code: 'merchant-revoked' });
   if (merchant?.status === 'suspended') danger.push({ code: 'merchant-suspended' });
+  if (options.evidence) {
+    const claims = pageClaimReasons(identity.domain, merchant, directory, options.evidence);
+    danger.push(...claims.danger);
+    caution.push(...claims.caution);
+  }
 
   const open = openComplaintCount(merchant ? merchant.complaints : domainComplaints);
   if (open >= policy.complaintCautionThreshold) {
@@ -94,11 +107,59 @@ export function verdictFor(
   return { level, reasons };
 }
 
+/** The trust marks the directory gives a merchant: its labels, and "verified" while it is. */
+function heldMarks(merchant: Merchant | null): Set<SealMark> {
+  const held = new Set<SealMark>();
+  if (!merchant) return held;
+  for (const label of merchant.labels) if (label.kind !== 'other') held.add(label.kind);
+  if (merchant.status === 'verified') {
+    held.add('verified-claim');
+    held.add('thiqa-badge');
+  }
+  return held;
+}
+
+/**
+ * What a page's own claims add: an ICE of a verified merchant on a domain that merchant
+ * does not hold (impersonation) and a trust mark the directory does not give this domain
+ * (a forged seal) are danger; an ICE failing its check digits is caution. Missing legal
+ * mentions add nothing here: they are the popup's checklist (docs/verdict-rules.md).
+ */
+function pageClaimReasons(
+  domain: string,
+  merchant: Merchant | null,
+  directory: DirectoryLookup,
+  evidence: PageEvidence,
+): { danger: VerdictReason[]; caution: VerdictReason[] } {
+  const danger: VerdictReason[] = [];
+  const caution: VerdictReason[] = [];
+  for (const ice of evidence.ices) {
+    if (!isValidIce(ice)) {
+      caution.push({ code: 'ice-invalid', ice });
+      continue;
+    }
+    const owner = directory.merchantByIce?.(ice) ?? null;
+    if (owner && owner.status === 'verified' && owner.ice !== merchant?.ice && !owner.domains.includes(domain)) {
+      danger.push({
+        code: 'ice-impersonation',
+        ice,
+        merchant: owner.tradeNames[0] ?? owner.legalName,
+        merchantId: owner.id,
+      });
+    }
+  }
+  const held = heldMarks(merchant);
+  const forged = evidence.seals.filter((mark) => !held.has(mark));
+  if (forged.length > 0) danger.push({ code: 'forged-seal', marks: forged });
+  return { danger, caution };
+}
+
 /** Resolves the identity of a URL or host under the directory's platforms, then judges it. */
 export function verdictForInput(
   input: string,
   directory: DirectoryLookup,
   now: Date,
+  options: VerdictOptions = {},
 ): { identity: ShopIdentity | null; verdict: Verdict } {
   const resolved = resolveShopIdentity(input, directory.platforms);
   if (!resolved.ok) {
@@ -107,5 +168,5 @@ export function verdictForInput(
       verdict: { level: 'none', reasons: [{ code: 'no-shop-identity', cause: resolved.cause }] },
     };
   }
-  return { identity: resolved.identity, verdict: verdictFor(resolved.identity, directory, now) };
+  return { identity: resolved.identity, verdict: verdictFor(resolved.identity, directory, now, options) };
 }

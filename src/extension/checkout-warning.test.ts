@@ -100,6 +100,9 @@ describe('continueCheckout', () => {
       now: () => new Date('2026-11-30T10:00:00Z'),
       portalUrl: PORTAL,
       onSiteChoiceChanged: () => {},
+      // No page evidence read: the verdict is the directory's alone.
+      pageEvidence: { save: async () => {}, forTab: async () => null, clear: async () => {} },
+      onPageEvidence: () => {},
     });
     return { handlers, stored };
   }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { type LegalMention, type PageEvidence, pageEvidenceSchema } from '../directory/page-evidence.ts';
 import { MAX_DETAILS_LENGTH, reporterRatingSchema } from '../directory/report-contract.ts';
 import type { ComplaintCounts, FlaggedDomain, Merchant } from '../directory/schemas.ts';
 import { domainNameSchema, reportReasonSchema } from '../directory/schemas.ts';
@@ -26,6 +27,8 @@ export const requestSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('hidePageBadge') }),
   // "Continue" on the checkout warning, for the sender's own site.
   z.strictObject({ type: z.literal('continueCheckout') }),
+  // What the page says about itself (law 31-08 mentions, ICEs, trust marks): evidence only.
+  z.strictObject({ type: z.literal('reportPageEvidence'), evidence: pageEvidenceSchema }),
   // From the popup and options pages.
   z.strictObject({ type: z.literal('getTabView'), tabId }),
   z.strictObject({ type: z.literal('submitReport'), tabId, shareWithMerchant: z.boolean().optional() }),
@@ -70,6 +73,7 @@ export const CONTENT_SCRIPT_REQUESTS: ReadonlySet<RequestType> = new Set([
   'getPageBadge',
   'hidePageBadge',
   'continueCheckout',
+  'reportPageEvidence',
 ]);
 
 export interface DirectoryStatus {
@@ -99,6 +103,14 @@ export interface TabView {
   reportUrl: string | null;
   /** The shopper's latest report on this page in the last day: the popup shows it instead of a second button. */
   recentReport: ReportView | null;
+  /** What the page said about itself, when the content script read it (shop pages only). */
+  page: PageView | null;
+}
+
+/** The page's own claims as the popup lists them: law 31-08's checklist. */
+export interface PageView {
+  evidence: PageEvidence;
+  checklist: Array<{ mention: LegalMention; present: boolean }>;
 }
 
 /** What the content script shows; the words come in the shopper's chosen language. */
@@ -138,6 +150,7 @@ export interface ResponseMap {
   getPageBadge: PageBadge;
   hidePageBadge: SiteChoice;
   continueCheckout: SiteChoice;
+  reportPageEvidence: PageBadge;
   getTabView: TabView;
   submitReport: ReportView;
   amendReport: ReportView;

@@ -1,3 +1,4 @@
+import { legalChecklist, type PageEvidence } from '../directory/page-evidence.ts';
 import { keptReportUrl } from '../directory/report-contract.ts';
 import { directoryStatus } from './directory-status.ts';
 import type { DirectoryStore } from './directory-store.ts';
@@ -5,6 +6,7 @@ import type { DirectorySync } from './directory-sync.ts';
 import type { Handlers } from './message-router.ts';
 import { toReportView } from './messages.ts';
 import { pageBadgeFor } from './page-badge.ts';
+import type { PageEvidenceStore } from './page-evidence-store.ts';
 import type { ReportOutbox } from './report-outbox.ts';
 import { NO_SITE_CHOICE } from './setting-values.ts';
 import type { Settings } from './settings.ts';
@@ -33,17 +35,30 @@ export function createRequestHandlers(deps: {
   portalUrl: string;
   /** Repaints toolbar badges after a choice that changes them. */
   onSiteChoiceChanged: () => void;
+  /** What each tab's page said about itself. */
+  pageEvidence: PageEvidenceStore;
+  /** Repaints one tab's toolbar badge (after its page's evidence came in). */
+  onPageEvidence: (tabId: number) => void;
 }): Handlers {
   const { settings, now } = deps;
-  const judge = { judge: async (url: string | undefined) => (await deps.services).judge.judge(url) };
+  const judge = {
+    judge: async (url: string | undefined, evidence?: PageEvidence | null) =>
+      (await deps.services).judge.judge(url, evidence),
+  };
+  /** A tab's verdict with what its page said about itself, when the content script read it. */
+  const judgeTab = async (tabId: number) => {
+    const url = await deps.tabUrl(tabId);
+    const evidence = await deps.pageEvidence.forTab(tabId, url);
+    return { url, evidence, judgement: await judge.judge(url, evidence) };
+  };
   const outbox = async () => (await deps.services).outbox;
   const status = async () => directoryStatus(await (await deps.services).store.readMeta(), now());
 
   return {
     async getPageBadge(_request, caller) {
       if (caller.kind !== 'content-script') throw new Error('only a content script has a page');
-      const url = await deps.tabUrl(caller.tabId);
-      const judgement = await judge.judge(url);
+      // With what the page said about itself, when it said it: the checkout warning asks later.
+      const { url, judgement } = await judgeTab(caller.tabId);
       const site = judgement.identity ? await settings.siteChoice(judgement.identity.domain) : NO_SITE_CHOICE;
       return pageBadgeFor(judgement, site, await deps.translator(), deps.portalUrl, url);
     },
@@ -55,15 +70,24 @@ export function createRequestHandlers(deps: {
     },
     async continueCheckout(_request, caller) {
       if (caller.kind !== 'content-script') throw new Error('only a content script has a page');
-      const { identity, verdict } = await judge.judge(await deps.tabUrl(caller.tabId));
+      const { identity, verdict } = (await judgeTab(caller.tabId)).judgement;
       if (!identity) throw new Error('this page has no shop identity');
       // A danger shop warns at every order form: "continue" hides it for this page only.
       if (verdict.level === 'danger') return settings.siteChoice(identity.domain);
       return settings.setSiteChoice(identity.domain, { checkoutContinued: true });
     },
+    async reportPageEvidence({ evidence }, caller) {
+      if (caller.kind !== 'content-script') throw new Error('only a content script has a page');
+      const url = await deps.tabUrl(caller.tabId);
+      if (!url) throw new Error('this tab shows no page');
+      await deps.pageEvidence.save(caller.tabId, url, evidence);
+      deps.onPageEvidence(caller.tabId);
+      const judgement = await judge.judge(url, evidence);
+      const site = judgement.identity ? await settings.siteChoice(judgement.identity.domain) : NO_SITE_CHOICE;
+      return pageBadgeFor(judgement, site, await deps.translator(), deps.portalUrl, url);
+    },
     async getTabView({ tabId }) {
-      const url = await deps.tabUrl(tabId);
-      const judgement = await judge.judge(url);
+      const { url, evidence, judgement } = await judgeTab(tabId);
       const reportUrl = judgement.identity && url ? keptReportUrl(url, judgement.identity.host) : null;
       const dayAgo = now().getTime() - RECENT_REPORT_MS;
       const recent = reportUrl
@@ -82,6 +106,7 @@ export function createRequestHandlers(deps: {
         site: judgement.identity ? await settings.siteChoice(judgement.identity.domain) : NO_SITE_CHOICE,
         reportUrl,
         recentReport: recent ? toReportView(recent) : null,
+        page: evidence ? { evidence, checklist: legalChecklist(evidence) } : null,
       };
     },
     async submitReport({ tabId, shareWithMerchant }) {

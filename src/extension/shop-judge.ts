@@ -1,4 +1,5 @@
 import { type DirectoryEntry, DirectoryIndex } from '../directory/directory-index.ts';
+import type { PageEvidence } from '../directory/page-evidence.ts';
 import { DEFAULT_POLICY } from '../directory/schemas.ts';
 import { DEFAULT_PLATFORM_SUFFIXES, type ShopIdentity } from '../directory/shop-identity.ts';
 import { type Verdict, verdictFor, verdictForInput } from '../directory/verdict.ts';
@@ -33,16 +34,17 @@ export function createShopJudge(deps: {
   siteChoice?: (domain: string) => Promise<SiteChoice>;
 }) {
   return {
-    async judge(url: string | undefined): Promise<Judgement> {
+    /** With `evidence`, what the page says about itself counts too (page-evidence.ts). */
+    async judge(url: string | undefined, evidence?: PageEvidence | null): Promise<Judgement> {
       const hot = await deps.store.index();
       const index = hot?.index ?? EMPTY_DIRECTORY;
-      const judged = verdictForInput(url ?? '', index, deps.now());
+      const judged = verdictForInput(url ?? '', index, deps.now(), { evidence });
       const { identity } = judged;
       let { verdict } = judged;
       // Look-alikes are rare: the site's choice is read only when one is found.
       if (identity && deps.siteChoice && verdict.reasons.some((reason) => reason.code === 'lookalike')) {
         if ((await deps.siteChoice(identity.domain)).lookalikeDismissed) {
-          verdict = verdictFor(identity, index, deps.now(), { lookalikeDismissed: true });
+          verdict = verdictFor(identity, index, deps.now(), { lookalikeDismissed: true, evidence });
         }
       }
       return {

@@ -1,3 +1,5 @@
+import { boundedText } from './page-reader.ts';
+
 // Whether a page is a shop page, from what the page itself shows: nothing leaves the
 // machine to decide it. Strong signals (structured product data) decide alone; weak ones
 // (a price in dirhams, a buy button, a cart path) must come in twos, so a news article
@@ -27,7 +29,7 @@ const BUY_CONTROL =
   /(add to (?:cart|bag|basket)|buy now|checkout|check out|place order|ajouter au panier|acheter|commander|passer (?:la )?commande|valider (?:la|ma) commande|أضف إلى السلة|اضف الى السلة|أضف للسلة|إضافة إلى السلة|اشتر(?:ي)? الآن|اطلب الآن|إتمام الشراء|إتمام الطلب|الدفع)/i;
 /** A price in Moroccan dirhams: `249 MAD`, `1 299,00 DH`, `99 Dhs`, `150 درهم`, `MAD 80`. */
 const DIRHAM_PRICE =
-  /(?:\d[\d\s.,\u00a0\u202f]*\s?(?:MAD|DH|DHS|dh|dhs|Dh|Dhs|درهم|د\.م\.?)(?![\p{L}]))|(?:(?:MAD|DH)\s?\d)/u;
+  /(?:\d[\d\s.,\u00a0\u202f]{0,16}(?:MAD|DH|DHS|dh|dhs|Dh|Dhs|درهم|د\.م\.?)(?![\p{L}]))|(?:(?:MAD|DH)\s?\d)/u;
 const CART_PATH = /\/(?:cart|panier|checkout|commande|basket|السلة)(?:\/|$)/i;
 
 function jsonLdTypes(value: unknown, found: string[], depth = 0): void {
@@ -105,9 +107,9 @@ export function readPageFacts(doc: Document, location: Location, withText = true
     ),
     ogType: doc.querySelector('meta[property="og:type"]')?.getAttribute('content') ?? null,
     controls,
-    // Visible text only: a price hidden in a template or a script is not a price on show.
-    // biome-ignore lint/performance/useDomNodeTextContent: rendered text is the point here
-    text: withText ? (doc.body?.innerText ?? '').slice(0, 50_000) : '',
+    // Text outside scripts, styles and templates, walked with a cap: innerText would lay out
+    // the whole page first, hundreds of milliseconds on a hostile 5 MB page.
+    text: withText ? boundedText(doc.body, 50_000) : '',
     path: location.pathname,
   };
 }

@@ -4,6 +4,7 @@ import type { DirectoryStatus, TabView } from '../extension/messages.ts';
 import { helpAddress } from './help-link.ts';
 import { LookalikeReason } from './lookalike-reason.tsx';
 import { ComplaintList, LabelList, MerchantDetails } from './merchant-card.tsx';
+import { PageChecklist } from './page-checklist-view.tsx';
 import { ReportPanel } from './report-panel.tsx';
 import { useSendRequest } from './request-context.ts';
 import { SiteChoiceControls } from './site-choice-controls.tsx';
@@ -149,6 +150,7 @@ export function PopupView(props: { tabId: () => Promise<number>; portalUrl: stri
         </section>
       ) : null}
       {view.merchant ? <MerchantDetails merchant={view.merchant} /> : null}
+      {view.page && view.identity && !view.merchant ? <PageChecklist page={view.page} /> : null}
       {view.merchant ? (
         <p class="certificate-link">
           <a

@@ -1,3 +1,4 @@
+import type { LegalMention, SealMark } from '../directory/page-evidence.ts';
 import type { ComplaintCategory, FlagReason, Label, LabelKind, Merchant } from '../directory/schemas.ts';
 import { type NoIdentityCause, shopIdentity } from '../directory/shop-identity.ts';
 import type { VerdictReason } from '../directory/verdict.ts';
@@ -32,6 +33,28 @@ export const LABEL_KIND: Record<LabelKind, MessageKey> = {
   'cmi-payment': 'labelKind_cmiPayment',
   'fnem-member': 'labelKind_fnemMember',
   other: 'labelKind_other',
+};
+
+/** Trust marks a page claims, named as the popup names the labels they pretend to be. */
+export const SEAL_MARK: Record<SealMark, MessageKey> = {
+  'e-thiq': 'labelKind_eThiq',
+  cndp: 'labelKind_cndp',
+  'cmi-payment': 'labelKind_cmiPayment',
+  'fnem-member': 'labelKind_fnemMember',
+  'verified-claim': 'seal_markVerified',
+  'thiqa-badge': 'seal_markThiqa',
+};
+
+/** Law 31-08's mentions, as the popup's checklist names them. */
+export const LEGAL_MENTION: Record<LegalMention, MessageKey> = {
+  'seller-name': 'legal_mentionSellerName',
+  address: 'legal_mentionAddress',
+  phone: 'legal_mentionPhone',
+  email: 'legal_mentionEmail',
+  rc: 'legal_mentionRc',
+  ice: 'legal_mentionIce',
+  'prices-with-taxes': 'legal_mentionPricesWithTaxes',
+  'withdrawal-right': 'legal_mentionWithdrawalRight',
 };
 
 export const REPORT_REASON: Record<ComplaintCategory | 'suspicious', MessageKey> = {
@@ -120,6 +143,12 @@ export function reasonWords(reason: VerdictReason, translator: Translator): stri
         formatDate(reason.verifiedAt, lang),
         methodWords(reason.methods, translator),
       ]);
+    case 'ice-invalid':
+      return t('legal_reasonIceInvalid', [reason.ice]);
+    case 'ice-impersonation':
+      return t('legal_reasonIceImpersonation', [reason.merchant]);
+    case 'forged-seal':
+      return t('seal_reasonForged', [reason.marks.map((mark) => t(SEAL_MARK[mark])).join(t('list_separator'))]);
   }
 }
 

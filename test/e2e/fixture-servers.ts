@@ -15,6 +15,8 @@ import {
   reportRequestSchema,
   reportStatusViewSchema,
 } from '../../src/directory/report-contract.ts';
+import { HUGE_PAGE, PAGE_CLAIM_SHOPS } from '../fixtures/page-claim-shops.ts';
+import { hugeShopPage } from '../fixtures/shops/huge-page.ts';
 import { openTestRegistry } from '../support/test-registry.ts';
 
 // Loopback servers for the browser tests: fixture shop pages by host name, and a
@@ -40,7 +42,19 @@ export const SHOP_PAGES: Record<string, string> = {
   'paiement.atlas-electro.test': 'checkout-verifie.html',
   // A page at a bare IP address: no shop identity at all.
   '127.0.0.1': 'actualites.html',
+  // What shops say about themselves (law 31-08, ICEs, trust marks): test/fixtures/page-claim-shops.ts.
+  ...Object.fromEntries(PAGE_CLAIM_SHOPS.map((shop) => [shop.host, shop.page])),
 };
+
+/** Other pages of a shop, by host and path (the legal page a shop page links to). */
+export const SHOP_SUBPAGES: Record<string, string> = Object.fromEntries(
+  PAGE_CLAIM_SHOPS.flatMap((shop) =>
+    Object.entries(shop.subpages ?? {}).map(([path, page]) => [`${shop.host}${path}`, page]),
+  ),
+);
+
+/** Pages made when served rather than kept as files. */
+const GENERATED_PAGES: Record<string, () => string> = { [HUGE_PAGE]: hugeShopPage };
 
 export interface RecordedRequest {
   method: string;
@@ -82,13 +96,15 @@ export async function startShopServer(): Promise<ShopServer> {
       body: '',
       at: Date.now(),
     });
-    const page = SHOP_PAGES[host];
+    const path = new URL(request.url ?? '/', 'http://shop').pathname;
+    const page = SHOP_SUBPAGES[`${host}${path}`] ?? SHOP_PAGES[host];
     if (!page || request.method !== 'GET') {
       response.writeHead(404).end();
       return;
     }
     response.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' });
-    response.end(await readFile(resolve(SHOPS, page)));
+    const generated = GENERATED_PAGES[page];
+    response.end(generated ? generated() : await readFile(resolve(SHOPS, page)));
   });
   const port = await listen(server);
   return {

@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import { testMerchant, testState } from '../../test/support/test-directory.ts';
+import { DirectoryIndex } from './directory-index.ts';
+import { iceWithCheckDigits } from './ice.ts';
+import type { PageEvidence } from './page-evidence.ts';
+import { shopIdentity } from './shop-identity.ts';
+import { verdictFor } from './verdict.ts';
+
+// What a page says about itself, added to the verdict: forged seals, an ICE borrowed from
+// a verified merchant, an ICE failing its check digits (issue 14 items 3 and 5).
+
+const NOW = new Date('2026-11-27T10:00:00Z');
+const ATLAS_ICE = iceWithCheckDigits('2000000000001');
+const directory = new DirectoryIndex(
+  testState({
+    merchants: [
+      testMerchant({
+        id: 'atlas',
+        ice: ATLAS_ICE,
+        tradeNames: ['Atlas Électro'],
+        domains: ['atlas.test'],
+        labels: [
+          { kind: 'e-thiq', issuer: 'e-thiq', reference: 'E-1', issued: '2026-01-01', validUntil: '2027-01-01' },
+        ],
+      }),
+      testMerchant({ id: 'gone', domains: ['gone.test'], status: 'revoked', ice: iceWithCheckDigits('2000000000002') }),
+    ],
+  }),
+);
+const evidence = (partial: Partial<PageEvidence>): PageEvidence => ({
+  ices: [],
+  mentions: [],
+  legalPagePath: null,
+  seals: [],
+  ...partial,
+});
+const judge = (domain: string, claims: Partial<PageEvidence> | null) => {
+  const verdict = verdictFor(shopIdentity(domain), directory, NOW, { evidence: claims && evidence(claims) });
+  return [verdict.level, verdict.reasons.map((reason) => reason.code)];
+};
+
+describe('page claims in the verdict', () => {
+  it.each<[string, string, Partial<PageEvidence> | null, [string, string[]]]>([
+    ['no evidence', 'shop.test', null, ['unknown', ['not-in-directory']]],
+    ['missing mentions are not a level', 'shop.test', { mentions: [] }, ['unknown', ['not-in-directory']]],
+    ['an invalid ICE', 'shop.test', { ices: ['001534287000042'] }, ['caution', ['ice-invalid', 'not-in-directory']]],
+    ['a valid ICE of nobody', 'shop.test', { ices: ['001534287000041'] }, ['unknown', ['not-in-directory']]],
+    [
+      "a verified merchant's ICE elsewhere",
+      'clone.test',
+      { ices: [ATLAS_ICE] },
+      ['danger', ['ice-impersonation', 'not-in-directory']],
+    ],
+    ["the merchant's own ICE at home", 'atlas.test', { ices: [ATLAS_ICE] }, ['verified', ['merchant-verified']]],
+    [
+      "a revoked merchant's ICE elsewhere is no impersonation",
+      'x.test',
+      { ices: [iceWithCheckDigits('2000000000002')] },
+      ['unknown', ['not-in-directory']],
+    ],
+    [
+      'an unknown shop claiming a seal',
+      'shop.test',
+      { seals: ['cndp'] },
+      ['danger', ['forged-seal', 'not-in-directory']],
+    ],
+    [
+      'a verified merchant claiming what it holds',
+      'atlas.test',
+      { seals: ['e-thiq', 'verified-claim', 'thiqa-badge'] },
+      ['verified', ['merchant-verified']],
+    ],
+    [
+      'a verified merchant claiming a label it lacks',
+      'atlas.test',
+      { seals: ['e-thiq', 'fnem-member'] },
+      ['danger', ['forged-seal', 'merchant-verified']],
+    ],
+    [
+      'a revoked merchant still saying "verified"',
+      'gone.test',
+      { seals: ['verified-claim'] },
+      ['danger', ['merchant-revoked', 'forged-seal']],
+    ],
+  ])('%s', (_name, domain, claims, expected) => {
+    expect(judge(domain, claims)).toEqual(expected);
+  });
+
+  it('names the forged marks and the impersonated merchant', () => {
+    const verdict = verdictFor(shopIdentity('clone.test'), directory, NOW, {
+      evidence: evidence({ ices: [ATLAS_ICE], seals: ['e-thiq', 'thiqa-badge'] }),
+    });
+    expect(verdict.reasons.slice(0, 2)).toEqual([
+      { code: 'ice-impersonation', ice: ATLAS_ICE, merchant: 'Atlas Électro', merchantId: 'atlas' },
+      { code: 'forged-seal', marks: ['e-thiq', 'thiqa-badge'] },
+    ]);
+  });
+});
