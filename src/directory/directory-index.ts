@@ -1,5 +1,6 @@
 import { LookalikeIndex } from './lookalike.ts';
 import type { ComplaintCounts, DirectoryState, FlaggedDomain, Merchant, Policy } from './schemas.ts';
+import { socialKeyOf } from './social-identity.ts';
 
 /** What a verdict needs to know about one shop identity. */
 export interface DirectoryEntry {
@@ -23,6 +24,8 @@ export class DirectoryIndex implements DirectoryLookup {
   readonly policy: Policy;
   readonly platforms: readonly string[];
   readonly #merchants = new Map<string, Merchant>();
+  /** A merchant's social profiles and numbers, by canonical key: kept apart from its domains so look-alikes compare domains only. */
+  readonly #socialMerchants = new Map<string, Merchant>();
   readonly #flags = new Map<string, FlaggedDomain>();
   readonly #complaints = new Map<string, ComplaintCounts>();
   #lookalikes: LookalikeIndex | null = null;
@@ -32,6 +35,12 @@ export class DirectoryIndex implements DirectoryLookup {
     this.platforms = state.platforms;
     for (const merchant of state.merchants) {
       for (const domain of merchant.domains) this.#merchants.set(domain, merchant);
+      for (const { network, handle } of merchant.social) {
+        // Handles imported before issue 14 may be written loosely (`@atlas`, a full URL):
+        // the key is canonicalised here; one that names no seller (YouTube, bad) is left out.
+        const key = socialKeyOf(network, handle);
+        if (key !== null && !this.#socialMerchants.has(key)) this.#socialMerchants.set(key, merchant);
+      }
     }
     for (const flag of state.flagged) this.#flags.set(flag.domain, flag);
     for (const entry of state.domainComplaints) this.#complaints.set(entry.domain, entry.complaints);
@@ -43,13 +52,14 @@ export class DirectoryIndex implements DirectoryLookup {
 
   entryFor(domain: string): DirectoryEntry {
     return {
-      merchant: this.#merchants.get(domain) ?? null,
+      merchant: this.#merchants.get(domain) ?? this.#socialMerchants.get(domain) ?? null,
       flag: this.#flags.get(domain) ?? null,
       domainComplaints: this.#complaints.get(domain) ?? null,
     };
   }
 
   lookalikeOf(domain: string): string | null {
+    if (domain.includes('/')) return null; // A social key imitates no domain.
     // Built on first use: most lookups are of known shops or of pages that are not shops.
     this.#lookalikes ??= new LookalikeIndex(
       [...this.#merchants].filter(([, merchant]) => merchant.status === 'verified').map(([known]) => known),

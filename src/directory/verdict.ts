@@ -42,7 +42,7 @@ export function verdictFor(identity: ShopIdentity | null, directory: DirectoryLo
   const caution: VerdictReason[] = [];
 
   if (flag) danger.push({ code: 'flagged', reason: flag.reason, since: flag.since });
-  const imitated = merchant ? null : (directory.lookalikeOf?.(identity.domain) ?? null);
+  const imitated = merchant || identity.kind === 'social' ? null : (directory.lookalikeOf?.(identity.domain) ?? null);
   if (imitated) danger.push({ code: 'lookalike', of: imitated });
   if (merchant?.status === 'revoked') danger.push({ code: 'merchant-revoked' });
   if (merchant?.status === 'suspended') danger.push({ code: 'merchant-suspended' });
