@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
+import { socialShopOfKey } from '../../src/directory/social-identity.ts';
 import { recordAudit } from '../db/audit-log.ts';
 import type { Database } from '../db/tables.ts';
 import type { ServiceContext } from '../http/service-context.ts';
@@ -18,6 +19,18 @@ type LifecycleContext = Pick<ServiceContext, 'db' | 'clock' | 'policy' | 'mercha
 
 /** The listed merchant holding `domain`, to whom its complaints go; null for an unlisted shop. */
 export async function merchantHolding(db: Kysely<Database>, domain: string): Promise<string | null> {
+  const social = socialShopOfKey(domain);
+  if (social) {
+    // Imported handles are canonical, so the key's handle is the one stored in the record.
+    const entry = JSON.stringify([{ network: social.network, handle: social.handle }]);
+    const owner = await db
+      .selectFrom('merchants')
+      .select('id')
+      .where(sql<boolean>`record->'social' @> ${entry}::jsonb`)
+      .orderBy('id')
+      .executeTakeFirst();
+    return owner?.id ?? null;
+  }
   const row = await db
     .selectFrom('merchant_domains')
     .select('merchant_id')

@@ -7,7 +7,8 @@ import { NO_SITE_CHOICE, type SiteChoice } from './setting-values.ts';
 import type { Judgement } from './shop-judge.ts';
 
 const judgement = (level: VerdictLevel): Judgement => ({
-  identity: level === 'none' ? null : { kind: 'domain', domain: 'shop.test', display: 'shop.test', host: 'www.shop.test' },
+  identity:
+    level === 'none' ? null : { kind: 'domain', domain: 'shop.test', display: 'shop.test', host: 'www.shop.test' },
   verdict: {
     level,
     reasons:

@@ -1,4 +1,4 @@
-import { keptReportUrl } from '../directory/report-contract.ts';
+import { keptShopUrl } from '../directory/report-contract.ts';
 import { directoryStatus } from './directory-status.ts';
 import type { DirectoryStore } from './directory-store.ts';
 import type { DirectorySync } from './directory-sync.ts';
@@ -55,7 +55,7 @@ export function createRequestHandlers(deps: {
     async getTabView({ tabId }) {
       const url = await deps.tabUrl(tabId);
       const judgement = await judge.judge(url);
-      const reportUrl = judgement.identity && url ? keptReportUrl(url, judgement.identity.host) : null;
+      const reportUrl = judgement.identity && url ? keptShopUrl(url, judgement.identity) : null;
       const dayAgo = now().getTime() - RECENT_REPORT_MS;
       const recent = reportUrl
         ? (await (await outbox()).list()).find(
@@ -79,7 +79,7 @@ export function createRequestHandlers(deps: {
       const url = await deps.tabUrl(tabId);
       const { identity } = await judge.judge(url);
       if (!identity || !url) throw new Error('this tab shows no shop to report');
-      const reportUrl = keptReportUrl(url, identity.host);
+      const reportUrl = keptShopUrl(url, identity);
       const translator = await deps.translator();
       return toReportView(
         await (await outbox()).enqueue({
