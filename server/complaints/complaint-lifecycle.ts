@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { type Kysely, sql } from 'kysely';
-import { socialShopOfKey } from '../../src/directory/social-identity.ts';
+import { socialKeyOf, socialShopOfKey } from '../../src/directory/social-identity.ts';
 import { recordAudit } from '../db/audit-log.ts';
 import type { Database } from '../db/tables.ts';
 import type { ServiceContext } from '../http/service-context.ts';
@@ -21,15 +21,20 @@ type LifecycleContext = Pick<ServiceContext, 'db' | 'clock' | 'policy' | 'mercha
 export async function merchantHolding(db: Kysely<Database>, domain: string): Promise<string | null> {
   const social = socialShopOfKey(domain);
   if (social) {
-    // Imported handles are canonical, so the key's handle is the one stored in the record.
-    const entry = JSON.stringify([{ network: social.network, handle: social.handle }]);
-    const owner = await db
+    // Handles entered before issue 14 may be written loosely (`@atlas`, a full address):
+    // the merchants on the network are narrowed in SQL, then each handle canonicalised.
+    const onNetwork = JSON.stringify([{ network: social.network }]);
+    const rows = await db
       .selectFrom('merchants')
-      .select('id')
-      .where(sql<boolean>`record->'social' @> ${entry}::jsonb`)
+      .select(['id', 'record'])
+      .where(sql<boolean>`record->'social' @> ${onNetwork}::jsonb`)
       .orderBy('id')
-      .executeTakeFirst();
-    return owner?.id ?? null;
+      .execute();
+    const holds = (record: unknown) =>
+      ((record as { social?: { network: string; handle: string }[] }).social ?? []).some(
+        (entry) => socialKeyOf(entry.network, entry.handle) === domain,
+      );
+    return rows.find((row) => holds(row.record))?.id ?? null;
   }
   const row = await db
     .selectFrom('merchant_domains')
