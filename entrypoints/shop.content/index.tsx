@@ -4,6 +4,7 @@ import { createShadowRootUi, type ShadowRootContentScriptUi } from 'wxt/utils/co
 import { defineContentScript } from 'wxt/utils/define-content-script';
 import { sendRequest } from '../../src/extension/send-request.ts';
 import { isLiveShopPage } from '../../src/extension/shop-page-signals.ts';
+import { isSocialSellerPage } from '../../src/extension/social-page.ts';
 import { PageBadgeView, placeBadgeHost } from '../../src/ui/page-badge-view.tsx';
 import badgeCss from './style.css?inline';
 
@@ -26,7 +27,7 @@ export default defineContentScript({
       const current = ++generation;
       ui?.remove();
       ui = null;
-      if (!isLiveShopPage(document, location)) return;
+      if (!isSocialSellerPage(location) && !isLiveShopPage(document, location)) return;
       const badge = await sendRequest({ type: 'getPageBadge' }).catch(() => null);
       // No answer (the extension was updated or reloaded under this page): stay silent.
       if (!badge?.show || current !== generation) return;
