@@ -326,7 +326,7 @@ export const IMPORT_COLUMNS: readonly ImportColumn[] = [
     name: 'social',
     field: ['social'],
     namesEntries: true,
-    doc: `\`;\`-separated \`network:handle\`, networks ${code(socialNetworkSchema.options)}`,
+    doc: `\`;\`-separated \`network:handle\`, networks ${code(socialNetworkSchema.options)}; a handle may be written \`@name\` or as the profile's address, a WhatsApp number as \`+212…\` or \`06…\`; Instagram, Facebook, TikTok and WhatsApp handles are stored canonical and a bad one is refused`,
     fill: (draft, cell, { refuse }) => {
       draft.social.push(...parseSocial(cell, refuse));
     },
@@ -335,7 +335,7 @@ export const IMPORT_COLUMNS: readonly ImportColumn[] = [
     column({
       name: network,
       field: ['social'],
-      doc: 'handles on the network the column is named after, `;`-separated',
+      doc: 'handles on the network the column is named after, `;`-separated, read as in `social`',
       fill: (draft, cell, { refuse }) => {
         for (const handle of listOf(cell)) {
           const entry = socialEntry(network, handle, refuse);
