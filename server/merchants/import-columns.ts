@@ -170,7 +170,7 @@ const KEYED_NETWORKS: ReadonlySet<string> = new Set(['instagram', 'facebook', 't
 
 /**
  * One social entry, its handle canonical (`@Atlas.Electro` and the profile's address become
- * `atlas.electro`; a WhatsApp number becomes E.164 digits) so the directory's key for it is
+ * `atlas.electro`; a WhatsApp number becomes E.164, `+212…`) so the directory's key for it is
  * the one the extension computes from the page's address. A handle the network would not
  * allow is refused.
  */
@@ -190,7 +190,9 @@ export function socialEntry(
     );
     return null;
   }
-  return { network, handle: key.slice(key.indexOf('/') + 1) };
+  const canonical = key.slice(key.indexOf('/') + 1);
+  // A number is kept in E.164 with its `+`, as people read it on the certificate page.
+  return { network, handle: network === 'whatsapp' ? `+${canonical}` : canonical };
 }
 
 const code = (words: readonly string[]) => words.map((word) => `\`${word}\``).join(', ');

@@ -159,7 +159,7 @@ describe('rows of text', () => {
     expect(entry).toMatchObject({
       record: {
         social: [
-          { network: 'whatsapp', handle: '212661000000' },
+          { network: 'whatsapp', handle: '+212661000000' },
           { network: 'tiktok', handle: '@souk.bladi' },
           { network: 'facebook', handle: '100089123456789' },
           { network: 'instagram', handle: 'souk.bladi' },
