@@ -9,6 +9,7 @@ import type { PageBadge } from '../../src/extension/messages.ts';
 import { reportPageClaims } from '../../src/extension/page-claims-flow.ts';
 import { sendRequest } from '../../src/extension/send-request.ts';
 import { isLiveShopPage } from '../../src/extension/shop-page-signals.ts';
+import { isSocialSellerPage } from '../../src/extension/social-page.ts';
 import { PageBadgeView, placeBadgeHost } from '../../src/ui/page-badge-view.tsx';
 import { showCheckoutWarning } from './checkout-warning.tsx';
 import badgeCss from './style.css?inline';
@@ -71,7 +72,8 @@ export default defineContentScript({
       const current = ++generation;
       ui?.remove();
       ui = null;
-      if (!timed('shop-signals', () => isLiveShopPage(document, location))) return;
+      // A social seller's profile is told from its address alone (social-page.ts).
+      if (!timed('shop-signals', () => isSocialSellerPage(location) || isLiveShopPage(document, location))) return;
       // What the page says about itself goes with the request: the answer is the badge
       // judged with it. No answer (the extension was reloaded under this page): silence.
       await reportPageClaims({

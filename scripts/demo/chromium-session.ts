@@ -24,7 +24,13 @@ export interface ExtensionBrowser {
  */
 export async function launchWithExtension(
   extensionDir: string,
-  options: { lang?: string; hostRules?: string; headless?: boolean } = {},
+  options: {
+    lang?: string;
+    hostRules?: string;
+    headless?: boolean;
+    /** For test servers with a self-signed certificate standing in for HSTS-preloaded hosts. */
+    ignoreHttpsErrors?: boolean;
+  } = {},
 ): Promise<ExtensionBrowser> {
   if (!existsSync(CHROMIUM_PATH)) throw new Error(`Chromium not found at ${CHROMIUM_PATH} (apt-get install chromium)`);
   const profile = await mkdtemp(join(tmpdir(), 'thiqa-chromium-'));
@@ -32,6 +38,7 @@ export async function launchWithExtension(
     executablePath: CHROMIUM_PATH,
     headless: options.headless ?? true,
     locale: options.lang ?? 'en-US',
+    ...(options.ignoreHttpsErrors ? { ignoreHTTPSErrors: true } : {}),
     args: [
       `--disable-extensions-except=${extensionDir}`,
       `--load-extension=${extensionDir}`,

@@ -138,6 +138,8 @@ function domainProblem(line: string, words: PortalWords): string | null {
   if (!refused) return null;
   // shopDomains decided; its identity says why, in the applicant's language.
   const identity = resolveShopIdentity(line, SERVICE_PLATFORMS);
+  // A social profile is no domain to prove: it goes in the social accounts field.
+  if (identity.ok && identity.identity.kind === 'social') return words.p('apply_domainInvalid', [line]);
   if (identity.ok) return words.p('apply_domainSubdomain', [line, identity.identity.domain]);
   if (identity.cause === 'public-suffix') return words.p('apply_domainPlatform', [line]);
   return words.p('apply_domainInvalid', [line]);

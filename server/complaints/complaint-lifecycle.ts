@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
+import { socialKeyOf, socialShopOfKey } from '../../src/directory/social-identity.ts';
 import { recordAudit } from '../db/audit-log.ts';
 import type { Database } from '../db/tables.ts';
 import type { ServiceContext } from '../http/service-context.ts';
@@ -18,6 +19,23 @@ type LifecycleContext = Pick<ServiceContext, 'db' | 'clock' | 'policy' | 'mercha
 
 /** The listed merchant holding `domain`, to whom its complaints go; null for an unlisted shop. */
 export async function merchantHolding(db: Kysely<Database>, domain: string): Promise<string | null> {
+  const social = socialShopOfKey(domain);
+  if (social) {
+    // Handles entered before issue 14 may be written loosely (`@atlas`, a full address):
+    // the merchants on the network are narrowed in SQL, then each handle canonicalised.
+    const onNetwork = JSON.stringify([{ network: social.network }]);
+    const rows = await db
+      .selectFrom('merchants')
+      .select(['id', 'record'])
+      .where(sql<boolean>`record->'social' @> ${onNetwork}::jsonb`)
+      .orderBy('id')
+      .execute();
+    const holds = (record: unknown) =>
+      ((record as { social?: { network: string; handle: string }[] }).social ?? []).some(
+        (entry) => socialKeyOf(entry.network, entry.handle) === domain,
+      );
+    return rows.find((row) => holds(row.record))?.id ?? null;
+  }
   const row = await db
     .selectFrom('merchant_domains')
     .select('merchant_id')

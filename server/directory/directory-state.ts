@@ -9,6 +9,7 @@ import {
   type Merchant,
 } from '../../src/directory/schemas.ts';
 import { DEFAULT_PLATFORM_SUFFIXES, resolveShopIdentity } from '../../src/directory/shop-identity.ts';
+import { socialKeyOf } from '../../src/directory/social-identity.ts';
 import type { Database } from '../db/tables.ts';
 import { ServiceError } from '../http/service-error.ts';
 
@@ -100,7 +101,10 @@ export async function currentDirectoryState(db: Kysely<Database>): Promise<Direc
     // A stored record never holds counts; whatever it might carry is replaced by what is counted now.
     const { answers: _stored, ...record } = row.record as Merchant;
     let complaints: ComplaintCounts = { open: {}, resolved: {} };
-    for (const domain of record.domains) {
+    // Complaints against the merchant's social profiles are the merchant's too.
+    const socialKeys = record.social.flatMap(({ network, handle }) => socialKeyOf(network, handle) ?? []);
+    for (const domain of [...record.domains, ...socialKeys]) {
+      if (owned.has(domain)) continue;
       owned.add(domain);
       const domainCounts = counts.get(domain);
       if (domainCounts) complaints = addCounts(complaints, domainCounts);

@@ -9,6 +9,7 @@ import {
   verificationMethodSchema,
 } from '../../src/directory/schemas.ts';
 import { resolveShopIdentity } from '../../src/directory/shop-identity.ts';
+import { socialKeyOf } from '../../src/directory/social-identity.ts';
 import { SERVICE_PLATFORMS } from '../directory/directory-state.ts';
 
 // The columns of `thiqa import`, declared once: the reader accepts these headers, the
@@ -90,7 +91,11 @@ export function shopDomains(inputs: readonly string[], refuse: (message: string)
       );
       continue;
     }
-    const { domain, host } = identity.identity;
+    const { domain, host, kind } = identity.identity;
+    if (kind === 'social') {
+      refuse(`${input} is a social profile, not a shop domain: put it in the social column`);
+      continue;
+    }
     if (host !== domain && host !== `www.${domain}`) {
       refuse(`${input} is a subdomain: the shop is ${domain}`);
       continue;
@@ -153,9 +158,41 @@ export function parseSocial(cell: Cell | undefined, refuse: (message: string) =>
       refuse(`"${entry}" is not network:handle (${socialNetworkSchema.options.join(', ')})`);
       return [];
     }
-    social.push({ network: network.data, handle: entry.slice(separator + 1).trim() });
+    const entryOf = socialEntry(network.data, entry.slice(separator + 1), refuse);
+    if (entryOf === null) return [];
+    social.push(entryOf);
   }
   return social;
+}
+
+/** Networks whose profiles the extension recognises: their handles are stored in canonical form. */
+const KEYED_NETWORKS: ReadonlySet<string> = new Set(['instagram', 'facebook', 'tiktok', 'whatsapp']);
+
+/**
+ * One social entry, its handle canonical (`@Atlas.Electro` and the profile's address become
+ * `atlas.electro`; a WhatsApp number becomes E.164, `+212…`) so the directory's key for it is
+ * the one the extension computes from the page's address. A handle the network would not
+ * allow is refused.
+ */
+export function socialEntry(
+  network: Merchant['social'][number]['network'],
+  written: string,
+  refuse: (message: string) => void,
+): Merchant['social'][number] | null {
+  const handle = written.trim();
+  if (!KEYED_NETWORKS.has(network)) return { network, handle };
+  const key = socialKeyOf(network, handle);
+  if (key === null) {
+    refuse(
+      network === 'whatsapp'
+        ? `"${handle}" is not a valid WhatsApp number (write it as +212 6XX XX XX XX or 06XX XX XX XX)`
+        : `"${handle}" is not a valid ${network} profile name or address`,
+    );
+    return null;
+  }
+  const canonical = key.slice(key.indexOf('/') + 1);
+  // A number is kept in E.164 with its `+`, as people read it on the certificate page.
+  return { network, handle: network === 'whatsapp' ? `+${canonical}` : canonical };
 }
 
 const code = (words: readonly string[]) => words.map((word) => `\`${word}\``).join(', ');
@@ -291,7 +328,7 @@ export const IMPORT_COLUMNS: readonly ImportColumn[] = [
     name: 'social',
     field: ['social'],
     namesEntries: true,
-    doc: `\`;\`-separated \`network:handle\`, networks ${code(socialNetworkSchema.options)}`,
+    doc: `\`;\`-separated \`network:handle\`, networks ${code(socialNetworkSchema.options)}; a handle may be written \`@name\` or as the profile's address, a WhatsApp number as \`+212…\` or \`06…\`; Instagram, Facebook, TikTok and WhatsApp handles are stored canonical and a bad one is refused`,
     fill: (draft, cell, { refuse }) => {
       draft.social.push(...parseSocial(cell, refuse));
     },
@@ -300,9 +337,12 @@ export const IMPORT_COLUMNS: readonly ImportColumn[] = [
     column({
       name: network,
       field: ['social'],
-      doc: 'handles on the network the column is named after, `;`-separated',
-      fill: (draft, cell) => {
-        for (const handle of listOf(cell)) draft.social.push({ network, handle });
+      doc: 'handles on the network the column is named after, `;`-separated, read as in `social`',
+      fill: (draft, cell, { refuse }) => {
+        for (const handle of listOf(cell)) {
+          const entry = socialEntry(network, handle, refuse);
+          if (entry) draft.social.push(entry);
+        }
       },
     }),
   ),

@@ -136,7 +136,8 @@ describe('rows of text', () => {
           domains: ['souk-bladi.test'],
           social: [
             { network: 'facebook', handle: 'soukbladi' },
-            { network: 'instagram', handle: '@souk.bladi' },
+            // Canonical, so the directory's key is the one the extension reads off the address.
+            { network: 'instagram', handle: 'souk.bladi' },
           ],
           status: 'verified',
           verification: { at: '2026-03-01', by: 'FDEC', methods: ['commercial-register'] },
@@ -144,6 +145,27 @@ describe('rows of text', () => {
         },
       },
     ]);
+  });
+
+  it('canonicalises social handles and numbers', () => {
+    const [entry] = mapped(
+      'rows.csv',
+      row({
+        social:
+          '"whatsapp:06 61 00 00 00; tiktok:@Souk.Bladi; facebook:https://m.facebook.com/profile.php?id=100089123456789"',
+        instagram: 'https://www.instagram.com/Souk.Bladi/',
+      }),
+    );
+    expect(entry).toMatchObject({
+      record: {
+        social: [
+          { network: 'whatsapp', handle: '+212661000000' },
+          { network: 'tiktok', handle: '@souk.bladi' },
+          { network: 'facebook', handle: '100089123456789' },
+          { network: 'instagram', handle: 'souk.bladi' },
+        ],
+      },
+    });
   });
 
   it.each([
@@ -170,6 +192,26 @@ describe('rows of text', () => {
     [
       { labels: 'cndp:D-W-903' },
       [['labels', 'entry 1 reference: a CNDP declaration needs a reference like D-W-903/2024']],
+    ],
+    [
+      { social: 'whatsapp:0612', instagram: 'souk bladi' },
+      [
+        ['social', '"0612" is not a valid WhatsApp number (write it as +212 6XX XX XX XX or 06XX XX XX XX)'],
+        ['instagram', '"souk bladi" is not a valid instagram profile name or address'],
+      ],
+    ],
+    [
+      { social: 'facebook:https://www.facebook.com/groups/123456' },
+      [['social', '"https://www.facebook.com/groups/123456" is not a valid facebook profile name or address']],
+    ],
+    [
+      { domains: '"souk-bladi.test; https://www.instagram.com/souk.bladi"' },
+      [
+        [
+          'domains',
+          'https://www.instagram.com/souk.bladi is a social profile, not a shop domain: put it in the social column',
+        ],
+      ],
     ],
     [{ trade_names: 'Souk\u200fBladi' }, [['trade_name', 'contains U+200F RIGHT-TO-LEFT MARK at character 5']]],
   ])('name the column at fault: %j', (cells, problems) => {

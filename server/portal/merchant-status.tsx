@@ -73,7 +73,7 @@ export function mainDomain(merchant: Merchant): string {
 /** A domain as the directory holds it (already a canonical shop identity: nothing to parse), with its Unicode form. */
 export function publishedShop(domain: string): ShopIdentity {
   const display = domain.includes('xn--') ? (shopIdentity(domain)?.display ?? domain) : domain;
-  return { domain, display, host: domain };
+  return { kind: 'domain', domain, display, host: domain };
 }
 
 // A verdict changes with the publication (a new merchant object) or the day (a label

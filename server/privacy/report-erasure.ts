@@ -8,6 +8,8 @@ import type { ReportsTable } from '../db/tables.ts';
 
 /** The shop's origin and `/` only: `https://shop.ma/orders/1234` becomes `https://shop.ma/`. */
 export function erasedReportUrl(url: string, domain: string): string {
+  // A social seller's address is its profile (https://wa.me/<number>): the shop, not the shopper's.
+  if (domain.includes('/')) return `https://${domain}`;
   try {
     const parsed = new URL(url);
     if (parsed.protocol === 'http:' || parsed.protocol === 'https:') return `${parsed.origin}/`;

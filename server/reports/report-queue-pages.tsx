@@ -246,7 +246,8 @@ export function registerReportQueuePages(app: ConsoleApp, deps: ConsoleDeps) {
       }
       throw error;
     }
-    if ('done' in outcome) return redirectAfterPost(c, `/admin/queue/${domain}`, { done: outcome.done });
+    if ('done' in outcome)
+      return redirectAfterPost(c, `/admin/queue/${encodeURIComponent(domain)}`, { done: outcome.done });
     return sendGroupPage(
       c,
       domain,
@@ -298,10 +299,10 @@ export function registerReportQueuePages(app: ConsoleApp, deps: ConsoleDeps) {
     try {
       if (action === 'accept' && decision.success) {
         await reportQueue.acceptAsOne(domain, receipts, decision.data, actor);
-        return redirectAfterPost(c, `/admin/queue/${domain}`, { done: 'bulk-accepted' });
+        return redirectAfterPost(c, `/admin/queue/${encodeURIComponent(domain)}`, { done: 'bulk-accepted' });
       }
       await reportQueue.rejectAll(domain, receipts, rejectReportSchema.parse({ why }), actor);
-      return redirectAfterPost(c, `/admin/queue/${domain}`, { done: 'bulk-rejected' });
+      return redirectAfterPost(c, `/admin/queue/${encodeURIComponent(domain)}`, { done: 'bulk-rejected' });
     } catch (error) {
       if (error instanceof ServiceError && (error.kind === 'conflict' || error.kind === 'not-found')) {
         return refused(c, domain, error.kind);

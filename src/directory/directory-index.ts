@@ -1,6 +1,7 @@
 import { type Imitation, LookalikeIndex } from './lookalike.ts';
 import type { ComplaintCounts, DirectoryState, FlaggedDomain, Merchant, Policy } from './schemas.ts';
 import type { ShopIdentity } from './shop-identity.ts';
+import { socialKeyOf } from './social-identity.ts';
 
 /** What a verdict needs to know about one shop identity. */
 export interface DirectoryEntry {
@@ -26,6 +27,8 @@ export class DirectoryIndex implements DirectoryLookup {
   readonly policy: Policy;
   readonly platforms: readonly string[];
   readonly #merchants = new Map<string, Merchant>();
+  /** A merchant's social profiles and numbers, by canonical key: kept apart from its domains so look-alikes compare domains only. */
+  readonly #socialMerchants = new Map<string, Merchant>();
   readonly #flags = new Map<string, FlaggedDomain>();
   readonly #complaints = new Map<string, ComplaintCounts>();
   readonly #byIce = new Map<string, Merchant>();
@@ -37,6 +40,12 @@ export class DirectoryIndex implements DirectoryLookup {
     for (const merchant of state.merchants) {
       for (const domain of merchant.domains) this.#merchants.set(domain, merchant);
       this.#byIce.set(merchant.ice, merchant);
+      for (const { network, handle } of merchant.social) {
+        // Handles imported before issue 14 may be written loosely (`@atlas`, a full URL):
+        // the key is canonicalised here; one that names no seller (YouTube, bad) is left out.
+        const key = socialKeyOf(network, handle);
+        if (key !== null && !this.#socialMerchants.has(key)) this.#socialMerchants.set(key, merchant);
+      }
     }
     for (const flag of state.flagged) this.#flags.set(flag.domain, flag);
     for (const entry of state.domainComplaints) this.#complaints.set(entry.domain, entry.complaints);
@@ -48,7 +57,7 @@ export class DirectoryIndex implements DirectoryLookup {
 
   entryFor(domain: string): DirectoryEntry {
     return {
-      merchant: this.#merchants.get(domain) ?? null,
+      merchant: this.#merchants.get(domain) ?? this.#socialMerchants.get(domain) ?? null,
       flag: this.#flags.get(domain) ?? null,
       domainComplaints: this.#complaints.get(domain) ?? null,
     };
@@ -59,6 +68,7 @@ export class DirectoryIndex implements DirectoryLookup {
   }
 
   lookalikeOf(identity: Pick<ShopIdentity, 'domain' | 'host'>): Imitation | null {
+    if (identity.domain.includes('/')) return null; // A social key imitates no domain.
     // Built on first use: most lookups are of known shops or of pages that are not shops.
     // Only verified merchants are imitated; every merchant's domains are its own.
     this.#lookalikes ??= new LookalikeIndex(

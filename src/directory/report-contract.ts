@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { reportReasonSchema } from './schemas.ts';
+import { reportReasonSchema, shopKeySchema } from './schemas.ts';
 import { DEFAULT_PLATFORM_SUFFIXES, type NoIdentityCause, resolveShopIdentity } from './shop-identity.ts';
+import { socialShopUrl } from './social-identity.ts';
 import { checkTextPolicy, multilineText, personText, replaceRefusedCharacters } from './text-policy.ts';
 
 // The report API's contract, declared once: what a client sends to report a shop and to
@@ -30,7 +31,10 @@ export const receiptParamsSchema = z.object({ receipt: receiptSchema });
 /**
  * The URL a report keeps: scheme, host and path of the shop's page. The query and the
  * fragment never leave, as they may hold the shopper's own data (an order number, an
- * e-mail address). Null when the address names no shop.
+ * e-mail address). A social seller's report keeps its canonical profile address instead
+ * (`https://instagram.com/atlas.electro`, `https://wa.me/212612345678`): the number in
+ * `api.whatsapp.com/send?phone=` is the shop, while the rest (`&text=` with the order) is
+ * the shopper's. Null when the address names no shop.
  */
 export function reportedShop(
   input: string,
@@ -38,8 +42,15 @@ export function reportedShop(
 ): { ok: true; domain: string; url: string } | { ok: false; cause: NoIdentityCause } {
   const resolved = resolveShopIdentity(input, platforms);
   if (!resolved.ok) return { ok: false, cause: resolved.cause };
-  const { domain, host } = resolved.identity;
-  return { ok: true, domain, url: keptReportUrl(input, host) };
+  return { ok: true, domain: resolved.identity.domain, url: keptShopUrl(input, resolved.identity) };
+}
+
+/** The URL a report keeps of `input`, once its shop is known: for a social seller, its canonical profile. */
+export function keptShopUrl(
+  input: string,
+  identity: { kind: 'domain' | 'social'; domain: string; host: string },
+): string {
+  return identity.kind === 'social' ? socialShopUrl(identity.domain) : keptReportUrl(input, identity.host);
 }
 
 /** The URL a report keeps of `input`, once its shop's `host` is known. */
@@ -164,7 +175,8 @@ export const reportStatusViewSchema = z.object({
   receipt: receiptSchema,
   status: reportStatusSchema,
   reason: reportReasonSchema,
-  domain: z.string(),
+  /** The shop key: a domain, or a social seller's key such as `wa.me/212612345678`. */
+  domain: shopKeySchema,
   /**
    * Why a moderator rejected the report, in words meant for the shopper. Written under the
    * text policy; a reader shows what a row from before the policy holds with

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { isValidIce } from './ice.ts';
-import { isCanonicalShopDomain } from './shop-identity.ts';
+import { isCanonicalShopDomain, isCanonicalShopKey } from './shop-identity.ts';
+import { socialShopOfKey } from './social-identity.ts';
 import { personText } from './text-policy.ts';
 
 // Schemas of every record and file the directory is made of. Every file names its
@@ -19,6 +20,25 @@ export const domainNameSchema = z
   .regex(/^(?:[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?\.)+[a-z0-9-]{2,63}$/, {
     message: 'must be a lowercase ASCII (punycode) domain name',
   });
+
+/**
+ * A social seller's key in canonical form, such as `instagram.com/atlas.electro`,
+ * `facebook.com/100089123456789`, `tiktok.com/@atlas.electro` or `wa.me/212612345678`.
+ */
+export const socialKeySchema = z
+  .string()
+  .max(100)
+  .refine((key) => socialShopOfKey(key) !== null, {
+    message: 'must be a canonical social key like instagram.com/<handle> or wa.me/<number>',
+  });
+
+/**
+ * What flags and complaint counts are keyed by: a domain, or a social seller's key (it
+ * holds a `/`, which no domain has). Files that name only domains read as before.
+ */
+export const shopKeySchema = z.union([domainNameSchema, socialKeySchema], {
+  error: 'must be a lowercase ASCII domain name or a social key like instagram.com/<handle> or wa.me/<number>',
+});
 
 export const merchantStatusSchema = z.enum(['verified', 'suspended', 'revoked']);
 export const verificationMethodSchema = z.enum(['commercial-register', 'phone-call', 'site-visit', 'document-check']);
@@ -139,7 +159,8 @@ export const merchantSchema = z.strictObject({
 });
 
 export const flaggedDomainSchema = z.strictObject({
-  domain: domainNameSchema,
+  /** The shop key: a domain or, since issue 14, a social key (older extensions refuse those). */
+  domain: shopKeySchema,
   reason: flagReasonSchema,
   since: isoDate,
   summary: text(500),
@@ -147,7 +168,7 @@ export const flaggedDomainSchema = z.strictObject({
 
 /** Complaints against a shop that is not a merchant of the directory. */
 export const domainComplaintsSchema = z.strictObject({
-  domain: domainNameSchema,
+  domain: shopKeySchema,
   complaints: complaintCountsSchema,
 });
 
@@ -236,10 +257,10 @@ export const deltaSchema = z.strictObject({
   policy: policySchema.nullable(),
   platforms: z.array(domainNameSchema).nullable(),
   merchants: z.strictObject({ upsert: z.array(merchantSchema), remove: z.array(z.string()) }),
-  flagged: z.strictObject({ upsert: z.array(flaggedDomainSchema), remove: z.array(domainNameSchema) }),
+  flagged: z.strictObject({ upsert: z.array(flaggedDomainSchema), remove: z.array(shopKeySchema) }),
   domainComplaints: z.strictObject({
     upsert: z.array(domainComplaintsSchema),
-    remove: z.array(domainNameSchema),
+    remove: z.array(shopKeySchema),
   }),
 });
 
@@ -318,7 +339,7 @@ function checkDirectoryState(state: StateShape, ctx: z.RefinementCtx): void {
   });
   const checkDomains = (domains: string[], path: string) =>
     domains.forEach((domain, index) => {
-      if (!isCanonicalShopDomain(domain, platforms)) {
+      if (!isCanonicalShopKey(domain, platforms)) {
         ctx.addIssue({ code: 'custom', path: [path, index, 'domain'], message: `${domain} is not a shop identity` });
       }
     });

@@ -1,5 +1,6 @@
 import punycode from 'punycode/punycode.es6.js';
 import { parse } from 'tldts';
+import { SOCIAL_DOMAINS, type SocialNetworkName, socialShopOf, socialShopOfKey } from './social-identity.ts';
 
 /**
  * Multi-tenant shop platforms that the Public Suffix List does not list, where every
@@ -17,15 +18,29 @@ export type NoIdentityCause =
   | 'invalid-host'
   | 'ip-address'
   | 'single-label'
-  | 'public-suffix';
+  | 'public-suffix'
+  /** A social network's own page (feed, post, group, search, log-in), not a seller's profile. */
+  | 'social-platform'
+  /** A profile name or phone number the network would not allow. */
+  | 'invalid-social-handle';
 
 export interface ShopIdentity {
-  /** Registrable domain (or platform tenant), lowercase ASCII/punycode, no port, no trailing dot. */
+  /** A web shop known by its domain, or a seller known by a social profile or number. */
+  readonly kind: 'domain' | 'social';
+  /**
+   * The shop key every map of the directory and of the settings uses. For a domain shop:
+   * the registrable domain (or platform tenant), lowercase ASCII/punycode, no port, no
+   * trailing dot. For a social seller: `<network host>/<handle>` such as
+   * `instagram.com/atlas.electro` or `wa.me/212612345678` (see social-identity.ts); the `/`
+   * keeps the two apart.
+   */
   readonly domain: string;
-  /** The same name in Unicode, for display; equal to `domain` when it is not an IDN. */
+  /** For display: the domain in Unicode, or e.g. `@atlas.electro · Instagram`. */
   readonly display: string;
   /** The full host name the input named, ASCII form. */
   readonly host: string;
+  /** The network of a social seller. */
+  readonly network?: SocialNetworkName;
 }
 
 export type IdentityResult =
@@ -120,9 +135,17 @@ export function resolveShopIdentity(
   if (labels.length < 2) return { ok: false, cause: 'single-label' };
   const parsed = parse(host, { allowPrivateDomains: true, extractHostname: false });
   if (parsed.isIp) return { ok: false, cause: 'ip-address' };
+  const social = socialShopOf(url, host);
+  if (typeof social === 'string') return { ok: false, cause: social };
+  if (social) {
+    const identity = { kind: 'social', domain: social.key, display: social.display, host, network: social.network };
+    return { ok: true, identity: identity as ShopIdentity };
+  }
+  // Any other host of a network (about.instagram.com, business.facebook.com) is the network's.
+  if (parsed.domain && SOCIAL_DOMAINS.has(parsed.domain)) return { ok: false, cause: 'social-platform' };
   const domain = platformTenant(host, platforms) ?? parsed.domain;
   if (!domain) return { ok: false, cause: 'public-suffix' };
-  return { ok: true, identity: { domain, display: displayForm(domain), host } };
+  return { ok: true, identity: { kind: 'domain', domain, display: displayForm(domain), host } };
 }
 
 /** The shop identity of a URL or host, or `null` when it has none. */
@@ -131,7 +154,22 @@ export function shopIdentity(input: string, platforms?: readonly string[]): Shop
   return result.ok ? result.identity : null;
 }
 
-/** True when `name` is already a shop identity in its canonical ASCII form. */
+/** True when `name` is already a domain shop identity in its canonical ASCII form. */
 export function isCanonicalShopDomain(name: string, platforms?: readonly string[]): boolean {
-  return shopIdentity(name, platforms)?.domain === name;
+  const identity = shopIdentity(name, platforms);
+  return identity?.kind === 'domain' && identity.domain === name;
+}
+
+/** True when `key` is a shop key in canonical form: a domain, or a social key such as `wa.me/212612345678`. */
+export function isCanonicalShopKey(key: string, platforms?: readonly string[]): boolean {
+  return key.includes('/') ? socialShopOfKey(key) !== null : isCanonicalShopDomain(key, platforms);
+}
+
+/** The identity a canonical shop key names (a domain or a social key), or null. */
+export function identityOfKey(key: string, platforms?: readonly string[]): ShopIdentity | null {
+  if (!key.includes('/')) return isCanonicalShopDomain(key, platforms) ? shopIdentity(key, platforms) : null;
+  const social = socialShopOfKey(key);
+  if (!social) return null;
+  const host = key.slice(0, key.indexOf('/'));
+  return { kind: 'social', domain: social.key, display: social.display, host, network: social.network };
 }

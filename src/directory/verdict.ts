@@ -62,7 +62,10 @@ export function verdictFor(
   const caution: VerdictReason[] = [];
 
   if (flag) danger.push({ code: 'flagged', reason: flag.reason, since: flag.since });
-  const imitated = merchant || options.lookalikeDismissed ? null : (directory.lookalikeOf?.(identity) ?? null);
+  const imitated =
+    merchant || identity.kind === 'social' || options.lookalikeDismissed
+      ? null
+      : (directory.lookalikeOf?.(identity) ?? null);
   if (imitated) caution.push({ code: 'lookalike', of: imitated.domain, merchantId: imitated.merchantId });
   if (merchant?.status === 'revoked') danger.push({ code: 'merchant-revoked' });
   if (merchant?.status === 'suspended') danger.push({ code: 'merchant-suspended' });

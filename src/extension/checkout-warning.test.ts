@@ -9,7 +9,8 @@ import type { Settings } from './settings.ts';
 import type { Judgement } from './shop-judge.ts';
 
 const judgement = (level: VerdictLevel): Judgement => ({
-  identity: level === 'none' ? null : { domain: 'shop.test', display: 'shop.test', host: 'www.shop.test' },
+  identity:
+    level === 'none' ? null : { kind: 'domain', domain: 'shop.test', display: 'shop.test', host: 'www.shop.test' },
   verdict: {
     level,
     reasons:

@@ -1,5 +1,5 @@
 import { portalAddress } from '../directory/portal-address.ts';
-import { keptReportUrl } from '../directory/report-contract.ts';
+import { keptShopUrl } from '../directory/report-contract.ts';
 import type { VerdictLevel } from '../directory/verdict.ts';
 import { reasonWords } from '../ui/verdict-words.ts';
 import type { CheckoutWarning } from './messages.ts';
@@ -31,11 +31,11 @@ export function checkoutWarningFor(
   const title = TITLES[level];
   const silenced = level !== 'danger' && (site.trusted || site.checkoutContinued);
   const first = reasons[0];
-  const host = judgement.identity?.host;
+  const identity = judgement.identity;
   const reportUrl = (() => {
-    if (!host || !pageUrl) return null;
+    if (!identity || !pageUrl) return null;
     const address = new URL(portalAddress(portalUrl, '/report', lang));
-    address.searchParams.set('url', keptReportUrl(pageUrl, host));
+    address.searchParams.set('url', keptShopUrl(pageUrl, identity));
     return address.toString();
   })();
   return {

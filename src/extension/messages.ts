@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { type LegalMention, type PageEvidence, pageEvidenceSchema } from '../directory/page-evidence.ts';
 import { MAX_DETAILS_LENGTH, reporterRatingSchema } from '../directory/report-contract.ts';
 import type { ComplaintCounts, FlaggedDomain, Merchant } from '../directory/schemas.ts';
-import { domainNameSchema, reportReasonSchema } from '../directory/schemas.ts';
+import { reportReasonSchema, shopKeySchema } from '../directory/schemas.ts';
 import { multilineText } from '../directory/text-policy.ts';
 import type { Verdict, VerdictLevel } from '../directory/verdict.ts';
 import type { SyncError } from './database.ts';
@@ -58,7 +58,8 @@ export const requestSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('setLanguage'), language: languageSchema }),
   z.strictObject({
     type: z.literal('setSiteChoice'),
-    domain: domainNameSchema,
+    // A domain or a social seller's key: a shopper may trust or hide the badge on either.
+    domain: shopKeySchema,
     trusted: z.boolean().optional(),
     hideBadge: z.boolean().optional(),
     lookalikeDismissed: z.boolean().optional(),

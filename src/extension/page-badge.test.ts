@@ -7,7 +7,8 @@ import { NO_SITE_CHOICE, type SiteChoice } from './setting-values.ts';
 import type { Judgement } from './shop-judge.ts';
 
 const judgement = (level: VerdictLevel): Judgement => ({
-  identity: level === 'none' ? null : { domain: 'shop.test', display: 'shop.test', host: 'www.shop.test' },
+  identity:
+    level === 'none' ? null : { kind: 'domain', domain: 'shop.test', display: 'shop.test', host: 'www.shop.test' },
   verdict: {
     level,
     reasons:
@@ -59,7 +60,12 @@ describe('in-page badge', () => {
 
   it('says which verified shop a look-alike looks like, and links to that merchant’s certificate', () => {
     const lookalike: Judgement = {
-      identity: { domain: 'atlas-electroo.test', display: 'atlas-electroo.test', host: 'atlas-electroo.test' },
+      identity: {
+        kind: 'domain',
+        domain: 'atlas-electroo.test',
+        display: 'atlas-electroo.test',
+        host: 'atlas-electroo.test',
+      },
       verdict: {
         level: 'caution',
         reasons: [

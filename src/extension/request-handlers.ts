@@ -1,5 +1,5 @@
 import { legalChecklist, type PageEvidence } from '../directory/page-evidence.ts';
-import { keptReportUrl } from '../directory/report-contract.ts';
+import { keptShopUrl } from '../directory/report-contract.ts';
 import { directoryStatus } from './directory-status.ts';
 import type { DirectoryStore } from './directory-store.ts';
 import type { DirectorySync } from './directory-sync.ts';
@@ -88,7 +88,7 @@ export function createRequestHandlers(deps: {
     },
     async getTabView({ tabId }) {
       const { url, evidence, judgement } = await judgeTab(tabId);
-      const reportUrl = judgement.identity && url ? keptReportUrl(url, judgement.identity.host) : null;
+      const reportUrl = judgement.identity && url ? keptShopUrl(url, judgement.identity) : null;
       const dayAgo = now().getTime() - RECENT_REPORT_MS;
       const recent = reportUrl
         ? (await (await outbox()).list()).find(
@@ -113,7 +113,7 @@ export function createRequestHandlers(deps: {
       const url = await deps.tabUrl(tabId);
       const { identity } = await judge.judge(url);
       if (!identity || !url) throw new Error('this tab shows no shop to report');
-      const reportUrl = keptReportUrl(url, identity.host);
+      const reportUrl = keptShopUrl(url, identity);
       const translator = await deps.translator();
       return toReportView(
         await (await outbox()).enqueue({

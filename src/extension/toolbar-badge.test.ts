@@ -24,7 +24,10 @@ describe('the toolbar badge', () => {
       },
     };
     const translator = localeTranslator('fr');
-    const identity = level === 'none' ? null : { domain: 'shop.test', display: 'shop.test', host: 'shop.test' };
+    const identity =
+      level === 'none'
+        ? null
+        : { kind: 'domain' as const, domain: 'shop.test', display: 'shop.test', host: 'shop.test' };
     await paintToolbarBadge(
       action,
       7,

@@ -36,7 +36,9 @@ function Verdict(props: { view: TabView }) {
   const { t } = translator;
   const { view } = props;
   const { level } = view.verdict;
-  const isIdn = view.identity !== null && view.identity.display !== view.identity.domain;
+  // A social seller's key (it holds a `/`) is no IDN: its display already names the profile.
+  const isIdn =
+    view.identity !== null && view.identity.display !== view.identity.domain && !view.identity.domain.includes('/');
   return (
     <header class={`verdict verdict--${level}`} data-level={level}>
       <span class="verdict__mark" aria-hidden="true">

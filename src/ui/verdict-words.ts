@@ -16,6 +16,8 @@ const CAUSE: Record<NoIdentityCause | 'unknown', MessageKey> = {
   'ip-address': 'cause_ipAddress',
   'single-label': 'cause_singleLabel',
   'public-suffix': 'cause_publicSuffix',
+  'social-platform': 'social_causePlatform',
+  'invalid-social-handle': 'social_causeInvalidHandle',
   unknown: 'cause_unknown',
 };
 
