@@ -120,3 +120,65 @@ describe('hostile text', () => {
     console.log(`readClaims on ${text.length} characters: ${(performance.now() - started).toFixed(1)} ms`);
   });
 });
+
+// Review of issue 14 (attack review): what a hostile or an ordinary page does to the reader.
+describe('review 14: words that are no trust mark', () => {
+  // Each of these makes an unknown shop, and a verified merchant without the label, `danger`
+  // ("shows a trust mark it does not hold"): French drops accents on capitals ("ETHIQUE"),
+  // and image words speak of products and orders far more often than of the shop itself.
+  it.each<[string, Partial<ClaimFacts>]>([
+    ['"MODE ETHIQUE" (an accent dropped in capitals)', { text: 'MODE ETHIQUE ET DURABLE' }],
+    ['"charte ethique" without its accent', { text: 'Découvrez notre charte ethique' }],
+    ['an image file named after ethical fashion', { hints: ['/img/mode-ethique.jpg'] }],
+    ['a product certified organic', { hints: ["Huile d'argan certifiée bio"] }],
+    ['a certificate of authenticity', { hints: ['certificat-authenticite.jpg'] }],
+    ['a link titled "check my order"', { hints: ['Vérifier ma commande'] }],
+  ])('%s is no seal', (_name, partial) => {
+    expect(seals(partial)).toEqual([]);
+  });
+});
+
+describe('review 14: seals written to slip past the reader', () => {
+  // A page that shows a seal it does not hold must not escape `danger` by writing it with a
+  // character a shopper cannot see or tell apart.
+  it.each<[string, string, SealMark]>([
+    ['a non-breaking hyphen', 'Label e\u2011thiq', 'e-thiq'],
+    ['a zero-width space', 'Label e\u200bthiq', 'e-thiq'],
+    ['decomposed accents (NFD)', 'Boutique ve\u0301rifie\u0301e', 'verified-claim'],
+    ['a soft hyphen', 'Boutique vér\u00adifiée', 'verified-claim'],
+    ['full-width letters', 'Paiement sécurisé ＣＭＩ', 'cmi-payment'],
+    ['Arabic presentation forms', 'متجر ﻣﻮﺛﻖ', 'verified-claim'],
+  ])('%s', (_name, text, mark) => {
+    expect(seals({ text: latinDigits(text) })).toContain(mark);
+    expect(readClaims(facts({ text }), PORTAL).seals).toContain(mark);
+  });
+});
+
+describe('review 14: ICEs as shops write them', () => {
+  // An ICE the reader misses is a checklist line wrongly "missing", and a clone carrying a
+  // verified merchant's ICE escapes `ice-impersonation`.
+  it.each<[string, string]>([
+    ['I.C.E. with its last dot', 'I.C.E. : 001525939000037'],
+    ['the full name with (ICE)', "Identifiant Commun de l'Entreprise (ICE) : 001525939000037"],
+    ['a zero-width space among the digits', 'ICE : 00152593900\u200b0037'],
+  ])('%s', (_name, text) => {
+    expect(readClaims(facts({ text }), PORTAL).ices).toEqual(['001525939000037']);
+  });
+});
+
+describe('review 14: hostile text, timed', () => {
+  // The e-mail pattern tries up to 64 characters before an "@" at every position: one "@"
+  // after a long run of letters costs ~100 ms on 100 KB, all of it on the page's main thread.
+  it.each<[string, string]>([
+    ['100 KB of letters, then one @', `${'a'.repeat(100_000)}@`],
+    ['long local parts and labels', `${'a'.repeat(64)}@${'b'.repeat(63)}.`.repeat(770)],
+    ['long domains', `a@${`${'b'.repeat(63)}.`.repeat(5)}`.repeat(300)],
+  ])('%s: readClaims within 50 ms', (_name, text) => {
+    readClaims(facts({ text: 'warm-up a@b.ma' }), PORTAL);
+    const started = performance.now();
+    readClaims(facts({ text }), PORTAL);
+    const ms = performance.now() - started;
+    console.log(`review 14: readClaims on ${text.length} characters (${_name}): ${ms.toFixed(1)} ms`);
+    expect(ms).toBeLessThan(50);
+  });
+});
