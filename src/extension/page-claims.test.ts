@@ -149,7 +149,6 @@ describe('review 14: seals written to slip past the reader', () => {
     ['full-width letters', 'Paiement sécurisé ＣＭＩ', 'cmi-payment'],
     ['Arabic presentation forms', 'متجر ﻣﻮﺛﻖ', 'verified-claim'],
   ])('%s', (_name, text, mark) => {
-    expect(seals({ text: latinDigits(text) })).toContain(mark);
     expect(readClaims(facts({ text }), PORTAL).seals).toContain(mark);
   });
 });

@@ -23,6 +23,19 @@ export function latinDigits(text: string): string {
   });
 }
 
+/**
+ * Text as a shopper reads it: compatibility forms folded (full-width ＣＭＩ, Arabic
+ * presentation forms, decomposed accents, ligatures), invisible format characters
+ * (zero-width spaces, soft hyphens, direction marks) dropped, every dash a hyphen. A page
+ * must not slip a seal or an ICE past the reader with a character nobody sees.
+ */
+export function readableText(text: string): string {
+  return text
+    .normalize('NFKC')
+    .replace(/[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g, '')
+    .replace(/[\u2010-\u2015\u2212\ufe58\ufe63\uff0d]/g, '-');
+}
+
 // Letters as a small class, not \p{L}: a content script compiles its patterns on every
 // page load, and Unicode property classes make that compilation cost milliseconds.
 // Every pattern is bounded (no unbounded run before a required word): page text is
@@ -30,7 +43,7 @@ export function latinDigits(text: string): string {
 // An ICE is read only where the page labels it as one: a bare 15-digit number may be an
 // order number or an IBAN fragment.
 const ICE_LABELLED =
-  /(?:\bI\.?C\.?E\b|identifiant commun de l['’]entreprise|المعرف الموحد للمقاولة|التعريف الموحد للمقاولة|رقم التعريف الموحد)(?:n°|no\.?|num[ée]ro|[:：\s-]){0,12}((?:\d[\s.\u00a0\u202f-]?){14}\d)(?!\d)/gi;
+  /(?:\bI\.?C\.?E\b|identifiant commun de l['’]entreprise|المعرف الموحد للمقاولة|التعريف الموحد للمقاولة|رقم التعريف الموحد)(?:n°|no\.?|num[ée]ro|[:：\s.)-]){0,12}((?:\d[\s.\u00a0\u202f-]?){14}\d)(?!\d)/gi;
 const RC = /(?:\bR\.?\s?C\.?(?=[\s:n°])|registre (?:du|de) commerce|السجل التجاري)[^\d\n]{0,40}\d{2,8}(?!\d)/i;
 const PHONE = /(?:(?:\+|00)\s?212[\s.-]?(?:\(0\))?[\s.-]?[5-8]|(?<!\d)0[5-8])(?:[\s.-]?\d){8}(?!\d)/;
 // Anchored at the "@" (one character of local part looked at behind it): a pattern that
@@ -144,7 +157,11 @@ export function findIces(text: string): string[] {
 // Thiqa's own name in Arabic, ثقة, is the everyday word "trust": in text it counts only
 // as a seal ("موثق من طرف ثقة", "شارة ثقة"); on an image's alt or title it is a seal.
 const SEAL_TEXT: ReadonlyArray<[SealMark, readonly string[], RegExp]> = [
-  ['e-thiq', ['thiq', 'ثيق'], /e[-\s]?thiq|(?<![A-Za-z\u00C0-\u024F\u0600-\u06FF])إي[-\s]?ثيق/i],
+  [
+    'e-thiq',
+    ['thiq', 'ثيق'],
+    /(?<![A-Za-z\u00C0-\u024F])e[-\s]?thiq(?![A-Za-z\u00C0-\u024F])|(?<![A-Za-z\u00C0-\u024F\u0600-\u06FF])إي[-\s]?ثيق/i,
+  ],
   [
     'cndp',
     ['cndp', 'اللجنة الوطنية', '09-08', '09.08'],
@@ -171,14 +188,32 @@ const SEAL_TEXT: ReadonlyArray<[SealMark, readonly string[], RegExp]> = [
     /\bthiqa\b|(?:طرف|قبل|شارة|ختم|علامة|شهادة)\s+ثقة(?![A-Za-z\u00C0-\u024F\u0600-\u06FF])/i,
   ],
 ];
-const SEAL_HINT: ReadonlyArray<[SealMark, RegExp]> = [
-  ['e-thiq', /e[-\s_]?thiq|إي[-\s]?ثيق/i],
+const SEAL_HINT: ReadonlyArray<[SealMark, RegExp | null]> = [
+  ['e-thiq', /(?<![A-Za-z\u00C0-\u024F])e[-\s_]?thiq(?![A-Za-z\u00C0-\u024F])|إي[-\s]?ثيق/i],
   ['cndp', /\bcndp\b/i],
   ['cmi-payment', /\bcmi\b/i],
   ['fnem-member', /\bfnem\b/i],
-  ['verified-claim', /v[ée]rifi|verified|certifi|موثق|موثّق|معتمد/i],
+  // Read hint by hint (verifiedHint below): a claim word must stand among badge words.
+  ['verified-claim', null],
   ['thiqa-badge', /thiqa|(?<![A-Za-z\u00C0-\u024F\u0600-\u06FF])ثقة(?![A-Za-z\u00C0-\u024F\u0600-\u06FF])/i],
 ];
+
+// On an image or a link title a claim word counts alone only among badge words ("badge
+// vérifié", "verified.png"), not about a product or an order ("huile certifiée bio",
+// "Vérifier ma commande", "verified-purchase.png"); a written-out claim counts as in text.
+const HINT_CLAIM_WORD = /^(?:v[ée]rifi[ée]e?s?|verified|certifi[ée]e?s?|certified|موثق|موثّق|موثقة|معتمد|معتمدة)$/i;
+const HINT_BADGE_WORD =
+  /^(?:badge|seal|sceau|logo|label|icon|ic[oô]ne|img|image|png|svg|jpe?g|gif|webp|trust|confiance|100|%|boutique|site|vendeur|marchand|commer[çc]ant|store|shop|seller|merchant|thiqa|ثقة|متجر|بائع|تاجر|✓|✔)$/i;
+const VERIFIED_TEXT = SEAL_TEXT.find(([mark]) => mark === 'verified-claim')?.[2];
+
+function verifiedHint(hint: string): boolean {
+  if (VERIFIED_TEXT?.test(hint)) return true;
+  const words = hint.split(/[\s—–:|,;!?()"'«»]+/).filter(Boolean);
+  return (
+    words.some((word) => HINT_CLAIM_WORD.test(word)) &&
+    words.every((word) => HINT_CLAIM_WORD.test(word) || HINT_BADGE_WORD.test(word))
+  );
+}
 
 /** Trust marks the page shows or claims, in SEAL_MARKS order. */
 export function findSeals(facts: ClaimFacts, portalOrigin: string | null): Set<SealMark> {
@@ -186,8 +221,11 @@ export function findSeals(facts: ClaimFacts, portalOrigin: string | null): Set<S
   const lower = facts.text.toLowerCase();
   for (const [mark, gate, pattern] of SEAL_TEXT) if (has(lower, gate) && pattern.test(facts.text)) found.add(mark);
   // File names count by their words: `/img/logo_cmi-secure.png` shows "cmi".
-  const hints = facts.hints.map((hint) => hint.replace(/[-_./]+/g, ' ')).join('\n');
-  for (const [mark, pattern] of SEAL_HINT) if (pattern.test(hints)) found.add(mark);
+  const hintList = facts.hints.map((hint) => hint.replace(/[-_./]+/g, ' '));
+  const hints = hintList.join('\n');
+  for (const [mark, pattern] of SEAL_HINT) {
+    if (pattern ? pattern.test(hints) : hintList.some(verifiedHint)) found.add(mark);
+  }
   for (const link of facts.links) if (isCertificateLink(link, portalOrigin)) found.add('thiqa-badge');
   return found;
 }
@@ -252,8 +290,8 @@ export function legalPageLink(links: ClaimFacts['links'], pageUrl: string): URL 
 
 /** The evidence of one text and its hints. */
 export function readClaims(facts: ClaimFacts, portalOrigin: string | null): Omit<PageEvidence, 'legalPagePath'> {
-  const text = latinDigits(facts.text);
-  const seals = findSeals({ ...facts, text }, portalOrigin);
+  const text = latinDigits(readableText(facts.text));
+  const seals = findSeals({ ...facts, text, hints: facts.hints.map(readableText) }, portalOrigin);
   return { ices: findIces(text), mentions: [...findMentions(text)], seals: [...seals] };
 }
 
