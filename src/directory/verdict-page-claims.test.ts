@@ -96,3 +96,36 @@ describe('page claims in the verdict', () => {
     ]);
   });
 });
+
+// Review of issue 14 (attack review). On a social network the page is the network's: a
+// TikTok video or a Facebook page shows other people's comments and posts beside the
+// seller's words, and the content script reads that text all the same. A competitor who
+// comments "Paiement CMI · déclaré CNDP" or pastes another merchant's ICE under a verified
+// seller's video turns that seller `danger` for every shopper who opens the video.
+describe('review 14: what others write on a social seller’s page', () => {
+  const SOUK_ICE = iceWithCheckDigits('2000000000003');
+  const social = new DirectoryIndex(
+    testState({
+      merchants: [
+        testMerchant({
+          id: 'atlas-social',
+          ice: iceWithCheckDigits('2000000000004'),
+          domains: ['atlas-social.test'],
+          social: [{ network: 'tiktok', handle: '@atlas.electro' }],
+        }),
+        testMerchant({ id: 'souk', ice: SOUK_ICE, domains: ['souk.test'] }),
+      ],
+    }),
+  );
+  it('a verified seller stays verified whatever the comments under its video say', () => {
+    const identity = shopIdentity('https://www.tiktok.com/@atlas.electro/video/7300000000000000000');
+    expect(identity?.kind).toBe('social');
+    const verdict = verdictFor(identity, social, NOW, {
+      evidence: evidence({ ices: [SOUK_ICE], seals: ['cmi-payment', 'cndp'] }),
+    });
+    expect([verdict.level, verdict.reasons.map((reason) => reason.code)]).toEqual([
+      'verified',
+      ['merchant-verified'],
+    ]);
+  });
+});
