@@ -69,7 +69,9 @@ export function verdictFor(
   if (imitated) caution.push({ code: 'lookalike', of: imitated.domain, merchantId: imitated.merchantId });
   if (merchant?.status === 'revoked') danger.push({ code: 'merchant-revoked' });
   if (merchant?.status === 'suspended') danger.push({ code: 'merchant-suspended' });
-  if (options.evidence) {
+  // On a social network the page is the network's: other people's comments and posts sit
+  // beside the seller's words, so what the page says is no claim of the seller's.
+  if (options.evidence && identity.kind !== 'social') {
     const claims = pageClaimReasons(identity.domain, merchant, directory, options.evidence);
     danger.push(...claims.danger);
     caution.push(...claims.caution);
