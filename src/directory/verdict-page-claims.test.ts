@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { testMerchant, testState } from '../../test/support/test-directory.ts';
+import { readClaims } from '../extension/page-claims.ts';
 import { DirectoryIndex } from './directory-index.ts';
 import { iceWithCheckDigits } from './ice.ts';
 import type { PageEvidence } from './page-evidence.ts';
@@ -123,9 +124,31 @@ describe('review 14: what others write on a social seller’s page', () => {
     const verdict = verdictFor(identity, social, NOW, {
       evidence: evidence({ ices: [SOUK_ICE], seals: ['cmi-payment', 'cndp'] }),
     });
-    expect([verdict.level, verdict.reasons.map((reason) => reason.code)]).toEqual([
-      'verified',
-      ['merchant-verified'],
-    ]);
+    expect([verdict.level, verdict.reasons.map((reason) => reason.code)]).toEqual(['verified', ['merchant-verified']]);
+  });
+});
+
+// The same attack on a merchant's own site: product reviews, questions and answers are
+// other people's words printed in the page. One review naming a competitor's ICE or "déclaré
+// CNDP" turns a verified merchant `danger` ("impersonation", "forged seal"). Marked
+// `it.fails` (it documents today's behaviour and keeps the suite green): whether page claims
+// may lower a merchant of the directory at all is the lead's call; flip to `it` once decided.
+describe('review 14: a customer review on a verified merchant’s page', () => {
+  it.fails('a review quoting another merchant’s ICE and a CNDP declaration does not make Atlas danger', () => {
+    const other = iceWithCheckDigits('2000000000002');
+    const review = `Avis de Karim ★☆☆☆☆ : j'ai préféré l'autre boutique, ICE : ${other}, déclarée CNDP.`;
+    const claims = readClaims({ text: review, hints: [], links: [] }, null);
+    const directoryWithSouk = new DirectoryIndex(
+      testState({
+        merchants: [
+          testMerchant({ id: 'atlas', ice: ATLAS_ICE, domains: ['atlas.test'] }),
+          testMerchant({ id: 'souk', ice: other, domains: ['souk.test'] }),
+        ],
+      }),
+    );
+    const verdict = verdictFor(shopIdentity('atlas.test'), directoryWithSouk, NOW, {
+      evidence: { ...claims, legalPagePath: null },
+    });
+    expect(verdict.level).toBe('verified');
   });
 });
