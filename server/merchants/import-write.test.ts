@@ -82,7 +82,7 @@ describe('thiqa import', () => {
         { kind: 'cndp', issuer: 'CNDP', reference: 'D-W-903/2024', validUntil: '2029-01-01' },
         { kind: 'cmi-payment', issuer: 'CMI', reference: null, validUntil: null },
       ],
-      social: [{ network: 'instagram', handle: '@atlas.electro' }],
+      social: [{ network: 'instagram', handle: 'atlas.electro' }],
     });
     expect(state.merchants[1]).toMatchObject({ legalName: 'شركة دار أركان ش.م.م', tradeNames: ['دار أركان'] });
 

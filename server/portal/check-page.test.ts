@@ -163,7 +163,7 @@ describe('the check page', () => {
   it('follows a new publication without a restart, and says when the directory is out of date', async () => {
     expect(
       (await check('atlas-e1ectro.test', 'en')).document.querySelector('.verdict')?.getAttribute('data-level'),
-    ).toBe('danger');
+    ).toBe('caution');
     const flagged0 = await service.admin('PUT', '/v1/admin/flags/tanger-tech-promo.test', {
       reason: 'phishing',
       summary: 'Copies the Tanger Tech checkout page',

@@ -75,7 +75,7 @@ describe('page claims in the verdict', () => {
       'a verified merchant claiming a label it lacks',
       'atlas.test',
       { seals: ['e-thiq', 'fnem-member'] },
-      ['danger', ['forged-seal', 'merchant-verified']],
+      ['caution', ['forged-seal', 'merchant-verified']],
     ],
     [
       'a revoked merchant still saying "verified"',
@@ -131,10 +131,10 @@ describe('review 14: what others write on a social seller’s page', () => {
 // The same attack on a merchant's own site: product reviews, questions and answers are
 // other people's words printed in the page. One review naming a competitor's ICE or "déclaré
 // CNDP" turns a verified merchant `danger` ("impersonation", "forged seal"). Marked
-// `it.fails` (it documents today's behaviour and keeps the suite green): whether page claims
-// may lower a merchant of the directory at all is the lead's call; flip to `it` once decided.
+// Decided: on a merchant of the directory, another's ICE is no impersonation and a mark it
+// does not hold is a caution, not danger (docs/verdict-rules.md).
 describe('review 14: a customer review on a verified merchant’s page', () => {
-  it.fails('a review quoting another merchant’s ICE and a CNDP declaration does not make Atlas danger', () => {
+  it('a review quoting another merchant’s ICE and a CNDP declaration does not make Atlas danger', () => {
     const other = iceWithCheckDigits('2000000000002');
     const review = `Avis de Karim ★☆☆☆☆ : j'ai préféré l'autre boutique, ICE : ${other}, déclarée CNDP.`;
     const claims = readClaims({ text: review, hints: [], links: [] }, null);
@@ -149,6 +149,7 @@ describe('review 14: a customer review on a verified merchant’s page', () => {
     const verdict = verdictFor(shopIdentity('atlas.test'), directoryWithSouk, NOW, {
       evidence: { ...claims, legalPagePath: null },
     });
-    expect(verdict.level).toBe('verified');
+    expect(verdict.level).toBe('caution');
+    expect(verdict.reasons.map((reason) => reason.code)).toEqual(['forged-seal', 'merchant-verified']);
   });
 });

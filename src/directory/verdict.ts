@@ -143,8 +143,10 @@ function pageClaimReasons(
       caution.push({ code: 'ice-invalid', ice });
       continue;
     }
-    const owner = directory.merchantByIce?.(ice) ?? null;
-    if (owner && owner.status === 'verified' && owner.ice !== merchant?.ice && !owner.domains.includes(domain)) {
+    // A merchant of the directory is known by its own ICE: an ICE on its page that is not its
+    // own may be a customer's review or a partner's name, not an impersonation.
+    const owner = merchant ? null : (directory.merchantByIce?.(ice) ?? null);
+    if (owner && owner.status === 'verified' && !owner.domains.includes(domain)) {
       danger.push({
         code: 'ice-impersonation',
         ice,
@@ -155,7 +157,10 @@ function pageClaimReasons(
   }
   const held = heldMarks(merchant);
   const forged = evidence.seals.filter((mark) => !held.has(mark));
-  if (forged.length > 0) danger.push({ code: 'forged-seal', marks: forged });
+  // On an unknown shop a trust mark is a lie to the shopper: danger. A merchant of the
+  // directory was checked by people; its page may also carry what others write (reviews,
+  // comments), so a mark it does not hold is a caution the shopper reads, not a condemnation.
+  if (forged.length > 0) (merchant ? caution : danger).push({ code: 'forged-seal', marks: forged });
   return { danger, caution };
 }
 
