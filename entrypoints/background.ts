@@ -67,11 +67,15 @@ export default defineBackground(() => {
 
   async function repaintTab(tabId: number, url: string | undefined) {
     const { judge } = await services;
-    const evidence = await pageEvidence.forTab(tabId, url);
-    await paintToolbarBadge(action, tabId, await judge.judge(url, evidence), await translator()).catch(() => {
-      // The tab closed while we judged it.
-    });
+    try {
+      const evidence = await pageEvidence.forTab(tabId, url);
+      await paintToolbarBadge(action, tabId, await judge.judge(url, evidence), await translator());
+    } catch {
+      // The tab closed, or the browser is shutting down, while we judged it.
+    }
   }
+  /** What a closed or reloaded tab's page said goes; a browser shutting down may refuse the write. */
+  const forgetPageEvidence = (tabId: number) => pageEvidence.clear(tabId).catch(() => {});
   async function repaintAllTabs() {
     for (const tab of await browser.tabs.query({})) if (tab.id !== undefined) await repaintTab(tab.id, tab.url);
   }
@@ -103,10 +107,10 @@ export default defineBackground(() => {
   browser.tabs.onUpdated.addListener(async (tabId, change, tab) => {
     // A new page says new things about itself: what the last one said goes (a same-page
     // URL change keeps it, but it counts only for the URL it was read on).
-    if (change.status === 'loading') await pageEvidence.clear(tabId);
+    if (change.status === 'loading') await forgetPageEvidence(tabId);
     if (change.url !== undefined || change.status === 'loading') void repaintTab(tabId, tab.url);
   });
-  browser.tabs.onRemoved.addListener((tabId) => void pageEvidence.clear(tabId));
+  browser.tabs.onRemoved.addListener((tabId) => void forgetPageEvidence(tabId));
 
   const router = createMessageRouter(
     createRequestHandlers({
@@ -118,7 +122,13 @@ export default defineBackground(() => {
       portalUrl: PORTAL_URL,
       onSiteChoiceChanged: () => void repaintAllTabs(),
       pageEvidence,
-      onPageEvidence: (tabId) => void browser.tabs.get(tabId).then((tab) => repaintTab(tabId, tab.url)),
+      onPageEvidence: (tabId) =>
+        void browser.tabs.get(tabId).then(
+          (tab) => repaintTab(tabId, tab.url),
+          () => {
+            // The tab closed since it sent its page.
+          },
+        ),
     }),
     browser.runtime.id,
     browser.runtime.getURL('/'),
