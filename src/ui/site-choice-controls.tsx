@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import type { SiteChoice } from '../extension/messages.ts';
+import type { MessageKey } from './locale-messages.ts';
 import { useSendRequest } from './request-context.ts';
 import { useTranslator } from './translator-context.ts';
 
@@ -17,50 +18,26 @@ export function SiteChoiceControls(props: { domain: string; display: string; ini
     setChoice(await sendRequest({ type: 'setSiteChoice', domain: props.domain, ...patch }));
   };
   const id = `site-${props.domain.replace(/[^a-z0-9]/g, '-')}`;
+  /** One choice as a checkbox: ticking or unticking it is the whole change. */
+  const box = (field: keyof SiteChoice, label: MessageKey) => (
+    <label for={`${id}-${field}`}>
+      <input
+        id={`${id}-${field}`}
+        type="checkbox"
+        checked={choice[field]}
+        onChange={(event) => void change({ [field]: (event.currentTarget as HTMLInputElement).checked })}
+      />
+      {t(label)}
+    </label>
+  );
   return (
     <fieldset class="site-choice" data-domain={props.domain}>
       <legend>{props.heading === false ? <bdi>{props.display}</bdi> : t('popup_siteHeading')}</legend>
-      <label for={`${id}-trusted`}>
-        <input
-          id={`${id}-trusted`}
-          type="checkbox"
-          checked={choice.trusted}
-          onChange={(event) => void change({ trusted: (event.currentTarget as HTMLInputElement).checked })}
-        />
-        {t('popup_trusted')}
-      </label>
-      <label for={`${id}-hide`}>
-        <input
-          id={`${id}-hide`}
-          type="checkbox"
-          checked={choice.hideBadge}
-          onChange={(event) => void change({ hideBadge: (event.currentTarget as HTMLInputElement).checked })}
-        />
-        {t('popup_hideBadge')}
-      </label>
-      {lookalikeShown ? (
-        <label for={`${id}-lookalike`}>
-          <input
-            id={`${id}-lookalike`}
-            type="checkbox"
-            checked={choice.lookalikeDismissed}
-            onChange={(event) => void change({ lookalikeDismissed: (event.currentTarget as HTMLInputElement).checked })}
-          />
-          {t('lookalike_dismissed')}
-        </label>
-      ) : null}
+      {box('trusted', 'popup_trusted')}
+      {box('hideBadge', 'popup_hideBadge')}
+      {lookalikeShown ? box('lookalikeDismissed', 'lookalike_dismissed') : null}
       {/* Only once the shopper pressed "continue" on a checkout warning: the way back. */}
-      {props.initial.checkoutContinued ? (
-        <label for={`${id}-checkout`}>
-          <input
-            id={`${id}-checkout`}
-            type="checkbox"
-            checked={choice.checkoutContinued}
-            onChange={(event) => void change({ checkoutContinued: (event.currentTarget as HTMLInputElement).checked })}
-          />
-          {t('checkout_siteContinued')}
-        </label>
-      ) : null}
+      {props.initial.checkoutContinued ? box('checkoutContinued', 'checkout_siteContinued') : null}
     </fieldset>
   );
 }

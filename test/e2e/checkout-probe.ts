@@ -1,41 +1,8 @@
 import type { Page } from 'playwright-core';
+import { attributesOf, type DomNode, find, textOf } from './extension-probe.ts';
 
 // Reads the checkout warning as the shopper sees it, through its closed shadow root (the
 // DevTools protocol pierces it; page scripts cannot).
-
-interface DomNode {
-  backendNodeId: number;
-  nodeType: number;
-  localName: string;
-  nodeValue: string;
-  attributes?: string[];
-  children?: DomNode[];
-  shadowRoots?: DomNode[];
-  shadowRootType?: string;
-}
-
-function find(node: DomNode | undefined, test: (node: DomNode) => boolean): DomNode | null {
-  if (!node) return null;
-  if (test(node)) return node;
-  for (const child of [...(node.shadowRoots ?? []), ...(node.children ?? [])]) {
-    const found = find(child, test);
-    if (found) return found;
-  }
-  return null;
-}
-
-function textOf(node: DomNode): string {
-  if (node.nodeType === 3) return node.nodeValue;
-  if (node.localName === 'style' || node.localName === 'script') return '';
-  return (node.children ?? []).map(textOf).join(' ');
-}
-
-function attributesOf(node: DomNode): Record<string, string> {
-  const list = node.attributes ?? [];
-  const map: Record<string, string> = {};
-  for (let i = 0; i + 1 < list.length; i += 2) map[list[i] as string] = list[i + 1] as string;
-  return map;
-}
 
 export interface CheckoutWarningSeen {
   shadowRootType: string | undefined;

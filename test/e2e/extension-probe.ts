@@ -40,7 +40,7 @@ export function requestFromExtensionPage(probe: Page, message: unknown): Promise
   return probe.evaluate((request) => chrome.runtime.sendMessage(request), message);
 }
 
-interface DomNode {
+export interface DomNode {
   backendNodeId: number;
   nodeType: number;
   localName: string;
@@ -51,7 +51,7 @@ interface DomNode {
   shadowRootType?: string;
 }
 
-function find(node: DomNode | undefined, test: (node: DomNode) => boolean): DomNode | null {
+export function find(node: DomNode | undefined, test: (node: DomNode) => boolean): DomNode | null {
   if (!node) return null;
   if (test(node)) return node;
   for (const child of [...(node.shadowRoots ?? []), ...(node.children ?? [])]) {
@@ -61,13 +61,13 @@ function find(node: DomNode | undefined, test: (node: DomNode) => boolean): DomN
   return null;
 }
 
-function textOf(node: DomNode): string {
+export function textOf(node: DomNode): string {
   if (node.nodeType === 3) return node.nodeValue;
   if (node.localName === 'style' || node.localName === 'script') return '';
   return (node.children ?? []).map(textOf).join(' ');
 }
 
-function attributesOf(node: DomNode): Record<string, string> {
+export function attributesOf(node: DomNode): Record<string, string> {
   const list = node.attributes ?? [];
   const map: Record<string, string> = {};
   for (let i = 0; i + 1 < list.length; i += 2) map[list[i] as string] = list[i + 1] as string;
