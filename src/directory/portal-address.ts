@@ -5,6 +5,7 @@
 export const PORTAL_PATHS = {
   home: '/',
   rights: '/rights',
+  report: '/report',
   certificate: (merchantId: string) => `/merchants/${encodeURIComponent(merchantId)}`,
 } as const;
 

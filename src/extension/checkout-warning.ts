@@ -1,4 +1,4 @@
-import { portalAddress } from '../directory/portal-address.ts';
+import { PORTAL_PATHS, portalAddress } from '../directory/portal-address.ts';
 import { keptShopUrl } from '../directory/report-contract.ts';
 import type { VerdictLevel } from '../directory/verdict.ts';
 import { reasonWords } from '../ui/verdict-words.ts';
@@ -34,7 +34,7 @@ export function checkoutWarningFor(
   const identity = judgement.identity;
   const reportUrl = (() => {
     if (!identity || !pageUrl) return null;
-    const address = new URL(portalAddress(portalUrl, '/report', lang));
+    const address = new URL(portalAddress(portalUrl, PORTAL_PATHS.report, lang));
     address.searchParams.set('url', keptShopUrl(pageUrl, identity));
     return address.toString();
   })();

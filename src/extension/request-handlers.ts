@@ -10,7 +10,7 @@ import type { PageEvidenceStore } from './page-evidence-store.ts';
 import type { ReportOutbox } from './report-outbox.ts';
 import { NO_SITE_CHOICE } from './setting-values.ts';
 import type { Settings } from './settings.ts';
-import type { ShopJudge } from './shop-judge.ts';
+import type { Judgement, ShopJudge } from './shop-judge.ts';
 import type { Translator } from './translator.ts';
 
 /** A report on the same page within this time is shown again rather than offered anew. */
@@ -46,6 +46,11 @@ export function createRequestHandlers(deps: {
       (await deps.services).judge.judge(url, evidence),
   };
   /** A tab's verdict with what its page said about itself, when the content script read it. */
+  const siteOf = (judgement: Judgement) =>
+    judgement.identity ? settings.siteChoice(judgement.identity.domain) : Promise.resolve(NO_SITE_CHOICE);
+  /** The in-page badge (and checkout warning) for a page judged with what it said about itself. */
+  const badgeFor = async (judgement: Judgement, url: string | undefined) =>
+    pageBadgeFor(judgement, await siteOf(judgement), await deps.translator(), deps.portalUrl, url);
   const judgeTab = async (tabId: number) => {
     const url = await deps.tabUrl(tabId);
     const evidence = await deps.pageEvidence.forTab(tabId, url);
@@ -59,8 +64,7 @@ export function createRequestHandlers(deps: {
       if (caller.kind !== 'content-script') throw new Error('only a content script has a page');
       // With what the page said about itself, when it said it: the checkout warning asks later.
       const { url, judgement } = await judgeTab(caller.tabId);
-      const site = judgement.identity ? await settings.siteChoice(judgement.identity.domain) : NO_SITE_CHOICE;
-      return pageBadgeFor(judgement, site, await deps.translator(), deps.portalUrl, url);
+      return badgeFor(judgement, url);
     },
     async hidePageBadge(_request, caller) {
       if (caller.kind !== 'content-script') throw new Error('only a content script has a page');
@@ -82,9 +86,7 @@ export function createRequestHandlers(deps: {
       if (!url) throw new Error('this tab shows no page');
       await deps.pageEvidence.save(caller.tabId, url, evidence);
       deps.onPageEvidence(caller.tabId);
-      const judgement = await judge.judge(url, evidence);
-      const site = judgement.identity ? await settings.siteChoice(judgement.identity.domain) : NO_SITE_CHOICE;
-      return pageBadgeFor(judgement, site, await deps.translator(), deps.portalUrl, url);
+      return badgeFor(await judge.judge(url, evidence), url);
     },
     async getTabView({ tabId }) {
       const { url, evidence, judgement } = await judgeTab(tabId);
@@ -103,7 +105,7 @@ export function createRequestHandlers(deps: {
         flag: judgement.entry?.flag ?? null,
         domainComplaints: judgement.entry?.domainComplaints ?? null,
         directory: directoryStatus(judgement.meta ?? undefined, now()),
-        site: judgement.identity ? await settings.siteChoice(judgement.identity.domain) : NO_SITE_CHOICE,
+        site: await siteOf(judgement),
         reportUrl,
         recentReport: recent ? toReportView(recent) : null,
         page: evidence ? { evidence, checklist: legalChecklist(evidence) } : null,
