@@ -13,6 +13,7 @@ import { importMerchants } from '../../server/merchants/import-write.ts';
 import { gunzip } from '../../src/directory/publication.ts';
 import { benchConsole } from './console-bench.ts';
 import { benchContentScript } from './content-script-bench.ts';
+import { printGoals } from './goals.ts';
 import { benchLookalikes } from './lookalike-bench.ts';
 import { benchPortal } from './portal-bench.ts';
 import { type MerchantRow, syntheticMerchantRows } from './synthetic-merchants.ts';
@@ -153,24 +154,33 @@ async function benchPublishing(): Promise<void> {
   }
 }
 
-console.log(`thiqa bench — node ${process.version}, ${cpus().length} cores\n`);
-if (process.argv.includes('--publish-only')) {
-  await benchPublishing();
-} else if (process.argv.includes('--intake-only')) {
-  await benchReportIntake();
-} else if (process.argv.includes('--portal-only')) {
-  await benchPortal();
-} else if (process.argv.includes('--console-only')) {
-  await benchConsole();
-} else if (process.argv.includes('--lookalike-only')) {
-  benchLookalikes();
-} else if (process.argv.includes('--content-script-only')) {
-  await benchContentScript();
-} else {
-  benchLookalikes();
-  await benchReportIntake();
-  await benchPublishing();
-  await benchPortal();
-  await benchConsole();
-  await benchContentScript();
+// Each bench by name: `npm run bench` runs them all; `npm run bench -- --only a,b` some
+// (the older `--<name>-only` flags still work). Figures are printed, never asserted; the
+// goals table (goals.ts) closes the run.
+const BENCHES: Record<string, () => Promise<void> | void> = {
+  lookalike: benchLookalikes,
+  intake: benchReportIntake,
+  publish: benchPublishing,
+  portal: benchPortal,
+  console: benchConsole,
+  'content-script': () => benchContentScript(),
+};
+
+function chosenBenches(argv: readonly string[]): string[] {
+  const only = argv.indexOf('--only');
+  const named = only >= 0 ? (argv[only + 1] ?? '').split(',').filter(Boolean) : [];
+  for (const arg of argv) {
+    const match = /^--(.+)-only$/.exec(arg);
+    if (match?.[1]) named.push(match[1]);
+  }
+  const unknown = named.filter((name) => !(name in BENCHES));
+  if (unknown.length > 0) {
+    console.error(`unknown bench ${unknown.join(', ')}; known: ${Object.keys(BENCHES).join(', ')}`);
+    process.exit(2);
+  }
+  return named.length > 0 ? named : Object.keys(BENCHES);
 }
+
+console.log(`thiqa bench — node ${process.version}, ${cpus().length} cores\n`);
+for (const name of chosenBenches(process.argv.slice(2))) await BENCHES[name]?.();
+printGoals();
