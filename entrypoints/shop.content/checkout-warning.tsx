@@ -1,8 +1,8 @@
 import { render } from 'preact';
 import type { ContentScriptContext } from 'wxt/utils/content-script-context';
-import { createShadowRootUi, type ShadowRootContentScriptUi } from 'wxt/utils/content-script-ui/shadow-root';
 import type { FoundCheckout } from '../../src/extension/checkout-forms.ts';
 import { sendRequest } from '../../src/extension/send-request.ts';
+import { createShadowMount } from '../../src/extension/shadow-mount.ts';
 import { CheckoutWarningView } from '../../src/ui/checkout-warning-view.tsx';
 import css from './style.css?inline';
 
@@ -10,34 +10,30 @@ import css from './style.css?inline';
 // warning just before the order form, in a closed shadow root like the badge's. The form
 // itself is not touched: no listener on it, nothing stops its submission.
 
+export interface CheckoutUi {
+  remove(): void;
+}
+
 export async function showCheckoutWarning(
   ctx: ContentScriptContext,
   found: FoundCheckout,
   isCurrent: () => boolean,
-): Promise<ShadowRootContentScriptUi<HTMLElement> | null> {
+): Promise<CheckoutUi | null> {
   const badge = await sendRequest({ type: 'getPageBadge' }).catch(() => null);
   if (!badge?.checkout.warn || !isCurrent() || !found.form.isConnected) return null;
-  const ui: ShadowRootContentScriptUi<HTMLElement> = await createShadowRootUi(ctx, {
-    name: 'thiqa-checkout',
-    css,
-    mode: 'closed',
-    position: 'inline',
-    anchor: found.form,
-    append: 'before',
-    isolateEvents: true,
-    onMount(container) {
-      const hide = () => {
-        ui.remove();
-        void sendRequest({ type: 'continueCheckout' }).catch(() => null);
-      };
-      render(<CheckoutWarningView badge={badge} kind={found.kind} onContinue={hide} />, container);
-      return container;
+  const { host, container } = createShadowMount(document, 'thiqa-checkout', css);
+  const ui: CheckoutUi = {
+    remove() {
+      render(null, container);
+      host.remove();
     },
-    onRemove(container) {
-      if (container) render(null, container);
-    },
-  });
-  if (!isCurrent() || !found.form.isConnected) return null;
-  ui.mount();
+  };
+  const hide = () => {
+    ui.remove();
+    void sendRequest({ type: 'continueCheckout' }).catch(() => null);
+  };
+  render(<CheckoutWarningView badge={badge} kind={found.kind} onContinue={hide} />, container);
+  found.form.before(host);
+  ctx.onInvalidated(() => ui.remove());
   return ui;
 }

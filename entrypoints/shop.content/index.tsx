@@ -1,17 +1,18 @@
 import { render } from 'preact';
 import type { ContentScriptContext } from 'wxt/utils/content-script-context';
-import { createShadowRootUi, type ShadowRootContentScriptUi } from 'wxt/utils/content-script-ui/shadow-root';
 import { defineContentScript } from 'wxt/utils/define-content-script';
 import { PORTAL_URL } from '../../src/extension/build-settings.ts';
 import { watchForCheckout } from '../../src/extension/checkout-watch.ts';
 import { timed } from '../../src/extension/content-timing.ts';
 import type { PageBadge } from '../../src/extension/messages.ts';
 import { reportPageClaims } from '../../src/extension/page-claims-flow.ts';
+import { sharedBodyText } from '../../src/extension/page-reader.ts';
 import { sendRequest } from '../../src/extension/send-request.ts';
+import { createShadowMount, pageDirection, type ShadowMount } from '../../src/extension/shadow-mount.ts';
 import { isLiveShopPage } from '../../src/extension/shop-page-signals.ts';
 import { isSocialSellerPage } from '../../src/extension/social-page.ts';
 import { PageBadgeView, placeBadgeHost } from '../../src/ui/page-badge-view.tsx';
-import { showCheckoutWarning } from './checkout-warning.tsx';
+import { type CheckoutUi, showCheckoutWarning } from './checkout-warning.tsx';
 import badgeCss from './style.css?inline';
 
 const PORTAL_ORIGIN = (() => {
@@ -34,46 +35,41 @@ export default defineContentScript({
   // no web-accessible stylesheet a page could probe to learn that Thiqa is installed.
   cssInjectionMode: 'manual',
   async main(ctx: ContentScriptContext) {
-    let ui: ShadowRootContentScriptUi<HTMLElement> | null = null;
+    let ui: ShadowMount | null = null;
     let generation = 0;
-
-    const mountBadge = async (badge: PageBadge, current: number) => {
-      ui?.remove();
+    const removeBadge = () => {
+      if (!ui) return;
+      render(null, ui.container);
+      ui.host.remove();
       ui = null;
-      if (!badge.show) return;
-      const mounted: ShadowRootContentScriptUi<HTMLElement> = await createShadowRootUi(ctx, {
-        name: 'thiqa-badge',
-        css: badgeCss,
-        mode: 'closed',
-        position: 'inline',
-        anchor: 'body',
-        append: 'last',
-        isolateEvents: true,
-        onMount(container, _shadow, host) {
-          // The host follows the page's direction (for the corner); the badge follows ours.
-          placeBadgeHost(host, getComputedStyle(document.documentElement).direction === 'rtl' ? 'rtl' : 'ltr');
-          const dismiss = () => {
-            mounted.remove();
-            void sendRequest({ type: 'hidePageBadge' });
-          };
-          render(<PageBadgeView badge={badge} onDismiss={dismiss} />, container);
-          return container;
-        },
-        onRemove(container) {
-          if (container) render(null, container);
-        },
+    };
+    ctx.onInvalidated(removeBadge);
+
+    const mountBadge = (badge: PageBadge, current: number) => {
+      removeBadge();
+      if (!badge.show || current !== generation || !document.body) return;
+      timed('mount-badge', () => {
+        // The host follows the page's direction (for the corner); the badge follows ours.
+        const direction = pageDirection(document);
+        const mounted = createShadowMount(document, 'thiqa-badge', badgeCss);
+        placeBadgeHost(mounted.host, direction);
+        const dismiss = () => {
+          if (ui === mounted) removeBadge();
+          void sendRequest({ type: 'hidePageBadge' });
+        };
+        render(<PageBadgeView badge={badge} onDismiss={dismiss} />, mounted.container);
+        document.body.append(mounted.host);
+        ui = mounted;
       });
-      if (current !== generation) return;
-      ui = mounted;
-      timed('mount-badge', () => mounted.mount());
     };
 
     const showBadge = async () => {
       const current = ++generation;
-      ui?.remove();
-      ui = null;
+      removeBadge();
       // A social seller's profile is told from its address alone (social-page.ts).
-      if (!timed('shop-signals', () => isSocialSellerPage(location) || isLiveShopPage(document, location))) return;
+      const bodyText = sharedBodyText(document);
+      if (!timed('shop-signals', () => isSocialSellerPage(location) || isLiveShopPage(document, location, bodyText)))
+        return;
       // What the page says about itself goes with the request: the answer is the badge
       // judged with it. No answer (the extension was reloaded under this page): silence.
       await reportPageClaims({
@@ -81,13 +77,14 @@ export default defineContentScript({
         location,
         portalOrigin: PORTAL_ORIGIN,
         report: (evidence) => sendRequest({ type: 'reportPageEvidence', evidence }).catch(() => null),
-        onBadge: (badge) => void mountBadge(badge, current),
+        onBadge: (badge) => mountBadge(badge, current),
         stillCurrent: () => current === generation,
+        bodyText,
       });
     };
 
     // The checkout warning: on any page, once an order form is there (now or added later).
-    let checkoutUi: ShadowRootContentScriptUi<HTMLElement> | null = null;
+    let checkoutUi: CheckoutUi | null = null;
     let stopCheckoutWatch = () => {};
     const watchCheckout = () => {
       const current = generation;
@@ -101,10 +98,7 @@ export default defineContentScript({
           void showCheckoutWarning(ctx, found, () => current === generation && ctx.isValid).then((shown) => {
             checkoutUi = shown;
             // The warning says what the corner badge says, and on a phone the badge could cover the order button.
-            if (shown) {
-              ui?.remove();
-              ui = null;
-            }
+            if (shown) removeBadge();
           });
         },
       );

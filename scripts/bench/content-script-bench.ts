@@ -9,12 +9,17 @@ import { e2eDirectory } from '../../test/fixtures/e2e-directory.ts';
 import { PAGE_CLAIM_SHOPS } from '../../test/fixtures/page-claim-shops.ts';
 import { launchWithExtension } from '../demo/chromium-session.ts';
 import { buildExtensionInto, PROJECT_ROOT } from '../demo/extension-build.ts';
+import { recordGoal } from './goals.ts';
 
 // The content script's main-thread time on every fixture shop page, in Chromium with the
 // built extension: the script times its own synchronous steps (shop signals, reading the
 // page, parsing and reading the legal page, mounting the badge) into a list kept in its
 // isolated world (src/extension/content-timing.ts), read here through the DevTools
-// protocol. Goal (issue 14): median ≤ 5 ms and max ≤ 20 ms per page.
+// protocol. The script's own evaluation (compiling the bundle, running its top level and
+// main()'s synchronous start, where the shop-signal test and the page reading run) is
+// taken from a DevTools trace of the load: its `EvaluateScript` event. A page's figure is
+// that event plus the steps that run later (mounting the badge, the legal page).
+// Goal (issue 14): median ≤ 5 ms and max ≤ 20 ms per page.
 
 interface Timing {
   step: string;
@@ -38,6 +43,37 @@ async function contentScriptTimings(cdp: CDPSession, extensionId: string): Promi
     returnByValue: true,
   })) as { result: { value: string } };
   return JSON.parse(result.value) as Timing[] | null;
+}
+
+/** Steps main() runs before its first await: inside the script's evaluation, so not counted twice. */
+const STEPS_INSIDE_EVALUATION = new Set(['shop-signals', 'read-page']);
+
+interface TraceEvent {
+  name: string;
+  dur?: number;
+  args?: { data?: { url?: string } };
+}
+
+/** Starts a DevTools trace of the page's main thread; the returned function ends it and gives the content script's evaluation time. */
+async function traceScriptEvaluation(cdp: CDPSession, extensionId: string): Promise<() => Promise<number | null>> {
+  const events: TraceEvent[] = [];
+  cdp.on('Tracing.dataCollected', (event) => events.push(...(event.value as unknown as TraceEvent[])));
+  await cdp.send('Tracing.start', {
+    traceConfig: { includedCategories: ['devtools.timeline'] },
+    transferMode: 'ReportEvents',
+  });
+  return async () => {
+    const complete = new Promise((resolve) => cdp.once('Tracing.tracingComplete', resolve));
+    await cdp.send('Tracing.end');
+    await complete;
+    const ours = events.filter(
+      (event) =>
+        event.name === 'EvaluateScript' &&
+        event.dur !== undefined &&
+        (event.args?.data?.url ?? '').startsWith(`chrome-extension://${extensionId}/`),
+    );
+    return ours.length > 0 ? ours.reduce((sum, event) => sum + (event.dur ?? 0), 0) / 1000 : null;
+  };
 }
 
 function median(values: number[]): number {
@@ -76,8 +112,9 @@ export async function benchContentScript(rounds = Number(process.env.THIQA_BENCH
       let steps = '';
       for (let round = 0; round < rounds; round++) {
         const page: Page = await browser.context.newPage();
-        await page.goto(shops.urlFor(host, '/produit'), { waitUntil: 'load' });
         const cdp = await page.context().newCDPSession(page);
+        const endTrace = await traceScriptEvaluation(cdp, browser.extensionId);
+        await page.goto(shops.urlFor(host, '/produit'), { waitUntil: 'load' });
         // Wait for the script's last step: the badge (shops), the legal page (when linked), or nothing.
         let timings: Timing[] | null = null;
         for (let tries = 0; tries < 50; tries++) {
@@ -89,12 +126,21 @@ export async function benchContentScript(rounds = Number(process.env.THIQA_BENCH
           if (done && (timings?.some((timing) => timing.step === 'mount-badge') || tries > 10)) break;
           await page.waitForTimeout(100);
         }
+        const evaluation = await endTrace();
         await cdp.detach();
         await page.close();
-        const total = (timings ?? []).reduce((sum, timing) => sum + timing.ms, 0);
+        if (evaluation === null) throw new Error(`no evaluation of the content script traced on ${host}`);
+        const later = (timings ?? []).filter((timing) => !STEPS_INSIDE_EVALUATION.has(timing.step));
+        const total = evaluation + later.reduce((sum, timing) => sum + timing.ms, 0);
         perPage.push(total);
         totals.push(total);
-        steps = (timings ?? []).map((timing) => `${timing.step} ${timing.ms.toFixed(1)}`).join(', ');
+        steps = [
+          `evaluation ${evaluation.toFixed(1)}`,
+          ...(timings ?? []).map(
+            (timing) =>
+              `${STEPS_INSIDE_EVALUATION.has(timing.step) ? 'of which ' : ''}${timing.step} ${timing.ms.toFixed(1)}`,
+          ),
+        ].join(', ');
       }
       rows.push(`  ${host.padEnd(26)} ${median(perPage).toFixed(1).padStart(6)} ms   (${steps})`);
     }
@@ -104,7 +150,15 @@ export async function benchContentScript(rounds = Number(process.env.THIQA_BENCH
   }
   console.log(`\nContent script main-thread time per page (${rounds} loads each, Chromium, built extension)`);
   for (const row of rows) console.log(row);
+  const [middle, most] = [median(totals), Math.max(...totals)];
   console.log(
-    `  all pages: median ${median(totals).toFixed(1)} ms, max ${Math.max(...totals).toFixed(1)} ms   (goal median ≤ 5 ms, max ≤ 20 ms)`,
+    `  all pages: median ${middle.toFixed(1)} ms, max ${most.toFixed(1)} ms   (goal median ≤ 5 ms, max ≤ 20 ms)`,
   );
+  recordGoal({
+    figure: `content script main-thread time per page, ${Object.keys(SHOP_PAGES).length - 1} fixture pages × ${rounds} loads (issue 14)`,
+    baseline: '—',
+    measured: `median ${middle.toFixed(1)} ms, max ${most.toFixed(1)} ms`,
+    goal: 'median ≤ 5 ms, max ≤ 20 ms',
+    met: middle <= 5 && most <= 20,
+  });
 }

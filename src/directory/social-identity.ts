@@ -1,82 +1,12 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js/min';
+import { type SocialRefusal, type SocialShop, socialProfileOf } from './social-profile.ts';
+
+export { SOCIAL_DOMAINS, type SocialNetworkName, type SocialRefusal, type SocialShop } from './social-profile.ts';
 
 // Sellers on social networks, known by their profile's address alone (nothing on the page
 // is read). A social shop's key is `<network host>/<canonical handle>`: it always holds a
 // `/`, so it can never be mistaken for a domain name, and it is itself the path of a working
 // address (`https://<key>`), which is what a report keeps.
-
-/** The networks whose profile addresses name a seller. */
-export type SocialNetworkName = 'instagram' | 'facebook' | 'tiktok' | 'whatsapp';
-
-export interface SocialShop {
-  readonly network: SocialNetworkName;
-  /** Canonical handle: lowercase name, Facebook's numeric id, or an E.164 number without `+`. */
-  readonly handle: string;
-  /** The shop key, e.g. `instagram.com/atlas.electro`, `wa.me/212612345678`. */
-  readonly key: string;
-  /** What a shopper reads, e.g. `@atlas.electro · Instagram`, `+212 6 12 34 56 78 · WhatsApp`. */
-  readonly display: string;
-}
-
-/** Why a social network's address names no seller. */
-export type SocialRefusal = 'social-platform' | 'invalid-social-handle';
-
-const NETWORK_NAME: Record<SocialNetworkName, string> = {
-  instagram: 'Instagram',
-  facebook: 'Facebook',
-  tiktok: 'TikTok',
-  whatsapp: 'WhatsApp',
-};
-const KEY_HOST: Record<SocialNetworkName, string> = {
-  instagram: 'instagram.com',
-  facebook: 'facebook.com',
-  tiktok: 'tiktok.com',
-  whatsapp: 'wa.me',
-};
-
-/** Registrable domains that belong to the networks: their pages are a seller's or nobody's. */
-export const SOCIAL_DOMAINS: ReadonlySet<string> = new Set([
-  'instagram.com',
-  'facebook.com',
-  'fb.com',
-  'tiktok.com',
-  'wa.me',
-  'whatsapp.com',
-]);
-
-const hostsOf = (domain: string, prefixes: readonly string[]) => prefixes.map((prefix) => `${prefix}${domain}`);
-const INSTAGRAM_HOSTS = new Set(hostsOf('instagram.com', ['', 'www.', 'm.']));
-const FACEBOOK_HOSTS = new Set([
-  ...hostsOf('facebook.com', ['', 'www.', 'm.', 'web.', 'mbasic.']),
-  ...hostsOf('fb.com', ['', 'www.', 'm.']),
-]);
-const TIKTOK_HOSTS = new Set(hostsOf('tiktok.com', ['', 'www.', 'm.']));
-const WA_ME_HOSTS = new Set(['wa.me', 'www.wa.me']);
-const WHATSAPP_SEND_HOSTS = new Set(['api.whatsapp.com', 'web.whatsapp.com', 'whatsapp.com', 'www.whatsapp.com']);
-
-// What each network lets a user name themselves (checked on the lowercased path segment,
-// which `new URL()` has already percent-encoded: any non-ASCII or `%` fails these).
-const INSTAGRAM_HANDLE = /^(?!.*\.\.)[a-z0-9_](?:[a-z0-9._]{0,28}[a-z0-9_])?$/;
-const FACEBOOK_USERNAME = /^(?!.*\.\.)[a-z0-9][a-z0-9.]{3,48}[a-z0-9]$/;
-const FACEBOOK_ID = /^\d{5,20}$/;
-const TIKTOK_HANDLE = /^[a-z0-9_](?:[a-z0-9._]{0,22}[a-z0-9_])?$/;
-
-// First path segments that are the network's own pages, not a profile.
-const INSTAGRAM_RESERVED = new Set(
-  'about accounts ar challenge create developer direct directory emails explore graphql legal lite locations nametag oauth p privacy reel reels session stories terms topics tv web your_activity'.split(
-    ' ',
-  ),
-);
-// Groups are left out on purpose: a group has many sellers, and its admin is not one of them.
-const FACEBOOK_RESERVED = new Set(
-  'ads bookmarks business checkpoint dialog events friends fundraisers gaming groups hashtag help home.php index.php l.php live login logout marketplace media memories messages notifications pages people permalink.php photo photo.php photos plugins policies policy.php privacy profile.php recover reel reels saved search settings share sharer sharer.php stories story.php watch'.split(
-    ' ',
-  ),
-);
-
-function shop(network: SocialNetworkName, handle: string, shown: string): SocialShop {
-  return { network, handle, key: `${KEY_HOST[network]}/${handle}`, display: `${shown} · ${NETWORK_NAME[network]}` };
-}
 
 /**
  * A phone number as WhatsApp links write it, in E.164 without `+`, or null. Moroccan
@@ -98,63 +28,14 @@ export function whatsappNumber(text: string): { digits: string; shown: string } 
   return { digits: parsed.number.slice(1), shown: parsed.formatInternational() };
 }
 
-function facebookShop(url: URL, segments: string[]): SocialShop | SocialRefusal {
-  const [first = '', second = '', third = ''] = segments;
-  let id: string | null = null;
-  if (first === 'profile.php') id = url.searchParams.get('id') ?? '';
-  else if (first === 'pages' || first === 'people') id = third;
-  else if (first === 'p') id = /-(\d+)$/.exec(second)?.[1] ?? '';
-  if (id !== null) return FACEBOOK_ID.test(id) ? shop('facebook', id, id) : 'social-platform';
-  if (first === '' || FACEBOOK_RESERVED.has(first)) return 'social-platform';
-  if (FACEBOOK_ID.test(first)) return shop('facebook', first, first);
-  return FACEBOOK_USERNAME.test(first) ? shop('facebook', first, first) : 'invalid-social-handle';
-}
-
-function decodedSegment(segment: string): string | null {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return null;
-  }
-}
-
-function whatsappShop(text: string | null): SocialShop | SocialRefusal {
-  if (text === null || text.trim() === '') return 'social-platform';
-  const number = whatsappNumber(text);
-  return number ? shop('whatsapp', number.digits, number.shown) : 'invalid-social-handle';
-}
-
 /**
  * The seller a social network's address names; a refusal for the network's own pages
  * (feeds, posts, groups, search, log-in) and for handles the network would not allow;
- * null when the host is no social network's.
+ * null when the host is no social network's. WhatsApp numbers are checked and written in
+ * E.164 with libphonenumber-js.
  */
 export function socialShopOf(url: URL, host: string): SocialShop | SocialRefusal | null {
-  // Profile paths are case-insensitive on every network; the canonical handle is lowercase.
-  const segments = url.pathname.toLowerCase().split('/').slice(1);
-  const first = segments[0] ?? '';
-  if (INSTAGRAM_HOSTS.has(host)) {
-    if (first === '' || INSTAGRAM_RESERVED.has(first)) return 'social-platform';
-    return INSTAGRAM_HANDLE.test(first) ? shop('instagram', first, `@${first}`) : 'invalid-social-handle';
-  }
-  if (FACEBOOK_HOSTS.has(host)) return facebookShop(url, segments);
-  if (TIKTOK_HOSTS.has(host)) {
-    if (!first.startsWith('@')) return 'social-platform';
-    const handle = first.slice(1);
-    return TIKTOK_HANDLE.test(handle) ? shop('tiktok', `@${handle}`, `@${handle}`) : 'invalid-social-handle';
-  }
-  if (WA_ME_HOSTS.has(host)) {
-    // `wa.me/c/<number>` is a business catalogue; `wa.me/message/<code>` hides its number.
-    const number = first === 'c' ? (segments[1] ?? '') : first;
-    if (number === 'message' || number === 'qr') return 'social-platform';
-    const decoded = decodedSegment(number);
-    return decoded === null ? 'invalid-social-handle' : whatsappShop(decoded);
-  }
-  if (WHATSAPP_SEND_HOSTS.has(host)) {
-    if (first !== 'send') return 'social-platform';
-    return whatsappShop(url.searchParams.get('phone'));
-  }
-  return null;
+  return socialProfileOf(url, host, whatsappNumber);
 }
 
 /** The shop a canonical key such as `instagram.com/atlas.electro` names, or null. */

@@ -16,9 +16,13 @@ export async function reportPageClaims(options: {
   report: (evidence: PageEvidence) => Promise<PageBadge | null>;
   onBadge: (badge: PageBadge) => void;
   stillCurrent: () => boolean;
+  /** The page's text, when the shop-page test has already walked it. */
+  bodyText?: () => string;
 }): Promise<void> {
-  const { doc, location, portalOrigin, report, onBadge, stillCurrent } = options;
-  const { evidence, legalPage } = timed('read-page', () => readPageEvidence(doc, location.href, portalOrigin));
+  const { doc, location, portalOrigin, report, onBadge, stillCurrent, bodyText } = options;
+  const { evidence, legalPage } = timed('read-page', () =>
+    readPageEvidence(doc, location.href, portalOrigin, bodyText),
+  );
   const badge = await report(evidence);
   if (!badge || !stillCurrent()) return;
   onBadge(badge);

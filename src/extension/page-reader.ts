@@ -41,10 +41,19 @@ export function boundedText(root: Node | null, maxChars: number): string {
   return parts.join(' ');
 }
 
+/** The live page's text for the page reader, walked once however many readers ask. */
+export function sharedBodyText(doc: Document): () => string {
+  let text: string | undefined;
+  return () => {
+    text ??= boundedText(doc.body, BODY_TEXT_CAP);
+    return text;
+  };
+}
+
 /** Text, image words and links of a document (the live page or the parsed legal page). */
-export function readClaimFacts(doc: Document): ClaimFacts {
+export function readClaimFacts(doc: Document, bodyText = sharedBodyText(doc)): ClaimFacts {
   const footer = doc.querySelector('footer, [role="contentinfo"], #footer, .footer');
-  const text = `${boundedText(doc.body, BODY_TEXT_CAP)}\n${footer ? boundedText(footer, FOOTER_TEXT_CAP) : ''}`;
+  const text = `${bodyText()}\n${footer ? boundedText(footer, FOOTER_TEXT_CAP) : ''}`;
   const hints: string[] = [];
   // Indexing a live collection walks only as far as the index; `.length` would walk the
   // whole document (26,000 elements on the hostile fixture).
@@ -83,8 +92,9 @@ export function readPageEvidence(
   doc: Document,
   pageUrl: string,
   portalOrigin: string | null,
+  bodyText?: () => string,
 ): { evidence: PageEvidence; legalPage: URL | null } {
-  const facts = readClaimFacts(doc);
+  const facts = readClaimFacts(doc, bodyText);
   return {
     evidence: { ...readClaims(facts, portalOrigin), legalPagePath: null },
     legalPage: legalPageLink(facts.links, pageUrl),
