@@ -160,6 +160,8 @@ describe('review 14: ICEs as shops write them', () => {
     ['I.C.E. with its last dot', 'I.C.E. : 001525939000037'],
     ['the full name with (ICE)', "Identifiant Commun de l'Entreprise (ICE) : 001525939000037"],
     ['a zero-width space among the digits', 'ICE : 00152593900\u200b0037'],
+    ['groups split by two spaces (a line of a footer justified)', 'ICE : 001  525  939  000  037'],
+    ['a space and a dash between groups', 'ICE : 001 - 525939 - 000037'],
   ])('%s', (_name, text) => {
     expect(readClaims(facts({ text }), PORTAL).ices).toEqual(['001525939000037']);
   });

@@ -43,7 +43,7 @@ export function readableText(text: string): string {
 // An ICE is read only where the page labels it as one: a bare 15-digit number may be an
 // order number or an IBAN fragment.
 const ICE_LABELLED =
-  /(?:\bI\.?C\.?E\b|identifiant commun de l['’]entreprise|المعرف الموحد للمقاولة|التعريف الموحد للمقاولة|رقم التعريف الموحد)(?:n°|no\.?|num[ée]ro|[:：\s.)-]){0,12}((?:\d[\s.\u00a0\u202f-]?){14}\d)(?!\d)/gi;
+  /(?:\bI\.?C\.?E\b|identifiant commun de l['’]entreprise|المعرف الموحد للمقاولة|التعريف الموحد للمقاولة|رقم التعريف الموحد)(?:n°|no\.?|num[ée]ro|[:：\s.)-]){0,12}((?:\d[\s.\u00a0\u202f-]{0,3}){14}\d)(?!\d)/gi;
 const RC = /(?:\bR\.?\s?C\.?(?=[\s:n°])|registre (?:du|de) commerce|السجل التجاري)[^\d\n]{0,40}\d{2,8}(?!\d)/i;
 const PHONE = /(?:(?:\+|00)\s?212[\s.-]?(?:\(0\))?[\s.-]?[5-8]|(?<!\d)0[5-8])(?:[\s.-]?\d){8}(?!\d)/;
 // Anchored at the "@" (one character of local part looked at behind it): a pattern that
