@@ -147,7 +147,8 @@ describe.skipIf(!serverUrl)('two thiqa serve on one PostgreSQL', () => {
             const response = await fetch(`${service.url}/v1/directory/manifest.json`);
             if (!response.ok) return 0;
             const envelope = (await response.json()) as { payload: string };
-            return (JSON.parse(Buffer.from(envelope.payload, 'base64').toString('utf8')) as { version: number }).version;
+            return (JSON.parse(Buffer.from(envelope.payload, 'base64').toString('utf8')) as { version: number })
+              .version;
           },
           { timeout: 10_000, interval: 250 },
         )
