@@ -18,6 +18,9 @@ const CONNECTIONS = Number(process.env.THIQA_BENCH_CONCURRENCY ?? 16);
 /** Above any count the bench reaches: one load generator is one client, the limit would stop it at once. */
 const RATE_LIMIT = '9999999/1h';
 const REASONS = ['fraud', 'non-delivery', 'counterfeit', 'overcharge', 'suspicious'];
+/** THIQA_BENCH_PROFILE_DIR: where the service writes a V8 CPU profile (node --cpu-prof) when it stops. */
+const PROFILE_DIR = process.env.THIQA_BENCH_PROFILE_DIR;
+const nodeArgs = PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [];
 
 interface Figures {
   rps: number;
@@ -91,7 +94,12 @@ async function measure(engine: 'PGlite' | 'PostgreSQL', service: ServiceProcess)
 
 async function onPglite(): Promise<void> {
   const dataDir = await mkdtemp(join(tmpdir(), 'thiqa-bench-intake-'));
-  const service = await startServiceProcess({ dataDir, port: await freePort(), reportRateLimit: RATE_LIMIT });
+  const service = await startServiceProcess({
+    dataDir,
+    port: await freePort(),
+    reportRateLimit: RATE_LIMIT,
+    nodeArgs,
+  });
   try {
     await measure('PGlite', service);
   } finally {
@@ -116,6 +124,7 @@ async function onPostgres(serverUrl: string): Promise<void> {
       dataDir,
       port: await freePort(),
       reportRateLimit: RATE_LIMIT,
+      nodeArgs,
       env: { DATABASE_URL: url.toString() },
     });
     try {

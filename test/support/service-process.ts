@@ -17,6 +17,8 @@ export interface ServiceProcessOptions {
   reportRateLimit?: string;
   /** More `serve` arguments, e.g. `--publish-every 2s`. */
   args?: string[];
+  /** Node's own flags before the script, e.g. `--cpu-prof` (which NODE_OPTIONS refuses). */
+  nodeArgs?: string[];
   /** More environment, after the defaults: `DATABASE_URL` here puts the service on PostgreSQL. */
   env?: NodeJS.ProcessEnv;
 }
@@ -52,7 +54,7 @@ export async function startServiceProcess(
   options: ServiceProcessOptions,
   deadlineMs = 60_000,
 ): Promise<ServiceProcess> {
-  const child = spawn(process.execPath, [THIQA_BIN, 'serve', ...(options.args ?? [])], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), THIQA_BIN, 'serve', ...(options.args ?? [])], {
     env: {
       ...process.env,
       THIQA_DATA_DIR: options.dataDir,
