@@ -28,7 +28,7 @@ export default defineConfig({
       'import.meta.env.THIQA_DIRECTORY_URL': JSON.stringify(directoryUrl),
       'import.meta.env.THIQA_PUBLIC_KEYS': JSON.stringify(publicKeys),
       'import.meta.env.THIQA_PORTAL_URL': JSON.stringify(portalUrl),
-      'import.meta.env.THIQA_REPORTS_ORIGIN': JSON.stringify(reportsOrigin),
+      'import.meta.env.THIQA_REPORTS_URL': JSON.stringify(reportsOrigin),
     },
   }),
   // Ed25519 in WebCrypto (the manifest signature) is there from Chrome 137 and Firefox 129,
