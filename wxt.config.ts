@@ -7,6 +7,12 @@ const directoryUrl = process.env.THIQA_DIRECTORY_URL ?? 'http://127.0.0.1:8787/v
 const publicKeys = process.env.THIQA_PUBLIC_KEYS ?? '';
 // The publisher's public portal (certificate pages, rights), by default the directory's origin.
 const portalUrl = process.env.THIQA_PORTAL_URL ?? new URL(directoryUrl).origin;
+// Where reports go, by default the directory's origin. Another origin lets a publisher
+// serve the signed files from a static host or CDN and take reports on its service.
+const reportsOrigin = new URL(process.env.THIQA_REPORTS_URL || directoryUrl).origin;
+/** The host permission of an origin; Firefox's match patterns take no port (one with a port grants nothing). */
+const hostPermission = (origin: string, browser: string) =>
+  browser === 'firefox' ? `${new URL(origin).protocol}//${new URL(origin).hostname}/*` : `${new URL(origin).origin}/*`;
 
 export default defineConfig({
   srcDir: '.',
@@ -22,6 +28,7 @@ export default defineConfig({
       'import.meta.env.THIQA_DIRECTORY_URL': JSON.stringify(directoryUrl),
       'import.meta.env.THIQA_PUBLIC_KEYS': JSON.stringify(publicKeys),
       'import.meta.env.THIQA_PORTAL_URL': JSON.stringify(portalUrl),
+      'import.meta.env.THIQA_REPORTS_URL': JSON.stringify(reportsOrigin),
     },
   }),
   // Ed25519 in WebCrypto (the manifest signature) is there from Chrome 137 and Firefox 129,
@@ -32,13 +39,9 @@ export default defineConfig({
     description: '__MSG_extensionDescription__',
     default_locale: 'en',
     permissions: ['storage', 'alarms', 'tabs'],
-    // Firefox's match patterns take no port (one with a port grants nothing, and the sync
-    // then fails as a cross-origin fetch); without one they match every port of the host.
-    host_permissions: [
-      browser === 'firefox'
-        ? `${new URL(directoryUrl).protocol}//${new URL(directoryUrl).hostname}/*`
-        : `${new URL(directoryUrl).origin}/*`,
-    ],
+    // The directory's host and the reports' (one when they are the same). Without a port
+    // on Firefox, a pattern matches every port of the host.
+    host_permissions: [...new Set([hostPermission(directoryUrl, browser), hostPermission(reportsOrigin, browser)])],
     action: { default_title: '__MSG_extensionName__' },
     ...(browser === 'firefox'
       ? {

@@ -22,6 +22,7 @@ import { adminAuth } from './http/admin-auth.ts';
 import { ClientRateLimiter, DEFAULT_REPORT_RATE_LIMIT, type RateLimitPolicy } from './http/client-rate-limit.ts';
 import { errorToProblem, problem, validationHook } from './http/problem.ts';
 import type { ServiceContext } from './http/service-context.ts';
+import type { SharedRateLimitStore } from './http/shared-rate-limit-store.ts';
 import { DEFAULT_MAIL_SENDER } from './mail/configured-mailer.ts';
 import { FolderMailer, mailFolder } from './mail/folder-mailer.ts';
 import type { Mailer } from './mail/mailer.ts';
@@ -70,6 +71,11 @@ export interface AppOptions {
   policy?: Partial<LifecyclePolicy>;
   /** TEST ONLY: replaces the merchant's desk mailer (e.g. a recording one). */
   merchantNotices?: MerchantNotices;
+  /**
+   * Report and sign-in limits counted in the database, shared by every instance on it
+   * (`thiqa serve` on PostgreSQL); in this process's memory when not given.
+   */
+  sharedRateLimits?: SharedRateLimitStore;
 }
 
 /** A secret that survives restarts, created on first use (the edit-token key, the forms' token key). */
@@ -114,7 +120,13 @@ export async function createApp(options: AppOptions) {
     policy,
     merchantNotices: options.merchantNotices ?? desk,
   };
-  const limiter = new ClientRateLimiter(options.reportRateLimit ?? DEFAULT_REPORT_RATE_LIMIT, clock);
+  const limiterFor = (scope: string, policy: RateLimitPolicy) =>
+    new ClientRateLimiter(
+      policy,
+      clock,
+      options.sharedRateLimits ? { store: options.sharedRateLimits, scope } : undefined,
+    );
+  const limiter = limiterFor('reports', options.reportRateLimit ?? DEFAULT_REPORT_RATE_LIMIT);
 
   const app = new OpenAPIHono({ defaultHook: validationHook });
   // The API answers problem+json; the portal's pages answer pages.
@@ -153,7 +165,7 @@ export async function createApp(options: AppOptions) {
       sessions: new StaffSessions(options.db, clock),
       formSecret,
       publicOrigin: options.portal?.publicOrigin,
-      signInLimiter: new ClientRateLimiter(options.signInRateLimit ?? DEFAULT_SIGN_IN_RATE_LIMIT, clock),
+      signInLimiter: limiterFor('staff-sign-in', options.signInRateLimit ?? DEFAULT_SIGN_IN_RATE_LIMIT),
     }),
   );
   // The merchant's desk before the portal too: its own sessions, no-store on every page.
@@ -164,7 +176,7 @@ export async function createApp(options: AppOptions) {
       desk,
       formSecret,
       publicOrigin: options.portal?.publicOrigin,
-      signInLimiter: new ClientRateLimiter(options.signInRateLimit ?? DEFAULT_SIGN_IN_RATE_LIMIT, clock),
+      signInLimiter: limiterFor('merchant-sign-in', options.signInRateLimit ?? DEFAULT_SIGN_IN_RATE_LIMIT),
     }),
   );
   app.route('/', portalApp({ context, limiter, formSecret, settings: options.portal ?? {} }));

@@ -1,10 +1,6 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { serve } from '@hono/node-server';
-import { createApp } from '../../server/app.ts';
 import { openRegistry } from '../../server/db/database.ts';
 import { publicDirectoryDir, publishDirectory } from '../../server/directory/publisher.ts';
 import { generateKeyFile, loadSigningKeys } from '../../server/directory/signing-keys.ts';
@@ -14,6 +10,7 @@ import { gunzip } from '../../src/directory/publication.ts';
 import { benchConsole } from './console-bench.ts';
 import { benchContentScript } from './content-script-bench.ts';
 import { printGoals } from './goals.ts';
+import { benchReportIntake } from './intake-bench.ts';
 import { benchLookalikes } from './lookalike-bench.ts';
 import { benchPortal } from './portal-bench.ts';
 import { type MerchantRow, syntheticMerchantRows } from './synthetic-merchants.ts';
@@ -22,73 +19,12 @@ import { type MerchantRow, syntheticMerchantRows } from './synthetic-merchants.t
 // goes to loopback only and is bounded in count and time.
 
 const MERCHANTS = Number(process.env.THIQA_BENCH_MERCHANTS ?? 100_000);
-const REPORTS = Number(process.env.THIQA_BENCH_REPORTS ?? 10_000);
-const CONCURRENCY = Number(process.env.THIQA_BENCH_CONCURRENCY ?? 16);
 
 const toRows = (rows: MerchantRow[]): Row[] =>
   rows.map((values, index) => ({ line: index + 1, values: new Map(Object.entries(values)) }));
 
 function seconds(since: number): number {
   return (performance.now() - since) / 1000;
-}
-
-async function benchReportIntake(): Promise<void> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'thiqa-bench-intake-'));
-  const registry = await openRegistry({ pgliteDir: join(dataDir, 'db') });
-  try {
-    // The per-client limit would stop a single load generator at once; it is raised
-    // here so the figure measures the intake path itself.
-    const app = await createApp({
-      db: registry.db,
-      dataDir,
-      adminToken: undefined,
-      reportRateLimit: { max: 1_000_000, windowMs: 60_000 },
-    });
-    const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
-      const started = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(started));
-    });
-    const { port } = server.address() as AddressInfo;
-    const output = await new Promise<string>((resolve, reject) => {
-      const load = spawn(
-        process.execPath,
-        [
-          new URL('./report-load.mjs', import.meta.url).pathname,
-          `http://127.0.0.1:${port}`,
-          String(REPORTS),
-          String(CONCURRENCY),
-          '500',
-        ],
-        { stdio: ['ignore', 'pipe', 'inherit'] },
-      );
-      let text = '';
-      load.stdout.on('data', (chunk) => {
-        text += chunk;
-      });
-      load.on('exit', (code) => (code === 0 ? resolve(text) : reject(new Error(`load generator exited ${code}`))));
-    });
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-    const result = JSON.parse(output) as {
-      requests: number;
-      errors: number;
-      seconds: number;
-      rps: number;
-      p50: number;
-      p99: number;
-    };
-    const stored = await registry.db
-      .selectFrom('reports')
-      .select((eb) => eb.fn.countAll<string>().as('n'))
-      .executeTakeFirstOrThrow();
-    console.log('Report intake (POST /v1/reports, PGlite on disk, loopback, %d concurrent)', CONCURRENCY);
-    console.log(
-      `  requests            ${result.requests} (+500 warm-up), ${result.errors} not 201, ${stored.n} stored`,
-    );
-    console.log(`  throughput          ${result.rps.toFixed(0)} req/s   (goal ≥ 1000)`);
-    console.log(`  latency p50 / p99   ${result.p50.toFixed(1)} ms / ${result.p99.toFixed(1)} ms   (goal p99 < 50 ms)`);
-  } finally {
-    await registry.close();
-    await rm(dataDir, { recursive: true, force: true });
-  }
 }
 
 async function benchPublishing(): Promise<void> {

@@ -7,8 +7,10 @@ export const PROJECT_ROOT = resolve(import.meta.dirname, '../..');
 const WXT = resolve(PROJECT_ROOT, 'node_modules/wxt/bin/wxt.mjs');
 
 export interface ExtensionBuildSettings {
-  /** THIQA_DIRECTORY_URL: where the extension syncs from and sends reports to. */
+  /** THIQA_DIRECTORY_URL: where the extension syncs from (and sends reports to, unless reportsUrl says otherwise). */
   directoryUrl?: string;
+  /** THIQA_REPORTS_URL: where reports go when not to the directory's origin. */
+  reportsUrl?: string;
   /** THIQA_PUBLIC_KEYS: the publisher keys the build pins. */
   publicKeys?: string;
   browser?: 'chrome' | 'firefox';
@@ -19,6 +21,7 @@ export async function buildExtensionInto(outDir: string, settings: ExtensionBuil
   const env: NodeJS.ProcessEnv = { ...process.env, THIQA_OUT_DIR: outDir };
   if (settings.directoryUrl) env.THIQA_DIRECTORY_URL = settings.directoryUrl;
   if (settings.publicKeys) env.THIQA_PUBLIC_KEYS = settings.publicKeys;
+  if (settings.reportsUrl) env.THIQA_REPORTS_URL = settings.reportsUrl;
   const browser = settings.browser ?? 'chrome';
   await run(process.execPath, [WXT, 'build', '-b', browser], {
     cwd: PROJECT_ROOT,

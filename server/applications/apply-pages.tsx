@@ -111,7 +111,7 @@ export function registerApplyPages(app: PortalApp, deps: PortalDeps): void {
     const words = c.get('words');
     const form = readApplyForm(await postedFields(c), words);
     if (!form.input) return formPage(c, words, form, 400);
-    const verdict = applyLimiter.take(clientAddress(c));
+    const verdict = await applyLimiter.take(clientAddress(c));
     if (!verdict.allowed) {
       c.header('Retry-After', String(verdict.retryAfterSeconds));
       const message = words.p('apply_tooMany', [waitWords(verdict.retryAfterSeconds, words.lang)]);
@@ -153,7 +153,7 @@ export function registerApplyPages(app: PortalApp, deps: PortalDeps): void {
     if (application.status === 'approved' || application.status === 'refused') {
       return statusPage(c, words, application, { text: words.p('apply_checkClosed'), warning: true }, 409);
     }
-    const verdict = checkLimiter.take(clientAddress(c));
+    const verdict = await checkLimiter.take(clientAddress(c));
     if (!verdict.allowed) {
       c.header('Retry-After', String(verdict.retryAfterSeconds));
       const text = words.p('apply_checkTooMany', [waitWords(verdict.retryAfterSeconds, words.lang)]);

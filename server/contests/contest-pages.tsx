@@ -105,7 +105,7 @@ export function registerContestPortalPages(app: PortalApp, deps: PortalDeps): vo
     const words = c.get('words');
     const form = readContestForm(await postedFields(c), words);
     if (!form.input) return formPage(c, words, form, 400);
-    const verdict = contestLimiter.take(clientAddress(c));
+    const verdict = await contestLimiter.take(clientAddress(c));
     if (!verdict.allowed) {
       c.header('Retry-After', String(verdict.retryAfterSeconds));
       const message = words.p('contest_tooMany', [waitWords(verdict.retryAfterSeconds, words.lang)]);
@@ -156,7 +156,7 @@ export function registerContestPortalPages(app: PortalApp, deps: PortalDeps): vo
     if (contest.status !== 'received' || contest.provenAt) {
       return statusPage(c, words, contest, { text: words.p('contest_checkClosed'), warning: true }, 409);
     }
-    const verdict = checkLimiter.take(clientAddress(c));
+    const verdict = await checkLimiter.take(clientAddress(c));
     if (!verdict.allowed) {
       c.header('Retry-After', String(verdict.retryAfterSeconds));
       const text = words.p('contest_checkTooMany', [waitWords(verdict.retryAfterSeconds, words.lang)]);

@@ -5,6 +5,7 @@ import { createPgConfig } from '@electric-sql/pglite/node-postgres';
 import { Kysely, PostgresDialect } from 'kysely';
 import { Migrator } from 'kysely/migration';
 import pg from 'pg';
+import { markSingleConnection } from '../directory/publish-lock.ts';
 import { registryMigrations } from './migrations.ts';
 import type { Database } from './tables.ts';
 
@@ -53,6 +54,7 @@ export function registryOnPglite(lite: PGlite, release: () => Promise<void> = as
   // PGlite is one connection: the pool must hand it to one transaction at a time.
   const pool = new pg.Pool({ ...(createPgConfig(lite) as unknown as pg.PoolConfig), max: 1 });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  markSingleConnection(db);
   return {
     db,
     engine: 'pglite',

@@ -280,6 +280,24 @@ const migrations: Record<string, Migration> = {
         )`.execute(db);
     },
   },
+  // Issue 15, helper multi: rate limits shared by several `thiqa serve` on one PostgreSQL
+  // (server/http/shared-rate-limit-store.ts). A key is an HMAC of the client's address
+  // under the day's secret, a window start is rounded to the window: no address, no
+  // request's own time. Times are milliseconds since the epoch, from the service's clock.
+  '2026-11-30-0005-shared-rate-limits': {
+    async up(db: Kysely<unknown>) {
+      await sql`
+        create table rate_limit_windows (
+          scope text not null,
+          key text not null,
+          window_start bigint not null,
+          expires_at bigint not null,
+          count integer not null,
+          primary key (scope, key, window_start)
+        )`.execute(db);
+      await sql`create index rate_limit_windows_expires_at on rate_limit_windows (expires_at)`.execute(db);
+    },
+  },
 };
 
 export const registryMigrations: MigrationProvider = {

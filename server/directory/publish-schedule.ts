@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/tables.ts';
-import { publishDirectory, repairServedFiles } from './publisher.ts';
+import { publishDirectory, publishDirectoryUnlessBusy, repairServedFiles } from './publisher.ts';
 import { describeRepair } from './served-files.ts';
 import { loadSigningKeys } from './signing-keys.ts';
 
@@ -27,13 +27,19 @@ export function createPublishSchedule(deps: {
   let running: Promise<void> | undefined;
   const publishIfChanged = async () => {
     try {
-      const result = await publishDirectory(deps.db, {
+      const result = await publishDirectoryUnlessBusy(deps.db, {
         dataDir: deps.dataDir,
         keys: await loadSigningKeys(deps.dataDir),
         now: deps.clock(),
         actor: 'schedule',
         onlyIfChanged: true,
       });
+      // Another instance on the same PostgreSQL is publishing: it publishes this change,
+      // and the next tick here finds it published (and mends this instance's folder).
+      if (result === 'busy') {
+        deps.log('scheduled publish skipped: another instance is publishing');
+        return;
+      }
       const repairLine = describeRepair(result.repair);
       if (repairLine) deps.log(repairLine);
       if (result.published) deps.log(`published version ${result.manifest.version}`);

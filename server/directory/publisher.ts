@@ -11,6 +11,7 @@ import type { Database } from '../db/tables.ts';
 import { ServiceError } from '../http/service-error.ts';
 import { recordOpenDataRelease } from '../opendata/open-data-release.ts';
 import { currentDirectoryState } from './directory-state.ts';
+import { underPublishLock } from './publish-lock.ts';
 import {
   latestPublication,
   parseStoredManifest,
@@ -95,8 +96,27 @@ function enqueue<T>(work: () => Promise<T>): Promise<T> {
   return run;
 }
 
+/**
+ * Publishes (or renews) under the database's publish lock, waiting while another process
+ * publishes; the latest version is read once the lock is held (see publish-lock.ts).
+ */
 export function publishDirectory(db: Kysely<Database>, options: PublishOptions): Promise<PublishResult> {
-  return enqueue(() => publishNow(db, options));
+  return enqueue(async () => {
+    const locked = await underPublishLock(db, 'wait', () => publishNow(db, options));
+    if (!locked.ran) throw new Error('the publish lock was not taken');
+    return locked.value;
+  });
+}
+
+/** As publishDirectory, but 'busy' at once when another process holds the publish lock (scheduled ticks). */
+export function publishDirectoryUnlessBusy(
+  db: Kysely<Database>,
+  options: PublishOptions,
+): Promise<PublishResult | 'busy'> {
+  return enqueue(async () => {
+    const locked = await underPublishLock(db, 'skip', () => publishNow(db, options));
+    return locked.ran ? locked.value : 'busy';
+  });
 }
 
 /**

@@ -3,25 +3,25 @@ import { describe, expect, it } from 'vitest';
 import { ClientRateLimiter, rateLimited, rateLimitSubject } from './client-rate-limit.ts';
 
 describe('ClientRateLimiter', () => {
-  it('counts per client within a window and says how long to wait', () => {
+  it('counts per client within a window and says how long to wait', async () => {
     let now = new Date('2026-11-27T10:00:00Z');
     const limiter = new ClientRateLimiter({ max: 2, windowMs: 60_000 }, () => now);
-    expect(limiter.take('203.0.113.1')).toEqual({ allowed: true });
-    expect(limiter.take('203.0.113.1')).toEqual({ allowed: true });
-    expect(limiter.take('2001:db8::1')).toEqual({ allowed: true });
+    expect(await limiter.take('203.0.113.1')).toEqual({ allowed: true });
+    expect(await limiter.take('203.0.113.1')).toEqual({ allowed: true });
+    expect(await limiter.take('2001:db8::1')).toEqual({ allowed: true });
     now = new Date('2026-11-27T10:00:15Z');
-    expect(limiter.take('203.0.113.1')).toEqual({ allowed: false, retryAfterSeconds: 45 });
+    expect(await limiter.take('203.0.113.1')).toEqual({ allowed: false, retryAfterSeconds: 45 });
     now = new Date('2026-11-27T10:01:00Z');
-    expect(limiter.take('203.0.113.1')).toEqual({ allowed: true });
+    expect(await limiter.take('203.0.113.1')).toEqual({ allowed: true });
   });
 
-  it('forgets every client when its secret changes at the start of a UTC day', () => {
+  it('forgets every client when its secret changes at the start of a UTC day', async () => {
     let now = new Date('2026-11-27T23:59:50Z');
     const limiter = new ClientRateLimiter({ max: 1, windowMs: 3_600_000 }, () => now);
-    expect(limiter.take('203.0.113.1').allowed).toBe(true);
-    expect(limiter.take('203.0.113.1').allowed).toBe(false);
+    expect((await limiter.take('203.0.113.1')).allowed).toBe(true);
+    expect((await limiter.take('203.0.113.1')).allowed).toBe(false);
     now = new Date('2026-11-28T00:00:05Z');
-    expect(limiter.take('203.0.113.1').allowed).toBe(true);
+    expect((await limiter.take('203.0.113.1')).allowed).toBe(true);
   });
 });
 
@@ -42,22 +42,22 @@ describe('rateLimitSubject', () => {
     expect(rateLimitSubject(address)).toBe(subject);
   });
 
-  it('gives one IPv6 subscriber one allowance, whichever address of its /64 it sends from', () => {
+  it('gives one IPv6 subscriber one allowance, whichever address of its /64 it sends from', async () => {
     const limiter = new ClientRateLimiter({ max: 2, windowMs: 60_000 }, () => new Date('2026-11-27T10:00:00Z'));
-    expect(limiter.take('2001:db8:a:b::1').allowed).toBe(true);
-    expect(limiter.take('2001:db8:a:b::2').allowed).toBe(true);
-    expect(limiter.take('2001:db8:a:b:ffff:1:2:3').allowed).toBe(false);
-    expect(limiter.take('2001:db8:a:c::1').allowed).toBe(true);
+    expect((await limiter.take('2001:db8:a:b::1')).allowed).toBe(true);
+    expect((await limiter.take('2001:db8:a:b::2')).allowed).toBe(true);
+    expect((await limiter.take('2001:db8:a:b:ffff:1:2:3')).allowed).toBe(false);
+    expect((await limiter.take('2001:db8:a:c::1')).allowed).toBe(true);
   });
 
-  it('stays bounded under a flood of new clients and still counts a returning one', () => {
+  it('stays bounded under a flood of new clients and still counts a returning one', async () => {
     const now = new Date('2026-11-27T10:00:00Z');
     const limiter = new ClientRateLimiter({ max: 1, windowMs: 60_000 }, () => now);
-    expect(limiter.take('203.0.113.1').allowed).toBe(true);
-    for (let i = 0; i < 210_000; i++) limiter.take(`10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`);
+    expect((await limiter.take('203.0.113.1')).allowed).toBe(true);
+    for (let i = 0; i < 210_000; i++) await limiter.take(`10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`);
     expect((limiter as unknown as { windows: Map<string, unknown> }).windows.size).toBeLessThanOrEqual(200_001);
     // The latest clients are still counted; room was made from the oldest.
-    expect(limiter.take('10.3.52.79').allowed).toBe(false);
+    expect((await limiter.take('10.3.52.79')).allowed).toBe(false);
   });
 });
 

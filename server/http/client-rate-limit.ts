@@ -1,6 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context, MiddlewareHandler } from 'hono';
+import type { SharedRateLimitStore } from './shared-rate-limit-store.ts';
 
 // Rate limiting per client without keeping who the client is: the key is an HMAC of
 // the address under a secret that lives in memory only and changes every UTC day, so
@@ -10,6 +11,17 @@ export interface RateLimitPolicy {
   /** Requests a client may make per window. */
   max: number;
   windowMs: number;
+}
+
+export type Allowance = { allowed: true } | { allowed: false; retryAfterSeconds: number };
+
+/**
+ * Counting in the database instead of this process's memory, for several `thiqa serve`
+ * on one PostgreSQL: `scope` keeps each limiter's counts apart (reports, sign-ins).
+ */
+export interface SharedRateLimits {
+  store: SharedRateLimitStore;
+  scope: string;
 }
 
 export const DEFAULT_REPORT_RATE_LIMIT: RateLimitPolicy = { max: 10, windowMs: 60_000 };
@@ -72,6 +84,7 @@ export class ClientRateLimiter {
   constructor(
     private readonly policy: RateLimitPolicy,
     private readonly clock: () => Date,
+    private readonly shared?: SharedRateLimits,
   ) {}
 
   private keyFor(address: string, now: Date): string {
@@ -85,8 +98,9 @@ export class ClientRateLimiter {
   }
 
   /** Counts one request; the answer says whether it may go on, or how long to wait. */
-  take(address: string): { allowed: true } | { allowed: false; retryAfterSeconds: number } {
+  async take(address: string): Promise<Allowance> {
     const now = this.clock();
+    if (this.shared) return this.takeShared(this.shared, address, now);
     const key = this.keyFor(rateLimitSubject(address), now);
     const time = now.getTime();
     let window = this.windows.get(key);
@@ -100,6 +114,23 @@ export class ClientRateLimiter {
     return {
       allowed: false,
       retryAfterSeconds: Math.max(1, Math.ceil((window.start + this.policy.windowMs - time) / 1000)),
+    };
+  }
+
+  /**
+   * The shared count: the same daily secret on every instance (so one client has one key),
+   * and windows aligned to the clock, so a row holds no request's exact time.
+   */
+  private async takeShared(shared: SharedRateLimits, address: string, now: Date): Promise<Allowance> {
+    const secret = await shared.store.secretFor(now);
+    const key = createHmac('sha256', secret).update(rateLimitSubject(address)).digest('base64url');
+    const time = now.getTime();
+    const windowStart = time - (time % this.policy.windowMs);
+    const count = await shared.store.increment(shared.scope, key, windowStart, this.policy.windowMs, time);
+    if (count <= this.policy.max) return { allowed: true };
+    return {
+      allowed: false,
+      retryAfterSeconds: Math.max(1, Math.ceil((windowStart + this.policy.windowMs - time) / 1000)),
     };
   }
 
@@ -142,7 +173,7 @@ export function rateLimited(
   refuse: (c: Context, retryAfterSeconds: number) => Response | Promise<Response>,
 ): MiddlewareHandler {
   return async (c, next) => {
-    const verdict = limiter.take(clientAddress(c));
+    const verdict = await limiter.take(clientAddress(c));
     if (!verdict.allowed) {
       c.header('Retry-After', String(verdict.retryAfterSeconds));
       return refuse(c, verdict.retryAfterSeconds);

@@ -15,6 +15,7 @@ import {
   guardConnections,
 } from './connection-guard.ts';
 import type { ServiceContext } from './service-context.ts';
+import { SharedRateLimitStore } from './shared-rate-limit-store.ts';
 
 // `thiqa serve` and `npm run demo`: the app on a port, the published folder mended at
 // start, and optionally a publish on a schedule whenever the registry changed since the
@@ -39,6 +40,9 @@ export function serviceAppOptions(registry: Registry, config: Config, clock: () 
     linkOrigin: `http://localhost:${config.port}`,
     mailer: configuredMailer({ smtp: config.smtp, from: config.mailFrom, dataDir: config.dataDir, clock }),
     ...(config.policy ? { policy: config.policy } : {}),
+    // Several instances may share a PostgreSQL server: one allowance per client across them.
+    // PGlite belongs to one process, whose memory counts as well and costs no query.
+    ...(registry.engine === 'postgresql' ? { sharedRateLimits: new SharedRateLimitStore(registry.db) } : {}),
     portal: {
       publisherName: config.publisherName,
       publisherContact: config.publisherContact,

@@ -82,7 +82,7 @@ export function registerReportPages(app: PortalApp, deps: PortalDeps): void {
     const words = c.get('words');
     const form = readReportForm(await postedFields(c), words);
     if (!form.request) return formPage(c, words, form, 400);
-    const verdict = limiter.take(clientAddress(c));
+    const verdict = await limiter.take(clientAddress(c));
     if (!verdict.allowed) {
       c.header('Retry-After', String(verdict.retryAfterSeconds));
       // What the shopper typed is theirs to send again, unchanged.

@@ -210,8 +210,8 @@ export function registerReportStatusRoutes(app: PortalApp, deps: PortalDeps): vo
   }
 
   /** Spends one of the client's allowance; the wait in words when it is spent, with Retry-After set. */
-  function spentAllowance(c: Context): string | null {
-    const verdict = limiter.take(clientAddress(c));
+  async function spentAllowance(c: Context): Promise<string | null> {
+    const verdict = await limiter.take(clientAddress(c));
     if (verdict.allowed) return null;
     c.header('Retry-After', String(verdict.retryAfterSeconds));
     const words = c.get('words') as PortalWords;
@@ -260,7 +260,7 @@ export function registerReportStatusRoutes(app: PortalApp, deps: PortalDeps): vo
       return statusPage(c, view, { key, errors: shown, chosen, status: 400 });
     }
     const outcome: ReporterOutcome = parsed.data;
-    const tooMany = spentAllowance(c);
+    const tooMany = await spentAllowance(c);
     if (tooMany)
       return statusPage(c, view, { key, errors: [{ field: 'form', message: tooMany }], chosen, status: 429 });
     try {
@@ -316,7 +316,7 @@ export function registerReportStatusRoutes(app: PortalApp, deps: PortalDeps): vo
     const key = typeof posted.key === 'string' ? posted.key : undefined;
     if (keyState(view.receipt, key) !== 'valid' || !key) return keyRefused(c);
     if (view.status !== 'withdrawn') {
-      const tooMany = spentAllowance(c);
+      const tooMany = await spentAllowance(c);
       if (tooMany) return withdrawPage(c, view, key, tooMany);
       try {
         await withdrawReport(context, view.receipt, key);

@@ -162,7 +162,7 @@ export function registerSignInPages(app: ConsoleApp, deps: ConsoleDeps, accounts
     if (typed.password === '') errors.password = words.c('staff_passwordMissing');
     if (!email.success || errors.password) return signInPage(c, { ...typed, errors }, 400);
 
-    const allowance = deps.signInLimiter.take(clientAddress(c));
+    const allowance = await deps.signInLimiter.take(clientAddress(c));
     if (!allowance.allowed) {
       c.header('Retry-After', String(allowance.retryAfterSeconds));
       const message = words.c('staff_signInTooMany', [waitWords(allowance.retryAfterSeconds, words.lang)]);

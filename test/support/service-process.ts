@@ -15,6 +15,12 @@ export interface ServiceProcessOptions {
   port: number;
   adminToken?: string;
   reportRateLimit?: string;
+  /** More `serve` arguments, e.g. `--publish-every 2s`. */
+  args?: string[];
+  /** Node's own flags before the script, e.g. `--cpu-prof` (which NODE_OPTIONS refuses). */
+  nodeArgs?: string[];
+  /** More environment, after the defaults: `DATABASE_URL` here puts the service on PostgreSQL. */
+  env?: NodeJS.ProcessEnv;
 }
 
 export interface ServiceProcess {
@@ -48,7 +54,7 @@ export async function startServiceProcess(
   options: ServiceProcessOptions,
   deadlineMs = 60_000,
 ): Promise<ServiceProcess> {
-  const child = spawn(process.execPath, [THIQA_BIN, 'serve'], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), THIQA_BIN, 'serve', ...(options.args ?? [])], {
     env: {
       ...process.env,
       THIQA_DATA_DIR: options.dataDir,
@@ -56,6 +62,7 @@ export async function startServiceProcess(
       ...(options.adminToken ? { THIQA_ADMIN_TOKEN: options.adminToken } : {}),
       ...(options.reportRateLimit ? { THIQA_REPORT_RATE_LIMIT: options.reportRateLimit } : {}),
       DATABASE_URL: '',
+      ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

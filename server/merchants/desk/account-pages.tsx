@@ -122,7 +122,7 @@ export function registerAccountPages(app: DeskApp, deps: DeskServices): void {
     if (!email.success) errors.email = words.p(typed.email.trim() ? 'desk_emailInvalid' : 'desk_emailMissing');
     if (typed.password === '') errors.password = words.p('desk_passwordMissing');
     if (!email.success || errors.password) return signInPage(c, typed.email, errors, 400);
-    const allowance = deps.signInLimiter.take(clientAddress(c));
+    const allowance = await deps.signInLimiter.take(clientAddress(c));
     if (!allowance.allowed) {
       c.header('Retry-After', String(allowance.retryAfterSeconds));
       const wait = waitWords(allowance.retryAfterSeconds, words.lang);
