@@ -1,7 +1,7 @@
 import {
   BLOOM_PROBES,
   bloomSeed,
-  CompactDirectory,
+  type CompactDirectory,
   KEY_KIND,
   MARKER,
   REF_MASK,
@@ -190,7 +190,8 @@ export function patchCompact(old: CompactDirectory | null, changes: CompactChang
   for (; next < oldCount; next++) keepOld(next);
 
   if (old) carryOver(old, merchantOld, domainOld, changes.removeMarkers, keys, skeletons);
-  for (const { domain, kind } of changes.addMarkers) keys.push(hashUnits(domain), ((KEY_KIND.marker << 30) | kind) >>> 0);
+  for (const { domain, kind } of changes.addMarkers)
+    keys.push(hashUnits(domain), ((KEY_KIND.marker << 30) | kind) >>> 0);
 
   const [keyHash, keyValue] = keys.sorted();
   const [skeletonHash, skeletonDomain] = skeletons.sorted();

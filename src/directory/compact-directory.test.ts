@@ -87,6 +87,9 @@ describe('the compact directory index', () => {
       expect(judgeCompact(bytes, withCollision, `https://${input}/`)).toEqual(verdictForInput(input, index, NOW));
     }
     expect(judgeCompact(bytes, withCollision, `https://${stranger}/`).verdict.level).toBe('unknown');
+    // A merchant's own domain is no look-alike; the stranger sharing its hash is not its own.
+    expect(CompactDirectory.read(bytes)?.owns(held)).toBe(true);
+    expect(CompactDirectory.read(bytes)?.owns(stranger)).toBe(false);
   });
 
   it('answers after a delta as a snapshot of the new state would', () => {

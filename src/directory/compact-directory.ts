@@ -251,4 +251,3 @@ function referencesInRange(words: Uint32Array[], meta: CompactMeta): boolean {
   for (const ref of words[SECTION.skeletonDomain] as Uint32Array) if (ref >= meta.domainCount) return false;
   return true;
 }
-

@@ -146,6 +146,9 @@ export function createDirectoryStore(db: ThiqaDatabase): DirectoryStore {
     },
     async applyDeltaRecords(delta, meta) {
       const tx = db.transaction(RECORD_STORES, 'readwrite');
+      // A failed write aborts the whole transaction (nothing of the delta is kept); the error
+      // that caused it is the one thrown, not the abort that follows.
+      tx.done.catch(() => undefined);
       const merchants = tx.objectStore('merchants');
       const flagged = tx.objectStore('flagged');
       const complaints = tx.objectStore('domainComplaints');
