@@ -36,15 +36,15 @@ const atlas = testMerchant({
   id: 'atlas-electro',
   domains: ['atlas-electro.test', 'atlaselectro.youcan.shop'],
   social: [{ network: 'instagram', handle: '@atlas.electro' }],
-  labels: [{ kind: 'cmi', reference: 'CMI-1', validUntil: '2026-01-01' }] as never,
-  complaints: { open: { 'not-delivered': 4 }, resolved: {} } as never,
+  labels: [{ kind: 'cmi-payment', issuer: 'CMI', reference: 'CMI-1', issued: null, validUntil: '2026-01-01' }],
+  complaints: { open: { 'non-delivery': 4 }, resolved: {} },
 });
 const souk = testMerchant({ id: 'souk-bladi', domains: ['souk-bladi.test'], status: 'suspended' });
 const twin = testMerchant({ id: 'zz-twin', social: [{ network: 'instagram', handle: 'atlas.electro' }] });
 const state = testState({
   merchants: [atlas, souk, twin],
-  flagged: [{ domain: 'fake-shop.test', reason: 'scam', since: '2026-10-01', summary: 'Took money.' }],
-  domainComplaints: [{ domain: 'unlisted.test', complaints: { open: { 'not-delivered': 5 }, resolved: {} } }],
+  flagged: [{ domain: 'fake-shop.test', reason: 'fraud', since: '2026-10-01', summary: 'Took money.' }],
+  domainComplaints: [{ domain: 'unlisted.test', complaints: { open: { 'non-delivery': 5 }, resolved: {} } }],
 });
 
 const INPUTS = [

@@ -14,7 +14,7 @@ import { createDirectoryStore, type DirectoryStore } from './directory-store.ts'
 const NOW = new Date('2026-11-27T10:00:00Z');
 const atlas = testMerchant({ id: 'atlas-electro', domains: ['atlas-electro.test'] });
 const souk = testMerchant({ id: 'souk-bladi', domains: ['souk-bladi.test'] });
-const flaggedShop = { domain: 'fake-shop.test', reason: 'scam' as const, since: '2026-10-01', summary: 'Took money.' };
+const flaggedShop = { domain: 'fake-shop.test', reason: 'fraud' as const, since: '2026-10-01', summary: 'Took money.' };
 const held: Snapshot = {
   format: 'thiqa.snapshot',
   formatVersion: 1,

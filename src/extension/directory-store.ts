@@ -171,7 +171,8 @@ export function createDirectoryStore(db: ThiqaDatabase): DirectoryStore {
       ]);
       const markers = (keys: Array<string | null>, kind: Marker['kind']) =>
         keys.flatMap((domain) => (domain === null ? [] : [{ domain, kind }]));
-      const isNew = (kept: Array<string | null>) => (_record: { domain: string }, index: number) => kept[index] === null;
+      const isNew = (kept: Array<string | null>) => (_record: { domain: string }, index: number) =>
+        kept[index] === null;
       const old = CompactDirectory.read(stored);
       // Patched in the transaction, from the stored index and the delta alone (no other record is read).
       const bytes = old
