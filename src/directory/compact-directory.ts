@@ -36,6 +36,28 @@ export const BLOOM_PROBES = 7;
 
 const utf8 = new TextDecoder();
 
+/** Short stored strings are nearly always ASCII: read without TextDecoder's per-call cost. */
+function decode(bytes: Uint8Array): string {
+  if (bytes.length > 64) return utf8.decode(bytes);
+  let text = '';
+  for (const byte of bytes) {
+    if (byte > 127) return utf8.decode(bytes);
+    text += String.fromCharCode(byte);
+  }
+  return text;
+}
+
+/** Whether stored UTF-8 bytes spell `text`, without decoding them when `text` is ASCII. */
+function spells(bytes: Uint8Array, text: string): boolean {
+  if (bytes.length !== text.length) return bytes.length > text.length && decode(bytes) === text;
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit > 127) return decode(bytes) === text;
+    if (bytes[i] !== unit) return false;
+  }
+  return true;
+}
+
 /** The Bloom filter's probe positions for the deletion `at:deleted` (computed without building it). */
 export function bloomSeed(at: number): number {
   return Math.imul(at + 1, 0x9e3779b1);
@@ -120,7 +142,7 @@ export class CompactDirectory implements LookalikeTargets {
 
   id(merchant: number): string {
     const start = merchant === 0 ? 0 : (this.#idEnds[merchant - 1] as number);
-    return utf8.decode((this.sections[SECTION.idBytes] as Uint8Array).subarray(start, this.#idEnds[merchant]));
+    return decode((this.sections[SECTION.idBytes] as Uint8Array).subarray(start, this.#idEnds[merchant]));
   }
 
   idBytes(merchant: number): Uint8Array {
@@ -142,7 +164,7 @@ export class CompactDirectory implements LookalikeTargets {
   }
 
   domain(domain: number): string {
-    return utf8.decode(this.domainBytes(domain));
+    return decode(this.domainBytes(domain));
   }
 
   merchantOfDomain(domain: number): number {
@@ -164,7 +186,7 @@ export class CompactDirectory implements LookalikeTargets {
   /** The merchant holding this domain: confirmed against the stored text, so exact. */
   merchantOfOwnDomain(domain: string): number | null {
     for (const ref of this.refs(domain, KEY_KIND.domain)) {
-      if (this.domain(ref) === domain) return this.merchantOfDomain(ref);
+      if (spells(this.domainBytes(ref), domain)) return this.merchantOfDomain(ref);
     }
     return null;
   }
