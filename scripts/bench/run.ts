@@ -9,6 +9,8 @@ import { importMerchants } from '../../server/merchants/import-write.ts';
 import { gunzip } from '../../src/directory/publication.ts';
 import { benchConsole } from './console-bench.ts';
 import { benchContentScript } from './content-script-bench.ts';
+import { benchDeltaApply } from './delta-apply-bench.ts';
+import { benchExtensionIndex, benchLookalikeLoad } from './extension-index-bench.ts';
 import { printGoals } from './goals.ts';
 import { benchReportIntake } from './intake-bench.ts';
 import { benchLookalikes } from './lookalike-bench.ts';
@@ -94,7 +96,12 @@ async function benchPublishing(): Promise<void> {
 // (the older `--<name>-only` flags still work). Figures are printed, never asserted; the
 // goals table (goals.ts) closes the run.
 const BENCHES: Record<string, () => Promise<void> | void> = {
-  lookalike: benchLookalikes,
+  lookalike: () => {
+    benchLookalikes();
+    benchLookalikeLoad();
+  },
+  'extension-index': benchExtensionIndex,
+  'delta-apply': benchDeltaApply,
   intake: benchReportIntake,
   publish: benchPublishing,
   portal: benchPortal,

@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { e2eDirectory } from '../../test/fixtures/e2e-directory.ts';
+import { buildCompact } from './compact-build.ts';
+import { CompactDirectory } from './compact-directory.ts';
 import { CONFUSABLE_PROTOTYPES } from './confusables-table.ts';
 import { DirectoryIndex } from './directory-index.ts';
 import type { Merchant, Snapshot } from './schemas.ts';
@@ -32,6 +34,10 @@ for (const merchant of [...bundled.merchants, ...testShops.merchants]) {
 }
 const index = new DirectoryIndex({ ...bundled, merchants: [...merchants.values()], flagged: [] });
 const owned = new Set([...merchants.values()].flatMap((merchant) => merchant.domains));
+// The extension's stored index, over the same merchants in the order IndexedDB gives them (by id).
+const byId = [...merchants.values()].sort((a, b) => (a.id < b.id ? -1 : 1));
+const sortedIndex = new DirectoryIndex({ ...bundled, merchants: byId, flagged: [] });
+const compact = CompactDirectory.read(buildCompact({ merchants: byId, flagged: [], domainComplaints: [] }));
 
 function imitates(input: string): string | null {
   const identity = shopIdentity(input, bundled.platforms);
@@ -133,6 +139,15 @@ describe('look-alikes, measured', () => {
     console.log(
       `look-alikes, known limit (not asserted): brand glued to an unlisted word ${gluedCaught}/${glued.length}`,
     );
+    // The compact index answers every host exactly as the in-memory one.
+    const hosts = [...realDomains, ...attempts.keys(), ...glued];
+    const differing = hosts.filter((host) => {
+      const identity = shopIdentity(host, bundled.platforms);
+      return (
+        identity && JSON.stringify(compact?.lookalikeOf(identity)) !== JSON.stringify(sortedIndex.lookalikeOf(identity))
+      );
+    });
+    expect(differing).toEqual([]);
     expect(attempts.size).toBeGreaterThan(500);
     expect(falsePositives.length / realDomains.length).toBeLessThan(0.005);
     expect(caught / attempts.size).toBeGreaterThan(0.95);

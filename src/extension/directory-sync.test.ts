@@ -321,8 +321,8 @@ describe('directory sync', () => {
     const store = await freshStore();
     await holding(store, before);
     expect(await syncWith(store, fakeHost(moved)).sync()).toEqual({ status: 'updated', version: 2, via: 'delta' });
-    expect((await store.index())?.index.entryFor('shared.test').merchant?.id).toBe('beta');
-    expect((await store.index())?.index.entryFor('beta.test').merchant?.answers).toEqual({
+    expect((await store.lookupFor('shared.test'))?.lookup.entryFor('shared.test').merchant?.id).toBe('beta');
+    expect((await store.lookupFor('beta.test'))?.lookup.entryFor('beta.test').merchant?.answers).toEqual({
       sent: 3,
       answered: 2,
       medianDays: 1.5,
@@ -333,8 +333,8 @@ describe('directory sync', () => {
   it('rebuilds the hot index after a change', async () => {
     const store = await freshStore();
     await holding(store, v1);
-    expect((await store.index())?.index.entryFor('shop-v2.test').merchant).toBeNull();
+    expect((await store.lookupFor('shop-v2.test'))?.lookup.entryFor('shop-v2.test').merchant).toBeNull();
     await syncWith(store, fakeHost(publication)).sync();
-    expect((await store.index())?.index.entryFor('shop-v2.test').merchant?.id).toBe('shop-v2');
+    expect((await store.lookupFor('shop-v2.test'))?.lookup.entryFor('shop-v2.test').merchant?.id).toBe('shop-v2');
   });
 });

@@ -12,7 +12,7 @@ import { createShopJudge } from './shop-judge.ts';
 const index = new DirectoryIndex(
   testState({ merchants: [testMerchant({ id: 'atlas-electro', domains: ['atlas-electro.test'] })] }),
 );
-const store = { index: async () => ({ index, meta: {} as DirectoryMeta }) } as unknown as DirectoryStore;
+const store = { lookupFor: async () => ({ lookup: index, meta: {} as DirectoryMeta }) } as unknown as DirectoryStore;
 
 function judgeWith(choices: Record<string, Partial<SiteChoice>>) {
   return createShopJudge({

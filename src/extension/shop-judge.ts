@@ -24,7 +24,8 @@ const EMPTY_DIRECTORY = new DirectoryIndex({
 });
 
 /**
- * The verdict for a tab's URL, from the hot index; matching never leaves the machine. A
+ * The verdict for a tab's URL, from the compact index and the records of that one shop;
+ * matching never leaves the machine. A
  * look-alike warning the shopper dismissed for the site is left out here, so the toolbar
  * badge, the in-page badge and the popup all agree.
  */
@@ -36,8 +37,8 @@ export function createShopJudge(deps: {
   return {
     /** With `evidence`, what the page says about itself counts too (page-evidence.ts). */
     async judge(url: string | undefined, evidence?: PageEvidence | null): Promise<Judgement> {
-      const hot = await deps.store.index();
-      const index = hot?.index ?? EMPTY_DIRECTORY;
+      const hot = await deps.store.lookupFor(url ?? '', evidence?.ices ?? []);
+      const index = hot?.lookup ?? EMPTY_DIRECTORY;
       const judged = verdictForInput(url ?? '', index, deps.now(), { evidence });
       const { identity } = judged;
       let { verdict } = judged;

@@ -1,0 +1,152 @@
+import { getDomain } from 'tldts';
+import { buildCompact } from '../../src/directory/compact-build.ts';
+import { CompactDirectory } from '../../src/directory/compact-directory.ts';
+import { compactLookup, recordsWanted } from '../../src/directory/compact-lookup.ts';
+import type { Merchant } from '../../src/directory/schemas.ts';
+import { resolveShopIdentity } from '../../src/directory/shop-identity.ts';
+import { verdictForInput } from '../../src/directory/verdict.ts';
+import { recordGoal } from './goals.ts';
+import { syntheticState } from './synthetic-directory.ts';
+
+// The extension's compact index (src/directory/compact-directory.ts), in Node on one core:
+// - memory per merchant: the stored binary the worker holds, plus the heap its reader adds;
+// - the verdict for a URL against `new URL` + tldts + `Map.get` on the same domains;
+// - the look-alike part's load time: reading (and checking) the binary is all a wake does.
+// Records of the shops judged come from a Map here (in the extension: one IndexedDB get).
+
+const MERCHANTS = Number(process.env.THIQA_BENCH_INDEX_MERCHANTS ?? 1_000_000);
+const LOOKALIKE_MERCHANTS = Number(process.env.THIQA_BENCH_LOOKALIKE_MERCHANTS ?? 100_000);
+const QUERIES = Number(process.env.THIQA_BENCH_INDEX_QUERIES ?? 20_000);
+const NOW = new Date('2026-11-27T10:00:00Z');
+
+const gc = (globalThis as { gc?: () => void }).gc;
+const heapNow = () => {
+  gc?.();
+  return process.memoryUsage().heapUsed;
+};
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] as number;
+}
+
+/** Known shops, their imitations, and unrelated shops, as a shopper's tabs would mix them. */
+function queryUrls(merchants: readonly Merchant[]): { urls: string[]; known: string[] } {
+  const urls: string[] = [];
+  const known: string[] = [];
+  for (let i = 0; urls.length < QUERIES; i++) {
+    const domain = merchants[(i * 7919) % merchants.length]?.domains[0] as string;
+    const [name, ...rest] = domain.split('.');
+    const variants = [
+      `https://${domain}/product/${i}`,
+      `https://unrelated-shop-${i}.ma/`,
+      `https://${name}s.${rest.join('.')}/`,
+      `https://${domain}.secure-pay-${i % 97}.com/login`,
+    ];
+    urls.push(variants[i % variants.length] as string);
+    known.push(`https://${domain}/product/${i}`);
+  }
+  return { urls, known };
+}
+
+function timePerCall(inputs: readonly string[], call: (input: string) => unknown): number {
+  const rounds: number[] = [];
+  for (let round = 0; round < 5; round++) {
+    const started = performance.now();
+    for (const input of inputs) call(input);
+    rounds.push(((performance.now() - started) * 1000) / inputs.length);
+  }
+  return median(rounds);
+}
+
+export function benchExtensionIndex(): void {
+  console.log(`\nExtension compact index, ${MERCHANTS.toLocaleString('en')} merchants (Node, one core)`);
+  let state: ReturnType<typeof syntheticState> | null = syntheticState(MERCHANTS);
+  const started = performance.now();
+  const bytes = buildCompact(state);
+  const buildMs = performance.now() - started;
+  const { urls, known } = queryUrls(state.merchants);
+  // Only the judged shops' records are kept (the extension reads them from IndexedDB).
+  const records = new Map<string, Merchant>();
+  const baseline = new Map<string, number>();
+  state.merchants.forEach((merchant, index) => {
+    for (const domain of merchant.domains) baseline.set(domain, index);
+  });
+  for (const url of [...urls, ...known]) {
+    const host = new URL(url).hostname;
+    const merchant = state.merchants[baseline.get(host) ?? -1];
+    if (merchant) records.set(merchant.id, merchant);
+  }
+  const { policy, platforms } = state;
+  state = null;
+
+  // Held: the binary itself plus the reader's own objects (its typed-array views, its alphabet).
+  const copy = bytes.slice();
+  const before = heapNow();
+  const compact = CompactDirectory.read(copy);
+  const held = copy.byteLength + Math.max(0, heapNow() - before);
+  if (!compact) throw new Error('the built index does not read back');
+  const perMerchant = held / MERCHANTS;
+  console.log(
+    `  build ${(buildMs / 1000).toFixed(1)} s; binary ${(bytes.byteLength / 1e6).toFixed(1)} MB = ${(bytes.byteLength / MERCHANTS).toFixed(1)} B per merchant; held by the worker ${(held / 1e6).toFixed(1)} MB = ${perMerchant.toFixed(1)} B per merchant${gc ? '' : ' (no --expose-gc: heap figure rough)'}`,
+  );
+  recordGoal({
+    figure: `extension memory per merchant at ${MERCHANTS.toLocaleString('en')} (compact index the worker holds)`,
+    baseline: '—',
+    measured: `${perMerchant.toFixed(0)} B (binary ${(bytes.byteLength / MERCHANTS).toFixed(0)} B)`,
+    goal: '≤ 100 B',
+    met: perMerchant <= 100,
+  });
+
+  const judge = (url: string) => {
+    const resolved = resolveShopIdentity(url, platforms);
+    const domain = resolved.ok ? resolved.identity.domain : '';
+    const wanted = recordsWanted(compact, domain, []);
+    const merchants = new Map<string, Merchant>();
+    for (const id of wanted.merchantIds) {
+      const record = records.get(id);
+      if (record) merchants.set(id, record);
+    }
+    const lookup = compactLookup(compact, { policy, platforms }, domain, {
+      merchants,
+      flag: undefined,
+      complaints: undefined,
+    });
+    return verdictForInput(url, lookup, NOW);
+  };
+  const bare = (url: string) => baseline.get(getDomain(new URL(url).hostname) ?? '');
+  const bareUs = timePerCall(urls, bare);
+  const mixUs = timePerCall(urls, judge);
+  const knownUs = timePerCall(known, judge);
+  const bareKnownUs = timePerCall(known, bare);
+  console.log(
+    `  verdict, mixed URLs (known, look-alikes, unrelated) ${mixUs.toFixed(1)} µs vs bare ${bareUs.toFixed(1)} µs = ${(mixUs / bareUs).toFixed(1)}×; known shops ${knownUs.toFixed(1)} µs vs ${bareKnownUs.toFixed(1)} µs = ${(knownUs / bareKnownUs).toFixed(1)}×`,
+  );
+  recordGoal({
+    figure: `verdict for a URL at ${MERCHANTS.toLocaleString('en')} (compact index; known shops / mixed with look-alikes)`,
+    baseline: `new URL + tldts + Map.get ${bareKnownUs.toFixed(1)} µs`,
+    measured: `${knownUs.toFixed(1)} µs = ${(knownUs / bareKnownUs).toFixed(1)}× / mixed ${(mixUs / bareUs).toFixed(1)}×`,
+    goal: '≤ 3×',
+    met: knownUs / bareKnownUs <= 3,
+  });
+}
+
+/** `--only lookalike`: what loading the look-alike part costs at a wake now (nothing is built). */
+export function benchLookalikeLoad(): void {
+  const bytes = buildCompact(syntheticState(LOOKALIKE_MERCHANTS));
+  const loads: number[] = [];
+  for (let round = 0; round < 5; round++) {
+    const copy = bytes.slice();
+    const started = performance.now();
+    const compact = CompactDirectory.read(copy);
+    loads.push(performance.now() - started);
+    if (!compact) throw new Error('unreadable');
+  }
+  const compact = CompactDirectory.read(bytes) as CompactDirectory;
+  const started = performance.now();
+  const found = compact.lookalikeOf({ domain: 'atlas-souk-1.ma', host: 'atlas-souk-1.ma' });
+  const firstMs = performance.now() - started;
+  console.log(
+    `  compact index, ${LOOKALIKE_MERCHANTS.toLocaleString('en')} merchants: load (read + checksum, look-alike part included) ${median(loads).toFixed(1)} ms; first look-alike lookup ${firstMs.toFixed(2)} ms (${found ? `found ${found.domain}` : 'none'})`,
+  );
+}

@@ -1,0 +1,275 @@
+import { decodeSections, hashUnits, lowerBound, wordsOf } from './compact-format.ts';
+import { nameSkeleton } from './lookalike.ts';
+import { findImitation, type Imitation, type LookalikeTargets, type Target } from './lookalike-match.ts';
+
+// The directory as the extension's service worker holds it: one binary value built at sync
+// time (compact-build.ts), read at wake without building anything. It holds no merchant
+// record, only what tells which record to read: 32-bit hashes of every shop key (domains,
+// social keys, ICEs, flagged and complained-about domains) sorted beside a reference, the
+// merchants' ids and domains as UTF-8, and the look-alike targets' skeleton hashes with a
+// Bloom filter of their one-letter deletions. A hash says "maybe": a domain is confirmed
+// against its stored text, anything else against the record read from IndexedDB.
+
+export const SECTION = {
+  meta: 0,
+  idBytes: 1,
+  idEnds: 2,
+  verified: 3,
+  domainStart: 4,
+  domainBytes: 5,
+  domainEnds: 6,
+  keyHash: 7,
+  keyValue: 8,
+  skeletonHash: 9,
+  skeletonDomain: 10,
+  bloom: 11,
+  alphabet: 12,
+} as const;
+export const SECTION_COUNT = 13;
+
+/** What a key's entry points at, in its value's two top bits; the rest is the reference. */
+export const KEY_KIND = { domain: 0, social: 1, ice: 2, marker: 3 } as const;
+export const REF_MASK = 0x3fffffff;
+/** Markers: the key is a flagged domain, or one with complaints (confirmed by reading the record). */
+export const MARKER = { flag: 1, complaints: 2 } as const;
+export const BLOOM_PROBES = 7;
+
+const utf8 = new TextDecoder();
+
+/** Short stored strings are nearly always ASCII: read without TextDecoder's per-call cost. */
+function decode(bytes: Uint8Array): string {
+  if (bytes.length > 64) return utf8.decode(bytes);
+  let text = '';
+  for (const byte of bytes) {
+    if (byte > 127) return utf8.decode(bytes);
+    text += String.fromCharCode(byte);
+  }
+  return text;
+}
+
+/** Whether stored UTF-8 bytes spell `text`, without decoding them when `text` is ASCII. */
+function spells(bytes: Uint8Array, text: string): boolean {
+  if (bytes.length !== text.length) return bytes.length > text.length && decode(bytes) === text;
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit > 127) return decode(bytes) === text;
+    if (bytes[i] !== unit) return false;
+  }
+  return true;
+}
+
+/** The Bloom filter's probe positions for the deletion `at:deleted` (computed without building it). */
+export function bloomSeed(at: number): number {
+  return Math.imul(at + 1, 0x9e3779b1);
+}
+
+export interface CompactMeta {
+  merchantCount: number;
+  domainCount: number;
+  bloomBits: number;
+  /** Deletion keys put in the filter since it was sized (removed ones included: they stay set). */
+  bloomKeys: number;
+  bloomCapacity: number;
+}
+
+export class CompactDirectory implements LookalikeTargets {
+  readonly meta: CompactMeta;
+  readonly sections: readonly Uint8Array[];
+  readonly #idEnds: Uint32Array;
+  readonly #verified: Uint8Array;
+  readonly #domainStart: Uint32Array;
+  readonly #domainEnds: Uint32Array;
+  readonly keyHash: Uint32Array;
+  readonly keyValue: Uint32Array;
+  readonly skeletonHash: Uint32Array;
+  readonly skeletonDomain: Uint32Array;
+  readonly bloom: Uint32Array;
+  readonly alphabet: string;
+
+  private constructor(sections: Uint8Array[], words: Uint32Array[], meta: CompactMeta) {
+    this.sections = sections;
+    this.meta = meta;
+    const at = (index: number) => words[index] as Uint32Array;
+    this.#idEnds = at(SECTION.idEnds);
+    this.#domainStart = at(SECTION.domainStart);
+    this.#domainEnds = at(SECTION.domainEnds);
+    this.keyHash = at(SECTION.keyHash);
+    this.keyValue = at(SECTION.keyValue);
+    this.skeletonHash = at(SECTION.skeletonHash);
+    this.skeletonDomain = at(SECTION.skeletonDomain);
+    this.bloom = at(SECTION.bloom);
+    this.#verified = sections[SECTION.verified] as Uint8Array;
+    const units = sections[SECTION.alphabet] as Uint8Array;
+    let alphabet = '';
+    for (const unit of new Uint16Array(units.slice().buffer)) alphabet += String.fromCharCode(unit);
+    this.alphabet = alphabet;
+  }
+
+  /** The index a stored value holds, or null when it is absent, truncated, corrupt or of another version. */
+  static read(stored: unknown): CompactDirectory | null {
+    const sections = decodeSections(stored, SECTION_COUNT);
+    if (!sections) return null;
+    const words: Uint32Array[] = [];
+    for (const [index, section] of sections.entries()) {
+      const isBytes = index === SECTION.idBytes || index === SECTION.domainBytes || index === SECTION.verified;
+      const view = isBytes || index === SECTION.alphabet ? new Uint32Array(0) : wordsOf(section);
+      if (!view) return null;
+      words.push(view);
+    }
+    const [merchantCount, domainCount, bloomBits, bloomKeys, bloomCapacity] = words[SECTION.meta] as Uint32Array;
+    const meta = { merchantCount, domainCount, bloomBits, bloomKeys, bloomCapacity } as CompactMeta;
+    const length = (index: number) => (words[index] as Uint32Array).length;
+    const last = (index: number) => (words[index] as Uint32Array).at(-1) ?? 0;
+    const consistent =
+      length(SECTION.meta) === 5 &&
+      length(SECTION.idEnds) === meta.merchantCount &&
+      (sections[SECTION.verified] as Uint8Array).length === meta.merchantCount &&
+      length(SECTION.domainStart) === meta.merchantCount + 1 &&
+      last(SECTION.domainStart) === meta.domainCount &&
+      length(SECTION.domainEnds) === meta.domainCount &&
+      last(SECTION.idEnds) === (sections[SECTION.idBytes] as Uint8Array).length &&
+      last(SECTION.domainEnds) === (sections[SECTION.domainBytes] as Uint8Array).length &&
+      length(SECTION.keyHash) === length(SECTION.keyValue) &&
+      length(SECTION.skeletonHash) === length(SECTION.skeletonDomain) &&
+      meta.bloomBits === length(SECTION.bloom) * 32 &&
+      (sections[SECTION.alphabet] as Uint8Array).length % 2 === 0;
+    return consistent && referencesInRange(words, meta) ? new CompactDirectory(sections, words, meta) : null;
+  }
+
+  get merchantCount(): number {
+    return this.meta.merchantCount;
+  }
+
+  id(merchant: number): string {
+    const start = merchant === 0 ? 0 : (this.#idEnds[merchant - 1] as number);
+    return decode((this.sections[SECTION.idBytes] as Uint8Array).subarray(start, this.#idEnds[merchant]));
+  }
+
+  idBytes(merchant: number): Uint8Array {
+    const start = merchant === 0 ? 0 : (this.#idEnds[merchant - 1] as number);
+    return (this.sections[SECTION.idBytes] as Uint8Array).subarray(start, this.#idEnds[merchant]);
+  }
+
+  isVerified(merchant: number): boolean {
+    return this.#verified[merchant] === 1;
+  }
+
+  domainRange(merchant: number): [number, number] {
+    return [this.#domainStart[merchant] as number, this.#domainStart[merchant + 1] as number];
+  }
+
+  domainBytes(domain: number): Uint8Array {
+    const start = domain === 0 ? 0 : (this.#domainEnds[domain - 1] as number);
+    return (this.sections[SECTION.domainBytes] as Uint8Array).subarray(start, this.#domainEnds[domain]);
+  }
+
+  domain(domain: number): string {
+    return decode(this.domainBytes(domain));
+  }
+
+  merchantOfDomain(domain: number): number {
+    // The last merchant whose domains start at or before this one.
+    return lowerBound(this.#domainStart, domain + 1) - 1;
+  }
+
+  /** The references stored under `key` with this kind (a hash match: each is a "maybe"). */
+  refs(key: string, kind: number): number[] {
+    const hash = hashUnits(key);
+    const found: number[] = [];
+    for (let at = lowerBound(this.keyHash, hash); at < this.keyHash.length && this.keyHash[at] === hash; at++) {
+      const value = this.keyValue[at] as number;
+      if (value >>> 30 === kind) found.push(value & REF_MASK);
+    }
+    return found;
+  }
+
+  /** The merchant holding this domain: confirmed against the stored text, so exact. */
+  merchantOfOwnDomain(domain: string): number | null {
+    for (const ref of this.refs(domain, KEY_KIND.domain)) {
+      if (spells(this.domainBytes(ref), domain)) return this.merchantOfDomain(ref);
+    }
+    return null;
+  }
+
+  owns(domain: string): boolean {
+    return this.merchantOfOwnDomain(domain) !== null;
+  }
+
+  /** The look-alike targets of one skeleton in directory order (domains come in merchant order). */
+  #targetsWithSkeleton(skeleton: string): Array<{ ref: number; target: Target }> {
+    const hash = hashUnits(skeleton);
+    const domains: number[] = [];
+    const { skeletonHash, skeletonDomain } = this;
+    for (let at = lowerBound(skeletonHash, hash); at < skeletonHash.length && skeletonHash[at] === hash; at++) {
+      domains.push(skeletonDomain[at] as number);
+    }
+    domains.sort((a, b) => a - b);
+    const targets: Array<{ ref: number; target: Target }> = [];
+    for (const ref of domains) {
+      const domain = this.domain(ref);
+      if (nameSkeleton(domain) !== skeleton) continue; // Another skeleton with the same hash.
+      targets.push({ ref, target: { domain, merchantId: this.id(this.merchantOfDomain(ref)), skeleton } });
+    }
+    return targets;
+  }
+
+  withSkeleton(skeleton: string, fits: (target: Target) => boolean): Target | undefined {
+    return this.#targetsWithSkeleton(skeleton).find(({ target }) => fits(target))?.target;
+  }
+
+  #bloomHas(at: number, deleted: string): boolean {
+    const bits = this.meta.bloomBits;
+    if (bits === 0) return false;
+    const seed = bloomSeed(at);
+    const first = hashUnits(deleted, seed);
+    const step = hashUnits(deleted, seed ^ 0x5bd1e995) | 1;
+    for (let probe = 0; probe < BLOOM_PROBES; probe++) {
+      const bit = (first + Math.imul(probe, step)) >>> 0;
+      const at32 = bit % bits;
+      if (((this.bloom[at32 >>> 5] as number) & (1 << (at32 & 31))) === 0) return false;
+    }
+    return true;
+  }
+
+  withDeletion(at: number, deleted: string, fits: (target: Target) => boolean): Target | undefined {
+    if (at > deleted.length || !this.#bloomHas(at, deleted)) return undefined;
+    // The filter says maybe: the skeletons it can stand for are `deleted` with one letter put
+    // back at `at`, from the letters targets use; each skeleton's first target is the one
+    // the in-memory index keyed its deletions under.
+    const firsts: Array<{ ref: number; target: Target }> = [];
+    const before = deleted.slice(0, at);
+    const after = deleted.slice(at);
+    // UTF-16 units, as the deletions were taken (a letter outside the BMP is two).
+    for (let unit = 0; unit < this.alphabet.length; unit++) {
+      const first = this.#targetsWithSkeleton(before + this.alphabet.charAt(unit) + after)[0];
+      if (first) firsts.push(first);
+    }
+    firsts.sort((a, b) => a.ref - b.ref);
+    return firsts.find(({ target }) => fits(target))?.target;
+  }
+
+  lookalikeOf(identity: { readonly domain: string; readonly host?: string }): Imitation | null {
+    if (identity.domain.includes('/')) return null; // A social key imitates no domain.
+    if (this.owns(identity.domain)) return null;
+    return findImitation(this, identity, undefined);
+  }
+
+  /** The stored value (all sections, as written). */
+  get byteLength(): number {
+    return this.sections.reduce((sum, section) => sum + section.byteLength, 0);
+  }
+}
+
+/** Every reference points inside its table: a forged value that passes the checksum still cannot send a read astray. */
+function referencesInRange(words: Uint32Array[], meta: CompactMeta): boolean {
+  const values = words[SECTION.keyValue] as Uint32Array;
+  for (const value of values) {
+    const kind = value >>> 30;
+    const ref = value & REF_MASK;
+    if (kind === KEY_KIND.domain ? ref >= meta.domainCount : kind !== KEY_KIND.marker && ref >= meta.merchantCount) {
+      return false;
+    }
+  }
+  for (const ref of words[SECTION.skeletonDomain] as Uint32Array) if (ref >= meta.domainCount) return false;
+  return true;
+}
