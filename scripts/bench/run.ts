@@ -15,6 +15,7 @@ import { benchConsole } from './console-bench.ts';
 import { benchContentScript } from './content-script-bench.ts';
 import { printGoals } from './goals.ts';
 import { benchLookalikes } from './lookalike-bench.ts';
+import { benchPageLoad } from './page-load-bench.ts';
 import { benchPortal } from './portal-bench.ts';
 import { type MerchantRow, syntheticMerchantRows } from './synthetic-merchants.ts';
 
@@ -164,6 +165,7 @@ const BENCHES: Record<string, () => Promise<void> | void> = {
   portal: benchPortal,
   console: benchConsole,
   'content-script': () => benchContentScript(),
+  'page-load': benchPageLoad,
 };
 
 function chosenBenches(argv: readonly string[]): string[] {
