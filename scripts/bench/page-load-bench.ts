@@ -53,6 +53,9 @@ interface LoadFigures {
   cpu: number;
   /** loadEventEnd plus the main-thread task time after the load event (wall, ms). */
   settled: number;
+  /** Where main-thread time went: running JavaScript, and compiling it (wall, ms). */
+  script: number;
+  compile: number;
 }
 
 interface Contender {
@@ -135,7 +138,12 @@ async function loadOnce(context: BrowserContext, url: string): Promise<LoadFigur
       () =>
         (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined)?.loadEventEnd ?? 0,
     );
-    return { cpu: cpu(last) * 1000, settled: loadEventEnd + (busy(last) - busy(atLoad)) * 1000 };
+    return {
+      cpu: cpu(last) * 1000,
+      settled: loadEventEnd + (busy(last) - busy(atLoad)) * 1000,
+      script: (last.ScriptDuration ?? 0) * 1000,
+      compile: (last.V8CompileDuration ?? 0) * 1000,
+    };
   } finally {
     await cdp.detach().catch(() => {});
     await page.close();
@@ -228,11 +236,11 @@ function report(pages: BenchPage[], contenders: Contender[], loadBefore: string)
   );
   console.log(`  load average before: ${loadBefore}, after: ${load()}`);
   console.log('  main-thread CPU per page view (renderer, navigation until quiet), median ms:');
-  console.log(`  ${'page'.padEnd(28)}   none   no-op   thiqa   thiqa/no-op`);
+  console.log(`  ${'page'.padEnd(34)}   none   no-op   thiqa   thiqa/no-op`);
   for (const page of pages) {
     const [a, b, c] = [none, noop, thiqa].map((contender) => median(of(contender, page.host, 'cpu')));
     console.log(
-      `  ${`${page.kind === 'shop' ? 'S' : 'A'} ${page.host}`.padEnd(28)} ${ms(a ?? 0)} ${ms(b ?? 0)} ${ms(c ?? 0)}   ${((c ?? 0) / (b || 1)).toFixed(2)}×`,
+      `  ${`${page.kind === 'shop' ? 'S' : 'A'} ${page.host}`.padEnd(34)} ${ms(a ?? 0)} ${ms(b ?? 0)} ${ms(c ?? 0)}   ${((c ?? 0) / (b || 1)).toFixed(2)}×`,
     );
   }
   const summary = (key: keyof LoadFigures, kind?: BenchPage['kind']) => {
@@ -244,7 +252,7 @@ function report(pages: BenchPage[], contenders: Contender[], loadBefore: string)
     return { none: a, noop: b, thiqa: c, thiqaOverNoop: c / b, noopOverNone: b / a };
   };
   const line = (label: string, s: ReturnType<typeof summary>) =>
-    `  ${label.padEnd(28)} ${ms(s.none)} ${ms(s.noop)} ${ms(s.thiqa)}   thiqa/no-op ${s.thiqaOverNoop.toFixed(3)}×, no-op/none ${s.noopOverNone.toFixed(3)}×`;
+    `  ${label.padEnd(34)} ${ms(s.none)} ${ms(s.noop)} ${ms(s.thiqa)}   thiqa/no-op ${s.thiqaOverNoop.toFixed(3)}×, no-op/none ${s.noopOverNone.toFixed(3)}×`;
   const main = summary('cpu');
   console.log(line('shop pages, median', summary('cpu', 'shop')));
   console.log(line('article pages, median', summary('cpu', 'article')));
@@ -254,6 +262,11 @@ function report(pages: BenchPage[], contenders: Contender[], loadBefore: string)
   console.log(line('shop pages, median', summary('settled', 'shop')));
   console.log(line('article pages, median', summary('settled', 'article')));
   console.log(line('all pages, median', wall));
+  // What the lead slimming the content script wants to see: how much is JavaScript at all.
+  const [script, compile] = [summary('script'), summary('compile')];
+  console.log(
+    `  JavaScript run / compiled on the main thread, median ms: none ${script.none.toFixed(1)} / ${compile.none.toFixed(1)}, no-op ${script.noop.toFixed(1)} / ${compile.noop.toFixed(1)}, thiqa ${script.thiqa.toFixed(1)} / ${compile.thiqa.toFixed(1)}`,
+  );
   recordGoal({
     figure: `page load, ${shopCount} fixture shop pages and ${pages.length - shopCount} article pages (main-thread CPU per page view)`,
     baseline: `no-op extension ${main.noop.toFixed(1)} ms (no extension ${main.none.toFixed(1)} ms: floor ${main.noopOverNone.toFixed(2)}×)`,
