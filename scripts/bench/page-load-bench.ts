@@ -265,7 +265,7 @@ function report(pages: BenchPage[], contenders: Contender[], loadBefore: string)
   // What the lead slimming the content script wants to see: how much is JavaScript at all.
   const [script, compile] = [summary('script'), summary('compile')];
   console.log(
-    `  JavaScript run / compiled on the main thread, median ms: none ${script.none.toFixed(1)} / ${compile.none.toFixed(1)}, no-op ${script.noop.toFixed(1)} / ${compile.noop.toFixed(1)}, thiqa ${script.thiqa.toFixed(1)} / ${compile.thiqa.toFixed(1)}`,
+    `  JavaScript run / compiled on the main thread (wall), median ms: none ${script.none.toFixed(1)} / ${compile.none.toFixed(1)}, no-op ${script.noop.toFixed(1)} / ${compile.noop.toFixed(1)}, thiqa ${script.thiqa.toFixed(1)} / ${compile.thiqa.toFixed(1)}`,
   );
   recordGoal({
     figure: `page load, ${shopCount} fixture shop pages and ${pages.length - shopCount} article pages (main-thread CPU per page view)`,
