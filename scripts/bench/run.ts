@@ -14,6 +14,7 @@ import { benchExtensionIndex, benchLookalikeLoad } from './extension-index-bench
 import { printGoals } from './goals.ts';
 import { benchReportIntake } from './intake-bench.ts';
 import { benchLookalikes } from './lookalike-bench.ts';
+import { benchPageLoad } from './page-load-bench.ts';
 import { benchPortal } from './portal-bench.ts';
 import { type MerchantRow, syntheticMerchantRows } from './synthetic-merchants.ts';
 
@@ -107,6 +108,7 @@ const BENCHES: Record<string, () => Promise<void> | void> = {
   portal: benchPortal,
   console: benchConsole,
   'content-script': () => benchContentScript(),
+  'page-load': benchPageLoad,
 };
 
 function chosenBenches(argv: readonly string[]): string[] {

@@ -16,6 +16,24 @@ export interface ExtensionBrowser {
   close(): Promise<void>;
 }
 
+/** The command line every Chromium here starts with: one extension or none, quiet, shop hosts on loopback. */
+export function chromiumArgs(options: { extensionDir?: string; lang?: string; hostRules?: string }): string[] {
+  return [
+    ...(options.extensionDir
+      ? [`--disable-extensions-except=${options.extensionDir}`, `--load-extension=${options.extensionDir}`]
+      : []),
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    `--lang=${options.lang ?? 'en-US'}`,
+    ...(options.hostRules ? [`--host-resolver-rules=${options.hostRules}`] : []),
+  ];
+}
+
 /**
  * Debian's Chromium with the built extension loaded, headless unless asked (the demo
  * opens a window where there is a display), in a fresh profile.
@@ -39,19 +57,7 @@ export async function launchWithExtension(
     headless: options.headless ?? true,
     locale: options.lang ?? 'en-US',
     ...(options.ignoreHttpsErrors ? { ignoreHTTPSErrors: true } : {}),
-    args: [
-      `--disable-extensions-except=${extensionDir}`,
-      `--load-extension=${extensionDir}`,
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      `--lang=${options.lang ?? 'en-US'}`,
-      ...(options.hostRules ? [`--host-resolver-rules=${options.hostRules}`] : []),
-    ],
+    args: chromiumArgs({ ...options, extensionDir }),
   });
   const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 15_000 }));
   const extensionId = new URL(worker.url()).host;

@@ -15,6 +15,7 @@ import {
   reportRequestSchema,
   reportStatusViewSchema,
 } from '../../src/directory/report-contract.ts';
+import { ARTICLE_PAGES, articleHtml } from '../fixtures/articles/article-pages.ts';
 import { HUGE_PAGE, PAGE_CLAIM_SHOPS } from '../fixtures/page-claim-shops.ts';
 import { hugeShopPage } from '../fixtures/shops/huge-page.ts';
 import { openTestRegistry } from '../support/test-registry.ts';
@@ -55,6 +56,10 @@ export const SHOP_SUBPAGES: Record<string, string> = Object.fromEntries(
 
 /** Pages made when served rather than kept as files. */
 const GENERATED_PAGES: Record<string, () => string> = { [HUGE_PAGE]: hugeShopPage };
+
+/** News and blog pages that are no shops (test/fixtures/articles), by host; served at any path. */
+const ARTICLES_BY_HOST = new Map(ARTICLE_PAGES.map((article) => [article.host, article]));
+const articleCache = new Map<string, string>();
 
 export interface RecordedRequest {
   method: string;
@@ -98,6 +103,14 @@ export async function startShopServer(): Promise<ShopServer> {
     });
     const path = new URL(request.url ?? '/', 'http://shop').pathname;
     const page = SHOP_SUBPAGES[`${host}${path}`] ?? SHOP_PAGES[host];
+    const article = ARTICLES_BY_HOST.get(host);
+    if (article && request.method === 'GET') {
+      const html = articleCache.get(host) ?? articleHtml(article);
+      articleCache.set(host, html);
+      response.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' });
+      response.end(html);
+      return;
+    }
     if (!page || request.method !== 'GET') {
       response.writeHead(404).end();
       return;
