@@ -14,6 +14,7 @@ import { gunzip } from '../../src/directory/publication.ts';
 import { benchConsole } from './console-bench.ts';
 import { benchContentScript } from './content-script-bench.ts';
 import { printGoals } from './goals.ts';
+import { benchImport } from './import-bench.ts';
 import { benchLookalikes } from './lookalike-bench.ts';
 import { benchPortal } from './portal-bench.ts';
 import { type MerchantRow, syntheticMerchantRows } from './synthetic-merchants.ts';
@@ -164,6 +165,7 @@ const BENCHES: Record<string, () => Promise<void> | void> = {
   portal: benchPortal,
   console: benchConsole,
   'content-script': () => benchContentScript(),
+  import: benchImport,
 };
 
 function chosenBenches(argv: readonly string[]): string[] {
