@@ -155,9 +155,11 @@ export async function* streamCsv(source: AsyncIterable<Uint8Array>): AsyncGenera
   const feeding = (async () => {
     try {
       if (!first.done) parser.write(first.value);
+      // A parser that failed (or a reader that stopped) drains no more: closing ends the wait.
+      const closed = new Promise((resolve) => parser.once('close', resolve));
       for await (const chunk of bytes) {
-        if (!parser.write(chunk)) await new Promise((resolve) => parser.once('drain', resolve));
         if (parser.destroyed) return;
+        if (!parser.write(chunk)) await Promise.race([new Promise((resolve) => parser.once('drain', resolve)), closed]);
       }
       parser.end();
     } catch (error) {
