@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/tables.ts';
-import type { PlanOutcome, RegistryReader } from './import-pipeline.ts';
+import type { PlanOutcome } from './import-pipeline.ts';
 import type { ImportJob, ServiceReply, WorkerMessage } from './import-worker.ts';
 import { databaseReader, type ImportOptions, type Planning, runImport } from './import-write.ts';
 
