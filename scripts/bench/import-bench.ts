@@ -209,7 +209,7 @@ export async function benchImport(): Promise<void> {
       );
       if (answer.status !== 200) console.log(`  answer: ${answer.body.slice(0, 300)}`);
       recordGoal({
-        figure: 'report intake p99 while a 50 MB import runs (admin API, PGlite)',
+        figure: `report intake p99 while a ${megabytes.toFixed(0)} MB import runs (admin API, PGlite)`,
         baseline: `${quiet.p99.toFixed(1)} ms without`,
         measured: `${busyP99.toFixed(1)} ms worst run, ${busyMedianP99.toFixed(1)} ms median run; /healthz worst ${health.worst.toFixed(0)} ms (load ${load()})`,
         goal: '≤ 2× and < 50 ms',
