@@ -13,6 +13,7 @@ import { benchDeltaApply } from './delta-apply-bench.ts';
 import { benchExtensionIndex, benchLookalikeLoad } from './extension-index-bench.ts';
 import { printGoals } from './goals.ts';
 import { benchReportIntake } from './intake-bench.ts';
+import { benchImport } from './import-bench.ts';
 import { benchLookalikes } from './lookalike-bench.ts';
 import { benchPageLoad } from './page-load-bench.ts';
 import { benchPortal } from './portal-bench.ts';
@@ -109,6 +110,7 @@ const BENCHES: Record<string, () => Promise<void> | void> = {
   console: benchConsole,
   'content-script': () => benchContentScript(),
   'page-load': benchPageLoad,
+  import: benchImport,
 };
 
 function chosenBenches(argv: readonly string[]): string[] {

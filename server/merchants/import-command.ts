@@ -1,11 +1,12 @@
-import { readFile } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { access } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { cliActor, withRegistry } from '../cli/registry-session.ts';
 import { EXIT_FAILURE, UsageError } from '../cli/usage.ts';
 import { importColumnsHelp } from './import-columns-doc.ts';
+import { MAX_LOOKALIKE_CHECKED_DOMAINS } from './import-lookalikes.ts';
 import type { ConflictSide } from './import-plan.ts';
-import { readImportFile } from './import-read.ts';
-import { importMerchants } from './import-write.ts';
+import { importMerchantFile } from './import-write.ts';
 
 export const IMPORT_HELP = `thiqa import <file.csv|file.json> [--dry-run] [--partial] [--accept-conflicts] [--as <name>]
   Adds or updates merchants (matched by ICE, then by domain; importing the same file again
@@ -46,17 +47,13 @@ export async function runImport(args: string[], out: (line: string) => void): Pr
   if (positionals.length !== 1) throw new UsageError('import takes exactly one file');
   const path = positionals[0] as string;
   if (!/\.(csv|json)$/i.test(path)) throw new UsageError(`${path}: import reads .csv or .json files`);
-  const content = await readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
+  await access(path).catch((error: NodeJS.ErrnoException) => {
     throw new UsageError(`${path}: cannot read (${error.code ?? error.message})`);
   });
-  const file = readImportFile(path, content);
-  if ('problems' in file) {
-    for (const problem of file.problems) out(`${path}:${problem.line}: ${problem.column}: ${problem.message}`);
-    return EXIT_FAILURE;
-  }
   const dryRun = values['dry-run'] === true;
-  const result = await withRegistry((registry) =>
-    importMerchants(registry.db, file.rows, {
+  // Streamed: a file of any size is read a chunk at a time (issue 15).
+  const outcome = await withRegistry((registry) =>
+    importMerchantFile(registry.db, path, createReadStream(path), {
       dryRun,
       partial: values.partial === true,
       acceptConflicts: values['accept-conflicts'] === true,
@@ -64,6 +61,11 @@ export async function runImport(args: string[], out: (line: string) => void): Pr
       actor: cliActor(values.as),
     }),
   );
+  if ('fileProblems' in outcome) {
+    for (const problem of outcome.fileProblems) out(`${path}:${problem.line}: ${problem.column}: ${problem.message}`);
+    return EXIT_FAILURE;
+  }
+  const { result } = outcome;
   for (const problem of result.problems) out(`${path}:${problem.line}: ${problem.column}: ${problem.message}`);
   if (result.conflicts.length > 0) {
     const accepted = result.conflicts.every((conflict) => conflict.accepted);
@@ -77,6 +79,11 @@ export async function runImport(args: string[], out: (line: string) => void): Pr
       out(`  registry: ${conflict.registry.merchant}: ${describeSide(conflict.registry)}`);
       out(`  file line ${conflict.line}: ${describeSide(conflict.file)}`);
     }
+  }
+  if (result.lookalikesNotChecked !== undefined) {
+    out(
+      `look-alike check skipped: the file brings ${result.lookalikesNotChecked} new domains (more than ${MAX_LOOKALIKE_CHECKED_DOMAINS} to check one by one); import it in smaller files to have them checked`,
+    );
   }
   if (result.warnings.length > 0) out('warnings (imported all the same; check each):');
   for (const warning of result.warnings) out(`${path}:${warning.line}: ${warning.kind}: ${warning.message}`);

@@ -1,5 +1,5 @@
 import { canonicalJson } from '../../src/directory/bytes.ts';
-import { type ImportWarning, lookalikeWarnings } from './import-lookalikes.ts';
+import type { ImportWarning } from './import-lookalikes.ts';
 import type { Candidate, ImportProblem, MerchantRecord } from './import-map.ts';
 
 // Good rows against the registry: which merchant each row is (by ICE, then by the one
@@ -55,6 +55,11 @@ export interface ImportResult {
   conflicts: ImportConflict[];
   /** What the operator should check though nothing is refused: a domain like another merchant's. */
   warnings: ImportWarning[];
+  /**
+   * Set when the look-alike check did not run: the file brings more new domains than it
+   * checks (MAX_LOOKALIKE_CHECKED_DOMAINS), the count of those domains.
+   */
+  lookalikesNotChecked?: number;
   /** False when nothing was written: a dry run, or problems or refused conflicts without --partial. */
   written: boolean;
 }
@@ -66,20 +71,42 @@ export interface RegistryMerchant {
   canonical: string;
 }
 
-/** The registry as the plan needs it. */
+/**
+ * The registry as the plan needs it: every merchant's id, ICE and domains (small strings,
+ * held whole), and the full records of only the merchants the rows at hand touch
+ * (`byId`, filled batch by batch through `merchantsToFetch`).
+ */
 export interface RegistryMerchants {
+  ids: Set<string>;
   byId: Map<string, RegistryMerchant>;
   idByIce: Map<string, string>;
   ownerOfDomain: Map<string, string>;
 }
 
-export interface ImportPlan {
-  /** Counts, problems and conflicts; `written` is for the writer to set. */
-  result: ImportResult;
-  /** Records to write: the rows' merchants that change, and those that lose a domain. */
-  changed: MerchantRecord[];
-  /** A row is bad or in a refused conflict: all or nothing writes nothing. */
-  blocked: boolean;
+/** The merchants whose records the planner reads for these rows: by ICE and by domain. */
+export function merchantsToFetch(
+  mapped: ReadonlyArray<Candidate | ImportProblem[]>,
+  registry: RegistryMerchants,
+): Set<string> {
+  const ids = new Set<string>();
+  for (const candidate of mapped) {
+    if (Array.isArray(candidate)) continue;
+    const byIce = registry.idByIce.get(candidate.record.ice);
+    if (byIce !== undefined) ids.add(byIce);
+    for (const domain of candidate.record.domains) {
+      const owner = registry.ownerOfDomain.get(domain);
+      if (owner !== undefined) ids.add(owner);
+    }
+  }
+  return ids;
+}
+
+/** A kept row as the look-alike check needs it. */
+export interface GoodRow {
+  line: number;
+  id: string;
+  ice: string;
+  domains: readonly string[];
 }
 
 /** verified < suspended < revoked: a row may tighten a merchant's status, not ease it. */
@@ -150,33 +177,61 @@ function slugFrom(domain: string): string {
   return slug === '' ? 'merchant' : slug;
 }
 
-/** The plan for the rows as mapped (a candidate, or the problems of a bad row), in file order. */
-export function planImport(
-  mapped: ReadonlyArray<Candidate | ImportProblem[]>,
-  registry: RegistryMerchants,
-  accepting: boolean,
-): ImportPlan {
-  const problems: ImportProblem[] = [];
-  const conflicts: ImportConflict[] = [];
-  const iceLine = new Map<string, number>();
-  const domainLine = new Map<string, number>();
-  const targetLine = new Map<string, number>();
-  const idsTaken = new Set(registry.byId.keys());
-  const good: MerchantRecord[] = [];
-  const goodLines: Array<{ line: number; record: MerchantRecord }> = [];
-  const goodIds = new Set<string>();
-  /** Domains that accepted transfers take away from merchants, by merchant. */
-  const transferred = new Map<string, Set<string>>();
-  const refusedLines = new Set<number>();
-  for (const candidate of mapped) {
-    if (Array.isArray(candidate)) {
-      problems.push(...candidate);
-      continue;
+/** Past this many, problems are counted but not listed: a garbage file must not fill memory with them. */
+export const MAX_LISTED_PROBLEMS = 10_000;
+
+/**
+ * The plan, row by row in file order (a candidate, or the problems of a bad row): what
+ * each file row must remember of the others is small (its ICE, domains and merchant id),
+ * and each changed record goes out through `onChanged` as soon as it is known, so the
+ * plan of a file of any size holds no records. The caller puts into `registry.byId` the
+ * records `merchantsToFetch` names before adding a batch.
+ */
+export class ImportPlanner {
+  readonly #registry: RegistryMerchants;
+  readonly #accepting: boolean;
+  readonly #onChanged: (record: MerchantRecord) => void;
+  readonly #problems: ImportProblem[] = [];
+  #unlistedProblems = 0;
+  readonly #problemLines = new Set<number>();
+  readonly #conflicts: ImportConflict[] = [];
+  readonly #iceLine = new Map<string, number>();
+  readonly #domainLine = new Map<string, number>();
+  readonly #targetLine = new Map<string, number>();
+  readonly #idsTaken: Set<string>;
+  readonly #goodIds = new Set<string>();
+  /** Domains that accepted transfers take away from merchants, by merchant, with its record. */
+  readonly #transferred = new Map<string, { record: MerchantRecord; domains: Set<string> }>();
+  readonly #refusedLines = new Set<number>();
+  readonly good: GoodRow[] = [];
+  readonly #counts = { rows: 0, created: 0, updated: 0, unchanged: 0 };
+
+  constructor(registry: RegistryMerchants, accepting: boolean, onChanged: (record: MerchantRecord) => void) {
+    this.#registry = registry;
+    this.#accepting = accepting;
+    this.#onChanged = onChanged;
+    this.#idsTaken = new Set(registry.ids);
+  }
+
+  #addProblems(problems: readonly ImportProblem[]): void {
+    for (const problem of problems) {
+      this.#problemLines.add(problem.line);
+      if (this.#problems.length < MAX_LISTED_PROBLEMS) this.#problems.push(problem);
+      else this.#unlistedProblems++;
     }
+  }
+
+  add(candidate: Candidate | ImportProblem[]): void {
+    this.#counts.rows++;
+    if (Array.isArray(candidate)) {
+      this.#addProblems(candidate);
+      return;
+    }
+    const registry = this.#registry;
     const { line, record, requestedId } = candidate;
     const rowProblems: ImportProblem[] = [];
     const problem = (column: string, message: string) => rowProblems.push({ line, column, message });
-    const earlierIce = iceLine.get(record.ice);
+    const earlierIce = this.#iceLine.get(record.ice);
     if (earlierIce !== undefined) problem('ice', `ICE ${record.ice} is also on line ${earlierIce}`);
     // Upsert by ICE, then by the one merchant holding the row's domains.
     let id = registry.idByIce.get(record.ice);
@@ -189,91 +244,99 @@ export function planImport(
     if (requestedId !== undefined && id !== undefined && requestedId !== id) {
       problem('id', `this merchant is already in the registry as ${id}`);
     }
-    if (id === undefined && requestedId !== undefined && idsTaken.has(requestedId)) {
+    if (id === undefined && requestedId !== undefined && this.#idsTaken.has(requestedId)) {
       problem('id', `${requestedId} is another merchant's id`);
     }
     // One by ICE and one by domain, two rows can name the same merchant: which one wins?
-    const earlierTarget = id === undefined ? undefined : targetLine.get(id);
+    const earlierTarget = id === undefined ? undefined : this.#targetLine.get(id);
     if (earlierTarget !== undefined) problem('ice', `merchant ${id} is also the one of line ${earlierTarget}`);
     for (const domain of record.domains) {
-      const earlier = domainLine.get(domain);
+      const earlier = this.#domainLine.get(domain);
       if (earlier !== undefined) problem('domains', `${domain} is also on line ${earlier}`);
     }
-    iceLine.set(record.ice, line);
-    if (id !== undefined && earlierTarget === undefined) targetLine.set(id, line);
-    for (const domain of record.domains) if (!domainLine.has(domain)) domainLine.set(domain, line);
+    this.#iceLine.set(record.ice, line);
+    if (id !== undefined && earlierTarget === undefined) this.#targetLine.set(id, line);
+    for (const domain of record.domains) if (!this.#domainLine.has(domain)) this.#domainLine.set(domain, line);
 
     const target = id === undefined ? undefined : registry.byId.get(id);
     const rowConflicts = rowProblems.length > 0 ? [] : conflictsOf(line, record, target, registry);
-    if (accepting) {
+    if (this.#accepting) {
       // A merchant keeps at least one domain: one cannot be emptied by moving them all away
       // (unless an earlier row of the file gave it a new set of domains).
       for (const conflict of rowConflicts) {
         if (conflict.kind !== 'domain-transfer') continue;
         const holder = conflict.registry.merchant as string;
-        if (goodIds.has(holder)) continue;
-        const taken = new Set([...(transferred.get(holder) ?? []), ...conflict.domains]);
+        if (this.#goodIds.has(holder)) continue;
+        const taken = new Set([...(this.#transferred.get(holder)?.domains ?? []), ...conflict.domains]);
         if (conflict.registry.domains.every((domain) => taken.has(domain))) {
           problem('domains', `taking ${conflict.domains.join(', ')} would leave merchant ${holder} without a domain`);
         }
       }
     }
     if (rowProblems.length > 0) {
-      problems.push(...rowProblems);
-      continue;
+      this.#addProblems(rowProblems);
+      return;
     }
-    for (const conflict of rowConflicts) conflict.accepted = accepting;
-    conflicts.push(...rowConflicts);
-    if (rowConflicts.length > 0 && !accepting) {
-      refusedLines.add(line);
-      continue;
+    for (const conflict of rowConflicts) conflict.accepted = this.#accepting;
+    this.#conflicts.push(...rowConflicts);
+    if (rowConflicts.length > 0 && !this.#accepting) {
+      this.#refusedLines.add(line);
+      return;
     }
     if (id === undefined) {
       const base = requestedId ?? slugFrom(record.domains[0] as string);
       id = base;
-      for (let n = 2; idsTaken.has(id); n++) id = `${base}-${n}`;
+      for (let n = 2; this.#idsTaken.has(id); n++) id = `${base}-${n}`;
     }
-    idsTaken.add(id);
+    this.#idsTaken.add(id);
     for (const conflict of rowConflicts) {
       conflict.file.merchant = id;
       if (conflict.kind !== 'domain-transfer') continue;
       const holder = conflict.registry.merchant as string;
-      transferred.set(holder, new Set([...(transferred.get(holder) ?? []), ...conflict.domains]));
+      const holderRecord = (registry.byId.get(holder) as RegistryMerchant).record;
+      const entry = this.#transferred.get(holder) ?? { record: holderRecord, domains: new Set<string>() };
+      for (const domain of conflict.domains) entry.domains.add(domain);
+      this.#transferred.set(holder, entry);
     }
-    const kept = { id, ...record };
-    good.push(kept);
-    goodLines.push({ line, record: kept });
-    goodIds.add(id);
+    const kept: MerchantRecord = { id, ...record };
+    this.good.push({ line, id, ice: record.ice, domains: record.domains });
+    this.#goodIds.add(id);
+    const existing = registry.byId.get(id);
+    const same = existing !== undefined && existing.canonical === canonicalJson(kept);
+    if (!existing) this.#counts.created++;
+    else if (same) this.#counts.unchanged++;
+    else this.#counts.updated++;
+    if (!same) this.#onChanged(kept);
   }
 
-  const result: ImportResult = {
-    rows: mapped.length,
-    created: 0,
-    updated: 0,
-    unchanged: 0,
-    skipped: new Set(problems.map((problem) => problem.line)).size,
-    conflicting: refusedLines.size,
-    problems: problems.sort((a, b) => a.line - b.line),
-    conflicts,
-    warnings: lookalikeWarnings(goodLines, registry),
-    written: false,
-  };
-  const changed: MerchantRecord[] = [];
-  for (const record of good) {
-    const existing = registry.byId.get(record.id);
-    const same = existing !== undefined && existing.canonical === canonicalJson(record);
-    if (!existing) result.created++;
-    else if (same) result.unchanged++;
-    else result.updated++;
-    if (!same) changed.push(record);
+  /**
+   * The result, once every row is in (warnings are the look-alike check's, added after).
+   * A merchant whose domains went to another, and that the file does not rewrite itself,
+   * keeps its record without them: those go out through `onChanged` now. (When the file
+   * rewrites it, its row cannot list them: a domain on two lines is a problem.)
+   */
+  finish(): { result: ImportResult; blocked: boolean; goodIds: ReadonlySet<string> } {
+    for (const [holder, { record, domains }] of this.#transferred) {
+      if (this.#goodIds.has(holder)) continue;
+      this.#onChanged({ ...record, domains: record.domains.filter((domain) => !domains.has(domain)) });
+    }
+    const problems = this.#problems.sort((a, b) => a.line - b.line);
+    if (this.#unlistedProblems > 0) {
+      problems.push({
+        line: problems.at(-1)?.line ?? 1,
+        column: '(file)',
+        message: `and ${this.#unlistedProblems.toLocaleString('en')} more problems, not listed`,
+      });
+    }
+    const result: ImportResult = {
+      ...this.#counts,
+      skipped: this.#problemLines.size,
+      conflicting: this.#refusedLines.size,
+      problems,
+      conflicts: this.#conflicts,
+      warnings: [],
+      written: false,
+    };
+    return { result, blocked: this.#problemLines.size > 0 || this.#refusedLines.size > 0, goodIds: this.#goodIds };
   }
-  // A merchant whose domains went to another, and that the file does not rewrite itself,
-  // keeps its record without them. (When the file rewrites it, its row cannot list them:
-  // a domain on two lines is a problem.)
-  for (const [holder, domains] of transferred) {
-    if (goodIds.has(holder)) continue;
-    const record = (registry.byId.get(holder) as RegistryMerchant).record;
-    changed.push({ ...record, domains: record.domains.filter((domain) => !domains.has(domain)) });
-  }
-  return { result, changed, blocked: problems.length > 0 || refusedLines.size > 0 };
 }

@@ -1,16 +1,24 @@
-import { type Kysely, sql } from 'kysely';
-import { canonicalJson } from '../../src/directory/bytes.ts';
+import { createReadStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { type Kysely, sql, type Transaction } from 'kysely';
 import { recordAudit } from '../db/audit-log.ts';
 import type { Database } from '../db/tables.ts';
-import { type MerchantRecord, mapRow, type Row } from './import-map.ts';
-import { type ImportResult, planImport, type RegistryMerchants } from './import-plan.ts';
+import type { ImportProblem, MerchantRecord, Row } from './import-map.ts';
+import { type PlanOutcome, planImport, type RegistryReader } from './import-pipeline.ts';
+import type { ImportResult } from './import-plan.ts';
+import { readImportRows } from './import-read.ts';
 
 // `thiqa import`: merchants from a spreadsheet (CSV) or JSON into the registry. Every
 // bad row is reported with its line, column and reason; by default nothing is written
 // unless every row is good. Rows are matched to existing merchants by ICE, then by
 // domain, so importing the same file again changes nothing. The rows come from
-// import-read.ts, become records in import-map.ts, are planned in import-plan.ts, and
-// are written here in one transaction with the audit log.
+// import-read.ts, become records in import-map.ts, are planned in import-plan.ts (driven
+// batch by batch by import-pipeline.ts, which spools the changed records to a file), and
+// are written here in one transaction with the audit log, read back from the spool in
+// batches: a file of any size is imported whole or not at all in bounded memory.
 
 export interface ImportOptions {
   dryRun?: boolean;
@@ -21,36 +29,141 @@ export interface ImportOptions {
   actor: string;
 }
 
-async function registryMerchants(db: Kysely<Database>): Promise<RegistryMerchants> {
-  const registry: RegistryMerchants = { byId: new Map(), idByIce: new Map(), ownerOfDomain: new Map() };
-  for (const row of await db.selectFrom('merchants').select(['id', 'ice', 'record']).execute()) {
-    const record = row.record as MerchantRecord;
-    registry.byId.set(row.id, { id: row.id, record, canonical: canonicalJson(record) });
-    registry.idByIce.set(row.ice, row.id);
-  }
-  for (const row of await db.selectFrom('merchant_domains').selectAll().execute()) {
-    registry.ownerOfDomain.set(row.domain, row.merchant_id);
-  }
-  return registry;
+const PAGE = 10_000;
+
+/** The registry as the planner reads it: keyset pages, so no query holds the thread long. */
+export function databaseReader(db: Kysely<Database>): RegistryReader {
+  return {
+    merchantKeysAfter: (after) =>
+      db.selectFrom('merchants').select(['id', 'ice']).where('id', '>', after).orderBy('id').limit(PAGE).execute(),
+    domainOwnersAfter: async (after) =>
+      (
+        await db
+          .selectFrom('merchant_domains')
+          .select(['domain', 'merchant_id'])
+          .where('domain', '>', after)
+          .orderBy('domain')
+          .limit(PAGE)
+          .execute()
+      ).map((row) => ({ domain: row.domain, merchantId: row.merchant_id })),
+    records: async (ids) =>
+      (await db.selectFrom('merchants').select('record').where('id', 'in', ids).execute()).map(
+        (row) => row.record as MerchantRecord,
+      ),
+  };
 }
 
+/** Plans in this thread, or elsewhere (a worker thread): the spool path is where the changed records go. */
+export type Planning = (spoolPath: string) => Promise<PlanOutcome>;
+
+/** Plans, then writes unless a dry run or blocked: the whole import, given how to plan it. */
+export async function runImport(
+  db: Kysely<Database>,
+  planning: Planning,
+  options: ImportOptions,
+): Promise<{ fileProblems: ImportProblem[] } | { result: ImportResult }> {
+  const dir = await mkdtemp(join(tmpdir(), 'thiqa-import-'));
+  try {
+    const spoolPath = join(dir, 'changed.jsonl');
+    const plan = await planning(spoolPath);
+    if ('fileProblems' in plan) return plan;
+    if (options.dryRun || (plan.blocked && !options.partial)) return { result: plan.result };
+    if (plan.changedCount > 0) await writeMerchants(db, spoolPath, options, plan.result);
+    plan.result.written = true;
+    return { result: plan.result };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+const todayOf = (options: ImportOptions) => options.now.toISOString().slice(0, 10);
+
+async function* batchesOf(rows: Row[]): AsyncGenerator<Row[]> {
+  for (let start = 0; start < rows.length; start += 1_000) yield rows.slice(start, start + 1_000);
+}
+
+/** Rows already in memory (tests, the bench's publishing data). */
 export async function importMerchants(
   db: Kysely<Database>,
   rows: Row[],
   options: ImportOptions,
 ): Promise<ImportResult> {
-  const today = options.now.toISOString().slice(0, 10);
-  const mapped = rows.map((row) => mapRow(row, today));
-  const plan = planImport(mapped, await registryMerchants(db), options.acceptConflicts === true);
-  if (options.dryRun || (plan.blocked && !options.partial)) return plan.result;
-  if (plan.changed.length > 0) await writeMerchants(db, plan.changed, options, plan.result);
-  plan.result.written = true;
-  return plan.result;
+  const planning: Planning = (spoolPath) =>
+    planImport(
+      batchesOf(rows),
+      databaseReader(db),
+      { today: todayOf(options), accepting: options.acceptConflicts === true },
+      spoolPath,
+    );
+  const outcome = await runImport(db, planning, options);
+  if ('fileProblems' in outcome) throw new Error('rows in memory raise no file problem');
+  return outcome.result;
+}
+
+/** A file as its bytes stream in, planned in this thread (`thiqa import`). */
+export function importMerchantFile(
+  db: Kysely<Database>,
+  fileName: string,
+  bytes: AsyncIterable<Uint8Array>,
+  options: ImportOptions,
+) {
+  const planning: Planning = (spoolPath) =>
+    planImport(
+      readImportRows(fileName, bytes),
+      databaseReader(db),
+      { today: todayOf(options), accepting: options.acceptConflicts === true },
+      spoolPath,
+    );
+  return runImport(db, planning, options);
+}
+
+/** The spooled records, a batch at a time. */
+async function* spooledBatches(spoolPath: string, size: number): AsyncGenerator<MerchantRecord[]> {
+  let batch: MerchantRecord[] = [];
+  for await (const line of createInterface({ input: createReadStream(spoolPath), crlfDelay: Infinity })) {
+    if (line === '') continue;
+    batch.push(JSON.parse(line) as MerchantRecord);
+    if (batch.length >= size) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length > 0) yield batch;
+}
+
+async function writeBatch(trx: Transaction<Database>, batch: MerchantRecord[], now: Date): Promise<void> {
+  await trx
+    .insertInto('merchants')
+    .values(
+      batch.map((record) => ({
+        id: record.id,
+        ice: record.ice,
+        record: JSON.stringify(record),
+        updated_at: now,
+        status_since: now,
+      })),
+    )
+    .onConflict((conflict) =>
+      conflict.column('id').doUpdateSet((eb) => ({
+        ice: eb.ref('excluded.ice'),
+        record: eb.ref('excluded.record'),
+        updated_at: eb.ref('excluded.updated_at'),
+        // The date of the last change of status, for the certificate page: kept while
+        // the status stays, moved when an import changes it.
+        status_since: sql<Date | null>`case when merchants.record->>'status' is distinct from excluded.record->>'status'
+          then excluded.status_since else merchants.status_since end`,
+      })),
+    )
+    .execute();
+  await trx
+    .insertInto('merchant_domains')
+    .values(batch.flatMap((record) => record.domains.map((domain) => ({ domain, merchant_id: record.id }))))
+    .execute();
 }
 
 async function writeMerchants(
   db: Kysely<Database>,
-  records: MerchantRecord[],
+  spoolPath: string,
   options: ImportOptions,
   result: ImportResult,
 ): Promise<void> {
@@ -58,47 +171,22 @@ async function writeMerchants(
   await db.transaction().execute(async (trx) => {
     // Every changed merchant lets go of its domains before any takes them again: a domain
     // moving between two merchants of different batches must be free when it is inserted.
-    for (let start = 0; start < records.length; start += BATCH) {
-      const ids = records.slice(start, start + BATCH).map((record) => record.id);
+    let count = 0;
+    const firstIds: string[] = [];
+    for await (const batch of spooledBatches(spoolPath, BATCH)) {
+      const ids = batch.map((record) => record.id);
+      count += ids.length;
+      firstIds.push(...ids.slice(0, 50 - firstIds.length));
       await trx.deleteFrom('merchant_domains').where('merchant_id', 'in', ids).execute();
     }
-    for (let start = 0; start < records.length; start += BATCH) {
-      const batch = records.slice(start, start + BATCH);
-      await trx
-        .insertInto('merchants')
-        .values(
-          batch.map((record) => ({
-            id: record.id,
-            ice: record.ice,
-            record: JSON.stringify(record),
-            updated_at: options.now,
-            status_since: options.now,
-          })),
-        )
-        .onConflict((conflict) =>
-          conflict.column('id').doUpdateSet((eb) => ({
-            ice: eb.ref('excluded.ice'),
-            record: eb.ref('excluded.record'),
-            updated_at: eb.ref('excluded.updated_at'),
-            // The date of the last change of status, for the certificate page: kept while
-            // the status stays, moved when an import changes it.
-            status_since: sql<Date | null>`case when merchants.record->>'status' is distinct from excluded.record->>'status'
-              then excluded.status_since else merchants.status_since end`,
-          })),
-        )
-        .execute();
-      await trx
-        .insertInto('merchant_domains')
-        .values(batch.flatMap((record) => record.domains.map((domain) => ({ domain, merchant_id: record.id }))))
-        .execute();
-    }
+    for await (const batch of spooledBatches(spoolPath, BATCH)) await writeBatch(trx, batch, options.now);
     await recordAudit(
       trx,
       {
         actor: options.actor,
         action: 'merchants.import',
-        subject: `${records.length} merchants`,
-        detail: { created: result.created, updated: result.updated, ids: records.slice(0, 50).map((r) => r.id) },
+        subject: `${count} merchants`,
+        detail: { created: result.created, updated: result.updated, ids: firstIds },
       },
       options.now,
     );
