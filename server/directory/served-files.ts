@@ -73,7 +73,7 @@ class StoredPublicationDamaged extends Error {
 export async function repairNow(db: Kysely<Database>, dir: string): Promise<ServedFilesRepair> {
   const latest = await db
     .selectFrom('publications')
-    .select(['version', 'snapshot', 'manifest'])
+    .select(['version', 'manifest'])
     .orderBy('version', 'desc')
     .limit(1)
     .executeTakeFirst();
@@ -91,7 +91,8 @@ export async function repairNow(db: Kysely<Database>, dir: string): Promise<Serv
       if (await holdsFile(dir, ref)) continue;
       // Paths are content-addressed and the build deterministic: the stored snapshots
       // give the same bytes back, which the manifest's hash proves before they are served.
-      current ??= parseStoredSnapshot(latest.snapshot, version);
+      // Read only then: the snapshot's JSON is large, and usually every file is in place.
+      current ??= await storedSnapshot(db, version);
       const bytes =
         ref.from === undefined
           ? await encodeJsonFile(current)
