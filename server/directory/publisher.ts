@@ -16,7 +16,6 @@ import {
   pruneOldFiles,
   repairNow,
   type ServedFilesRepair,
-  writeFileAtomically,
   writeManifestIfLatest,
 } from './served-files.ts';
 import { keepSnapshot, previousVersions, pruneSnapshotHistory, storedSnapshotText } from './snapshot-history.ts';
@@ -208,7 +207,12 @@ async function publishNow(db: Kysely<Database>, options: PublishOptions): Promis
   await pruneOldFiles(db, dir);
   await pruneSnapshotHistory(db, options.dataDir, DELTA_HISTORY);
   await options.afterStep?.('pruned');
-  return { published: true, manifest, files: [written.snapshot.path, ...written.deltas.map((delta) => delta.path)], repair };
+  return {
+    published: true,
+    manifest,
+    files: [written.snapshot.path, ...written.deltas.map((delta) => delta.path)],
+    repair,
+  };
 }
 
 /**

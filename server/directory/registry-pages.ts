@@ -2,8 +2,8 @@ import { type Kysely, sql } from 'kysely';
 import { DEFAULT_POLICY, type FlaggedDomain } from '../../src/directory/schemas.ts';
 import type { Database } from '../db/tables.ts';
 import { ServiceError } from '../http/service-error.ts';
-import type { BuildInput } from './publication-build.ts';
 import { answerRecordsByMerchant, complaintCountsByDomain, SERVICE_PLATFORMS } from './directory-state.ts';
+import type { BuildInput } from './publication-build.ts';
 
 // The registry read for a publish without one huge select: the small tables whole, the
 // merchants in pages by id (keyset, on the primary key's index), each record as the
@@ -12,11 +12,7 @@ import { answerRecordsByMerchant, complaintCountsByDomain, SERVICE_PLATFORMS } f
 export const MERCHANT_PAGE = 1_000;
 
 /** What the worker needs besides the merchants. */
-export async function publishInputs(
-  db: Kysely<Database>,
-  version: number,
-  publishedAt: string,
-): Promise<BuildInput> {
+export async function publishInputs(db: Kysely<Database>, version: number, publishedAt: string): Promise<BuildInput> {
   const counts = await complaintCountsByDomain(db);
   const answers = await answerRecordsByMerchant(db);
   const flagged = await db.selectFrom('flagged_domains').select(['domain', 'reason', 'since', 'summary']).execute();
@@ -60,7 +56,9 @@ const embedded = new WeakMap<object, Promise<boolean>>();
 function isEmbedded(db: Kysely<Database>): Promise<boolean> {
   let known = embedded.get(db);
   if (!known) {
-    known = sql<{ version: string }>`select version()`.execute(db).then((result) => /PGlite/.test(result.rows[0]?.version ?? ''));
+    known = sql<{ version: string }>`select version()`
+      .execute(db)
+      .then((result) => /PGlite/.test(result.rows[0]?.version ?? ''));
     embedded.set(db, known);
   }
   return known;

@@ -29,7 +29,11 @@ export async function keepSnapshot(dataDir: string, servedDir: string, path: str
 }
 
 /** The latest `count` publications, as versions a delta starts from. */
-export async function previousVersions(db: Kysely<Database>, dataDir: string, count: number): Promise<PreviousVersion[]> {
+export async function previousVersions(
+  db: Kysely<Database>,
+  dataDir: string,
+  count: number,
+): Promise<PreviousVersion[]> {
   const rows = await db
     .selectFrom('publications')
     .select(['version', 'manifest'])
