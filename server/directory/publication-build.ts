@@ -17,6 +17,7 @@ import {
   SNAPSHOT_FORMAT,
 } from '../../src/directory/schemas.ts';
 import { socialKeyOf } from '../../src/directory/social-identity.ts';
+import { STORED_GZIP_PREFIX } from './served-files.ts';
 import { CanonicalCollection, type CanonicalState, deltaFromText } from './text-delta.ts';
 
 // The CPU-heavy half of a publish, run in the publish worker thread (publish-thread.ts):
@@ -219,28 +220,21 @@ export class PublicationBuilder {
 
   /**
    * Streams the gzipped snapshot into `dir` under its content-addressed name; returns its
-   * reference and the snapshot's JSON (UTF-8 chunks) for the database to keep.
+   * reference and the file's bytes in the form the database keeps (STORED_GZIP_PREFIX).
    */
-  async writeSnapshot(dir: string): Promise<{ ref: FileRef; json: Buffer[] }> {
-    const json: Buffer[] = [];
+  async writeSnapshot(dir: string): Promise<{ ref: FileRef; stored: string }> {
+    const gzipped: Buffer[] = [];
     const hash = createHash('sha256');
     let size = 0;
     const tap = new Transform({
       transform(chunk: Buffer, _encoding, done) {
         hash.update(chunk);
         size += chunk.length;
+        gzipped.push(chunk);
         done(null, chunk);
       },
     });
-    const pieces = chunked(this.#snapshotPieces());
-    const source = Readable.from(
-      (function* () {
-        for (const chunk of pieces) {
-          json.push(chunk);
-          yield chunk;
-        }
-      })(),
-    );
+    const source = Readable.from(chunked(this.#snapshotPieces()));
     const temporary = temporaryPath(dir, 'snapshot');
     try {
       await pipeline(source, createGzip(), tap, createWriteStream(temporary));
@@ -249,7 +243,7 @@ export class PublicationBuilder {
       const sha256 = hash.digest('hex');
       const path = `snapshot-${this.input.version}-${sha256.slice(0, 16)}.json.gz`;
       await rename(temporary, join(dir, path));
-      return { ref: { path, sha256, size }, json };
+      return { ref: { path, sha256, size }, stored: STORED_GZIP_PREFIX + Buffer.concat(gzipped).toString('base64') };
     } catch (error) {
       await rm(temporary, { force: true });
       throw error;

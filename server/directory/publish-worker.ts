@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { parentPort } from 'node:worker_threads';
 import { gunzipSync } from 'node:zlib';
 import { type BuildInput, PublicationBuilder, PublishRefused } from './publication-build.ts';
+import { storedSnapshotJson } from './served-files.ts';
 
 // The publish worker thread: it receives the registry page by page from the publisher
 // (publish-thread.ts) and does the serializing, hashing, gzip and deltas, so the
@@ -31,13 +32,14 @@ export type FromWorker =
       type: 'written';
       snapshot: { path: string; sha256: string; size: number };
       deltas: Array<{ from: number; path: string; sha256: string; size: number }>;
-      snapshotJson: Uint8Array[];
+      /** The snapshot as `publications.snapshot` keeps it. */
+      storedSnapshot: string;
     }
   | { type: 'failed'; refused: boolean; message: string };
 
 const port = parentPort;
 if (!port) throw new Error('publish-worker.ts runs as a worker thread');
-const post = (message: FromWorker, transfer: ArrayBuffer[] = []) => port.postMessage(message, transfer);
+const post = (message: FromWorker) => port.postMessage(message);
 
 let builder: PublicationBuilder | undefined;
 const waitingTexts = new Map<number, (text: string) => void>();
@@ -55,10 +57,11 @@ async function previousText(previous: PreviousVersion): Promise<string> {
       return gunzipSync(bytes).toString('utf8');
     }
   }
-  return new Promise((resolve) => {
+  const stored = await new Promise<string>((resolve) => {
     waitingTexts.set(previous.version, resolve);
     post({ type: 'need-snapshot', version: previous.version });
   });
+  return storedSnapshotJson(stored);
 }
 
 async function write(dir: string, previous: readonly PreviousVersion[]): Promise<void> {
@@ -69,15 +72,7 @@ async function write(dir: string, previous: readonly PreviousVersion[]): Promise
   for (const old of [...previous].sort((a, b) => b.version - a.version)) {
     deltas.push(await build.writeDelta(dir, await previousText(old)));
   }
-  const snapshotJson = snapshot.json.map((chunk) => new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length));
-  // Buffers from Buffer.from(string) may share one pooled ArrayBuffer: copy those that do.
-  const own = snapshotJson.map((chunk) =>
-    chunk.byteOffset === 0 && chunk.byteLength === chunk.buffer.byteLength ? chunk : chunk.slice(),
-  );
-  post(
-    { type: 'written', snapshot: snapshot.ref, deltas, snapshotJson: own },
-    own.map((chunk) => chunk.buffer as ArrayBuffer),
-  );
+  post({ type: 'written', snapshot: snapshot.ref, deltas, storedSnapshot: snapshot.stored });
 }
 
 async function handle(message: ToWorker): Promise<void> {

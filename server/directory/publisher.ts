@@ -164,8 +164,6 @@ async function publishNow(db: Kysely<Database>, options: PublishOptions): Promis
     deltas: written.deltas,
   };
   const manifestText = await signManifest(utf8(canonicalJson(manifest)), options.keys);
-  // The snapshot's canonical JSON, as the worker wrote it into the file.
-  const snapshotJson = Buffer.concat(written.snapshotJson).toString('utf8');
   // The version's primary key makes a concurrent publish from another process fail
   // here, before its manifest replaces anything.
   await db.transaction().execute(async (trx) => {
@@ -182,7 +180,7 @@ async function publishNow(db: Kysely<Database>, options: PublishOptions): Promis
         published_at: publishedAt,
         digest,
         // Kept to build deltas from, and to rebuild this version's files after a crash.
-        snapshot: snapshotJson,
+        snapshot: written.storedSnapshot,
         manifest: manifestText,
       })
       .execute();

@@ -57,7 +57,7 @@ export async function pruneSnapshotHistory(db: Kysely<Database>, dataDir: string
   }
 }
 
-/** An older version's snapshot JSON from the database, when its kept file is gone. */
+/** An older version's snapshot as the database keeps it, when its kept file is gone. */
 export async function storedSnapshotText(db: Kysely<Database>, version: number): Promise<string> {
   const row = await db.selectFrom('publications').select('snapshot').where('version', '=', version).executeTakeFirst();
   if (!row) throw new Error(`the snapshot of version ${version}, a delta's base, is not stored`);
