@@ -14,6 +14,7 @@ import { FlaggedDomains } from '../flags/flagged-domains.ts';
 import { startService } from '../http/service-runner.ts';
 import { loadPublishedDirectory } from './directory-source.ts';
 import { type PublishResult, type PublishStep, publicDirectoryDir, publishDirectory } from './publisher.ts';
+import { storedSnapshotJson } from './served-files.ts';
 import { generateKeyFile, loadSigningKeys } from './signing-keys.ts';
 
 // A publish killed at any step, then the next `publish --if-changed` or a service start:
@@ -223,9 +224,13 @@ describe('a publish killed at any step', () => {
       .where('version', '=', 2)
       .executeTakeFirstOrThrow();
     // The stored copy no longer gives the published bytes (as after a zlib upgrade), and the file is gone.
-    await sql`update publications set snapshot = replace(snapshot, 'Encaisse', 'Encaissait') where version = 2`.execute(
-      registry.db,
-    );
+    const stored = await registry.db
+      .selectFrom('publications')
+      .select('snapshot')
+      .where('version', '=', 2)
+      .executeTakeFirstOrThrow();
+    const altered = storedSnapshotJson(stored.snapshot).replace('Encaisse', 'Encaissait');
+    await sql`update publications set snapshot = ${altered} where version = 2`.execute(registry.db);
     const named = JSON.parse(Buffer.from(JSON.parse(broken.manifest).payload, 'base64').toString('utf8'));
     await unlink(join(dir, named.snapshot.path));
 

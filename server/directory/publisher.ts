@@ -2,28 +2,28 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Kysely } from 'kysely';
 import { canonicalJson, utf8 } from '../../src/directory/bytes.ts';
-import { directoryDigest } from '../../src/directory/delta.ts';
-import { buildPublication } from '../../src/directory/publication.ts';
-import { type Manifest, SNAPSHOT_FORMAT, type Snapshot } from '../../src/directory/schemas.ts';
+import { MANIFEST_FORMAT, type Manifest } from '../../src/directory/schemas.ts';
 import { type SigningKey, signManifest } from '../../src/directory/signing.ts';
 import { recordAudit } from '../db/audit-log.ts';
 import type { Database } from '../db/tables.ts';
 import { ServiceError } from '../http/service-error.ts';
 import { recordOpenDataRelease } from '../opendata/open-data-release.ts';
-import { currentDirectoryState } from './directory-state.ts';
 import { underPublishLock } from './publish-lock.ts';
+import { PublishThread, type PublishThreadOptions } from './publish-thread.ts';
+import { publishInputs, readMerchantPages } from './registry-pages.ts';
 import {
   latestPublication,
   parseStoredManifest,
   pruneOldFiles,
   repairNow,
   type ServedFilesRepair,
-  writeFileAtomically,
   writeManifestIfLatest,
 } from './served-files.ts';
+import { keepSnapshot, previousVersions, pruneSnapshotHistory, storedSnapshotText } from './snapshot-history.ts';
 
 // `thiqa publish`: the registry's state becomes version N+1 of the signed directory,
-// written as static files any web server or CDN can serve.
+// written as static files any web server or CDN can serve. The files are built in a worker
+// thread (publication-build.ts) from the registry read page by page (registry-pages.ts).
 
 /** Deltas are offered from this many previous versions. */
 export const DELTA_HISTORY = 7;
@@ -49,6 +49,8 @@ export interface PublishOptions {
    * queue so that nothing can slip in between.
    */
   expected?: { version: number; digest: string };
+  /** Limits of the publish worker thread (a test plays a worker running out of memory). */
+  thread?: PublishThreadOptions;
   /** Called after each step that leaves something on disk or in the database; a test throws here to play a crash. */
   afterStep?: (step: PublishStep) => void | Promise<void>;
 }
@@ -139,49 +141,49 @@ async function publishNow(db: Kysely<Database>, options: PublishOptions): Promis
   const dir = publicDirectoryDir(options.dataDir);
   await mkdir(dir, { recursive: true });
   const repair = await repairNow(db, dir);
-  const state = await currentDirectoryState(db);
   const latest = await latestPublication(db);
-  if (
-    options.onlyIfChanged &&
-    latest &&
-    repair.unrepairable === null &&
-    latest.digest === (await directoryDigest(state))
-  ) {
-    const renewal = await renewIfAging(db, dir, state.policy.directoryLifetimeHours, options);
-    return { published: false, version: latest.version, ...renewal, repair };
-  }
   const version = (latest?.version ?? 0) + 1;
-  if (
-    options.expected &&
-    (options.expected.version !== version || options.expected.digest !== (await directoryDigest(state)))
-  ) {
-    throw new ServiceError('conflict', 'the registry changed since the preview');
+  const publishedAt = publishedTime(options.now);
+  const input = await publishInputs(db, version, publishedAt);
+  // Serializing, hashing, gzip and deltas run in a worker thread; this thread only reads
+  // the registry page by page and writes the database, so requests keep being answered.
+  const thread = new PublishThread(input, options.thread);
+  let state: Awaited<ReturnType<PublishThread['finishState']>>;
+  let written: Awaited<ReturnType<PublishThread['write']>>;
+  try {
+    await readMerchantPages(db, (texts) => thread.addMerchants(texts));
+    state = await thread.finishState();
+    if (options.onlyIfChanged && latest && repair.unrepairable === null && latest.digest === state.digest) {
+      await thread.end();
+      const renewal = await renewIfAging(db, dir, input.policy.directoryLifetimeHours, options);
+      return { published: false, version: latest.version, ...renewal, repair };
+    }
+    if (options.expected && (options.expected.version !== version || options.expected.digest !== state.digest)) {
+      throw new ServiceError('conflict', 'the registry changed since the preview');
+    }
+    // Content files first, each under its final name only once complete: a failure or a
+    // crash from here leaves files no manifest names yet, which the next prune removes.
+    const previous = await previousVersions(db, options.dataDir, DELTA_HISTORY);
+    written = await thread.write(dir, previous, (from) => storedSnapshotText(db, from));
+  } finally {
+    await thread.end();
   }
-  const previousRows = await db
-    .selectFrom('publications')
-    .select(['snapshot'])
-    .orderBy('version', 'desc')
-    .limit(DELTA_HISTORY)
-    .execute();
-  // Our own stored canonical JSON, validated when it was published.
-  const previous = previousRows.map((row) => JSON.parse(row.snapshot) as Snapshot);
-  const snapshot: Snapshot = {
-    format: SNAPSHOT_FORMAT,
+  await options.afterStep?.('snapshot-written');
+  await keepSnapshot(options.dataDir, dir, written.snapshot.path);
+  await options.afterStep?.('files-written');
+  const { digest } = state;
+  const expiresAt = new Date(Date.parse(publishedAt) + input.policy.directoryLifetimeHours * 3_600_000);
+  const manifest: Manifest = {
+    format: MANIFEST_FORMAT,
     formatVersion: 1,
     version,
-    publishedAt: publishedTime(options.now),
-    state,
+    publishedAt,
+    expiresAt: expiresAt.toISOString(),
+    digest,
+    snapshot: written.snapshot,
+    deltas: written.deltas,
   };
-  const publication = await buildPublication({ current: snapshot, previous, keys: options.keys });
-  const { digest } = publication.manifest;
-
-  // Content files first, each under its final name only once complete: a crash here leaves
-  // files no manifest names yet, which the next prune removes.
-  for (const [index, file] of publication.files.entries()) {
-    await writeFileAtomically(join(dir, file.path), file.bytes);
-    if (index === 0) await options.afterStep?.('snapshot-written');
-  }
-  await options.afterStep?.('files-written');
+  const manifestText = await signManifest(utf8(canonicalJson(manifest)), options.keys);
   // The version's primary key makes a concurrent publish from another process fail
   // here, before its manifest replaces anything.
   await db.transaction().execute(async (trx) => {
@@ -195,22 +197,22 @@ async function publishNow(db: Kysely<Database>, options: PublishOptions): Promis
       .insertInto('publications')
       .values({
         version,
-        published_at: snapshot.publishedAt,
+        published_at: publishedAt,
         digest,
         // Kept to build deltas from, and to rebuild this version's files after a crash.
-        snapshot: JSON.stringify(snapshot),
-        manifest: publication.manifestText,
+        snapshot: written.storedSnapshot,
+        manifest: manifestText,
       })
       .execute();
     // The open data of this version commits with it, or neither does.
-    await recordOpenDataRelease(trx, { version, publishedAt: snapshot.publishedAt });
+    await recordOpenDataRelease(trx, { version, publishedAt });
     await recordAudit(
       trx,
       {
         actor: options.actor,
         action: 'directory.publish',
         subject: `version ${version}`,
-        detail: { digest, merchants: state.merchants.length, flagged: state.flagged.length },
+        detail: { digest, merchants: state.merchants, flagged: state.flagged },
       },
       options.now,
     );
@@ -218,14 +220,15 @@ async function publishNow(db: Kysely<Database>, options: PublishOptions): Promis
   // From here the database names version N+1: a crash before the manifest is renamed is
   // mended by the next publish or service start (repairNow).
   await options.afterStep?.('committed');
-  await writeManifestIfLatest(db, dir, version, publication.manifestText);
+  await writeManifestIfLatest(db, dir, version, manifestText);
   await options.afterStep?.('manifest-written');
   await pruneOldFiles(db, dir);
+  await pruneSnapshotHistory(db, options.dataDir, DELTA_HISTORY);
   await options.afterStep?.('pruned');
   return {
     published: true,
-    manifest: publication.manifest,
-    files: publication.files.map((file) => file.path),
+    manifest,
+    files: [written.snapshot.path, ...written.deltas.map((delta) => delta.path)],
     repair,
   };
 }

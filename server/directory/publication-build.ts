@@ -1,0 +1,262 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { open, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createGzip, gzipSync } from 'node:zlib';
+import { canonicalJson } from '../../src/directory/bytes.ts';
+import {
+  type AnswerRecord,
+  type ComplaintCounts,
+  describeSchemaError,
+  directoryStateSchema,
+  type FlaggedDomain,
+  type Merchant,
+  type Policy,
+  SNAPSHOT_FORMAT,
+} from '../../src/directory/schemas.ts';
+import { socialKeyOf } from '../../src/directory/social-identity.ts';
+import { STORED_GZIP_PREFIX } from './served-files.ts';
+import { CanonicalCollection, type CanonicalState, deltaFromText } from './text-delta.ts';
+
+// The CPU-heavy half of a publish, run in the publish worker thread (publish-thread.ts):
+// merchant records arrive page by page as the database's JSON text, are counted,
+// validated and kept only as canonical JSON; the snapshot is then streamed through
+// SHA-256 and gzip to disk, and each delta is computed against an older snapshot's text.
+// The bytes equal those of buildPublication (src/directory/publication.ts): node's zlib
+// with its defaults is what CompressionStream('gzip') runs.
+
+export interface BuildInput {
+  version: number;
+  publishedAt: string;
+  policy: Policy;
+  platforms: string[];
+  complaintCounts: Array<[string, ComplaintCounts]>;
+  answerRecords: Array<[string, AnswerRecord]>;
+  flagged: FlaggedDomain[];
+}
+
+export interface FileRef {
+  path: string;
+  sha256: string;
+  size: number;
+}
+
+/** The registry holds something extensions would refuse: nothing is published. */
+export class PublishRefused extends Error {
+  override name = 'PublishRefused';
+}
+
+const byKey = (a: { key: string }, b: { key: string }) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+const byId = (a: Merchant, b: Merchant) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+function addCounts(total: ComplaintCounts, more: ComplaintCounts): ComplaintCounts {
+  const add = (a: ComplaintCounts['open'], b: ComplaintCounts['open']) => {
+    const sum = { ...a };
+    for (const [category, count] of Object.entries(b) as [keyof typeof sum, number][]) {
+      sum[category] = (sum[category] ?? 0) + count;
+    }
+    return sum;
+  };
+  return { open: add(total.open, more.open), resolved: add(total.resolved, more.resolved) };
+}
+
+/** Pieces of text gathered into chunks of about this many characters before encoding. */
+const CHUNK_CHARS = 1 << 18;
+
+function* chunked(pieces: Iterable<string>): Generator<Buffer> {
+  let pending = '';
+  for (const piece of pieces) {
+    pending += piece;
+    if (pending.length >= CHUNK_CHARS) {
+      yield Buffer.from(pending, 'utf8');
+      pending = '';
+    }
+  }
+  if (pending.length > 0) yield Buffer.from(pending, 'utf8');
+}
+
+/** Written beside its final name, synced, renamed: readers never meet half a file. */
+function temporaryPath(dir: string, name: string): string {
+  return join(dir, `.${name}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
+}
+
+async function writeWhole(dir: string, name: string, bytes: Uint8Array): Promise<void> {
+  const temporary = temporaryPath(dir, name);
+  const handle = await open(temporary, 'w');
+  try {
+    await handle.writeFile(bytes);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  await rename(temporary, join(dir, name));
+}
+
+export class PublicationBuilder {
+  readonly #counts: Map<string, ComplaintCounts>;
+  readonly #answers: Map<string, AnswerRecord>;
+  readonly #owned = new Set<string>();
+  readonly #domainOwner = new Map<string, string>();
+  #merchants: Array<{ key: string; json: string }> = [];
+  #inOrder = true;
+  #state: CanonicalState | undefined;
+
+  constructor(readonly input: BuildInput) {
+    this.#counts = new Map(input.complaintCounts);
+    this.#answers = new Map(input.answerRecords);
+  }
+
+  /** One page of merchant records, as the registry stores them (JSON text). */
+  addMerchants(recordTexts: readonly string[]): void {
+    const merchants: Merchant[] = [];
+    for (const text of recordTexts) {
+      // A stored record never holds counts; whatever it might carry is replaced by what is counted now.
+      const { answers: _stored, ...record } = JSON.parse(text) as Merchant;
+      let complaints: ComplaintCounts = { open: {}, resolved: {} };
+      // Complaints against the merchant's social profiles are the merchant's too; a key
+      // two merchants share goes to the first one met (pages come in id order).
+      const socialKeys = record.social.flatMap(({ network, handle }) => socialKeyOf(network, handle) ?? []);
+      for (const domain of [...record.domains, ...socialKeys]) {
+        if (this.#owned.has(domain)) continue;
+        this.#owned.add(domain);
+        const domainCounts = this.#counts.get(domain);
+        if (domainCounts) complaints = addCounts(complaints, domainCounts);
+      }
+      const answerRecord = this.#answers.get(record.id);
+      merchants.push(answerRecord ? { ...record, complaints, answers: answerRecord } : { ...record, complaints });
+    }
+    merchants.sort(byId);
+    // Validated before anything is signed: the registry must never publish a file that
+    // extensions would refuse. The schema checks a page; the loop below what spans pages.
+    const checked = directoryStateSchema.safeParse({
+      policy: this.input.policy,
+      platforms: this.input.platforms,
+      merchants,
+      flagged: [],
+      domainComplaints: [],
+    });
+    if (!checked.success) {
+      const described = describeSchemaError(checked.error, 'the directory state').replace(
+        /merchants\.(\d+)/g,
+        (_, index: string) => `merchant ${merchants[Number(index)]?.id ?? index}`,
+      );
+      throw new PublishRefused(described);
+    }
+    for (const merchant of merchants) {
+      for (const domain of merchant.domains) {
+        const owner = this.#domainOwner.get(domain);
+        if (owner !== undefined && owner !== merchant.id) {
+          throw new PublishRefused(`the directory state: ${domain} belongs to merchants ${owner} and ${merchant.id}`);
+        }
+        this.#domainOwner.set(domain, merchant.id);
+      }
+      const last = this.#merchants[this.#merchants.length - 1];
+      if (last && last.key >= merchant.id) this.#inOrder = false;
+      this.#merchants.push({ key: merchant.id, json: canonicalJson(merchant) });
+    }
+  }
+
+  /** Completes the state and returns its digest (what the manifest names) and its size. */
+  finishState(): { digest: string; merchants: number; flagged: number } {
+    // A database whose collation orders ids unlike JavaScript sends pages out of order.
+    if (!this.#inOrder) this.#merchants.sort(byKey);
+    for (let i = 1; i < this.#merchants.length; i++) {
+      if (this.#merchants[i - 1]?.key === this.#merchants[i]?.key) {
+        throw new PublishRefused(`the directory state: duplicate merchant ${this.#merchants[i]?.key}`);
+      }
+    }
+    const flagged = [...this.input.flagged].sort((a, b) => byKey({ key: a.domain }, { key: b.domain }));
+    const domainComplaints = [...this.#counts.entries()]
+      .filter(([domain]) => !this.#owned.has(domain))
+      .map(([domain, complaints]) => ({ domain, complaints }))
+      .sort((a, b) => byKey({ key: a.domain }, { key: b.domain }));
+    const rest = directoryStateSchema.safeParse({
+      policy: this.input.policy,
+      platforms: this.input.platforms,
+      merchants: [],
+      flagged,
+      domainComplaints,
+    });
+    if (!rest.success) throw new PublishRefused(describeSchemaError(rest.error, 'the directory state'));
+    const byDomain = (record: Record<string, unknown>) => record.domain as string;
+    const canonical = (records: Array<{ domain: string }>) =>
+      records.map((record) => ({ key: record.domain, json: canonicalJson(record) }));
+    this.#state = {
+      policy: canonicalJson(this.input.policy),
+      platforms: canonicalJson(this.input.platforms),
+      merchants: new CanonicalCollection(this.#merchants, (record) => record.id as string),
+      flagged: new CanonicalCollection(canonical(flagged), byDomain),
+      domainComplaints: new CanonicalCollection(canonical(domainComplaints), byDomain),
+    };
+    const digest = createHash('sha256');
+    for (const chunk of chunked(this.#statePieces())) digest.update(chunk);
+    return { digest: digest.digest('hex'), merchants: this.#merchants.length, flagged: flagged.length };
+  }
+
+  get #finished(): CanonicalState {
+    if (!this.#state) throw new Error('finishState first');
+    return this.#state;
+  }
+
+  /** canonicalJson(state), in pieces: keys in sorted order, merchants one by one. */
+  *#statePieces(): Generator<string> {
+    const state = this.#finished;
+    yield `{"domainComplaints":${state.domainComplaints.json()},"flagged":${state.flagged.json()},"merchants":[`;
+    for (let i = 0; i < state.merchants.entries.length; i++) {
+      yield i === 0 ? (state.merchants.entries[i]?.json as string) : `,${state.merchants.entries[i]?.json}`;
+    }
+    yield `],"platforms":${state.platforms},"policy":${state.policy}}`;
+  }
+
+  /** canonicalJson(snapshot), in pieces. */
+  *#snapshotPieces(): Generator<string> {
+    const { version, publishedAt } = this.input;
+    yield `{"format":${JSON.stringify(SNAPSHOT_FORMAT)},"formatVersion":1,"publishedAt":${JSON.stringify(publishedAt)},"state":`;
+    yield* this.#statePieces();
+    yield `,"version":${version}}`;
+  }
+
+  /**
+   * Streams the gzipped snapshot into `dir` under its content-addressed name; returns its
+   * reference and the file's bytes in the form the database keeps (STORED_GZIP_PREFIX).
+   */
+  async writeSnapshot(dir: string): Promise<{ ref: FileRef; stored: string }> {
+    const gzipped: Buffer[] = [];
+    const hash = createHash('sha256');
+    let size = 0;
+    const tap = new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        hash.update(chunk);
+        size += chunk.length;
+        gzipped.push(chunk);
+        done(null, chunk);
+      },
+    });
+    const source = Readable.from(chunked(this.#snapshotPieces()));
+    const temporary = temporaryPath(dir, 'snapshot');
+    try {
+      await pipeline(source, createGzip(), tap, createWriteStream(temporary));
+      const handle = await open(temporary, 'r+');
+      await handle.sync().finally(() => handle.close());
+      const sha256 = hash.digest('hex');
+      const path = `snapshot-${this.input.version}-${sha256.slice(0, 16)}.json.gz`;
+      await rename(temporary, join(dir, path));
+      return { ref: { path, sha256, size }, stored: STORED_GZIP_PREFIX + Buffer.concat(gzipped).toString('base64') };
+    } catch (error) {
+      await rm(temporary, { force: true });
+      throw error;
+    }
+  }
+
+  /** Writes the gzipped delta from an older version's stored snapshot (its JSON text). */
+  async writeDelta(dir: string, oldSnapshotText: string): Promise<FileRef & { from: number }> {
+    const { from, json } = deltaFromText(oldSnapshotText, this.#finished, this.input.version);
+    const bytes = gzipSync(Buffer.from(json, 'utf8'));
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    const path = `delta-${from}-${this.input.version}-${sha256.slice(0, 16)}.json.gz`;
+    await writeWhole(dir, path, bytes);
+    return { from, path, sha256, size: bytes.length };
+  }
+}

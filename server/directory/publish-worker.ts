@@ -1,0 +1,110 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { parentPort } from 'node:worker_threads';
+import { gunzipSync } from 'node:zlib';
+import { type BuildInput, PublicationBuilder, PublishRefused } from './publication-build.ts';
+import { storedSnapshotJson } from './served-files.ts';
+
+// The publish worker thread: it receives the registry page by page from the publisher
+// (publish-thread.ts) and does the serializing, hashing, gzip and deltas, so the
+// service's event loop keeps answering while a large directory is published.
+
+/** An older version a delta starts from: its snapshot file kept aside, if still there. */
+export interface PreviousVersion {
+  version: number;
+  /** A copy of that version's published snapshot file, checked against `sha256`. */
+  file: string | null;
+  sha256: string;
+}
+
+export type ToWorker =
+  | { type: 'start'; input: BuildInput }
+  | { type: 'merchants'; texts: string[] }
+  | { type: 'finish-state' }
+  | { type: 'write'; dir: string; previous: PreviousVersion[] }
+  | { type: 'snapshot-text'; version: number; text: string };
+
+export type FromWorker =
+  | { type: 'page-done' }
+  | { type: 'state'; digest: string; merchants: number; flagged: number }
+  | { type: 'need-snapshot'; version: number }
+  | {
+      type: 'written';
+      snapshot: { path: string; sha256: string; size: number };
+      deltas: Array<{ from: number; path: string; sha256: string; size: number }>;
+      /** The snapshot as `publications.snapshot` keeps it. */
+      storedSnapshot: string;
+    }
+  | { type: 'failed'; refused: boolean; message: string };
+
+const port = parentPort;
+if (!port) throw new Error('publish-worker.ts runs as a worker thread');
+const post = (message: FromWorker) => port.postMessage(message);
+
+let builder: PublicationBuilder | undefined;
+const waitingTexts = new Map<number, (text: string) => void>();
+
+function started(): PublicationBuilder {
+  if (!builder) throw new Error('the publish worker was not started');
+  return builder;
+}
+
+/** The snapshot text of an older version: from its kept file when intact, else from the publisher. */
+async function previousText(previous: PreviousVersion): Promise<string> {
+  if (previous.file) {
+    const bytes = await readFile(previous.file).catch(() => null);
+    if (bytes && createHash('sha256').update(bytes).digest('hex') === previous.sha256) {
+      return gunzipSync(bytes).toString('utf8');
+    }
+  }
+  const stored = await new Promise<string>((resolve) => {
+    waitingTexts.set(previous.version, resolve);
+    post({ type: 'need-snapshot', version: previous.version });
+  });
+  return storedSnapshotJson(stored);
+}
+
+async function write(dir: string, previous: readonly PreviousVersion[]): Promise<void> {
+  const build = started();
+  const snapshot = await build.writeSnapshot(dir);
+  const deltas = [];
+  // Newest first, as buildPublication lists them.
+  for (const old of [...previous].sort((a, b) => b.version - a.version)) {
+    deltas.push(await build.writeDelta(dir, await previousText(old)));
+  }
+  post({ type: 'written', snapshot: snapshot.ref, deltas, storedSnapshot: snapshot.stored });
+}
+
+async function handle(message: ToWorker): Promise<void> {
+  switch (message.type) {
+    case 'start':
+      builder = new PublicationBuilder(message.input);
+      return;
+    case 'merchants':
+      started().addMerchants(message.texts);
+      post({ type: 'page-done' });
+      return;
+    case 'finish-state':
+      post({ type: 'state', ...started().finishState() });
+      return;
+    case 'write':
+      return write(message.dir, message.previous);
+    case 'snapshot-text':
+      waitingTexts.get(message.version)?.(message.text);
+      waitingTexts.delete(message.version);
+      return;
+  }
+}
+
+// Messages are handled one after another, except the answer to a snapshot request,
+// which the write in progress is waiting for.
+let queue: Promise<void> = Promise.resolve();
+port.on('message', (message: ToWorker) => {
+  const run = () =>
+    handle(message).catch((error: unknown) => {
+      const refused = error instanceof PublishRefused;
+      post({ type: 'failed', refused, message: refused ? error.message : String((error as Error).stack ?? error) });
+    });
+  if (message.type === 'snapshot-text') void run();
+  else queue = queue.then(run);
+});
