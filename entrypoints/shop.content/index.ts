@@ -1,4 +1,3 @@
-import { render } from 'preact';
 import type { ContentScriptContext } from 'wxt/utils/content-script-context';
 import { defineContentScript } from 'wxt/utils/define-content-script';
 import { PORTAL_URL } from '../../src/extension/build-settings.ts';
@@ -11,8 +10,8 @@ import { sendRequest } from '../../src/extension/send-request.ts';
 import { createShadowMount, pageDirection, type ShadowMount } from '../../src/extension/shadow-mount.ts';
 import { isLiveShopPage } from '../../src/extension/shop-page-signals.ts';
 import { isSocialSellerPage } from '../../src/extension/social-page.ts';
-import { PageBadgeView, placeBadgeHost } from '../../src/ui/page-badge-view.tsx';
-import { type CheckoutUi, showCheckoutWarning } from './checkout-warning.tsx';
+import { pageBadgeElement, placeBadgeHost } from '../../src/ui/page-badge-view.ts';
+import { type CheckoutUi, showCheckoutWarning } from './checkout-warning.ts';
 import badgeCss from './style.css?inline';
 
 const PORTAL_ORIGIN = (() => {
@@ -39,7 +38,6 @@ export default defineContentScript({
     let generation = 0;
     const removeBadge = () => {
       if (!ui) return;
-      render(null, ui.container);
       ui.host.remove();
       ui = null;
     };
@@ -57,7 +55,7 @@ export default defineContentScript({
           if (ui === mounted) removeBadge();
           void sendRequest({ type: 'hidePageBadge' });
         };
-        render(<PageBadgeView badge={badge} onDismiss={dismiss} />, mounted.container);
+        mounted.container.append(pageBadgeElement(document, badge, dismiss));
         document.body.append(mounted.host);
         ui = mounted;
       });

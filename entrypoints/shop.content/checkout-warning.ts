@@ -1,9 +1,8 @@
-import { render } from 'preact';
 import type { ContentScriptContext } from 'wxt/utils/content-script-context';
 import type { FoundCheckout } from '../../src/extension/checkout-forms.ts';
 import { sendRequest } from '../../src/extension/send-request.ts';
 import { createShadowMount } from '../../src/extension/shadow-mount.ts';
-import { CheckoutWarningView } from '../../src/ui/checkout-warning-view.tsx';
+import { checkoutWarningElement } from '../../src/ui/checkout-warning-view.ts';
 import css from './style.css?inline';
 
 // Wiring only: ask the background whether this site's checkout warns, and if so put the
@@ -24,7 +23,6 @@ export async function showCheckoutWarning(
   const { host, container } = createShadowMount(document, 'thiqa-checkout', css);
   const ui: CheckoutUi = {
     remove() {
-      render(null, container);
       host.remove();
     },
   };
@@ -32,7 +30,7 @@ export async function showCheckoutWarning(
     ui.remove();
     void sendRequest({ type: 'continueCheckout' }).catch(() => null);
   };
-  render(<CheckoutWarningView badge={badge} kind={found.kind} onContinue={hide} />, container);
+  container.append(checkoutWarningElement(document, badge, found.kind, hide));
   found.form.before(host);
   ctx.onInvalidated(() => ui.remove());
   return ui;
