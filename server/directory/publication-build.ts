@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { open, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -17,7 +17,7 @@ import {
   SNAPSHOT_FORMAT,
 } from '../../src/directory/schemas.ts';
 import { socialKeyOf } from '../../src/directory/social-identity.ts';
-import { STORED_GZIP_PREFIX } from './served-files.ts';
+import { STORED_GZIP_PREFIX, temporaryPathFor, writeFileAtomically } from './served-files.ts';
 import { CanonicalCollection, type CanonicalState, deltaFromText } from './text-delta.ts';
 
 // The CPU-heavy half of a publish, run in the publish worker thread (publish-thread.ts):
@@ -75,23 +75,6 @@ function* chunked(pieces: Iterable<string>): Generator<Buffer> {
     }
   }
   if (pending.length > 0) yield Buffer.from(pending, 'utf8');
-}
-
-/** Written beside its final name, synced, renamed: readers never meet half a file. */
-function temporaryPath(dir: string, name: string): string {
-  return join(dir, `.${name}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
-}
-
-async function writeWhole(dir: string, name: string, bytes: Uint8Array): Promise<void> {
-  const temporary = temporaryPath(dir, name);
-  const handle = await open(temporary, 'w');
-  try {
-    await handle.writeFile(bytes);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  await rename(temporary, join(dir, name));
 }
 
 export class PublicationBuilder {
@@ -235,7 +218,7 @@ export class PublicationBuilder {
       },
     });
     const source = Readable.from(chunked(this.#snapshotPieces()));
-    const temporary = temporaryPath(dir, 'snapshot');
+    const temporary = temporaryPathFor(join(dir, 'snapshot'));
     try {
       await pipeline(source, createGzip(), tap, createWriteStream(temporary));
       const handle = await open(temporary, 'r+');
@@ -256,7 +239,7 @@ export class PublicationBuilder {
     const bytes = gzipSync(Buffer.from(json, 'utf8'));
     const sha256 = createHash('sha256').update(bytes).digest('hex');
     const path = `delta-${from}-${this.input.version}-${sha256.slice(0, 16)}.json.gz`;
-    await writeWhole(dir, path, bytes);
+    await writeFileAtomically(join(dir, path), bytes);
     return { from, path, sha256, size: bytes.length };
   }
 }

@@ -181,9 +181,14 @@ export async function writeManifestIfLatest(
 /** Temporary files of a write a crash interrupted are removed once this old. */
 const STALE_TEMPORARY_MS = 10 * 60_000;
 
+/** Where a file is written before it is renamed to `path`: beside it, hidden, unique to this write. */
+export function temporaryPathFor(path: string): string {
+  return join(dirname(path), `.${basename(path)}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
+}
+
 /** Written beside its final name and renamed over it: a reader or a crash never meets half a file. */
 export async function writeFileAtomically(path: string, bytes: Uint8Array): Promise<void> {
-  const temporary = join(dirname(path), `.${basename(path)}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
+  const temporary = temporaryPathFor(path);
   const handle = await open(temporary, 'w');
   try {
     await handle.writeFile(bytes);
