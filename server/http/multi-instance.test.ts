@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, type ServiceProcess, startServiceProcess } from '../../test/support/service-process.ts';
+import { storedSnapshotJson } from '../directory/served-files.ts';
 import { generateKeyFile, keysDir } from '../directory/signing-keys.ts';
 
 // Two `thiqa serve` processes on one PostgreSQL, as behind a load balancer, both
@@ -126,7 +127,9 @@ describe.skipIf(!serverUrl)('two thiqa serve on one PostgreSQL', () => {
       const { rows } = await db.query<{ snapshot: string }>(
         'select snapshot from publications order by version desc limit 1',
       );
-      const snapshot = rows[0] ? (JSON.parse(rows[0].snapshot) as { state: { flagged: unknown[] } }) : undefined;
+      const snapshot = rows[0]
+        ? (JSON.parse(storedSnapshotJson(rows[0].snapshot)) as { state: { flagged: unknown[] } })
+        : undefined;
       return snapshot?.state.flagged.length ?? 0;
     };
     await expect.poll(flagged, { timeout: 20_000, interval: 250 }).toBe(FLAGS);
