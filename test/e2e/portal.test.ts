@@ -182,7 +182,9 @@ describe('the portal’s accessibility', () => {
       await context.close();
     }
     expect(found).toEqual([]);
-  });
+    // Every page in three languages at two widths, axe on each: a minute on a quiet machine,
+    // more while CI's PostgreSQL pass shares the two cores.
+  }, 180_000);
 
   it('takes the README’s screenshots of the portal in Arabic and French', async () => {
     const context = await browser.newContext({ viewport: PHONE, deviceScaleFactor: 2 });
