@@ -1,4 +1,4 @@
-import { boundedText } from './page-reader.ts';
+import { boundedText, sharedBodyText } from './page-reader.ts';
 
 // Whether a page is a shop page, from what the page itself shows: nothing leaves the
 // machine to decide it. Strong signals (structured product data) decide alone; weak ones
@@ -87,7 +87,7 @@ export function isShopPage(signals: readonly ShopSignal[]): boolean {
 export function isLiveShopPage(
   doc: Document,
   location: Location,
-  bodyText: () => string = () => boundedText(doc.body, 50_000),
+  bodyText: () => string = sharedBodyText(doc),
 ): boolean {
   const withoutText = shopSignals(readPageFacts(doc, location, false));
   if (isShopPage(withoutText)) return true;
