@@ -15,6 +15,7 @@ import { createSettings } from '../src/extension/settings.ts';
 import { createShopJudge } from '../src/extension/shop-judge.ts';
 import { paintToolbarBadge, type ToolbarAction } from '../src/extension/toolbar-badge.ts';
 import { loadTranslator, type Translator } from '../src/extension/translator.ts';
+import { markWake } from '../src/extension/wake-timing.ts';
 
 const SYNC_ALARM = 'thiqa-sync';
 const OUTBOX_ALARM = 'thiqa-outbox';
@@ -24,6 +25,7 @@ const SYNC_JITTER_MS = 30 * 60_000;
 // Wiring only: the services live in src/extension/ and get their dependencies here.
 // Listeners are registered synchronously so a waking worker receives the event that woke it.
 export default defineBackground(() => {
+  markWake('script');
   const now = () => new Date();
   const fetchFn = (input: string, init?: RequestInit) => fetch(input, init);
   const action = (browser.action ?? browser.browserAction) as unknown as ToolbarAction;
@@ -43,6 +45,7 @@ export default defineBackground(() => {
 
   const services = (async () => {
     const db = await openThiqaDatabase();
+    markWake('database-open');
     const store = createDirectoryStore(db);
     const sync = createDirectorySync({
       fetch: fetchFn,
@@ -66,10 +69,15 @@ export default defineBackground(() => {
   })();
 
   async function repaintTab(tabId: number, url: string | undefined) {
+    markWake('repaint-asked');
     const { judge } = await services;
     try {
       const evidence = await pageEvidence.forTab(tabId, url);
-      await paintToolbarBadge(action, tabId, await judge.judge(url, evidence), await translator());
+      markWake('evidence-read');
+      const judgement = await judge.judge(url, evidence);
+      markWake('judged');
+      await paintToolbarBadge(action, tabId, judgement, await translator());
+      markWake('badge-painted');
     } catch {
       // The tab closed, or the browser is shutting down, while we judged it.
     }

@@ -47,6 +47,13 @@ declare const chrome: {
   runtime: { sendMessage(message: unknown): Promise<unknown> };
 };
 
+interface Sample {
+  fromStart: number;
+  fromLoading: number;
+  /** The worker's own marks (src/extension/wake-timing.ts), as ms after the navigation started; 'worker-start' is its time origin. */
+  steps: Record<string, number>;
+}
+
 interface Arm {
   name: 'baseline' | 'directory';
   merchants: number;
@@ -55,7 +62,7 @@ interface Arm {
   probe: Page;
   cdp: CDPSession;
   workers: Map<string, string>;
-  samples: Record<(typeof TARGETS)[number]['name'], Array<{ fromStart: number; fromLoading: number }>>;
+  samples: Record<(typeof TARGETS)[number]['name'], Sample[]>;
 }
 
 function directoryOf(extra: number, now: Date): Snapshot {
@@ -124,7 +131,7 @@ async function waitFor(test: () => boolean, what: string, probe: Page, limitMs =
 }
 
 /** One cold start: stop the worker, navigate a fresh tab to `host`, time the toolbar badge. */
-async function coldStart(arm: Arm, url: string): Promise<{ fromStart: number; fromLoading: number }> {
+async function coldStart(arm: Arm, url: string): Promise<Sample> {
   const { probe, cdp, workers } = arm;
   const tabId = await probe.evaluate(async () => {
     const tab = await chrome.tabs.create({ url: 'about:blank', active: true });
@@ -149,7 +156,7 @@ async function coldStart(arm: Arm, url: string): Promise<{ fromStart: number; fr
         const at = performance.now();
         if (text !== '') {
           chrome.tabs.onUpdated.removeListener(onUpdated);
-          return { fromStart: at - start, fromLoading: at - loadingAt };
+          return { fromStart: at - start, fromLoading: at - loadingAt, startedAt: performance.timeOrigin + start };
         }
         if (at - start > 30_000) throw new Error('no badge within 30 s');
         await new Promise((done) => setTimeout(done, 2));
@@ -160,8 +167,23 @@ async function coldStart(arm: Arm, url: string): Promise<{ fromStart: number; fr
   // The badge came from a worker that had to start: it runs again now.
   if (![...workers.values()].some((status) => status === 'running' || status === 'starting'))
     throw new Error(`${arm.name}: the badge appeared but no worker ran`);
+  const steps = await workerSteps(arm, timing.startedAt);
   await probe.evaluate((id) => chrome.tabs.remove(id), tabId);
-  return timing;
+  return { fromStart: timing.fromStart, fromLoading: timing.fromLoading, steps };
+}
+
+/** The marks of the worker that painted the badge, relative to the navigation start (`startedAt`, epoch ms). */
+async function workerSteps(arm: Arm, startedAt: number): Promise<Record<string, number>> {
+  const prefix = `chrome-extension://${arm.browser.extensionId}/`;
+  const worker = arm.browser.context.serviceWorkers().find((candidate) => candidate.url().startsWith(prefix));
+  if (!worker) return {};
+  const { origin, marks } = await worker.evaluate(() => ({
+    origin: performance.timeOrigin,
+    marks: (globalThis as { thiqaWakeTimings?: Array<{ step: string; at: number }> }).thiqaWakeTimings ?? [],
+  }));
+  const steps: Record<string, number> = { 'worker-start': origin - startedAt };
+  for (const mark of marks) steps[mark.step] = origin + mark.at - startedAt;
+  return steps;
 }
 
 function quantile(values: readonly number[], q: number): number {
@@ -213,6 +235,16 @@ export async function benchColdStart(): Promise<void> {
     );
   }
   const added = Math.max(...TARGETS.map((target) => median(full, target.name) - median(baseline, target.name)));
+  console.log('  where the time went (medians, ms after the navigation started, as the worker saw it):');
+  for (const target of TARGETS)
+    for (const arm of arms) {
+      const names = [...new Set(arm.samples[target.name].flatMap((sample) => Object.keys(sample.steps)))];
+      const cells = names.map((step) => {
+        const at = arm.samples[target.name].flatMap((sample) => sample.steps[step] ?? []);
+        return `${step} ${quantile(at, 0.5).toFixed(1)}`;
+      });
+      console.log(`    ${target.name.padEnd(8)} ${arm.name.padEnd(9)} ${cells.join(', ')}`);
+    }
   console.log(
     `  load average ${loadavg()
       .map((load) => load.toFixed(2))

@@ -5,6 +5,7 @@ import type { DirectoryLookup } from '../directory/directory-index.ts';
 import type { Delta, DirectoryState, Merchant, Snapshot } from '../directory/schemas.ts';
 import { resolveShopIdentity } from '../directory/shop-identity.ts';
 import type { DirectoryMeta, SyncError, ThiqaDatabase } from './database.ts';
+import { markWake } from './wake-timing.ts';
 
 export interface DirectoryStore {
   readMeta(): Promise<DirectoryMeta | undefined>;
@@ -83,8 +84,10 @@ export function createDirectoryStore(db: ThiqaDatabase): DirectoryStore {
       tx.objectStore('lookup').get('directory'),
     ]);
     await tx.done;
+    markWake('index-read');
     if (!meta) return null;
     const compact = CompactDirectory.read(stored);
+    markWake('index-checked');
     return compact ? { compact, meta } : rebuild();
   };
 
