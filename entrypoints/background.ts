@@ -46,7 +46,7 @@ export default defineBackground(() => {
   const services = (async () => {
     const db = await openThiqaDatabase();
     markWake('database-open');
-    const store = createDirectoryStore(db);
+    const store = createDirectoryStore(db, { verifiedSeal: sessionVerifiedSeal() });
     const sync = createDirectorySync({
       fetch: fetchFn,
       store,
@@ -67,6 +67,20 @@ export default defineBackground(() => {
     store.onChange(() => void repaintAllTabs());
     return { store, sync, outbox, judge };
   })();
+
+  /** The seal of the index verified whole in this browser session (directory-store.ts VerifiedSeal). */
+  function sessionVerifiedSeal() {
+    const session = browser.storage.session;
+    if (!session) return undefined;
+    const key = 'verifiedIndexSeal';
+    return {
+      get: async () => {
+        const value = (await session.get(key))[key];
+        return typeof value === 'string' ? value : null;
+      },
+      set: (seal: string) => session.set({ [key]: seal }),
+    };
+  }
 
   async function repaintTab(tabId: number, url: string | undefined) {
     markWake('repaint-asked');

@@ -140,8 +140,13 @@ async function coldStart(arm: Arm, url: string): Promise<Sample> {
   // Opening the tab may have woken the worker: let that settle before stopping it.
   await probe.waitForTimeout(300);
   if (workers.size === 0) throw new Error(`${arm.name}: the protocol shows no worker of the extension`);
-  await cdp.send('ServiceWorker.stopAllWorkers');
-  await waitFor(() => [...workers.values()].every((status) => status === 'stopped'), 'the worker to stop', probe);
+  // A worker still busy (the install-time sync's last writes) may take a while: ask again until it stops.
+  const stopped = () => [...workers.values()].every((status) => status === 'stopped');
+  for (let ask = 0; ask < 30 && !stopped(); ask++) {
+    await cdp.send('ServiceWorker.stopAllWorkers');
+    await waitFor(stopped, 'the worker to stop', probe, 2_000).catch(() => {});
+  }
+  if (!stopped()) throw new Error(`${arm.name}: the worker did not stop: ${JSON.stringify([...workers])}`);
   const timing = await probe.evaluate(
     async ({ id, target }) => {
       let loadingAt = Number.NaN;
