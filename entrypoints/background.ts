@@ -15,6 +15,7 @@ import { createSettings } from '../src/extension/settings.ts';
 import { createShopJudge } from '../src/extension/shop-judge.ts';
 import { paintToolbarBadge, type ToolbarAction } from '../src/extension/toolbar-badge.ts';
 import { loadTranslator, type Translator } from '../src/extension/translator.ts';
+import { markWake } from '../src/extension/wake-timing.ts';
 
 const SYNC_ALARM = 'thiqa-sync';
 const OUTBOX_ALARM = 'thiqa-outbox';
@@ -24,6 +25,7 @@ const SYNC_JITTER_MS = 30 * 60_000;
 // Wiring only: the services live in src/extension/ and get their dependencies here.
 // Listeners are registered synchronously so a waking worker receives the event that woke it.
 export default defineBackground(() => {
+  markWake('script');
   const now = () => new Date();
   const fetchFn = (input: string, init?: RequestInit) => fetch(input, init);
   const action = (browser.action ?? browser.browserAction) as unknown as ToolbarAction;
@@ -43,7 +45,8 @@ export default defineBackground(() => {
 
   const services = (async () => {
     const db = await openThiqaDatabase();
-    const store = createDirectoryStore(db);
+    markWake('database-open');
+    const store = createDirectoryStore(db, { verifiedSeal: sessionVerifiedSeal() });
     const sync = createDirectorySync({
       fetch: fetchFn,
       store,
@@ -65,11 +68,30 @@ export default defineBackground(() => {
     return { store, sync, outbox, judge };
   })();
 
+  /** The seal of the index verified whole in this browser session (directory-store.ts VerifiedSeal). */
+  function sessionVerifiedSeal() {
+    const session = browser.storage.session;
+    if (!session) return undefined;
+    const key = 'verifiedIndexSeal';
+    return {
+      get: async () => {
+        const value = (await session.get(key))[key];
+        return typeof value === 'string' ? value : null;
+      },
+      set: (seal: string) => session.set({ [key]: seal }),
+    };
+  }
+
   async function repaintTab(tabId: number, url: string | undefined) {
+    markWake('repaint-asked');
     const { judge } = await services;
     try {
       const evidence = await pageEvidence.forTab(tabId, url);
-      await paintToolbarBadge(action, tabId, await judge.judge(url, evidence), await translator());
+      markWake('evidence-read');
+      const judgement = await judge.judge(url, evidence);
+      markWake('judged');
+      await paintToolbarBadge(action, tabId, judgement, await translator());
+      markWake('badge-painted');
     } catch {
       // The tab closed, or the browser is shutting down, while we judged it.
     }

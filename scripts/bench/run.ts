@@ -1,4 +1,5 @@
 import { cpus } from 'node:os';
+import { benchColdStart } from './cold-start-bench.ts';
 import { benchConsole } from './console-bench.ts';
 import { benchContentScript } from './content-script-bench.ts';
 import { benchDeltaApply } from './delta-apply-bench.ts';
@@ -31,6 +32,7 @@ const BENCHES: Record<string, () => Promise<void> | void> = {
   'content-script': () => benchContentScript(),
   'page-load': benchPageLoad,
   import: benchImport,
+  'cold-start': benchColdStart,
 };
 
 function chosenBenches(argv: readonly string[]): string[] {

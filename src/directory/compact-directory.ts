@@ -105,9 +105,15 @@ export class CompactDirectory implements LookalikeTargets {
     this.alphabet = alphabet;
   }
 
-  /** The index a stored value holds, or null when it is absent, truncated, corrupt or of another version. */
-  static read(stored: unknown): CompactDirectory | null {
-    const sections = decodeSections(stored, SECTION_COUNT);
+  /**
+   * The index a stored value holds, or null when it is absent, truncated, corrupt or of another version.
+   * `alreadyVerified`: this very value (by its seal, compact-format.ts sealOf) passed the whole check
+   * before, so only what costs nothing is checked again (header, lengths, section sizes), not the
+   * checksum and references, which read every word.
+   */
+  static read(stored: unknown, options: { alreadyVerified?: boolean } = {}): CompactDirectory | null {
+    const verify = !options.alreadyVerified;
+    const sections = decodeSections(stored, SECTION_COUNT, verify);
     if (!sections) return null;
     const words: Uint32Array[] = [];
     for (const [index, section] of sections.entries()) {
@@ -133,7 +139,9 @@ export class CompactDirectory implements LookalikeTargets {
       length(SECTION.skeletonHash) === length(SECTION.skeletonDomain) &&
       meta.bloomBits === length(SECTION.bloom) * 32 &&
       (sections[SECTION.alphabet] as Uint8Array).length % 2 === 0;
-    return consistent && referencesInRange(words, meta) ? new CompactDirectory(sections, words, meta) : null;
+    return consistent && (!verify || referencesInRange(words, meta))
+      ? new CompactDirectory(sections, words, meta)
+      : null;
   }
 
   get merchantCount(): number {

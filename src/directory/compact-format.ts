@@ -65,10 +65,30 @@ export function encodeSections(sections: CompactSections): Uint8Array<ArrayBuffe
 }
 
 /**
+ * What names one stored buffer cheaply (its length and the checksum its header claims), so
+ * that a buffer whose checksum was verified once need not be verified again at every wake.
+ * Null when the value is no buffer of this format's shape.
+ */
+export function sealOf(stored: unknown): string | null {
+  const bytes =
+    stored instanceof Uint8Array ? stored : stored instanceof ArrayBuffer ? new Uint8Array(stored) : undefined;
+  if (!bytes || bytes.byteLength < HEADER_WORDS * 4) return null;
+  const word = (index: number) =>
+    ((bytes[index * 4] as number) |
+      ((bytes[index * 4 + 1] as number) << 8) |
+      ((bytes[index * 4 + 2] as number) << 16) |
+      ((bytes[index * 4 + 3] as number) << 24)) >>>
+    0;
+  return `${COMPACT_FORMAT_VERSION}:${bytes.byteLength}:${word(3).toString(16)}`;
+}
+
+/**
  * The sections of a stored buffer, or null when it is not one this version wrote whole:
  * wrong type, magic, version, length or checksum, or section lengths that do not add up.
+ * `verifyChecksum: false` skips only the checksum (a pass over every word): for a buffer
+ * whose seal (sealOf) matches one verified before.
  */
-export function decodeSections(stored: unknown, expectedCount: number): Uint8Array[] | null {
+export function decodeSections(stored: unknown, expectedCount: number, verifyChecksum = true): Uint8Array[] | null {
   const bytes =
     stored instanceof Uint8Array ? stored : stored instanceof ArrayBuffer ? new Uint8Array(stored) : undefined;
   if (!bytes || bytes.byteLength < HEADER_WORDS * 4 || bytes.byteLength % 4 !== 0) return null;
@@ -77,7 +97,7 @@ export function decodeSections(stored: unknown, expectedCount: number): Uint8Arr
   const words = new Uint32Array(own.buffer, own.byteOffset, own.byteLength / 4);
   if (words[0] !== MAGIC || words[1] !== COMPACT_FORMAT_VERSION || words[2] !== own.byteLength) return null;
   if (words[4] !== expectedCount || own.byteLength < (HEADER_WORDS + expectedCount) * 4) return null;
-  if (words[3] !== checksum(words, HEADER_WORDS)) return null;
+  if (verifyChecksum && words[3] !== checksum(words, HEADER_WORDS)) return null;
   const sections: Uint8Array[] = [];
   let at = (HEADER_WORDS + expectedCount) * 4;
   for (let index = 0; index < expectedCount; index++) {

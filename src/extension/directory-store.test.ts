@@ -3,6 +3,7 @@ import { openDB } from 'idb';
 import { describe, expect, it } from 'vitest';
 import { testMerchant, testState } from '../../test/support/test-directory.ts';
 import { CompactDirectory } from '../directory/compact-directory.ts';
+import { sealOf } from '../directory/compact-format.ts';
 import type { Delta, DirectoryState, Snapshot } from '../directory/schemas.ts';
 import { verdictForInput } from '../directory/verdict.ts';
 import { type DirectoryMeta, openThiqaDatabase, type ThiqaDatabase } from './database.ts';
@@ -65,6 +66,35 @@ describe('the stored compact index', () => {
     const woken = createDirectoryStore(db); // a new worker: nothing in memory
     expect(await levels(woken, INPUTS)).toEqual(EXPECTED);
     expect(CompactDirectory.read(await db.get('lookup', 'directory'))).not.toBeNull();
+  });
+
+  it('verifies every word of a stored copy once per browser session: a damaged one is refused the first time it is read', async () => {
+    const { db } = await storeHolding();
+    const stored = (await db.get('lookup', 'directory')) as Uint8Array;
+    const damaged = stored.slice();
+    // One bit inside the body: the header, its length and its claimed checksum stay as they were.
+    damaged[damaged.length - 40] = (damaged[damaged.length - 40] as number) ^ 1;
+    await db.put('lookup', damaged, 'directory');
+    const sessionMemory = () => {
+      const memory = { seal: null as string | null };
+      return {
+        memory,
+        get: async () => memory.seal,
+        set: async (seal: string) => void Object.assign(memory, { seal }),
+      };
+    };
+    const session = sessionMemory();
+    expect(await levels(createDirectoryStore(db, { verifiedSeal: session }), INPUTS)).toEqual(EXPECTED);
+    const rebuilt = await db.get('lookup', 'directory');
+    expect(rebuilt).not.toEqual(damaged);
+    expect(CompactDirectory.read(rebuilt)).not.toBeNull();
+    // The rebuilt copy is verified whole at the next wake, and its seal remembered for the session.
+    expect(await levels(createDirectoryStore(db, { verifiedSeal: session }), INPUTS)).toEqual(EXPECTED);
+    expect(session.memory.seal).toBe(sealOf(rebuilt));
+    // A new browser session remembers nothing: the damaged copy is refused again.
+    await db.put('lookup', damaged, 'directory');
+    expect(await levels(createDirectoryStore(db, { verifiedSeal: sessionMemory() }), INPUTS)).toEqual(EXPECTED);
+    expect(await db.get('lookup', 'directory')).not.toEqual(damaged);
   });
 
   it('applies a delta whole or not at all: a failing delta leaves records and index as they were', async () => {

@@ -1,10 +1,12 @@
 import { buildCompact, type Marker, merchantKeys, patchCompact } from '../directory/compact-build.ts';
 import { CompactDirectory, MARKER } from '../directory/compact-directory.ts';
+import { sealOf } from '../directory/compact-format.ts';
 import { compactLookup, recordsWanted } from '../directory/compact-lookup.ts';
 import type { DirectoryLookup } from '../directory/directory-index.ts';
 import type { Delta, DirectoryState, Merchant, Snapshot } from '../directory/schemas.ts';
 import { resolveShopIdentity } from '../directory/shop-identity.ts';
 import type { DirectoryMeta, SyncError, ThiqaDatabase } from './database.ts';
+import { markWake } from './wake-timing.ts';
 
 export interface DirectoryStore {
   readMeta(): Promise<DirectoryMeta | undefined>;
@@ -34,9 +36,22 @@ export interface DirectoryStore {
   onChange(listener: () => void): void;
 }
 
+/**
+ * Remembers the seal (compact-format.ts sealOf) of the last stored index whose every word
+ * was verified. In the extension: browser.storage.session, which outlives the worker and is
+ * forgotten when the browser closes, so a copy is verified whole once per browser session
+ * and after every change, not at every wake (at 100k merchants that pass costs tens of
+ * milliseconds of a cold worker's time before the first badge).
+ */
+export interface VerifiedSeal {
+  get(): Promise<string | null>;
+  set(seal: string): Promise<void>;
+}
+
 const RECORD_STORES = ['meta', 'merchants', 'flagged', 'domainComplaints', 'lookup'] as const;
 
-export function createDirectoryStore(db: ThiqaDatabase): DirectoryStore {
+export function createDirectoryStore(db: ThiqaDatabase, options: { verifiedSeal?: VerifiedSeal } = {}): DirectoryStore {
+  const { verifiedSeal } = options;
   type Hot = { compact: CompactDirectory; meta: DirectoryMeta } | null;
   let hot: Promise<Hot> | null = null;
   const listeners: Array<() => void> = [];
@@ -77,14 +92,21 @@ export function createDirectoryStore(db: ThiqaDatabase): DirectoryStore {
   };
 
   const load = async (): Promise<Hot> => {
+    // Asked beside the read: the answer costs no time of its own.
+    const remembered = verifiedSeal ? verifiedSeal.get().catch(() => null) : null;
     const tx = db.transaction(['meta', 'lookup']);
     const [meta, stored] = await Promise.all([
       tx.objectStore('meta').get('directory'),
       tx.objectStore('lookup').get('directory'),
     ]);
     await tx.done;
+    markWake('index-read');
     if (!meta) return null;
-    const compact = CompactDirectory.read(stored);
+    const seal = sealOf(stored);
+    const alreadyVerified = seal !== null && seal === (await remembered);
+    const compact = CompactDirectory.read(stored, { alreadyVerified });
+    markWake('index-checked');
+    if (compact && seal && !alreadyVerified) void verifiedSeal?.set(seal).catch(() => {});
     return compact ? { compact, meta } : rebuild();
   };
 
