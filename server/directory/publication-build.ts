@@ -17,6 +17,8 @@ import {
   SNAPSHOT_FORMAT,
 } from '../../src/directory/schemas.ts';
 import { socialKeyOf } from '../../src/directory/social-identity.ts';
+import { openDataMerchantRow } from '../opendata/open-data-merchant-row.ts';
+import { merchantRowSchema } from '../opendata/open-data-schema.ts';
 import { STORED_GZIP_PREFIX, temporaryPathFor, writeFileAtomically } from './served-files.ts';
 import { CanonicalCollection, type CanonicalState, deltaFromText } from './text-delta.ts';
 
@@ -83,6 +85,8 @@ export class PublicationBuilder {
   readonly #owned = new Set<string>();
   readonly #domainOwner = new Map<string, string>();
   #merchants: Array<{ key: string; json: string }> = [];
+  /** The open data's merchants table, row by row (JSON), in the registry's order. */
+  #openDataRows: string[] = [];
   #inOrder = true;
   #state: CanonicalState | undefined;
 
@@ -108,6 +112,11 @@ export class PublicationBuilder {
         if (domainCounts) complaints = addCounts(complaints, domainCounts);
       }
       const answerRecord = this.#answers.get(record.id);
+      const row = merchantRowSchema.safeParse(openDataMerchantRow(record.id, record, this.#counts, this.#answers));
+      if (!row.success) {
+        throw new PublishRefused(describeSchemaError(row.error, `the open data of merchant ${record.id}`));
+      }
+      this.#openDataRows.push(JSON.stringify(row.data));
       merchants.push(answerRecord ? { ...record, complaints, answers: answerRecord } : { ...record, complaints });
     }
     merchants.sort(byId);
@@ -137,12 +146,17 @@ export class PublicationBuilder {
       }
       const last = this.#merchants[this.#merchants.length - 1];
       if (last && last.key >= merchant.id) this.#inOrder = false;
-      this.#merchants.push({ key: merchant.id, json: canonicalJson(merchant) });
+      const json = canonicalJson(merchant);
+      // Flattened now (a number conversion reads the whole string): a string built by
+      // concatenation is a tree of its pieces, and 100k such trees kept until the snapshot
+      // is written are millions of objects for every garbage collection to walk.
+      Number(json);
+      this.#merchants.push({ key: merchant.id, json });
     }
   }
 
   /** Completes the state and returns its digest (what the manifest names) and its size. */
-  finishState(): { digest: string; merchants: number; flagged: number } {
+  finishState(): { digest: string; merchants: number; flagged: number; openDataMerchants: string } {
     // A database whose collation orders ids unlike JavaScript sends pages out of order.
     if (!this.#inOrder) this.#merchants.sort(byKey);
     for (let i = 1; i < this.#merchants.length; i++) {
@@ -175,7 +189,14 @@ export class PublicationBuilder {
     };
     const digest = createHash('sha256');
     for (const chunk of chunked(this.#statePieces())) digest.update(chunk);
-    return { digest: digest.digest('hex'), merchants: this.#merchants.length, flagged: flagged.length };
+    const openDataMerchants = `[${this.#openDataRows.join(',')}]`;
+    this.#openDataRows = [];
+    return {
+      digest: digest.digest('hex'),
+      merchants: this.#merchants.length,
+      flagged: flagged.length,
+      openDataMerchants,
+    };
   }
 
   get #finished(): CanonicalState {

@@ -26,7 +26,14 @@ export type ToWorker =
 
 export type FromWorker =
   | { type: 'page-done' }
-  | { type: 'state'; digest: string; merchants: number; flagged: number }
+  | {
+      type: 'state';
+      digest: string;
+      merchants: number;
+      flagged: number;
+      /** The open data's merchants table as JSON text (recordOpenDataRelease). */
+      openDataMerchants: string;
+    }
   | { type: 'need-snapshot'; version: number }
   | {
       type: 'written';

@@ -27,14 +27,22 @@ export function canonicalWithRaw(value: unknown): string {
 
 /** One collection of the new state: records in published order, as canonical JSON. */
 export class CanonicalCollection {
-  readonly texts: Set<string>;
-  readonly keys: Set<string>;
+  #texts: Set<string> | undefined;
+  #keys: Set<string> | undefined;
   constructor(
     readonly entries: ReadonlyArray<{ key: string; json: string }>,
     readonly keyOf: (record: Record<string, unknown>) => string,
-  ) {
-    this.texts = new Set(entries.map((entry) => entry.json));
-    this.keys = new Set(entries.map((entry) => entry.key));
+  ) {}
+
+  /** Built when a delta first needs them: a first publish, or one without deltas, never does. */
+  get texts(): Set<string> {
+    this.#texts ??= new Set(this.entries.map((entry) => entry.json));
+    return this.#texts;
+  }
+
+  get keys(): Set<string> {
+    this.#keys ??= new Set(this.entries.map((entry) => entry.key));
+    return this.#keys;
   }
 
   /** The array's canonical JSON. */

@@ -6,6 +6,7 @@ import {
   PERSONAL_MARKERS,
 } from '../../test/support/open-data-registry.ts';
 import { csvField } from './open-data-files.ts';
+import { buildOpenDataRelease } from './open-data-release.ts';
 import {
   CSV_FILES,
   OPEN_DATA_FILE_NAMES,
@@ -190,6 +191,15 @@ describe('the open data of a publication', () => {
     expect(first.moderation.map((row) => row.month)).not.toContain('2026-09');
     expect((await service.send('GET', '/v1/open-data/3/open-data.json')).status).toBe(404);
     expect((await service.send('GET', '/v1/open-data/latest/..%2Fmanifest.json')).status).toBe(400);
+  });
+
+  it('is, as a publish stores it (its merchants counted by the publish worker), the text the database gives', async () => {
+    const latest = await service.send('GET', '/v1/open-data/latest/open-data.json');
+    const served = await latest.text();
+    const { version, publishedAt } = JSON.parse(served) as OpenDataRelease;
+    const fromDatabase = await buildOpenDataRelease(service.registry.db, { version, publishedAt });
+    expect(fromDatabase.merchants.length).toBeGreaterThan(1);
+    expect(served).toBe(`${JSON.stringify(fromDatabase)}\n`);
   });
 
   it('publishes its JSON Schema', async () => {

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Merchant } from '../../src/directory/schemas.ts';
 import type { Database } from '../db/tables.ts';
 import { answerRecordsByMerchant, complaintCountsByDomain } from '../directory/directory-state.ts';
+import { openDataMerchantRow } from './open-data-merchant-row.ts';
 import {
   type ComplaintsByMonthRow,
   type ContestRow,
@@ -116,28 +117,9 @@ async function merchants(db: Kysely<Database>): Promise<MerchantRow[]> {
   const records = await db.selectFrom('merchants').select(['id', 'record']).orderBy('id').execute();
   const counts = await complaintCountsByDomain(db);
   const answers = await answerRecordsByMerchant(db);
-  const sum = (byCategory: Record<string, number | undefined> | undefined) =>
-    Object.values(byCategory ?? {}).reduce<number>((total, count) => total + (count ?? 0), 0);
-  return records.map((row) => {
-    const record = row.record as Pick<Merchant, 'legalName' | 'tradeNames' | 'domains'>;
-    let open = 0;
-    let resolved = 0;
-    for (const domain of record.domains) {
-      open += sum(counts.get(domain)?.open);
-      resolved += sum(counts.get(domain)?.resolved);
-    }
-    const answer = answers.get(row.id) ?? { sent: 0, answered: 0, medianDays: null };
-    return {
-      merchantId: row.id,
-      tradeName: record.tradeNames[0] ?? record.legalName,
-      complaintsSent: answer.sent,
-      answered: answer.answered,
-      answerShare: answer.sent === 0 ? null : Math.round((answer.answered / answer.sent) * 1000) / 1000,
-      medianDaysToAnswer: answer.medianDays,
-      open,
-      resolved,
-    };
-  });
+  return records.map((row) =>
+    openDataMerchantRow(row.id, row.record as Pick<Merchant, 'legalName' | 'tradeNames' | 'domains'>, counts, answers),
+  );
 }
 
 async function moderation(db: Kysely<Database>): Promise<ModerationRow[]> {
@@ -196,30 +178,62 @@ export async function buildOpenDataRelease(
   publication: { version: number; publishedAt: string },
 ): Promise<OpenDataRelease> {
   return openDataReleaseSchema.parse({
+    ...(await releaseWithout(db, publication)),
+    merchants: await merchants(db),
+  });
+}
+
+/** Everything of a release but its merchants (the tables that are small). */
+async function releaseWithout(db: Kysely<Database>, publication: { version: number; publishedAt: string }) {
+  return {
     format: OPEN_DATA_FORMAT,
     formatVersion: 1,
     version: publication.version,
     publishedAt: publication.publishedAt,
     suppressionThreshold: SUPPRESSION_THRESHOLD,
     complaintsByMonth: await complaintsByMonth(db),
-    merchants: await merchants(db),
     moderation: await moderation(db),
     contests: await contests(db),
-  });
+  };
+}
+
+/**
+ * The release's text with its merchants table given as the JSON text of its validated
+ * rows (the publish worker makes them): the same text JSON.stringify gives for the
+ * release built from the database.
+ */
+async function releaseTextWith(
+  db: Kysely<Database>,
+  publication: { version: number; publishedAt: string },
+  merchantsJson: string,
+): Promise<string> {
+  const release = openDataReleaseSchema.parse({ ...(await releaseWithout(db, publication)), merchants: [] });
+  let text = '{';
+  for (const [key, value] of Object.entries(release)) {
+    if (value === undefined) continue;
+    text += `${text.length === 1 ? '' : ','}${JSON.stringify(key)}:${key === 'merchants' ? merchantsJson : JSON.stringify(value)}`;
+  }
+  return `${text}}`;
 }
 
 /**
  * Called inside the publication's transaction, after its row is inserted: the release
- * commits with the version or not at all. Keeps the latest KEPT_RELEASES.
+ * commits with the version or not at all. Keeps the latest KEPT_RELEASES. A publish hands
+ * over its merchants table (`merchantsJson`, see open-data-merchant-row.ts); without it
+ * the table is read from the database.
  */
 export async function recordOpenDataRelease(
   trx: Kysely<Database>,
   publication: { version: number; publishedAt: string },
+  merchantsJson?: string,
 ): Promise<void> {
-  const release = await buildOpenDataRelease(trx, publication);
+  const text =
+    merchantsJson === undefined
+      ? JSON.stringify(await buildOpenDataRelease(trx, publication))
+      : await releaseTextWith(trx, publication, merchantsJson);
   await trx
     .insertInto('open_data_releases')
-    .values({ version: release.version, published_at: release.publishedAt, release: JSON.stringify(release) })
+    .values({ version: publication.version, published_at: publication.publishedAt, release: text })
     .execute();
   await trx
     .deleteFrom('open_data_releases')
