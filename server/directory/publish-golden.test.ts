@@ -36,12 +36,19 @@ afterEach(async () => {
   await rm(dataDir, { recursive: true, force: true });
 });
 
-async function publishedManifests(): Promise<string[]> {
+/** The same three versions, built in the publish worker or in the publisher's thread (small registries). */
+async function publishedManifests(run: 'worker' | 'in-process'): Promise<string[]> {
   const key = await importSigningKey(JSON.parse(await readFile(new URL('test-only.private.jwk', FIXTURES), 'utf8')));
   const dir = publicDirectoryDir(dataDir);
   const manifests: string[] = [];
   const publish = async (at: string) => {
-    const result = await publishDirectory(registry.db, { dataDir, keys: [key], now: new Date(at), actor: 'test' });
+    const result = await publishDirectory(registry.db, {
+      dataDir,
+      keys: [key],
+      now: new Date(at),
+      actor: 'test',
+      thread: { run },
+    });
     expect(result.published).toBe(true);
     const text = await readFile(join(dir, 'manifest.json'), 'utf8');
     const opened = await openSignedManifest(text, [key]);
@@ -93,11 +100,15 @@ async function publishedManifests(): Promise<string[]> {
 }
 
 describe('published files against the golden of the previous publisher', () => {
-  it('signs byte-identical manifests naming byte-identical files, version after version', async () => {
-    const manifests = await publishedManifests();
+  it('signs byte-identical manifests naming byte-identical files, version after version (worker thread)', async () => {
+    const manifests = await publishedManifests('worker');
     if (process.env.THIQA_WRITE_GOLDEN === '1') {
       await writeFile(GOLDEN, `${JSON.stringify(manifests, null, 2)}\n`);
     }
     expect(manifests).toEqual(JSON.parse(await readFile(GOLDEN, 'utf8')));
+  });
+
+  it('builds the same bytes in the publisher’s own thread, as small registries are published', async () => {
+    expect(await publishedManifests('in-process')).toEqual(JSON.parse(await readFile(GOLDEN, 'utf8')));
   });
 });

@@ -9,7 +9,7 @@ import type { Database } from '../db/tables.ts';
 import { ServiceError } from '../http/service-error.ts';
 import { recordOpenDataRelease } from '../opendata/open-data-release.ts';
 import { underPublishLock } from './publish-lock.ts';
-import { PublishThread, type PublishThreadOptions } from './publish-thread.ts';
+import { type PublishBuild, type PublishThreadOptions, startPublishBuild } from './publish-thread.ts';
 import { publishInputs, readMerchantPages } from './registry-pages.ts';
 import {
   latestPublication,
@@ -164,9 +164,10 @@ async function publishNow(db: Kysely<Database>, options: PublishOptions): Promis
   trace('repair check and inputs');
   // Serializing, hashing, gzip and deltas run in a worker thread; this thread only reads
   // the registry page by page and writes the database, so requests keep being answered.
-  const thread = new PublishThread(input, options.thread);
-  let state: Awaited<ReturnType<PublishThread['finishState']>>;
-  let written: Awaited<ReturnType<PublishThread['write']>>;
+  // A small registry is built in this thread instead (publish-thread.ts: startPublishBuild).
+  const thread = await startPublishBuild(db, input, options.thread);
+  let state: Awaited<ReturnType<PublishBuild['finishState']>>;
+  let written: Awaited<ReturnType<PublishBuild['write']>>;
   try {
     await readMerchantPages(db, (texts) => thread.addMerchants(texts));
     trace('registry pages read');
