@@ -1,11 +1,8 @@
-import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import { gunzipSync } from 'node:zlib';
 import { ServiceError } from '../http/service-error.ts';
 import { type BuildInput, PublicationBuilder, PublishRefused } from './publication-build.ts';
+import { writePublication } from './publication-write.ts';
 import type { PublishBuild } from './publish-thread.ts';
 import type { FromWorker, PreviousVersion } from './publish-worker.ts';
-import { storedSnapshotJson } from './served-files.ts';
 
 // A small registry's publish built in the publisher's own thread: the same build code
 // (PublicationBuilder) the publish worker runs, without the worker. Starting a worker
@@ -47,34 +44,18 @@ export class InProcessBuild implements PublishBuild {
     return { type: 'state', ...rethrown(() => this.#builder.finishState()) };
   }
 
-  /** As the worker writes: the snapshot, then a delta from each older version, newest first. */
+  /** As the worker writes (publication-write.ts). */
   async write(
     dir: string,
     previous: PreviousVersion[],
     snapshotText: (version: number) => Promise<string>,
   ): Promise<Written> {
     try {
-      const snapshot = await this.#builder.writeSnapshot(dir);
-      const deltas = [];
-      for (const old of [...previous].sort((a, b) => b.version - a.version)) {
-        deltas.push(await this.#builder.writeDelta(dir, await previousText(old, snapshotText)));
-      }
-      return { type: 'written', snapshot: snapshot.ref, deltas, storedSnapshot: snapshot.stored };
+      return await writePublication(this.#builder, dir, previous, snapshotText);
     } catch (error) {
       throw asPublishError(error);
     }
   }
 
   async end(): Promise<void> {}
-}
-
-/** An older version's snapshot text: from its kept file when intact, else from the database. */
-async function previousText(previous: PreviousVersion, stored: (version: number) => Promise<string>): Promise<string> {
-  if (previous.file) {
-    const bytes = await readFile(previous.file).catch(() => null);
-    if (bytes && createHash('sha256').update(bytes).digest('hex') === previous.sha256) {
-      return gunzipSync(bytes).toString('utf8');
-    }
-  }
-  return storedSnapshotJson(await stored(previous.version));
 }

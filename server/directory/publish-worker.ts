@@ -1,9 +1,6 @@
-import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { parentPort } from 'node:worker_threads';
-import { gunzipSync } from 'node:zlib';
 import { type BuildInput, PublicationBuilder, PublishRefused } from './publication-build.ts';
-import { storedSnapshotJson } from './served-files.ts';
+import { writePublication } from './publication-write.ts';
 
 // The publish worker thread: it receives the registry page by page from the publisher
 // (publish-thread.ts) and does the serializing, hashing, gzip and deltas, so the
@@ -56,30 +53,12 @@ function started(): PublicationBuilder {
   return builder;
 }
 
-/** The snapshot text of an older version: from its kept file when intact, else from the publisher. */
-async function previousText(previous: PreviousVersion): Promise<string> {
-  if (previous.file) {
-    const bytes = await readFile(previous.file).catch(() => null);
-    if (bytes && createHash('sha256').update(bytes).digest('hex') === previous.sha256) {
-      return gunzipSync(bytes).toString('utf8');
-    }
-  }
-  const stored = await new Promise<string>((resolve) => {
-    waitingTexts.set(previous.version, resolve);
-    post({ type: 'need-snapshot', version: previous.version });
+/** Asks the publisher for an older version's snapshot as the database keeps it. */
+function storedSnapshot(version: number): Promise<string> {
+  return new Promise<string>((resolve) => {
+    waitingTexts.set(version, resolve);
+    post({ type: 'need-snapshot', version });
   });
-  return storedSnapshotJson(stored);
-}
-
-async function write(dir: string, previous: readonly PreviousVersion[]): Promise<void> {
-  const build = started();
-  const snapshot = await build.writeSnapshot(dir);
-  const deltas = [];
-  // Newest first, as buildPublication lists them.
-  for (const old of [...previous].sort((a, b) => b.version - a.version)) {
-    deltas.push(await build.writeDelta(dir, await previousText(old)));
-  }
-  post({ type: 'written', snapshot: snapshot.ref, deltas, storedSnapshot: snapshot.stored });
 }
 
 async function handle(message: ToWorker): Promise<void> {
@@ -95,7 +74,8 @@ async function handle(message: ToWorker): Promise<void> {
       post({ type: 'state', ...started().finishState() });
       return;
     case 'write':
-      return write(message.dir, message.previous);
+      post(await writePublication(started(), message.dir, message.previous, storedSnapshot));
+      return;
     case 'snapshot-text':
       waitingTexts.get(message.version)?.(message.text);
       waitingTexts.delete(message.version);
