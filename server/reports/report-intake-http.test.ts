@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { request as httpRequest } from 'node:http';
+import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -34,36 +34,44 @@ describe('POST /v1/reports over HTTP', () => {
   });
 
   /** Sends `chunks`, chunked when `chunked`, else with their Content-Length. */
-  const post = (chunks: string[], chunked: boolean) =>
-    new Promise<{ status: number; body: string; type: string | undefined }>((resolve, reject) => {
-      const body = chunks.join('');
-      const request = httpRequest(
-        {
-          host: '127.0.0.1',
-          port,
-          method: 'POST',
-          path: '/v1/reports',
-          headers: {
-            'content-type': 'application/json',
-            ...(chunked ? { 'transfer-encoding': 'chunked' } : { 'content-length': Buffer.byteLength(body) }),
+  const post = (chunks: string[], chunked: boolean, headers: Record<string, string> = {}) =>
+    new Promise<{ status: number; body: string; type: string | undefined; headers: IncomingHttpHeaders }>(
+      (resolve, reject) => {
+        const body = chunks.join('');
+        const request = httpRequest(
+          {
+            host: '127.0.0.1',
+            port,
+            method: 'POST',
+            path: '/v1/reports',
+            headers: {
+              'content-type': 'application/json',
+              ...headers,
+              ...(chunked ? { 'transfer-encoding': 'chunked' } : { 'content-length': Buffer.byteLength(body) }),
+            },
           },
-        },
-        (response) => {
-          let text = '';
-          response.setEncoding('utf8');
-          response.on('data', (part: string) => {
-            text += part;
-          });
-          response.on('end', () =>
-            resolve({ status: response.statusCode ?? 0, body: text, type: response.headers['content-type'] }),
-          );
-        },
-      );
-      // A refused upload may be cut short by the server: the answer is what counts.
-      request.on('error', reject);
-      for (const chunk of chunks) request.write(chunk);
-      request.end();
-    });
+          (response) => {
+            let text = '';
+            response.setEncoding('utf8');
+            response.on('data', (part: string) => {
+              text += part;
+            });
+            response.on('end', () =>
+              resolve({
+                status: response.statusCode ?? 0,
+                body: text,
+                type: response.headers['content-type'],
+                headers: response.headers,
+              }),
+            );
+          },
+        );
+        // A refused upload may be cut short by the server: the answer is what counts.
+        request.on('error', reject);
+        for (const chunk of chunks) request.write(chunk);
+        request.end();
+      },
+    );
 
   const stored = async () =>
     Number(
@@ -96,5 +104,21 @@ describe('POST /v1/reports over HTTP', () => {
     expect(answer.status).toBe(413);
     expect(answer.type).toBe('application/problem+json');
     expect(await stored()).toBe(before);
+  });
+
+  it('answers an extension with CORS headers and a web page without, Vary: Origin on both', async () => {
+    const extension = 'chrome-extension://abcdefghijklmnopabcdefghijklmnop';
+    const fromExtension = await post([report()], false, { origin: extension });
+    expect(fromExtension.status).toBe(201);
+    expect(fromExtension.headers['access-control-allow-origin']).toBe(extension);
+    expect(fromExtension.headers.vary).toBe('Origin');
+    const fromPage = await post([report()], false, { origin: 'https://evil.example' });
+    expect(fromPage.headers['access-control-allow-origin']).toBeUndefined();
+    expect(fromPage.headers.vary).toBe('Origin');
+    // An answer the schema refuses carries them too: the extension must be able to read it.
+    const refused = await post(['{"reason":"fraud"}'], false, { origin: extension });
+    expect(refused.status).toBe(400);
+    expect(refused.headers['access-control-allow-origin']).toBe(extension);
+    expect(refused.headers.vary).toBe('Origin');
   });
 });
