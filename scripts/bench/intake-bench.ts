@@ -138,8 +138,12 @@ async function onPostgres(serverUrl: string): Promise<void> {
   }
 }
 
+/** THIQA_BENCH_INTAKE_ENGINES: `pglite`, `postgresql` or both (the default), comma-separated. */
+const ENGINES = (process.env.THIQA_BENCH_INTAKE_ENGINES ?? 'pglite,postgresql').split(',');
+
 export async function benchReportIntake(): Promise<void> {
-  await onPglite();
+  if (ENGINES.includes('pglite')) await onPglite();
+  if (!ENGINES.includes('postgresql')) return;
   const serverUrl = process.env.DATABASE_URL;
   if (serverUrl) await onPostgres(serverUrl);
   else console.log('  (PostgreSQL: set DATABASE_URL to a server where this role may create databases)');
