@@ -61,6 +61,12 @@ describe('rate limits shared through the database', () => {
     ]);
   });
 
+  it('keeps its counts in an unlogged table: a count waits for no flush to disk', async () => {
+    const table = await sql<{ relpersistence: string }>`
+      select relpersistence from pg_class where relname = 'rate_limit_windows'`.execute(registry.db);
+    expect(table.rows).toEqual([{ relpersistence: 'u' }]);
+  });
+
   it('keeps no address, forgets the day’s secret the next day, and purges ended windows', async () => {
     const limiter = instance(1);
     await limiter.take('203.0.113.1');
