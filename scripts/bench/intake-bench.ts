@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
@@ -28,10 +28,34 @@ interface Figures {
   p99: number;
   failed: number;
   requests: number;
+  /** CPU time of the service process per request, and of PostgreSQL's processes (0 on PGlite). */
+  serviceCpuUs: number;
+  databaseCpuUs: number;
 }
 
-async function load(url: string, report: boolean): Promise<Figures> {
+/** User + system CPU time of a process, all threads, in microseconds (Linux /proc). */
+async function cpuMicros(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+  // Fields after the command's closing parenthesis: utime and stime are the 12th and 13th.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1e6) / 100;
+}
+
+/** The CPU time of every `postgres` process on this machine: the server is local here. */
+async function postgresCpuMicros(): Promise<number> {
+  let total = 0;
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const name = await readFile(`/proc/${entry}/comm`, 'utf8').catch(() => '');
+    if (name.trim() === 'postgres') total += await cpuMicros(Number(entry));
+  }
+  return total;
+}
+
+async function load(service: ServiceProcess, report: boolean, onPostgres: boolean): Promise<Figures> {
   let sent = 0;
+  const url = service.url;
+  const [serviceBefore, databaseBefore] = [await cpuMicros(service.pid), onPostgres ? await postgresCpuMicros() : 0];
   const result = await autocannon({
     url,
     connections: CONNECTIONS,
@@ -59,7 +83,10 @@ async function load(url: string, report: boolean): Promise<Figures> {
         : { method: 'GET', path: '/healthz' },
     ],
   });
+  const [serviceAfter, databaseAfter] = [await cpuMicros(service.pid), onPostgres ? await postgresCpuMicros() : 0];
   return {
+    serviceCpuUs: (serviceAfter - serviceBefore) / result.requests.total,
+    databaseCpuUs: (databaseAfter - databaseBefore) / result.requests.total,
     rps: result.requests.average,
     p50: result.latency.p50,
     p99: result.latency.p99,
@@ -71,10 +98,13 @@ async function load(url: string, report: boolean): Promise<Figures> {
 async function measure(engine: 'PGlite' | 'PostgreSQL', service: ServiceProcess): Promise<void> {
   // A short warm-up: tsx's first compile of each route, PGlite's first pages.
   await autocannon({ url: service.url, connections: 4, amount: 200, requests: [{ path: '/healthz' }] });
-  const healthz = await load(service.url, false);
-  const reports = await load(service.url, true);
+  const healthz = await load(service, false, engine === 'PostgreSQL');
+  const reports = await load(service, true, engine === 'PostgreSQL');
+  // CPU time per request hardly moves when other processes take the cores; req/s does.
+  const cpu = (figures: Figures) =>
+    `CPU/request: service ${(figures.serviceCpuUs / 1000).toFixed(2)} ms${engine === 'PostgreSQL' ? `, postgres ${(figures.databaseCpuUs / 1000).toFixed(2)} ms` : ''}`;
   const line = (name: string, figures: Figures) =>
-    `  ${name.padEnd(18)} ${figures.rps.toFixed(0).padStart(6)} req/s   p50 ${figures.p50.toFixed(1)} ms   p99 ${figures.p99.toFixed(1)} ms   (${figures.requests} requests, ${figures.failed} failed)`;
+    `  ${name.padEnd(18)} ${figures.rps.toFixed(0).padStart(6)} req/s   p50 ${figures.p50.toFixed(1)} ms   p99 ${figures.p99.toFixed(1)} ms   (${figures.requests} requests, ${figures.failed} failed)   ${cpu(figures)}`;
   console.log(`\nReport intake, ${engine} (thiqa serve, autocannon, ${CONNECTIONS} connections, ${SECONDS} s each)`);
   console.log(line('GET /healthz', healthz));
   console.log(line('POST /v1/reports', reports));
@@ -138,8 +168,12 @@ async function onPostgres(serverUrl: string): Promise<void> {
   }
 }
 
+/** THIQA_BENCH_INTAKE_ENGINES: `pglite`, `postgresql` or both (the default), comma-separated. */
+const ENGINES = (process.env.THIQA_BENCH_INTAKE_ENGINES ?? 'pglite,postgresql').split(',');
+
 export async function benchReportIntake(): Promise<void> {
-  await onPglite();
+  if (ENGINES.includes('pglite')) await onPglite();
+  if (!ENGINES.includes('postgresql')) return;
   const serverUrl = process.env.DATABASE_URL;
   if (serverUrl) await onPostgres(serverUrl);
   else console.log('  (PostgreSQL: set DATABASE_URL to a server where this role may create databases)');

@@ -45,6 +45,28 @@ describe('rate limits shared through the database', () => {
     expect(answers.filter((answer) => answer.allowed)).toHaveLength(10);
   });
 
+  it('counts a burst from many clients in one statement, each request in its own place', async () => {
+    const store = new SharedRateLimitStore(registry.db);
+    const window = Date.parse('2026-11-27T10:00:00Z');
+    const take = (key: string) => store.increment('reports', key, window, 60_000, window + 10_000);
+    await take('client-a');
+    // Sent together: they share the statements that follow, and the first above stays counted.
+    const counts = await Promise.all([take('client-a'), take('client-b'), take('client-a'), take('client-b')]);
+    expect(counts).toEqual([2, 1, 3, 2]);
+    const rows = await sql<{ key: string; count: number }>`
+      select key, count from rate_limit_windows order by key`.execute(registry.db);
+    expect(rows.rows).toEqual([
+      { key: 'client-a', count: 3 },
+      { key: 'client-b', count: 2 },
+    ]);
+  });
+
+  it('keeps its counts in an unlogged table: a count waits for no flush to disk', async () => {
+    const table = await sql<{ relpersistence: string }>`
+      select relpersistence from pg_class where relname = 'rate_limit_windows'`.execute(registry.db);
+    expect(table.rows).toEqual([{ relpersistence: 'u' }]);
+  });
+
   it('keeps no address, forgets the day’s secret the next day, and purges ended windows', async () => {
     const limiter = instance(1);
     await limiter.take('203.0.113.1');
