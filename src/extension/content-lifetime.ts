@@ -46,6 +46,7 @@ export function contentLifetime(
   doc: Document,
   scope: RuntimeScope = globalThis as RuntimeScope,
   startedAt = performance.timeOrigin + performance.now(),
+  Custom: typeof CustomEvent = CustomEvent,
 ): ContentLifetime {
   const cleanups: Array<() => void> = [];
   let stopped = false;
@@ -87,7 +88,7 @@ export function contentLifetime(
       if (id === undefined) return stop();
       announcedAs = `${id}:thiqa-content-script`;
       const eventName = announcedAs;
-      const say = () => doc.dispatchEvent(new CustomEvent(eventName, { detail: startedAt }));
+      const say = () => doc.dispatchEvent(new Custom(eventName, { detail: startedAt }));
       const hear = (event: Event) => {
         const other = (event as CustomEvent<unknown>).detail;
         if (typeof other !== 'number' || other === startedAt) return;
