@@ -13,7 +13,7 @@ function page() {
 /** linkedom's own events: its documents refuse Node's. */
 const { CustomEvent: PageCustomEvent } = parseHTML('<html></html>') as unknown as { CustomEvent: typeof CustomEvent };
 
-function runtime(id: string | undefined = 'abcdefghijklmnop') {
+function runtime(id: string | undefined = 'abcdefghijklmnop'): { chrome: { runtime: { id: string | undefined } } } {
   return { chrome: { runtime: { id } } };
 }
 
