@@ -24,6 +24,8 @@ export default defineConfig({
   modules: ['@wxt-dev/webextension-polyfill'],
   vite: () => ({
     plugins: [preact()],
+    // THIQA_NO_MINIFY=1: readable names in a CPU profile (scripts/bench/content-script-profile.ts).
+    ...(process.env.THIQA_NO_MINIFY ? { build: { minify: false } } : {}),
     define: {
       'import.meta.env.THIQA_DIRECTORY_URL': JSON.stringify(directoryUrl),
       'import.meta.env.THIQA_PUBLIC_KEYS': JSON.stringify(publicKeys),
@@ -43,6 +45,9 @@ export default defineConfig({
     // on Firefox, a pattern matches every port of the host.
     host_permissions: [...new Set([hostPermission(directoryUrl, browser), hostPermission(reportsOrigin, browser)])],
     action: { default_title: '__MSG_extensionName__' },
+    // The content script (entrypoints/shop/) is built as a plain script and declared here:
+    // WXT's content-script wrapper would set up its polyfill and context on every page.
+    content_scripts: [{ matches: ['http://*/*', 'https://*/*'], js: ['shop.js'], run_at: 'document_idle' }],
     ...(browser === 'firefox'
       ? {
           browser_specific_settings: {

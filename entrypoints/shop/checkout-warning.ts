@@ -1,6 +1,5 @@
-import type { ContentScriptContext } from 'wxt/utils/content-script-context';
 import type { FoundCheckout } from '../../src/extension/checkout-forms.ts';
-import { sendRequest } from '../../src/extension/send-request.ts';
+import type { Request, ResponseMap } from '../../src/extension/messages.ts';
 import { createShadowMount } from '../../src/extension/shadow-mount.ts';
 import { checkoutWarningElement } from '../../src/ui/checkout-warning-view.ts';
 import css from './style.css?inline';
@@ -14,12 +13,16 @@ export interface CheckoutUi {
 }
 
 export async function showCheckoutWarning(
-  ctx: ContentScriptContext,
   found: FoundCheckout,
-  isCurrent: () => boolean,
+  script: {
+    /** The content script's way to the background (index.ts: it announces the copy and checks it is alive). */
+    ask<R extends Request>(request: R): Promise<ResponseMap[R['type']]>;
+    isCurrent(): boolean;
+    onStop(cleanup: () => void): void;
+  },
 ): Promise<CheckoutUi | null> {
-  const badge = await sendRequest({ type: 'getPageBadge' }).catch(() => null);
-  if (!badge?.checkout.warn || !isCurrent() || !found.form.isConnected) return null;
+  const badge = await script.ask({ type: 'getPageBadge' }).catch(() => null);
+  if (!badge?.checkout.warn || !script.isCurrent() || !found.form.isConnected) return null;
   const { host, container } = createShadowMount(document, 'thiqa-checkout', css);
   const ui: CheckoutUi = {
     remove() {
@@ -28,10 +31,10 @@ export async function showCheckoutWarning(
   };
   const hide = () => {
     ui.remove();
-    void sendRequest({ type: 'continueCheckout' }).catch(() => null);
+    void script.ask({ type: 'continueCheckout' }).catch(() => null);
   };
   container.append(checkoutWarningElement(document, badge, found.kind, hide));
   found.form.before(host);
-  ctx.onInvalidated(() => ui.remove());
+  script.onStop(() => ui.remove());
   return ui;
 }
