@@ -47,6 +47,9 @@ export default defineBackground(() => {
     const db = await openThiqaDatabase();
     markWake('database-open');
     const store = createDirectoryStore(db, { verifiedSeal: sessionVerifiedSeal() });
+    // Most wakes are a navigation to judge: start reading the stored index now, beside the
+    // set-up below and the tab's page evidence, rather than when the first verdict asks.
+    void store.compact().catch(() => {});
     const sync = createDirectorySync({
       fetch: fetchFn,
       store,
