@@ -35,7 +35,7 @@ const RENDER_AFTER_NAVIGATION_MS = 600;
 // Wiring only: read the page's own signals; on a shop page report what the page says about
 // itself and take this tab's badge and show it in a closed shadow root the page's scripts and styles cannot reach.
 function main(): void {
-  const lifetime = contentLifetime(document);
+  const lifetime = contentLifetime();
   /** Every request goes through here: the first one announces this copy; none leaves a stopped one. */
   const ask = <R extends Request>(request: R): Promise<ResponseMap[R['type']]> => {
     lifetime.announce();

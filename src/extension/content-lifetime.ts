@@ -10,13 +10,18 @@
 //   each request and at each in-page navigation), or
 // - a newer copy of the script starts talking to the background in the same document
 //   (Firefox injects the new copy into open tabs after an update; development reloads do
-//   too). Copies announce themselves by a document event named after the extension id, so
-//   a page cannot hear it without knowing which extension to listen for. A copy that never
-//   talked to the background has shown nothing and needs no announcement.
+//   too). Copies of one extension's content scripts in a frame share one isolated world,
+//   so a copy registers itself in a slot of that world's global object, which the page's
+//   scripts cannot see or write: nothing is said to the page, and no page can stop Thiqa's
+//   badge or checkout warning by imitating a newer copy (an earlier version announced copies
+//   by a document event, which a page could forge). A copy that never talked to the
+//   background has shown nothing and needs no registration.
 
 interface RuntimeScope {
   browser?: { runtime?: { id?: string } };
   chrome?: { runtime?: { id?: string } };
+  /** The copy of the script that last started talking to the background in this world. */
+  thiqaContentCopy?: { startedAt: number; stop(): void };
 }
 
 /** The extension's id, or undefined once the extension has been reloaded or removed under this page. */
@@ -37,20 +42,18 @@ export interface ContentLifetime {
   onStop(cleanup: () => void): void;
   /** setTimeout that does not fire once the copy has stopped. */
   setTimeout(run: () => void, ms: number): void;
-  /** Tells older copies in this document to stop, once, before this copy first talks to the background. */
+  /** Stops older copies in this document, once, before this copy first talks to the background. */
   announce(): void;
   stop(): void;
 }
 
 export function contentLifetime(
-  doc: Document,
   scope: RuntimeScope = globalThis as RuntimeScope,
   startedAt = performance.timeOrigin + performance.now(),
-  Custom: typeof CustomEvent = CustomEvent,
 ): ContentLifetime {
   const cleanups: Array<() => void> = [];
   let stopped = false;
-  let announcedAs: string | null = null;
+  let announced = false;
 
   const stop = () => {
     if (stopped) return;
@@ -83,22 +86,17 @@ export function contentLifetime(
       lifetime.onStop(() => globalThis.clearTimeout(handle));
     },
     announce() {
-      if (announcedAs !== null || stopped) return;
-      const id = extensionId(scope);
-      if (id === undefined) return stop();
-      announcedAs = `${id}:thiqa-content-script`;
-      const eventName = announcedAs;
-      const say = () => doc.dispatchEvent(new Custom(eventName, { detail: startedAt }));
-      const hear = (event: Event) => {
-        const other = (event as CustomEvent<unknown>).detail;
-        if (typeof other !== 'number' || other === startedAt) return;
-        // A newer copy stops this one; an older one that speaks late is told again that this one is newer.
-        if (other > startedAt) stop();
-        else say();
-      };
-      doc.addEventListener(eventName, hear);
-      lifetime.onStop(() => doc.removeEventListener(eventName, hear));
-      say();
+      if (announced || stopped) return;
+      announced = true;
+      if (extensionId(scope) === undefined) return stop();
+      const self = { startedAt, stop };
+      const other = scope.thiqaContentCopy;
+      if (other && other.startedAt > startedAt) return stop();
+      other?.stop();
+      scope.thiqaContentCopy = self;
+      lifetime.onStop(() => {
+        if (scope.thiqaContentCopy === self) scope.thiqaContentCopy = undefined;
+      });
     },
     stop,
   };
