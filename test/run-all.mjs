@@ -4,7 +4,7 @@
 // installed with apt-get when running as root; otherwise we stop and say what is missing.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -44,11 +44,18 @@ function step(name, command, args) {
 ensureSystemPackages();
 let passed = 0;
 let failed = 0;
-const count = (ok) => (ok ? passed++ : failed++);
+const failures = [];
+const count = (name, ok) => {
+  if (ok) passed++;
+  else {
+    failed++;
+    failures.push(`${name} (its output is above)`);
+  }
+};
 
 step('prepare', bin('wxt'), ['prepare']);
-count(step('typecheck', bin('tsc'), ['--noEmit']));
-count(step('lint and format', bin('biome'), ['check', '.']));
+count('typecheck', step('typecheck', bin('tsc'), ['--noEmit']));
+count('lint and format', step('lint and format', bin('biome'), ['check', '.']));
 
 mkdirSync(join(root, 'test-results'), { recursive: true });
 
@@ -76,9 +83,31 @@ function vitest(name, args, { env = process.env, logFile = null } = {}) {
       const results = JSON.parse(readFileSync(report, 'utf8'));
       // A suite that fails to load has no failed test of its own: count it once.
       const loadFailure = status !== 0 && results.numFailedTests === 0 ? 1 : 0;
+      failures.push(...failedTests(name, results));
       done({ passed: results.numPassedTests, failed: results.numFailedTests + loadFailure });
     });
   });
+}
+/** Names what failed in a vitest JSON report, with the first line of each message. */
+function failedTests(run, results) {
+  const found = [];
+  for (const file of results.testResults ?? []) {
+    const where = relative(root, file.name);
+    const failedHere = (file.assertionResults ?? []).filter((test) => test.status === 'failed');
+    for (const test of failedHere) {
+      const message = String(test.failureMessages?.[0] ?? '').split('\n')[0];
+      found.push(`[${run}] ${where} > ${test.fullName}: ${message.slice(0, 300)}`);
+    }
+    // A file that failed outside its tests (a hook, an import) has a message of its own.
+    if (failedHere.length === 0 && file.status === 'failed') {
+      found.push(
+        `[${run}] ${where}: ${String(file.message ?? '')
+          .split('\n')[0]
+          .slice(0, 300)}`,
+      );
+    }
+  }
+  return found;
 }
 const add = (counts) => {
   passed += counts.passed;
@@ -132,5 +161,6 @@ if (postgresUrl && extraArgs.length === 0) {
 add(await vitest('browser', ['run', '--project', 'e2e', ...narrowed]));
 add(await onPostgres);
 
+if (failures.length > 0) console.log(`\nWhat failed:\n${failures.map((line) => `  ${line}`).join('\n')}`);
 console.log(`\n${passed} passed, ${failed} failed`);
 process.exit(failed === 0 ? 0 : 1);
