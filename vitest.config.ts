@@ -31,6 +31,8 @@ export default defineConfig({
           // CI log showed one core idle through every file's import and every database wait.
           // `npm test` runs the PostgreSQL pass with one (THIQA_UNIT_WORKERS) beside the browser tests.
           maxWorkers: Number(process.env.THIQA_UNIT_WORKERS ?? 2),
+          // Before the timing project: projects with no group order run at the same time.
+          sequence: { groupOrder: 0 },
         },
       },
       {
@@ -41,6 +43,9 @@ export default defineConfig({
           include: ['server/http/connection-guard.test.ts'],
           environment: 'node',
           fileParallelism: false,
+          // Only once every unit file has finished (without a group order, vitest runs the
+          // projects side by side, and this file's one-second answers shared the cores).
+          sequence: { groupOrder: 1 },
           testTimeout: 60_000,
           hookTimeout: 120_000,
         },
