@@ -117,26 +117,36 @@ const add = (counts) => {
 // Arguments (a file, a name filter) narrow both runs; either may then find nothing to run.
 const extraArgs = process.argv.slice(2);
 const narrowed = extraArgs.length > 0 ? ['--passWithNoTests', ...extraArgs] : [];
+const postgresUrl = process.env.THIQA_TEST_DATABASE_URL;
+const withPostgres = Boolean(postgresUrl) && extraArgs.length === 0;
+// The CLI tests (and those that start `thiqa serve` as a process) always use PGlite in a
+// folder of their own. With a PostgreSQL pass they run after it, beside the browser tests
+// (that lane ended minutes before the browser tests did), not in the first run, which CI waits for.
+const commandFiles = ['server/cli/**', 'server/**/*-command.test.ts', 'server/env.test.ts'];
+// The same files as vitest's command-line filters (parts of a path, not globs).
+const commandFilters = ['server/cli/', 'command.test.ts', 'server/env.test.ts'];
+
 // Unit and service tests first, two files at a time on the two cores.
-add(await vitest('vitest', ['run', '--project', 'unit', '--project', 'timing', ...narrowed]));
+add(
+  await vitest('vitest', ['run', '--project', 'unit', '--project', 'timing', ...narrowed], {
+    env: withPostgres ? { ...process.env, THIQA_TEST_EXCLUDE: commandFiles.join(',') } : process.env,
+  }),
+);
 
 // The service suite again on a real PostgreSQL server when one is given (.ci/run starts
 // Debian's postgresql and sets this); without it the service tests ran on PGlite only.
 // It runs one file at a time beside the browser tests, which drive one browser at a time:
 // each keeps about one core busy, and CI's time is the longer of the two, not their sum.
-const postgresUrl = process.env.THIQA_TEST_DATABASE_URL;
 let onPostgres = Promise.resolve({ passed: 0, failed: 0 });
-if (postgresUrl && extraArgs.length === 0) {
-  // The CLI tests (and those that start `thiqa serve` as a process) always use PGlite in a
-  // folder of their own, so they are not repeated.
-  const onPglite = ['server/cli/**', 'server/**/*-command.test.ts', 'server/http/connection-guard.test.ts'];
+if (withPostgres) {
+  // The command files above are not repeated on PostgreSQL, nor the timing file.
+  const onPglite = [...commandFiles, 'server/http/connection-guard.test.ts'];
   // Tests that never touch the database (address rules, the proof fetcher, mailers,
   // password hashing, configuration) are not repeated either, nor those that only draw
   // pages over data the other files already wrote and read on PostgreSQL.
   const noDatabase = [
     'server/applications/address-policy.test.ts',
     'server/applications/domain-proof.test.ts',
-    'server/env.test.ts',
     'server/http/hostile-text.test.ts',
     'server/mail/**',
     'server/portal/info-pages.test.ts',
@@ -156,6 +166,13 @@ if (postgresUrl && extraArgs.length === 0) {
       THIQA_FUZZ_SCALE: '0.8',
     },
     logFile: 'test-results/service-on-postgresql.log',
+  }).then(async (counts) => {
+    // Then the command files the first run left out, on PGlite, one at a time.
+    const commands = await vitest('command-files', ['run', '--project', 'unit', ...commandFilters], {
+      env: { ...process.env, THIQA_UNIT_WORKERS: '1' },
+      logFile: 'test-results/command-files.log',
+    });
+    return { passed: counts.passed + commands.passed, failed: counts.failed + commands.failed };
   });
 }
 add(await vitest('browser', ['run', '--project', 'e2e', ...narrowed]));
