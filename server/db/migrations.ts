@@ -309,6 +309,29 @@ const migrations: Record<string, Migration> = {
       await sql`alter table rate_limit_windows set unlogged`.execute(db);
     },
   },
+  // Issue 15: a publication's large texts (its snapshot, its open data release) written in
+  // parts before its transaction, so that no single statement holds PGlite's one connection
+  // for long (server/db/stored-parts.ts). A row holds its text itself (as before) or names
+  // its parts, never both nor neither.
+  '2026-12-01-0007-stored-parts': {
+    async up(db: Kysely<unknown>) {
+      await sql`
+        create table stored_parts (
+          owner text not null,
+          seq integer not null check (seq >= 0),
+          chunk text not null,
+          primary key (owner, seq)
+        )`.execute(db);
+      await sql`alter table publications alter column snapshot drop not null`.execute(db);
+      await sql`alter table publications add column snapshot_parts text`.execute(db);
+      await sql`alter table publications add constraint publications_snapshot_one_form
+        check ((snapshot is null) <> (snapshot_parts is null))`.execute(db);
+      await sql`alter table open_data_releases alter column release drop not null`.execute(db);
+      await sql`alter table open_data_releases add column release_parts text`.execute(db);
+      await sql`alter table open_data_releases add constraint open_data_releases_release_one_form
+        check ((release is null) <> (release_parts is null))`.execute(db);
+    },
+  },
 };
 
 export const registryMigrations: MigrationProvider = {

@@ -168,8 +168,12 @@ export interface PublicationsTable {
   version: number;
   published_at: UpdatedAt;
   digest: string;
-  /** Canonical JSON of the published snapshot, kept to build deltas from it. */
-  snapshot: string;
+  /**
+   * The published snapshot, kept to build deltas from it: in the row itself (rows written
+   * before migration 0007), or in `stored_parts` under `snapshot_parts` (server/db/stored-parts.ts).
+   */
+  snapshot: string | null;
+  snapshot_parts: string | null;
   manifest: string;
 }
 
@@ -177,8 +181,19 @@ export interface PublicationsTable {
 export interface OpenDataReleasesTable {
   version: number;
   published_at: UpdatedAt;
-  /** JSON of the release as served (open-data.json), validated by openDataReleaseSchema. */
-  release: string;
+  /**
+   * JSON of the release as served (open-data.json), validated by openDataReleaseSchema: in
+   * the row itself (before migration 0007), or in `stored_parts` under `release_parts`.
+   */
+  release: string | null;
+  release_parts: string | null;
+}
+
+/** Parts of a large text a publication keeps (server/db/stored-parts.ts). */
+export interface StoredPartsTable {
+  owner: string;
+  seq: number;
+  chunk: string;
 }
 
 export interface ServiceSecretsTable {
@@ -278,6 +293,7 @@ export interface Database {
   merchant_accounts: MerchantAccountsTable;
   contests: ContestsTable;
   open_data_releases: OpenDataReleasesTable;
+  stored_parts: StoredPartsTable;
 }
 
 export type ReportRow = Selectable<ReportsTable>;

@@ -10,7 +10,7 @@ import type {
 } from '../../src/directory/schemas.ts';
 import type { Database } from '../db/tables.ts';
 import { currentDirectoryState } from './directory-state.ts';
-import { parseStoredSnapshot } from './served-files.ts';
+import { storedSnapshot } from './served-files.ts';
 
 // What the next publication would change, for the console's publish page: the state the
 // publisher would sign (currentDirectoryState, the publisher's own builder) against the
@@ -154,12 +154,12 @@ export async function previewPublication(db: Kysely<Database>): Promise<Publicat
   const state = await currentDirectoryState(db);
   const latest = await db
     .selectFrom('publications')
-    .select(['version', 'published_at', 'digest', 'snapshot'])
+    .select(['version', 'published_at', 'digest'])
     .orderBy('version', 'desc')
     .limit(1)
     .executeTakeFirst();
   // Our own canonical JSON, validated when it was published.
-  const published = latest ? parseStoredSnapshot(latest.snapshot, latest.version).state : null;
+  const published = latest ? (await storedSnapshot(db, latest.version)).state : null;
   const digest = await directoryDigest(state);
   return {
     latest: latest ? { version: latest.version, publishedAt: new Date(latest.published_at).toISOString() } : null,

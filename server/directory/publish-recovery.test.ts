@@ -14,8 +14,9 @@ import { FlaggedDomains } from '../flags/flagged-domains.ts';
 import { startService } from '../http/service-runner.ts';
 import { loadPublishedDirectory } from './directory-source.ts';
 import { type PublishResult, type PublishStep, publicDirectoryDir, publishDirectory } from './publisher.ts';
-import { storedSnapshotJson } from './served-files.ts';
+import { storedSnapshot, storedSnapshotJson } from './served-files.ts';
 import { generateKeyFile, loadSigningKeys } from './signing-keys.ts';
+import { storedSnapshotText } from './snapshot-history.ts';
 
 // A publish killed at any step, then the next `publish --if-changed` or a service start:
 // the served folder must equal the latest recorded publication, and a shop flagged in the
@@ -130,9 +131,18 @@ async function startAndStop(): Promise<string[]> {
   return log;
 }
 
+/** Stored parts (server/db/stored-parts.ts) that no publication or release names. */
+async function unnamedParts(): Promise<number> {
+  const { rows } = await sql<{ count: number }>`
+    select count(*)::integer as count from stored_parts
+    where not exists (select 1 from publications where snapshot_parts = stored_parts.owner)
+      and not exists (select 1 from open_data_releases where release_parts = stored_parts.owner)`.execute(registry.db);
+  return rows[0]?.count ?? -1;
+}
+
 /** Steps after which the database records version 2. */
 const RECORDED: readonly PublishStep[] = ['committed', 'manifest-written', 'pruned'];
-const STEPS: readonly PublishStep[] = ['snapshot-written', 'files-written', ...RECORDED];
+const STEPS: readonly PublishStep[] = ['snapshot-written', 'files-written', 'parts-written', ...RECORDED];
 
 describe('a publish killed at any step', () => {
   it.each(STEPS)(
@@ -147,6 +157,9 @@ describe('a publish killed at any step', () => {
       const folder = await served();
       expect(folder).toMatchObject({ version: 2, level: 'danger' });
       expect(await latestRecordedVersion()).toBe(2);
+      // Parts the killed publish wrote and never named are gone; the kept ones read whole.
+      expect(await unnamedParts()).toBe(0);
+      expect((await storedSnapshot(registry.db, 2)).state.flagged.map((entry) => entry.domain)).toContain(FLAGGED);
     },
   );
 
@@ -224,13 +237,11 @@ describe('a publish killed at any step', () => {
       .where('version', '=', 2)
       .executeTakeFirstOrThrow();
     // The stored copy no longer gives the published bytes (as after a zlib upgrade), and the file is gone.
-    const stored = await registry.db
-      .selectFrom('publications')
-      .select('snapshot')
-      .where('version', '=', 2)
-      .executeTakeFirstOrThrow();
-    const altered = storedSnapshotJson(stored.snapshot).replace('Encaisse', 'Encaissait');
-    await sql`update publications set snapshot = ${altered} where version = 2`.execute(registry.db);
+    const stored = await storedSnapshotText(registry.db, 2);
+    const altered = storedSnapshotJson(stored).replace('Encaisse', 'Encaissait');
+    await sql`update publications set snapshot = ${altered}, snapshot_parts = null where version = 2`.execute(
+      registry.db,
+    );
     const named = JSON.parse(Buffer.from(JSON.parse(broken.manifest).payload, 'base64').toString('utf8'));
     await unlink(join(dir, named.snapshot.path));
 

@@ -11,7 +11,7 @@ import { readImportFile } from '../merchants/import-read.ts';
 import { importMerchants } from '../merchants/import-write.ts';
 import { loadPublishedDirectory } from './directory-source.ts';
 import { publicDirectoryDir } from './publisher.ts';
-import { parseStoredSnapshot } from './served-files.ts';
+import { storedSnapshot } from './served-files.ts';
 import { generateKeyFile } from './signing-keys.ts';
 
 const BUNDLED = new URL('../../public/directory/snapshot.json', import.meta.url);
@@ -168,11 +168,7 @@ describe('publishing the directory', () => {
     expect(merchant('atlas-electro')?.complaints.open['non-delivery']).toBe(1);
 
     // The delta from version 1 carries the records, and rebuilds the signed state.
-    const v1 = parseStoredSnapshot(
-      (await db.selectFrom('publications').select('snapshot').where('version', '=', 1).executeTakeFirstOrThrow())
-        .snapshot,
-      1,
-    );
+    const v1 = await storedSnapshot(db, 1);
     const ref = manifest.deltas[0] as (typeof manifest.deltas)[number];
     const delta = await decodeDelta(
       new Uint8Array(await readFile(join(publicDirectoryDir(service.dataDir), ref.path))),

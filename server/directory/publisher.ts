@@ -5,9 +5,10 @@ import { canonicalJson, utf8 } from '../../src/directory/bytes.ts';
 import { MANIFEST_FORMAT, type Manifest } from '../../src/directory/schemas.ts';
 import { type SigningKey, signManifest } from '../../src/directory/signing.ts';
 import { recordAudit } from '../db/audit-log.ts';
+import { removeUnnamedParts, writeParts } from '../db/stored-parts.ts';
 import type { Database } from '../db/tables.ts';
 import { ServiceError } from '../http/service-error.ts';
-import { recordOpenDataRelease } from '../opendata/open-data-release.ts';
+import { openDataReleaseText, recordOpenDataRelease } from '../opendata/open-data-release.ts';
 import { underPublishLock } from './publish-lock.ts';
 import { type PublishBuild, type PublishThreadOptions, startPublishBuild } from './publish-thread.ts';
 import { publishInputs, readMerchantPages } from './registry-pages.ts';
@@ -59,6 +60,7 @@ export interface PublishOptions {
 export type PublishStep =
   | 'snapshot-written'
   | 'files-written'
+  | 'parts-written'
   | 'committed'
   | 'renewal-committed'
   | 'manifest-written'
@@ -157,6 +159,8 @@ async function publishNow(db: Kysely<Database>, options: PublishOptions): Promis
   const dir = publicDirectoryDir(options.dataDir);
   await mkdir(dir, { recursive: true });
   const repair = await repairNow(db, dir);
+  // Parts a publish killed before its commit wrote (under this same lock: none is being written).
+  await removeUnnamedParts(db);
   const latest = await latestPublication(db);
   const version = (latest?.version ?? 0) + 1;
   const publishedAt = publishedTime(options.now);
@@ -206,6 +210,16 @@ async function publishNow(db: Kysely<Database>, options: PublishOptions): Promis
   };
   const manifestText = await signManifest(utf8(canonicalJson(manifest)), options.keys);
   trace('snapshot kept and manifest signed');
+  // The large texts go in parts, each its own short statement, before the transaction that
+  // names them (server/db/stored-parts.ts): on PGlite one statement of megabytes held every
+  // request meanwhile. The small tables of the open data are read here, just before.
+  const snapshotParts = await writeParts(db, written.storedSnapshot);
+  const releaseParts = await writeParts(
+    db,
+    await openDataReleaseText(db, { version, publishedAt }, state.openDataMerchants),
+  );
+  trace('snapshot and open data written in parts');
+  await options.afterStep?.('parts-written');
   // The version's primary key makes a concurrent publish from another process fail
   // here, before its manifest replaces anything.
   await db.transaction().execute(async (trx) => {
@@ -222,14 +236,15 @@ async function publishNow(db: Kysely<Database>, options: PublishOptions): Promis
         published_at: publishedAt,
         digest,
         // Kept to build deltas from, and to rebuild this version's files after a crash.
-        snapshot: written.storedSnapshot,
+        snapshot: null,
+        snapshot_parts: snapshotParts,
         manifest: manifestText,
       })
       .execute();
     trace('publication row inserted');
     // The open data of this version commits with it, or neither does.
-    await recordOpenDataRelease(trx, { version, publishedAt }, state.openDataMerchants);
-    trace('open data built and inserted');
+    await recordOpenDataRelease(trx, { version, publishedAt }, releaseParts);
+    trace('open data release recorded');
     await recordAudit(
       trx,
       {
@@ -249,7 +264,9 @@ async function publishNow(db: Kysely<Database>, options: PublishOptions): Promis
   await options.afterStep?.('manifest-written');
   await pruneOldFiles(db, dir);
   await pruneSnapshotHistory(db, options.dataDir, DELTA_HISTORY);
-  trace('manifest written, old files pruned');
+  // The parts of the open data release that fell out of those kept.
+  await removeUnnamedParts(db);
+  trace('manifest written, old files and parts pruned');
   await options.afterStep?.('pruned');
   return {
     published: true,

@@ -13,6 +13,7 @@ import {
   type Snapshot,
   signedManifestSchema,
 } from '../../src/directory/schemas.ts';
+import { StoredPartsMissing, storedText } from '../db/stored-parts.ts';
 import type { Database } from '../db/tables.ts';
 
 // The published folder and the publications the database records: every file of the
@@ -149,10 +150,35 @@ export function storedSnapshotJson(stored: string): string {
   return gunzipSync(Buffer.from(stored.slice(STORED_GZIP_PREFIX.length), 'base64')).toString('utf8');
 }
 
+/**
+ * What `publications` keeps of a version's snapshot (see STORED_GZIP_PREFIX), from the row
+ * or from its parts (server/db/stored-parts.ts); undefined when the version has no row.
+ */
+export async function storedSnapshotForm(db: Kysely<Database>, version: number): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('publications')
+    .select(['snapshot', 'snapshot_parts'])
+    .where('version', '=', version)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  try {
+    return await storedText(
+      db,
+      { text: row.snapshot, parts: row.snapshot_parts },
+      `the snapshot of version ${version}`,
+    );
+  } catch (error) {
+    if (error instanceof StoredPartsMissing) throw new StoredPublicationDamaged(error.message);
+    throw error;
+  }
+}
+
 export async function storedSnapshot(db: Kysely<Database>, version: number): Promise<Snapshot> {
-  const row = await db.selectFrom('publications').select('snapshot').where('version', '=', version).executeTakeFirst();
-  if (!row) throw new StoredPublicationDamaged(`the snapshot of version ${version}, a delta's base, is not stored`);
-  return parseStoredSnapshot(row.snapshot, version);
+  const stored = await storedSnapshotForm(db, version);
+  if (stored === undefined) {
+    throw new StoredPublicationDamaged(`the snapshot of version ${version}, a delta's base, is not stored`);
+  }
+  return parseStoredSnapshot(stored, version);
 }
 
 export async function holdsFile(dir: string, ref: { path: string; sha256: string; size: number }): Promise<boolean> {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/tables.ts';
 import type { PreviousVersion } from './publish-worker.ts';
-import { parseStoredManifest } from './served-files.ts';
+import { parseStoredManifest, storedSnapshotForm } from './served-files.ts';
 
 // The snapshots deltas are built from. The served folder keeps only what the two latest
 // manifests name, and the database keeps every snapshot's JSON, but reading seven of
@@ -59,7 +59,7 @@ export async function pruneSnapshotHistory(db: Kysely<Database>, dataDir: string
 
 /** An older version's snapshot as the database keeps it, when its kept file is gone. */
 export async function storedSnapshotText(db: Kysely<Database>, version: number): Promise<string> {
-  const row = await db.selectFrom('publications').select('snapshot').where('version', '=', version).executeTakeFirst();
-  if (!row) throw new Error(`the snapshot of version ${version}, a delta's base, is not stored`);
-  return row.snapshot;
+  const stored = await storedSnapshotForm(db, version);
+  if (stored === undefined) throw new Error(`the snapshot of version ${version}, a delta's base, is not stored`);
+  return stored;
 }

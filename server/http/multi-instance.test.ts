@@ -124,11 +124,13 @@ describe.skipIf(!serverUrl)('two thiqa serve on one PostgreSQL', () => {
 
     // Both schedules run on: wait until the latest version holds every flag.
     const flagged = async () => {
-      const { rows } = await db.query<{ snapshot: string }>(
-        'select snapshot from publications order by version desc limit 1',
+      // The snapshot is kept in parts (server/db/stored-parts.ts), joined here in order.
+      const { rows } = await db.query<{ stored: string | null }>(
+        `select string_agg(chunk, '' order by seq) as stored from stored_parts
+         where owner = (select snapshot_parts from publications order by version desc limit 1)`,
       );
-      const snapshot = rows[0]
-        ? (JSON.parse(storedSnapshotJson(rows[0].snapshot)) as { state: { flagged: unknown[] } })
+      const snapshot = rows[0]?.stored
+        ? (JSON.parse(storedSnapshotJson(rows[0].stored)) as { state: { flagged: unknown[] } })
         : undefined;
       return snapshot?.state.flagged.length ?? 0;
     };

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Merchant } from '../../src/directory/schemas.ts';
+import { storedText } from '../db/stored-parts.ts';
 import type { Database } from '../db/tables.ts';
 import { answerRecordsByMerchant, complaintCountsByDomain } from '../directory/directory-state.ts';
 import { openDataMerchantRow } from './open-data-merchant-row.ts';
@@ -217,23 +218,38 @@ async function releaseTextWith(
 }
 
 /**
- * Called inside the publication's transaction, after its row is inserted: the release
- * commits with the version or not at all. Keeps the latest KEPT_RELEASES. A publish hands
- * over its merchants table (`merchantsJson`, see open-data-merchant-row.ts); without it
- * the table is read from the database.
+ * The release's text for a publication, made before its transaction (and written in parts:
+ * server/db/stored-parts.ts). A publish hands over its merchants table (`merchantsJson`,
+ * see open-data-merchant-row.ts); without it the table is read from the database.
+ */
+export async function openDataReleaseText(
+  db: Kysely<Database>,
+  publication: { version: number; publishedAt: string },
+  merchantsJson?: string,
+): Promise<string> {
+  return merchantsJson === undefined
+    ? JSON.stringify(await buildOpenDataRelease(db, publication))
+    : releaseTextWith(db, publication, merchantsJson);
+}
+
+/**
+ * Called inside the publication's transaction, after its row is inserted, with the parts
+ * its text was written in: the release commits with the version or not at all. Keeps the
+ * latest KEPT_RELEASES (their parts go with the next publish's removal of unnamed parts).
  */
 export async function recordOpenDataRelease(
   trx: Kysely<Database>,
   publication: { version: number; publishedAt: string },
-  merchantsJson?: string,
+  releaseParts: string,
 ): Promise<void> {
-  const text =
-    merchantsJson === undefined
-      ? JSON.stringify(await buildOpenDataRelease(trx, publication))
-      : await releaseTextWith(trx, publication, merchantsJson);
   await trx
     .insertInto('open_data_releases')
-    .values({ version: publication.version, published_at: publication.publishedAt, release: text })
+    .values({
+      version: publication.version,
+      published_at: publication.publishedAt,
+      release: null,
+      release_parts: releaseParts,
+    })
     .execute();
   await trx
     .deleteFrom('open_data_releases')
@@ -246,8 +262,14 @@ export async function storedOpenDataRelease(
   db: Kysely<Database>,
   version: number | 'latest',
 ): Promise<{ version: number; text: string } | undefined> {
-  let query = db.selectFrom('open_data_releases').select(['version', 'release']);
+  let query = db.selectFrom('open_data_releases').select(['version', 'release', 'release_parts']);
   query = version === 'latest' ? query.orderBy('version', 'desc').limit(1) : query.where('version', '=', version);
   const row = await query.executeTakeFirst();
-  return row ? { version: row.version, text: row.release } : undefined;
+  if (!row) return undefined;
+  const text = await storedText(
+    db,
+    { text: row.release, parts: row.release_parts },
+    `the open data release of version ${row.version}`,
+  );
+  return { version: row.version, text };
 }
