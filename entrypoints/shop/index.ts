@@ -1,5 +1,4 @@
 import { defineUnlistedScript } from 'wxt/utils/define-unlisted-script';
-import { PORTAL_URL } from '../../src/extension/build-settings.ts';
 import { watchForCheckout } from '../../src/extension/checkout-watch.ts';
 import { contentLifetime, watchLocation } from '../../src/extension/content-lifetime.ts';
 import { timed } from '../../src/extension/content-timing.ts';
@@ -20,14 +19,6 @@ import badgeCss from './style.css?inline';
 // before this code ran (about half the script's time on a page that is no shop).
 // content-lifetime.ts keeps what that context gave: the copy stops when the extension is
 // reloaded or a newer copy starts, and it follows a single-page shop's navigations.
-
-const PORTAL_ORIGIN = (() => {
-  try {
-    return new URL(PORTAL_URL).origin;
-  } catch {
-    return null;
-  }
-})();
 
 /** Single-page shops render the new page after the URL changes; give them this long. */
 const RENDER_AFTER_NAVIGATION_MS = 600;
@@ -82,8 +73,7 @@ function main(): void {
     await reportPageClaims({
       doc: document,
       location,
-      portalOrigin: PORTAL_ORIGIN,
-      report: (evidence) => ask({ type: 'reportPageEvidence', evidence }).catch(() => null),
+      report: (facts, legalPagePath) => ask({ type: 'reportPageFacts', facts, legalPagePath }).catch(() => null),
       onBadge: (badge) => mountBadge(badge, current),
       stillCurrent: () => current === generation && !lifetime.stopped,
       bodyText,
