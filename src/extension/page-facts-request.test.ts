@@ -45,6 +45,7 @@ function setUp() {
       clear: async () => {},
     },
     onPageEvidence: () => {},
+    injectPageScript: async () => {},
   });
   return { handlers: created, saved, judged };
 }
