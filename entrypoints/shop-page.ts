@@ -6,7 +6,8 @@ import { type ContentScriptLink, registerShopPageScript } from '../src/extension
 import { createShadowMount, pageDirection, type ShadowMount } from '../src/extension/shadow-mount.ts';
 import { pageBadgeElement, placeBadgeHost } from '../src/ui/page-badge-view.ts';
 import { showCheckoutWarning } from './shop/checkout-warning.ts';
-import badgeCss from './shop/style.css?inline';
+import badgeCss from './shop/badge.css?inline';
+import markCss from './shop/mark.css?inline';
 
 // The content script's second file, injected by the background at the first file's request
 // on pages that may be shops or hold an order form (src/extension/page-script.ts): reading
@@ -28,7 +29,7 @@ function shopPageScript(link: ContentScriptLink) {
     timed('mount-badge', () => {
       // The host follows the page's direction (for the corner); the badge follows ours.
       const direction = pageDirection(document);
-      const mounted = createShadowMount(document, 'thiqa-badge', badgeCss);
+      const mounted = createShadowMount(document, 'thiqa-badge', `${badgeCss}\n${markCss}`);
       placeBadgeHost(mounted.host, direction);
       const dismiss = () => {
         if (ui === mounted) removeBadge();

@@ -3,7 +3,8 @@ import { timed } from '../../src/extension/content-timing.ts';
 import type { Request, ResponseMap } from '../../src/extension/messages.ts';
 import { createShadowMount } from '../../src/extension/shadow-mount.ts';
 import { checkoutWarningElement } from '../../src/ui/checkout-warning-view.ts';
-import css from './style.css?inline';
+import checkoutCss from './checkout.css?inline';
+import markCss from './mark.css?inline';
 
 // Wiring only: ask the background whether this site's checkout warns, and if so put the
 // warning just before the order form, in a closed shadow root like the badge's. The form
@@ -25,7 +26,7 @@ export async function showCheckoutWarning(
   const badge = await script.ask({ type: 'getPageBadge' }).catch(() => null);
   if (!badge?.checkout.warn || !script.isCurrent() || !found.form.isConnected) return null;
   return timed('checkout-warning', () => {
-    const { host, container } = createShadowMount(document, 'thiqa-checkout', css);
+    const { host, container } = createShadowMount(document, 'thiqa-checkout', `${markCss}\n${checkoutCss}`);
     const ui: CheckoutUi = {
       remove() {
         host.remove();
