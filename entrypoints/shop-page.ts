@@ -5,8 +5,8 @@ import { reportPageClaims } from '../src/extension/page-claims-flow.ts';
 import { type ContentScriptLink, registerShopPageScript } from '../src/extension/page-script.ts';
 import { createShadowMount, pageDirection, type ShadowMount } from '../src/extension/shadow-mount.ts';
 import { pageBadgeElement, placeBadgeHost } from '../src/ui/page-badge-view.ts';
-import { showCheckoutWarning } from './shop/checkout-warning.ts';
 import badgeCss from './shop/badge.css?inline';
+import { showCheckoutWarning } from './shop/checkout-warning.ts';
 import markCss from './shop/mark.css?inline';
 
 // The content script's second file, injected by the background at the first file's request
