@@ -1,8 +1,10 @@
 import type { FoundCheckout } from '../../src/extension/checkout-forms.ts';
+import { timed } from '../../src/extension/content-timing.ts';
 import type { Request, ResponseMap } from '../../src/extension/messages.ts';
 import { createShadowMount } from '../../src/extension/shadow-mount.ts';
 import { checkoutWarningElement } from '../../src/ui/checkout-warning-view.ts';
-import css from './style.css?inline';
+import checkoutCss from './checkout.css?inline';
+import markCss from './mark.css?inline';
 
 // Wiring only: ask the background whether this site's checkout warns, and if so put the
 // warning just before the order form, in a closed shadow root like the badge's. The form
@@ -23,18 +25,20 @@ export async function showCheckoutWarning(
 ): Promise<CheckoutUi | null> {
   const badge = await script.ask({ type: 'getPageBadge' }).catch(() => null);
   if (!badge?.checkout.warn || !script.isCurrent() || !found.form.isConnected) return null;
-  const { host, container } = createShadowMount(document, 'thiqa-checkout', css);
-  const ui: CheckoutUi = {
-    remove() {
-      host.remove();
-    },
-  };
-  const hide = () => {
-    ui.remove();
-    void script.ask({ type: 'continueCheckout' }).catch(() => null);
-  };
-  container.append(checkoutWarningElement(document, badge, found.kind, hide));
-  found.form.before(host);
-  script.onStop(() => ui.remove());
-  return ui;
+  return timed('checkout-warning', () => {
+    const { host, container } = createShadowMount(document, 'thiqa-checkout', `${markCss}\n${checkoutCss}`);
+    const ui: CheckoutUi = {
+      remove() {
+        host.remove();
+      },
+    };
+    const hide = () => {
+      ui.remove();
+      void script.ask({ type: 'continueCheckout' }).catch(() => null);
+    };
+    container.append(checkoutWarningElement(document, badge, found.kind, hide));
+    found.form.before(host);
+    script.onStop(() => ui.remove());
+    return ui;
+  });
 }

@@ -1,39 +1,27 @@
 import { defineUnlistedScript } from 'wxt/utils/define-unlisted-script';
-import { PORTAL_URL } from '../../src/extension/build-settings.ts';
 import { watchForCheckout } from '../../src/extension/checkout-watch.ts';
 import { contentLifetime, watchLocation } from '../../src/extension/content-lifetime.ts';
 import { timed } from '../../src/extension/content-timing.ts';
-import type { PageBadge, Request, ResponseMap } from '../../src/extension/messages.ts';
-import { reportPageClaims } from '../../src/extension/page-claims-flow.ts';
+import type { Request, ResponseMap } from '../../src/extension/messages.ts';
 import { sharedBodyText } from '../../src/extension/page-reader.ts';
+import { shopPageLoader } from '../../src/extension/page-script.ts';
 import { RequestFailed, sendRequest } from '../../src/extension/send-request.ts';
-import { createShadowMount, pageDirection, type ShadowMount } from '../../src/extension/shadow-mount.ts';
 import { isLiveShopPage } from '../../src/extension/shop-page-signals.ts';
 import { isSocialSellerPage } from '../../src/extension/social-page.ts';
-import { pageBadgeElement, placeBadgeHost } from '../../src/ui/page-badge-view.ts';
-import { type CheckoutUi, showCheckoutWarning } from './checkout-warning.ts';
-import badgeCss from './style.css?inline';
 
-// The content script, declared in the manifest by wxt.config.ts (every http(s) page, at
-// document_idle) and built as an unlisted script: WXT's content-script wrapper set up the
-// webextension polyfill and its ContentScriptContext on every page the shopper opens,
-// before this code ran (about half the script's time on a page that is no shop).
+// The content script's first file, declared in the manifest by wxt.config.ts (every http(s)
+// page, at document_idle) and built as an unlisted script: WXT's content-script wrapper set
+// up the webextension polyfill and its ContentScriptContext on every page the shopper opens.
 // content-lifetime.ts keeps what that context gave: the copy stops when the extension is
 // reloaded or a newer copy starts, and it follows a single-page shop's navigations.
-
-const PORTAL_ORIGIN = (() => {
-  try {
-    return new URL(PORTAL_URL).origin;
-  } catch {
-    return null;
-  }
-})();
+// It only decides whether the page may be a shop and watches for an order form; the rest
+// (reading the page, the badge, the warning) is the second file, which the background
+// injects when one of those says so (src/extension/page-script.ts). A page that is neither
+// compiles and runs only this file, and talks to nobody.
 
 /** Single-page shops render the new page after the URL changes; give them this long. */
 const RENDER_AFTER_NAVIGATION_MS = 600;
 
-// Wiring only: read the page's own signals; on a shop page report what the page says about
-// itself and take this tab's badge and show it in a closed shadow root the page's scripts and styles cannot reach.
 function main(): void {
   const lifetime = contentLifetime();
   /** Every request goes through here: the first one announces this copy; none leaves a stopped one. */
@@ -42,56 +30,29 @@ function main(): void {
     if (!lifetime.isValid()) return Promise.reject(new RequestFailed('the extension was reloaded'));
     return sendRequest(request);
   };
+  const shopPage = shopPageLoader({ ask, onStop: (cleanup) => lifetime.onStop(cleanup) });
 
-  let ui: ShadowMount | null = null;
   let generation = 0;
-  const removeBadge = () => {
-    if (!ui) return;
-    ui.host.remove();
-    ui = null;
-  };
-  lifetime.onStop(removeBadge);
-
-  const mountBadge = (badge: PageBadge, current: number) => {
-    removeBadge();
-    if (!badge.show || current !== generation || !document.body || lifetime.stopped) return;
-    timed('mount-badge', () => {
-      // The host follows the page's direction (for the corner); the badge follows ours.
-      const direction = pageDirection(document);
-      const mounted = createShadowMount(document, 'thiqa-badge', badgeCss);
-      placeBadgeHost(mounted.host, direction);
-      const dismiss = () => {
-        if (ui === mounted) removeBadge();
-        void ask({ type: 'hidePageBadge' }).catch(() => null);
-      };
-      mounted.container.append(pageBadgeElement(document, badge, dismiss));
-      document.body.append(mounted.host);
-      ui = mounted;
-    });
-  };
-
   const showBadge = async () => {
     const current = ++generation;
-    removeBadge();
-    // A social seller's profile is told from its address alone (social-page.ts).
     const bodyText = sharedBodyText(document);
-    if (!timed('shop-signals', () => isSocialSellerPage(location) || isLiveShopPage(document, location, bodyText)))
+    // A social seller's profile is told from its address alone (social-page.ts).
+    const isShop = timed(
+      'shop-signals',
+      () => isSocialSellerPage(location) || isLiveShopPage(document, location, bodyText),
+    );
+    if (!isShop) {
+      // A single-page shop's earlier page may have shown one.
+      (await shopPage.loaded())?.removeBadge();
       return;
-    // What the page says about itself goes with the request: the answer is the badge
-    // judged with it. No answer (the extension was reloaded under this page): silence.
-    await reportPageClaims({
-      doc: document,
-      location,
-      portalOrigin: PORTAL_ORIGIN,
-      report: (evidence) => ask({ type: 'reportPageEvidence', evidence }).catch(() => null),
-      onBadge: (badge) => mountBadge(badge, current),
-      stillCurrent: () => current === generation && !lifetime.stopped,
-      bodyText,
-    });
+    }
+    const page = await shopPage.load();
+    const stillCurrent = () => current === generation && !lifetime.stopped;
+    if (page && stillCurrent()) await page.showBadge({ stillCurrent, bodyText });
   };
 
   // The checkout warning: on any page, once an order form is there (now or added later).
-  let checkoutUi: CheckoutUi | null = null;
+  let checkoutUi: { remove(): void } | null = null;
   let stopCheckoutWatch = () => {};
   const watchCheckout = () => {
     const current = generation;
@@ -102,15 +63,15 @@ function main(): void {
       document,
       () => location.pathname,
       (found) => {
-        void showCheckoutWarning(found, {
-          ask,
-          isCurrent: () => current === generation && !lifetime.stopped,
-          onStop: (cleanup) => lifetime.onStop(cleanup),
-        }).then((shown) => {
-          checkoutUi = shown;
-          // The warning says what the corner badge says, and on a phone the badge could cover the order button.
-          if (shown) removeBadge();
-        });
+        const isCurrent = () => current === generation && !lifetime.stopped;
+        void shopPage
+          .load()
+          .then((page) => (page && isCurrent() ? page.showCheckoutWarning(found, isCurrent) : null))
+          .then((shown) => {
+            checkoutUi = shown;
+            // The warning says what the corner badge says, and on a phone the badge could cover the order button.
+            if (shown) void shopPage.loaded().then((page) => page?.removeBadge());
+          });
       },
     );
   };

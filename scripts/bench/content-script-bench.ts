@@ -50,8 +50,13 @@ async function contentScriptTimings(cdp: CDPSession, extensionId: string): Promi
   return JSON.parse(result.value) as Timing[] | null;
 }
 
-/** Steps main() runs before its first await: inside the script's evaluation, so not counted twice. */
-const STEPS_INSIDE_EVALUATION = new Set(['shop-signals', 'read-page']);
+/**
+ * Steps the first file's main() runs before its first await: inside the script's evaluation,
+ * so not counted twice. The second file (injected on shop pages, src/extension/page-script.ts)
+ * has its own evaluation in the trace, counted like the first's; the steps it runs when the
+ * first file calls it (reading the page, the badge, the warning) are counted as later steps.
+ */
+const STEPS_INSIDE_EVALUATION = new Set(['shop-signals']);
 
 interface TraceEvent {
   name: string;

@@ -11,8 +11,10 @@ export interface ContentTiming {
   ms: number;
 }
 
-const timings: ContentTiming[] = [];
-(globalThis as { thiqaContentTimings?: ContentTiming[] }).thiqaContentTimings = timings;
+// Both files of the content script (src/extension/page-script.ts) write to one list.
+const scope = globalThis as { thiqaContentTimings?: ContentTiming[] };
+scope.thiqaContentTimings ??= [];
+const timings = scope.thiqaContentTimings;
 let sequence = 0;
 
 /** Runs a synchronous step and records how long it held the main thread. */

@@ -1,11 +1,12 @@
 import { z } from 'zod';
-import { type LegalMention, type PageEvidence, pageEvidenceSchema } from '../directory/page-evidence.ts';
+import type { LegalMention, PageEvidence } from '../directory/page-evidence.ts';
 import { MAX_DETAILS_LENGTH, reporterRatingSchema } from '../directory/report-contract.ts';
 import type { ComplaintCounts, FlaggedDomain, Merchant } from '../directory/schemas.ts';
 import { reportReasonSchema, shopKeySchema } from '../directory/schemas.ts';
 import { multilineText } from '../directory/text-policy.ts';
 import type { Verdict, VerdictLevel } from '../directory/verdict.ts';
 import type { SyncError } from './database.ts';
+import { PAGE_HINTS_MAX, PAGE_LINK_HREF_MAX, PAGE_LINKS_MAX, PAGE_TEXT_MAX } from './page-fact-limits.ts';
 import type { StoredReport } from './report-outbox.ts';
 import { type LanguageChoice, languageSchema, type SiteChoice, type SiteChoices } from './setting-values.ts';
 
@@ -21,14 +22,36 @@ export type { LanguageChoice, SiteChoice, SiteChoices };
 
 const tabId = z.int().min(0);
 
+/**
+ * What a content script hands over from a page (ClaimFacts, src/extension/page-claims.ts),
+ * within the bounds its reader keeps (page-reader.ts): the background reads it for claims
+ * and keeps only what it found (PageEvidence), never the text. Nothing of it leaves the browser.
+ */
+export const pageFactsSchema = z.strictObject({
+  text: z.string().max(PAGE_TEXT_MAX),
+  hints: z.array(z.string().max(200)).max(PAGE_HINTS_MAX).readonly(),
+  links: z
+    .array(z.strictObject({ href: z.string().max(PAGE_LINK_HREF_MAX), text: z.string().max(200) }))
+    .max(PAGE_LINKS_MAX)
+    .readonly(),
+});
+
 export const requestSchema = z.discriminatedUnion('type', [
   // From the content script: about the sender's own tab only, so no tab id is taken.
   z.strictObject({ type: z.literal('getPageBadge') }),
   z.strictObject({ type: z.literal('hidePageBadge') }),
   // "Continue" on the checkout warning, for the sender's own site.
   z.strictObject({ type: z.literal('continueCheckout') }),
-  // What the page says about itself (law 31-08 mentions, ICEs, trust marks): evidence only.
-  z.strictObject({ type: z.literal('reportPageEvidence'), evidence: pageEvidenceSchema }),
+  // The content script's second file, into the sender's own document (src/extension/page-script.ts).
+  z.strictObject({ type: z.literal('loadPageScript') }),
+  // What the page shows (its text, image words and links, bounded), read by the background
+  // for law 31-08 mentions, ICEs and trust marks: evidence only. `legalPagePath` names the
+  // shop's legal page when these are its facts, null for the page itself.
+  z.strictObject({
+    type: z.literal('reportPageFacts'),
+    facts: pageFactsSchema,
+    legalPagePath: z.string().max(512).nullable(),
+  }),
   // From the popup and options pages.
   z.strictObject({ type: z.literal('getTabView'), tabId }),
   z.strictObject({ type: z.literal('submitReport'), tabId, shareWithMerchant: z.boolean().optional() }),
@@ -74,7 +97,8 @@ export const CONTENT_SCRIPT_REQUESTS: ReadonlySet<RequestType> = new Set([
   'getPageBadge',
   'hidePageBadge',
   'continueCheckout',
-  'reportPageEvidence',
+  'loadPageScript',
+  'reportPageFacts',
 ]);
 
 export interface DirectoryStatus {
@@ -114,6 +138,12 @@ export interface PageView {
   checklist: Array<{ mention: LegalMention; present: boolean }>;
 }
 
+/** The badge judged with what the page said, and the shop's legal page to read next, if it links one (same origin). */
+export interface PageFactsAnswer {
+  badge: PageBadge;
+  legalPage: string | null;
+}
+
 /** What the content script shows; the words come in the shopper's chosen language. */
 export interface PageBadge {
   show: boolean;
@@ -151,7 +181,8 @@ export interface ResponseMap {
   getPageBadge: PageBadge;
   hidePageBadge: SiteChoice;
   continueCheckout: SiteChoice;
-  reportPageEvidence: PageBadge;
+  loadPageScript: true;
+  reportPageFacts: PageFactsAnswer;
   getTabView: TabView;
   submitReport: ReportView;
   amendReport: ReportView;

@@ -1,11 +1,14 @@
-import type { PageEvidence } from '../directory/page-evidence.ts';
 import { timed } from './content-timing.ts';
-import { type ClaimFacts, legalPageLink, mergeEvidence, readClaims } from './page-claims.ts';
+import type { ClaimFacts } from './page-claims.ts';
+import { PAGE_HINTS_MAX, PAGE_LINK_HREF_MAX, PAGE_LINKS_MAX, PAGE_TEXT_MAX } from './page-fact-limits.ts';
 
 // The content script's side of reading what a shop says about itself, on a budget: a
 // hostile page may hold megabytes of text and a DOM thousands deep, and the shopper's page
 // must not stall. Text is walked node by node up to a character cap (no innerText: it
 // forces layout), plus the footer, where law 31-08's mentions usually sit.
+// The reading of the claims themselves (page-claims.ts: some thirty patterns over the text)
+// happens in the background, which gets these facts: compiling and running those patterns
+// cost the shopper's page 2–6 ms of its main thread. The facts stay in the browser.
 
 /** Characters of page text read from the top of the body, then from the footer. */
 const BODY_TEXT_CAP = 30_000;
@@ -13,7 +16,7 @@ const FOOTER_TEXT_CAP = 10_000;
 /** Text nodes visited at most: a deep DOM of tiny nodes ends the walk too. */
 const TEXT_NODE_CAP = 4_000;
 const IMAGE_CAP = 150;
-const LINK_CAP = 400;
+const LINK_CAP = PAGE_LINKS_MAX;
 /** The legal page: one request, same origin, no cookies, bounded in size and time. */
 export const LEGAL_PAGE_MAX_BYTES = 512 * 1024;
 export const LEGAL_PAGE_TIMEOUT_MS = 4_000;
@@ -53,7 +56,7 @@ export function sharedBodyText(doc: Document): () => string {
 /** Text, image words and links of a document (the live page or the parsed legal page). */
 export function readClaimFacts(doc: Document, bodyText = sharedBodyText(doc)): ClaimFacts {
   const footer = doc.querySelector('footer, [role="contentinfo"], #footer, .footer');
-  const text = `${bodyText()}\n${footer ? boundedText(footer, FOOTER_TEXT_CAP) : ''}`;
+  const text = `${bodyText()}\n${footer ? boundedText(footer, FOOTER_TEXT_CAP) : ''}`.slice(0, PAGE_TEXT_MAX);
   const hints: string[] = [];
   // Indexing a live collection walks only as far as the index; `.length` would walk the
   // whole document (26,000 elements on the hostile fixture).
@@ -76,29 +79,15 @@ export function readClaimFacts(doc: Document, bodyText = sharedBodyText(doc)): C
     const anchor = anchors[i] as HTMLAnchorElement | undefined;
     if (!anchor) break;
     const words = `${anchor.textContent ?? ''} ${anchor.title} ${anchor.getAttribute('aria-label') ?? ''}`;
-    links.push({ href: anchor.href, text: words.trim().slice(0, 200) });
+    links.push({ href: anchor.href.slice(0, PAGE_LINK_HREF_MAX), text: words.trim().slice(0, 200) });
     if (anchor.title) hints.push(anchor.title.slice(0, 200));
   }
-  return { text, hints, links };
+  return { text, hints: hints.slice(0, PAGE_HINTS_MAX), links };
 }
 
 function fileName(src: string | null): string {
   if (!src || src.startsWith('data:')) return '';
   return (src.split(/[?#]/)[0] ?? '').split('/').pop()?.slice(0, 120) ?? '';
-}
-
-/** What the live page says about itself, and the legal page it links to (not read yet). */
-export function readPageEvidence(
-  doc: Document,
-  pageUrl: string,
-  portalOrigin: string | null,
-  bodyText?: () => string,
-): { evidence: PageEvidence; legalPage: URL | null } {
-  const facts = readClaimFacts(doc, bodyText);
-  return {
-    evidence: { ...readClaims(facts, portalOrigin), legalPagePath: null },
-    legalPage: legalPageLink(facts.links, pageUrl),
-  };
 }
 
 /**
@@ -147,14 +136,4 @@ async function readCapped(response: Response, maxBytes: number): Promise<string>
     }
   }
   return text + decoder.decode();
-}
-
-/** The page's evidence completed with what its legal page says. */
-export function withLegalPage(
-  evidence: PageEvidence,
-  legalDoc: Document,
-  legalPage: URL,
-  portalOrigin: string | null,
-): PageEvidence {
-  return mergeEvidence(evidence, readClaims(readClaimFacts(legalDoc), portalOrigin), legalPage.pathname);
 }

@@ -6,6 +6,7 @@ import type { DirectorySync } from './directory-sync.ts';
 import type { Handlers } from './message-router.ts';
 import { toReportView } from './messages.ts';
 import { pageBadgeFor } from './page-badge.ts';
+import { legalPageLink, mergeEvidence, readClaims } from './page-claims.ts';
 import type { PageEvidenceStore } from './page-evidence-store.ts';
 import type { ReportOutbox } from './report-outbox.ts';
 import { NO_SITE_CHOICE } from './setting-values.ts';
@@ -15,6 +16,16 @@ import type { Translator } from './translator.ts';
 
 /** A report on the same page within this time is shown again rather than offered anew. */
 const RECENT_REPORT_MS = 86_400_000;
+
+const NO_PAGE_EVIDENCE: PageEvidence = { ices: [], mentions: [], legalPagePath: null, seals: [] };
+
+function originOf(url: string): string | null {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return null;
+  }
+}
 
 /** The services that need the database; the worker opens it once per wake. */
 export interface DirectoryServices {
@@ -39,8 +50,11 @@ export function createRequestHandlers(deps: {
   pageEvidence: PageEvidenceStore;
   /** Repaints one tab's toolbar badge (after its page's evidence came in). */
   onPageEvidence: (tabId: number) => void;
+  /** Injects the content script's second file into a tab's top document (src/extension/page-script.ts). */
+  injectPageScript: (tabId: number, documentId: string | undefined) => Promise<void>;
 }): Handlers {
   const { settings, now } = deps;
+  const portalOrigin = originOf(deps.portalUrl);
   const judge = {
     judge: async (url: string | undefined, evidence?: PageEvidence | null) =>
       (await deps.services).judge.judge(url, evidence),
@@ -80,13 +94,30 @@ export function createRequestHandlers(deps: {
       if (verdict.level === 'danger') return settings.siteChoice(identity.domain);
       return settings.setSiteChoice(identity.domain, { checkoutContinued: true });
     },
-    async reportPageEvidence({ evidence }, caller) {
+    async loadPageScript(_request, caller) {
+      if (caller.kind !== 'content-script') throw new Error('only a content script has a page');
+      await deps.injectPageScript(caller.tabId, caller.documentId);
+      return true as const;
+    },
+    async reportPageFacts({ facts, legalPagePath }, caller) {
       if (caller.kind !== 'content-script') throw new Error('only a content script has a page');
       const url = await deps.tabUrl(caller.tabId);
       if (!url) throw new Error('this tab shows no page');
+      // The claims are read here, off the shopper's page (page-claims.ts); only what was
+      // found is kept, never the page's text.
+      const claims = readClaims(facts, portalOrigin);
+      let evidence: PageEvidence;
+      let legalPage: URL | null = null;
+      if (legalPagePath === null) {
+        evidence = { ...claims, legalPagePath: null };
+        legalPage = legalPageLink(facts.links, url);
+      } else {
+        const page = (await deps.pageEvidence.forTab(caller.tabId, url)) ?? NO_PAGE_EVIDENCE;
+        evidence = mergeEvidence(page, claims, legalPagePath);
+      }
       await deps.pageEvidence.save(caller.tabId, url, evidence);
       deps.onPageEvidence(caller.tabId);
-      return badgeFor(await judge.judge(url, evidence), url);
+      return { badge: await badgeFor(await judge.judge(url, evidence), url), legalPage: legalPage?.href ?? null };
     },
     async getTabView({ tabId }) {
       const { url, evidence, judgement } = await judgeTab(tabId);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isShopPage, type PageFacts, shopSignals } from './shop-page-signals.ts';
+import { hasDirhamPrice, isShopPage, type PageFacts, shopSignals } from './shop-page-signals.ts';
 
 const blank: PageFacts = { jsonLd: [], itemTypes: [], ogType: null, controls: [], text: '', path: '/' };
 const page = (facts: Partial<PageFacts>): PageFacts => ({ ...blank, ...facts });
@@ -26,5 +26,30 @@ describe('shop page signals', () => {
     ['nothing', {}, false],
   ])('%s', (_name, facts, expected) => {
     expect(isShopPage(shopSignals(page(facts)))).toBe(expected);
+  });
+});
+
+describe('a price in dirhams, read without a regular expression', () => {
+  it.each<[string, boolean]>([
+    ['249 MAD', true],
+    ['1 299,00 DH', true],
+    ['1\u00a0299,00\u202fDH.', true],
+    ['99 Dhs', true],
+    ['150 درهم', true],
+    ['السعر 150 د.م.', true],
+    ['Total MAD 80', true],
+    ['DH99', true],
+    ['99DH', true],
+    ['MAD  80', false],
+    ['99 DHs', false],
+    ['99 DHL', false],
+    ['Adhésion 2024 DHL 3 colis', false],
+    ['2024 dhikr', false],
+    ['12345678901234567 DH', true],
+    ['1                 DH', false],
+    ['prix: DH', false],
+    ['', false],
+  ])('%s → %s', (text, expected) => {
+    expect(hasDirhamPrice(text)).toBe(expected);
   });
 });

@@ -160,6 +160,18 @@ describe('the extension in Firefox ESR', () => {
     }
   });
 
+  it('shows the in-page badge on a shop page, its claims read by the background (the second file, injected)', async () => {
+    // The first content-script file finds a shop page; Firefox's tabs.executeScript brings
+    // the second, which hands the page's facts over and draws the badge.
+    const { page, tabId } = await openShop(FIXTURE_SHOPS.unknown, '/produit');
+    await page.waitForSelector('thiqa-badge', { timeout: 15_000 });
+    const view = (await requestFromExtensionPage(probe, { type: 'getTabView', tabId })) as {
+      value?: { page: { checklist: unknown[] } | null };
+    };
+    expect(view.value?.page?.checklist.length).toBe(8);
+    await page.close();
+  });
+
   it("shows a verified shop's card and a dangerous shop's warning in the popup, laid out for a 360 px phone", async () => {
     const verified = await openShop(FIXTURE_SHOPS.verified, '/produit');
     const popup = await openPopup(verified.tabId);

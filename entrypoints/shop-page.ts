@@ -1,0 +1,64 @@
+import { defineUnlistedScript } from 'wxt/utils/define-unlisted-script';
+import { timed } from '../src/extension/content-timing.ts';
+import type { PageBadge } from '../src/extension/messages.ts';
+import { reportPageClaims } from '../src/extension/page-claims-flow.ts';
+import { type ContentScriptLink, registerShopPageScript } from '../src/extension/page-script.ts';
+import { createShadowMount, pageDirection, type ShadowMount } from '../src/extension/shadow-mount.ts';
+import { pageBadgeElement, placeBadgeHost } from '../src/ui/page-badge-view.ts';
+import badgeCss from './shop/badge.css?inline';
+import { showCheckoutWarning } from './shop/checkout-warning.ts';
+import markCss from './shop/mark.css?inline';
+
+// The content script's second file, injected by the background at the first file's request
+// on pages that may be shops or hold an order form (src/extension/page-script.ts): reading
+// what the page shows, the badge in a closed shadow root the page's scripts and styles
+// cannot reach, and the checkout warning. It runs nothing by itself: the first file calls it.
+
+function shopPageScript(link: ContentScriptLink) {
+  let ui: ShadowMount | null = null;
+  const removeBadge = () => {
+    if (!ui) return;
+    ui.host.remove();
+    ui = null;
+  };
+  link.onStop(removeBadge);
+
+  const mountBadge = (badge: PageBadge, stillCurrent: () => boolean) => {
+    removeBadge();
+    if (!badge.show || !stillCurrent() || !document.body) return;
+    timed('mount-badge', () => {
+      // The host follows the page's direction (for the corner); the badge follows ours.
+      const direction = pageDirection(document);
+      const mounted = createShadowMount(document, 'thiqa-badge', `${badgeCss}\n${markCss}`);
+      placeBadgeHost(mounted.host, direction);
+      const dismiss = () => {
+        if (ui === mounted) removeBadge();
+        void link.ask({ type: 'hidePageBadge' }).catch(() => null);
+      };
+      mounted.container.append(pageBadgeElement(document, badge, dismiss));
+      document.body.append(mounted.host);
+      ui = mounted;
+    });
+  };
+
+  return {
+    async showBadge({ stillCurrent, bodyText }: { stillCurrent: () => boolean; bodyText: () => string }) {
+      removeBadge();
+      // What the page shows goes with the request: the answer is the badge judged with it.
+      // No answer (the extension was reloaded under this page): silence.
+      await reportPageClaims({
+        doc: document,
+        location,
+        report: (facts, legalPagePath) => link.ask({ type: 'reportPageFacts', facts, legalPagePath }).catch(() => null),
+        onBadge: (badge) => mountBadge(badge, stillCurrent),
+        stillCurrent,
+        bodyText,
+      });
+    },
+    removeBadge,
+    showCheckoutWarning: (found: Parameters<typeof showCheckoutWarning>[0], isCurrent: () => boolean) =>
+      showCheckoutWarning(found, { ask: link.ask, isCurrent, onStop: link.onStop }),
+  };
+}
+
+export default defineUnlistedScript(() => registerShopPageScript(shopPageScript));
