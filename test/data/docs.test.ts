@@ -295,7 +295,8 @@ describe('links in the docs', () => {
 });
 
 // Set by the machine, not by a Thiqa operator: the demo opens a window when there is a display.
-const PLATFORM_VARIABLES = new Set(['CI', 'DISPLAY', 'WAYLAND_DISPLAY']);
+// Set by the platform, or by WXT at build time (MANIFEST_VERSION: 2 for Firefox, 3 for Chromium).
+const PLATFORM_VARIABLES = new Set(['CI', 'DISPLAY', 'WAYLAND_DISPLAY', 'MANIFEST_VERSION']);
 
 function sourceFiles(): string[] {
   const roots = ['bin', 'entrypoints', 'scripts', 'server', 'src', 'test', 'wxt.config.ts', 'vitest.config.ts'];
