@@ -4,7 +4,7 @@ import { CompactDirectory } from '../../src/directory/compact-directory.ts';
 import { compactLookup, recordsWanted } from '../../src/directory/compact-lookup.ts';
 import type { Merchant } from '../../src/directory/schemas.ts';
 import { resolveShopIdentity } from '../../src/directory/shop-identity.ts';
-import { verdictForInput } from '../../src/directory/verdict.ts';
+import { verdictForResolved } from '../../src/directory/verdict.ts';
 import { recordGoal } from './goals.ts';
 import { syntheticState } from './synthetic-directory.ts';
 
@@ -98,6 +98,8 @@ export function benchExtensionIndex(): void {
     met: perMerchant <= 100,
   });
 
+  // What the worker does for a tab (directory-store.ts lookupFor, then shop-judge.ts): the
+  // URL resolved once, the records it needs chosen, read (here: from a Map), and judged.
   const judge = (url: string) => {
     const resolved = resolveShopIdentity(url, platforms);
     const domain = resolved.ok ? resolved.identity.domain : '';
@@ -112,7 +114,7 @@ export function benchExtensionIndex(): void {
       flag: undefined,
       complaints: undefined,
     });
-    return verdictForInput(url, lookup, NOW);
+    return verdictForResolved(resolved, lookup, NOW);
   };
   const bare = (url: string) => baseline.get(getDomain(new URL(url).hostname) ?? '');
   const bareUs = timePerCall(urls, bare);
