@@ -100,6 +100,19 @@ export function lowerBoundNear(sorted: Uint32Array, key: number, guess: number):
   return low;
 }
 
+/** hashUnits's last step (compact-format.ts), for hashes computed here in one pass. */
+function finalHash(value: number): number {
+  let hash = value;
+  hash ^= hash >>> 16;
+  hash = Math.imul(hash, 0x85ebca6b);
+  hash ^= hash >>> 13;
+  hash = Math.imul(hash, 0xc2b2ae35);
+  hash ^= hash >>> 16;
+  return hash >>> 0;
+}
+
+const NO_TARGETS: ReadonlyArray<{ ref: number; target: Target }> = [];
+
 /** The Bloom filter's probe positions for the deletion `at:deleted` (computed without building it). */
 export function bloomSeed(at: number): number {
   return Math.imul(at + 1, 0x9e3779b1);
@@ -304,16 +317,15 @@ export class CompactDirectory implements LookalikeTargets {
   }
 
   /** The look-alike targets of one skeleton in directory order (domains come in merchant order). */
-  #targetsWithSkeleton(skeleton: string): Array<{ ref: number; target: Target }> {
+  #targetsWithSkeleton(skeleton: string): ReadonlyArray<{ ref: number; target: Target }> {
     const hash = hashUnits(skeleton);
-    const domains: number[] = [];
     const { skeletonHash, skeletonDomain } = this;
     const guess = Math.floor((hash / 0x100000000) * skeletonHash.length);
-    for (
-      let at = lowerBoundNear(skeletonHash, hash, guess);
-      at < skeletonHash.length && skeletonHash[at] === hash;
-      at++
-    ) {
+    let at = lowerBoundNear(skeletonHash, hash, guess);
+    // Nearly every skeleton a look-alike search asks about is no target's: answered without allocating.
+    if (at >= skeletonHash.length || skeletonHash[at] !== hash) return NO_TARGETS;
+    const domains: number[] = [];
+    for (; at < skeletonHash.length && skeletonHash[at] === hash; at++) {
       domains.push(skeletonDomain[at] as number);
     }
     domains.sort((a, b) => a - b);
@@ -333,9 +345,18 @@ export class CompactDirectory implements LookalikeTargets {
   #bloomHas(at: number, deleted: string): boolean {
     const bits = this.meta.bloomBits;
     if (bits === 0) return false;
+    // hashUnits(deleted, seed) and hashUnits(deleted, seed ^ 0x5bd1e995), in one pass over
+    // the text: a look-alike search asks the filter about a hundred deletions.
     const seed = bloomSeed(at);
-    const first = hashUnits(deleted, seed);
-    const step = hashUnits(deleted, seed ^ 0x5bd1e995) | 1;
+    let first = (0x811c9dc5 ^ seed) >>> 0;
+    let step = (0x811c9dc5 ^ seed ^ 0x5bd1e995) >>> 0;
+    for (let i = 0; i < deleted.length; i++) {
+      const unit = deleted.charCodeAt(i);
+      first = Math.imul(first ^ unit, 0x01000193);
+      step = Math.imul(step ^ unit, 0x01000193);
+    }
+    first = finalHash(first);
+    step = finalHash(step) | 1;
     for (let probe = 0; probe < BLOOM_PROBES; probe++) {
       const bit = (first + Math.imul(probe, step)) >>> 0;
       const at32 = bit % bits;
