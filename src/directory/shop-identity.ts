@@ -90,6 +90,8 @@ function isNumericQuad(host: string, labels: number): boolean {
 }
 
 function toUrl(input: string): URL | NoIdentityCause {
+  // A tab's address, the common case: nothing to guess about its scheme.
+  if (input.startsWith('https://') || input.startsWith('http://')) return parseUrl(input);
   const scheme = SCHEME.exec(input);
   let candidate = input;
   if (scheme) {
@@ -105,6 +107,10 @@ function toUrl(input: string): URL | NoIdentityCause {
   } else {
     candidate = `http://${input.replace(/^\/\//, '')}`;
   }
+  return parseUrl(candidate);
+}
+
+function parseUrl(candidate: string): URL | NoIdentityCause {
   try {
     return new URL(candidate);
   } catch {
