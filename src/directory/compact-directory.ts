@@ -1,4 +1,4 @@
-import { decodeSections, hashUnits, lowerBound, wordsOf } from './compact-format.ts';
+import { decodeSections, hashUnits, wordsOf } from './compact-format.ts';
 import { nameSkeleton } from './lookalike.ts';
 import { findImitation, type Imitation, type LookalikeTargets, type Target } from './lookalike-match.ts';
 
@@ -39,12 +39,10 @@ const utf8 = new TextDecoder();
 /** Short stored strings are nearly always ASCII: read without TextDecoder's per-call cost. */
 function decode(bytes: Uint8Array): string {
   if (bytes.length > 64) return utf8.decode(bytes);
-  let text = '';
-  for (const byte of bytes) {
-    if (byte > 127) return utf8.decode(bytes);
-    text += String.fromCharCode(byte);
-  }
-  return text;
+  for (const byte of bytes) if (byte > 127) return utf8.decode(bytes);
+  // One flat string (a string built a letter at a time is a chain V8 flattens when it is
+  // hashed: an id is looked up in a Map right after).
+  return String.fromCharCode.apply(null, bytes as unknown as number[]);
 }
 
 /** Whether stored UTF-8 bytes spell `text`, without decoding them when `text` is ASCII. */
@@ -57,6 +55,61 @@ function spells(bytes: Uint8Array, text: string): boolean {
   }
   return true;
 }
+
+/**
+ * lowerBound (compact-format.ts) started from a guess of where `key` sits: the search widens
+ * from the guess (1, 2, 4… entries) until it brackets the answer, then halves. With a good
+ * guess it touches a few neighbouring cache lines instead of twenty far-apart ones: at a
+ * million merchants a binary search over the whole table is most of a lookup's time.
+ */
+export function lowerBoundNear(sorted: Uint32Array, key: number, guess: number): number {
+  const count = sorted.length;
+  if (count === 0) return 0;
+  const start = Math.min(Math.max(guess, 0), count - 1);
+  let low: number;
+  let high: number;
+  let step = 1;
+  if ((sorted[start] as number) < key) {
+    // The answer lies after `start`: every entry before `low` is below the key.
+    low = start + 1;
+    high = low;
+    while (high < count && (sorted[high] as number) < key) {
+      low = high + 1;
+      high = low + step;
+      step *= 2;
+    }
+    high = Math.min(high, count);
+  } else {
+    // The answer lies at or before `start`: the entry at `high` is at or above the key.
+    high = start;
+    low = high;
+    while (low > 0 && (sorted[low - 1] as number) >= key) {
+      high = low - 1;
+      low = high - step;
+      step *= 2;
+    }
+    low = Math.max(low, 0);
+  }
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if ((sorted[middle] as number) < key) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
+/** hashUnits's last step (compact-format.ts), for hashes computed here in one pass. */
+function finalHash(value: number): number {
+  let hash = value;
+  hash ^= hash >>> 16;
+  hash = Math.imul(hash, 0x85ebca6b);
+  hash ^= hash >>> 13;
+  hash = Math.imul(hash, 0xc2b2ae35);
+  hash ^= hash >>> 16;
+  return hash >>> 0;
+}
+
+const NO_TARGETS: ReadonlyArray<{ ref: number; target: Target }> = [];
 
 /** The Bloom filter's probe positions for the deletion `at:deleted` (computed without building it). */
 export function bloomSeed(at: number): number {
@@ -149,9 +202,16 @@ export class CompactDirectory implements LookalikeTargets {
   }
 
   id(merchant: number): string {
+    // A verdict asks one merchant's id twice (to read its record, then to find it among those read).
+    if (merchant === this.#idOrdinal) return this.#idText;
     const start = merchant === 0 ? 0 : (this.#idEnds[merchant - 1] as number);
-    return decode((this.sections[SECTION.idBytes] as Uint8Array).subarray(start, this.#idEnds[merchant]));
+    const text = decode((this.sections[SECTION.idBytes] as Uint8Array).subarray(start, this.#idEnds[merchant]));
+    this.#idOrdinal = merchant;
+    this.#idText = text;
+    return text;
   }
+  #idOrdinal = -1;
+  #idText = '';
 
   idBytes(merchant: number): Uint8Array {
     const start = merchant === 0 ? 0 : (this.#idEnds[merchant - 1] as number);
@@ -176,39 +236,94 @@ export class CompactDirectory implements LookalikeTargets {
   }
 
   merchantOfDomain(domain: number): number {
-    // The last merchant whose domains start at or before this one.
-    return lowerBound(this.#domainStart, domain + 1) - 1;
+    // The last merchant whose domains start at or before this one. Merchants hold about as
+    // many domains each, so the domain's share of all domains is near its merchant's share.
+    const starts = this.#domainStart;
+    const guess = Math.floor((domain / Math.max(1, this.meta.domainCount)) * (starts.length - 1));
+    return lowerBoundNear(starts, domain + 1, guess) - 1;
   }
+
+  /**
+   * Where `key`'s hash sits in the sorted hashes: [from, to). The last key's answer is kept:
+   * one verdict asks about the same shop key several times (its domain, its markers, its
+   * social entries), and at a million merchants each binary search is a dozen cache misses.
+   * The index never changes once read, so the kept answer never goes stale.
+   */
+  #keyRange(key: string): void {
+    if (key === this.#rangeKey) return;
+    const hash = hashUnits(key);
+    const { keyHash } = this;
+    // Hashes spread evenly over 32 bits: a hash's share of 2³² is near its place in the table.
+    const from = lowerBoundNear(keyHash, hash, Math.floor((hash / 0x100000000) * keyHash.length));
+    let to = from;
+    while (to < keyHash.length && keyHash[to] === hash) to++;
+    this.#rangeKey = key;
+    this.#rangeFrom = from;
+    this.#rangeTo = to;
+  }
+  #rangeKey: string | null = null;
+  #rangeFrom = 0;
+  #rangeTo = 0;
 
   /** The references stored under `key` with this kind (a hash match: each is a "maybe"). */
   refs(key: string, kind: number): number[] {
-    const hash = hashUnits(key);
+    this.#keyRange(key);
     const found: number[] = [];
-    for (let at = lowerBound(this.keyHash, hash); at < this.keyHash.length && this.keyHash[at] === hash; at++) {
+    for (let at = this.#rangeFrom; at < this.#rangeTo; at++) {
       const value = this.keyValue[at] as number;
       if (value >>> 30 === kind) found.push(value & REF_MASK);
     }
     return found;
   }
 
+  /** The markers (MARKER bits, or-ed) stored under `key`: each says "maybe", the record confirms. */
+  markersOf(key: string): number {
+    this.#keyRange(key);
+    let markers = 0;
+    for (let at = this.#rangeFrom; at < this.#rangeTo; at++) {
+      const value = this.keyValue[at] as number;
+      const ref = value & REF_MASK;
+      if (value >>> 30 === KEY_KIND.marker && (ref === MARKER.flag || ref === MARKER.complaints)) markers |= ref;
+    }
+    return markers;
+  }
+
   /** The merchant holding this domain: confirmed against the stored text, so exact. */
   merchantOfOwnDomain(domain: string): number | null {
-    for (const ref of this.refs(domain, KEY_KIND.domain)) {
-      if (spells(this.domainBytes(ref), domain)) return this.merchantOfDomain(ref);
+    if (domain === this.#ownDomain) return this.#ownMerchant;
+    this.#keyRange(domain);
+    let merchant: number | null = null;
+    for (let at = this.#rangeFrom; at < this.#rangeTo; at++) {
+      const value = this.keyValue[at] as number;
+      if (value >>> 30 !== KEY_KIND.domain) continue;
+      const ref = value & REF_MASK;
+      if (spells(this.domainBytes(ref), domain)) {
+        merchant = this.merchantOfDomain(ref);
+        break;
+      }
     }
-    return null;
+    // Kept as the key range is: asked when the records are chosen, again when they answer.
+    this.#ownDomain = domain;
+    this.#ownMerchant = merchant;
+    return merchant;
   }
+  #ownDomain: string | null = null;
+  #ownMerchant: number | null = null;
 
   owns(domain: string): boolean {
     return this.merchantOfOwnDomain(domain) !== null;
   }
 
   /** The look-alike targets of one skeleton in directory order (domains come in merchant order). */
-  #targetsWithSkeleton(skeleton: string): Array<{ ref: number; target: Target }> {
+  #targetsWithSkeleton(skeleton: string): ReadonlyArray<{ ref: number; target: Target }> {
     const hash = hashUnits(skeleton);
-    const domains: number[] = [];
     const { skeletonHash, skeletonDomain } = this;
-    for (let at = lowerBound(skeletonHash, hash); at < skeletonHash.length && skeletonHash[at] === hash; at++) {
+    const guess = Math.floor((hash / 0x100000000) * skeletonHash.length);
+    let at = lowerBoundNear(skeletonHash, hash, guess);
+    // Nearly every skeleton a look-alike search asks about is no target's: answered without allocating.
+    if (at >= skeletonHash.length || skeletonHash[at] !== hash) return NO_TARGETS;
+    const domains: number[] = [];
+    for (; at < skeletonHash.length && skeletonHash[at] === hash; at++) {
       domains.push(skeletonDomain[at] as number);
     }
     domains.sort((a, b) => a - b);
@@ -228,9 +343,18 @@ export class CompactDirectory implements LookalikeTargets {
   #bloomHas(at: number, deleted: string): boolean {
     const bits = this.meta.bloomBits;
     if (bits === 0) return false;
+    // hashUnits(deleted, seed) and hashUnits(deleted, seed ^ 0x5bd1e995), in one pass over
+    // the text: a look-alike search asks the filter about a hundred deletions.
     const seed = bloomSeed(at);
-    const first = hashUnits(deleted, seed);
-    const step = hashUnits(deleted, seed ^ 0x5bd1e995) | 1;
+    let first = (0x811c9dc5 ^ seed) >>> 0;
+    let step = (0x811c9dc5 ^ seed ^ 0x5bd1e995) >>> 0;
+    for (let i = 0; i < deleted.length; i++) {
+      const unit = deleted.charCodeAt(i);
+      first = Math.imul(first ^ unit, 0x01000193);
+      step = Math.imul(step ^ unit, 0x01000193);
+    }
+    first = finalHash(first);
+    step = finalHash(step) | 1;
     for (let probe = 0; probe < BLOOM_PROBES; probe++) {
       const bit = (first + Math.imul(probe, step)) >>> 0;
       const at32 = bit % bits;

@@ -1,12 +1,16 @@
 import { merchantKeys } from './compact-build.ts';
 import { type CompactDirectory, KEY_KIND, MARKER } from './compact-directory.ts';
 import type { DirectoryEntry, DirectoryLookup } from './directory-index.ts';
+import type { Imitation } from './lookalike-match.ts';
 import type { DomainComplaints, FlaggedDomain, Merchant, Policy } from './schemas.ts';
+import type { ShopIdentity } from './shop-identity.ts';
 
 // A verdict asks a DirectoryLookup synchronously; the compact index knows only which
 // records may answer. So the judge first asks which records one shop (and the ICEs its
 // page shows) needs, reads those few from IndexedDB, and the lookup answers from them:
 // every hash hit is confirmed against the record, as the in-memory index would answer.
+// This runs for every tab's verdict: no sort, set or closure unless a key has several
+// entries (a shared social key, an ICE), which is rare.
 
 export interface RecordsWanted {
   readonly merchantIds: readonly string[];
@@ -21,23 +25,26 @@ export interface RecordsRead {
   readonly complaints: DomainComplaints | undefined;
 }
 
+const byOrdinal = (a: number, b: number) => a - b;
+
 /** Merchant ordinals under `key` of this kind, in directory (id) order. */
 function candidates(compact: CompactDirectory, key: string, kind: number): number[] {
-  return compact.refs(key, kind).sort((a, b) => a - b);
+  const found = compact.refs(key, kind);
+  return found.length > 1 ? found.sort(byOrdinal) : found;
 }
 
 export function recordsWanted(compact: CompactDirectory, domain: string, ices: readonly string[]): RecordsWanted {
-  const ordinals = new Set<number>();
+  const markers = compact.markersOf(domain);
+  const flag = (markers & MARKER.flag) !== 0;
+  const complaints = (markers & MARKER.complaints) !== 0;
   const own = compact.merchantOfOwnDomain(domain);
+  // The common case, a merchant's own domain on a page that shows no ICE: one record.
+  if (own !== null && ices.length === 0) return { merchantIds: [compact.id(own)], flag, complaints };
+  const ordinals = new Set<number>();
   if (own !== null) ordinals.add(own);
   else for (const ordinal of candidates(compact, domain, KEY_KIND.social)) ordinals.add(ordinal);
   for (const ice of ices) for (const ordinal of candidates(compact, ice, KEY_KIND.ice)) ordinals.add(ordinal);
-  const markers = compact.refs(domain, KEY_KIND.marker);
-  return {
-    merchantIds: [...ordinals].map((ordinal) => compact.id(ordinal)),
-    flag: markers.includes(MARKER.flag),
-    complaints: markers.includes(MARKER.complaints),
-  };
+  return { merchantIds: [...ordinals].map((ordinal) => compact.id(ordinal)), flag, complaints };
 }
 
 /** The lookup for one shop key, answering from the records read for it. */
@@ -47,41 +54,72 @@ export function compactLookup(
   domain: string,
   records: RecordsRead,
 ): DirectoryLookup {
-  const record = (ordinal: number) => records.merchants.get(compact.id(ordinal));
-  const merchantFor = (): Merchant | null => {
-    const own = compact.merchantOfOwnDomain(domain);
+  return new CompactShopLookup(compact, base, domain, records);
+}
+
+/** A class rather than an object of closures: one is made for every verdict. */
+class CompactShopLookup implements DirectoryLookup {
+  readonly policy: Policy;
+  readonly platforms: readonly string[];
+  readonly #compact: CompactDirectory;
+  readonly #domain: string;
+  readonly #records: RecordsRead;
+  readonly #entry: DirectoryEntry;
+
+  constructor(
+    compact: CompactDirectory,
+    base: { readonly policy: Policy; readonly platforms: readonly string[] },
+    domain: string,
+    records: RecordsRead,
+  ) {
+    this.policy = base.policy;
+    this.platforms = base.platforms;
+    this.#compact = compact;
+    this.#domain = domain;
+    this.#records = records;
+    this.#entry = {
+      merchant: this.#merchantFor(),
+      flag: records.flag?.domain === domain ? records.flag : null,
+      domainComplaints: records.complaints?.domain === domain ? records.complaints.complaints : null,
+    };
+  }
+
+  #record(ordinal: number): Merchant | undefined {
+    return this.#records.merchants.get(this.#compact.id(ordinal));
+  }
+
+  #merchantFor(): Merchant | null {
+    const domain = this.#domain;
+    const own = this.#compact.merchantOfOwnDomain(domain);
     if (own !== null) {
-      const merchant = record(own);
+      const merchant = this.#record(own);
       return merchant?.domains.includes(domain) ? merchant : null;
     }
     // A social key names the first merchant (in id order) that lists it.
-    for (const ordinal of candidates(compact, domain, KEY_KIND.social)) {
-      const merchant = record(ordinal);
+    for (const ordinal of candidates(this.#compact, domain, KEY_KIND.social)) {
+      const merchant = this.#record(ordinal);
       if (merchant && merchantKeys(merchant).socialKeys.includes(domain)) return merchant;
     }
     return null;
-  };
-  const entry: DirectoryEntry = {
-    merchant: merchantFor(),
-    flag: records.flag?.domain === domain ? records.flag : null,
-    domainComplaints: records.complaints?.domain === domain ? records.complaints.complaints : null,
-  };
-  return {
-    policy: base.policy,
-    platforms: base.platforms,
-    entryFor(asked) {
-      // Only the shop the records were read for can be answered.
-      if (asked !== domain) throw new Error(`compact lookup: read for ${domain}, asked for ${asked}`);
-      return entry;
-    },
-    merchantByIce(ice) {
-      // The last merchant (in id order) holding an ICE is its owner, as in the in-memory index.
-      for (const ordinal of candidates(compact, ice, KEY_KIND.ice).reverse()) {
-        const merchant = record(ordinal);
-        if (merchant?.ice === ice) return merchant;
-      }
-      return null;
-    },
-    lookalikeOf: (identity) => compact.lookalikeOf(identity),
-  };
+  }
+
+  entryFor(asked: string): DirectoryEntry {
+    // Only the shop the records were read for can be answered.
+    if (asked !== this.#domain) throw new Error(`compact lookup: read for ${this.#domain}, asked for ${asked}`);
+    return this.#entry;
+  }
+
+  merchantByIce(ice: string): Merchant | null {
+    // The last merchant (in id order) holding an ICE is its owner, as in the in-memory index.
+    const ordinals = candidates(this.#compact, ice, KEY_KIND.ice);
+    for (let at = ordinals.length - 1; at >= 0; at--) {
+      const merchant = this.#record(ordinals[at] as number);
+      if (merchant?.ice === ice) return merchant;
+    }
+    return null;
+  }
+
+  lookalikeOf(identity: Pick<ShopIdentity, 'domain' | 'host'>): Imitation | null {
+    return this.#compact.lookalikeOf(identity);
+  }
 }

@@ -58,6 +58,35 @@ describe('shopIdentity', () => {
     expect(shopIdentity('tenant.newplatform.ma', ['newplatform.ma'])?.domain).toBe('tenant.newplatform.ma');
     expect(shopIdentity('newplatform.ma', ['newplatform.ma'])).toBeNull();
   });
+
+  it('takes a platform suffix only at a label boundary', () => {
+    const platforms = ['newplatform.ma'];
+    expect(shopIdentity('https://notnewplatform.ma/', platforms)?.domain).toBe('notnewplatform.ma');
+    expect(shopIdentity('https://wwwxnewplatform.ma/', platforms)?.domain).toBe('wwwxnewplatform.ma');
+    expect(shopIdentity('https://shop.abcdnewplatform.ma/', platforms)?.domain).toBe('abcdnewplatform.ma');
+    expect(shopIdentity('https://www.newplatform.ma/', platforms)).toBeNull();
+    expect(shopIdentity('https://www.tenant.newplatform.ma/', platforms)?.domain).toBe('tenant.newplatform.ma');
+  });
+
+  // Only hosts under a network's registrable domain have their path read as a profile.
+  it.each([
+    ['https://m.instagram.com/atlas.electro/', 'instagram.com/atlas.electro'],
+    ['https://mbasic.facebook.com/atlas.electro', 'facebook.com/atlas.electro'],
+    ['https://m.fb.com/atlas.electro', 'facebook.com/atlas.electro'],
+    ['https://m.tiktok.com/@atlas.electro', 'tiktok.com/@atlas.electro'],
+    ['https://www.wa.me/212612345678', 'wa.me/212612345678'],
+    ['https://api.whatsapp.com/send?phone=212612345678', 'wa.me/212612345678'],
+  ])('%s is the seller %s', (input, key) => {
+    expect(shopIdentity(input)).toMatchObject({ kind: 'social', domain: key });
+  });
+
+  it.each([
+    ['https://instagram.com.atlas-electro.test/atlas.electro', 'atlas-electro.test'],
+    ['https://wa.me.pay-now.ma/212612345678', 'pay-now.ma'],
+    ['https://my-instagram.com/atlas.electro', 'my-instagram.com'],
+  ])('%s, a network name in another domain, is the shop %s', (input, domain) => {
+    expect(shopIdentity(input)).toMatchObject({ kind: 'domain', domain });
+  });
 });
 
 describe('Public Suffix List test vectors', () => {

@@ -2,7 +2,7 @@ import { type DirectoryLookup, openComplaintCount } from './directory-index.ts';
 import { isValidIce } from './ice.ts';
 import type { PageEvidence, SealMark } from './page-evidence.ts';
 import type { FlagReason, LabelKind, Merchant } from './schemas.ts';
-import { type NoIdentityCause, resolveShopIdentity, type ShopIdentity } from './shop-identity.ts';
+import { type IdentityResult, type NoIdentityCause, resolveShopIdentity, type ShopIdentity } from './shop-identity.ts';
 
 export type VerdictLevel = 'verified' | 'caution' | 'danger' | 'unknown' | 'none';
 
@@ -82,9 +82,12 @@ export function verdictFor(
     caution.push({ code: 'complaints-open', open, threshold: policy.complaintCautionThreshold });
   }
   if (merchant) {
-    const today = isoDay(now);
+    let today: string | undefined;
     for (const label of merchant.labels) {
-      if (label.validUntil !== null && label.validUntil < today) {
+      if (label.validUntil === null) continue;
+      // Most labels never expire: the day is written out only for one that does.
+      today ??= isoDay(now);
+      if (label.validUntil < today) {
         caution.push({ code: 'label-expired', kind: label.kind, validUntil: label.validUntil });
       }
     }
@@ -171,7 +174,19 @@ export function verdictForInput(
   now: Date,
   options: VerdictOptions = {},
 ): { identity: ShopIdentity | null; verdict: Verdict } {
-  const resolved = resolveShopIdentity(input, directory.platforms);
+  return verdictForResolved(resolveShopIdentity(input, directory.platforms), directory, now, options);
+}
+
+/**
+ * verdictForInput for an input already resolved under `directory.platforms` (the extension
+ * resolves a tab's URL once, to know which records to read, and judges that same answer).
+ */
+export function verdictForResolved(
+  resolved: IdentityResult,
+  directory: DirectoryLookup,
+  now: Date,
+  options: VerdictOptions = {},
+): { identity: ShopIdentity | null; verdict: Verdict } {
   if (!resolved.ok) {
     return {
       identity: null,

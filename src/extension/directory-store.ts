@@ -4,7 +4,7 @@ import { sealOf } from '../directory/compact-format.ts';
 import { compactLookup, recordsWanted } from '../directory/compact-lookup.ts';
 import type { DirectoryLookup } from '../directory/directory-index.ts';
 import type { Delta, DirectoryState, Merchant, Snapshot } from '../directory/schemas.ts';
-import { resolveShopIdentity } from '../directory/shop-identity.ts';
+import { type IdentityResult, resolveShopIdentity } from '../directory/shop-identity.ts';
 import type { DirectoryMeta, SyncError, ThiqaDatabase } from './database.ts';
 import { markWake } from './wake-timing.ts';
 
@@ -17,7 +17,10 @@ export interface DirectoryStore {
    * wake or a change, never rebuilt unless its stored copy is damaged) and the few records
    * of that shop and of the ICEs its page shows. Null before any directory is stored.
    */
-  lookupFor(input: string, ices?: readonly string[]): Promise<{ lookup: DirectoryLookup; meta: DirectoryMeta } | null>;
+  lookupFor(
+    input: string,
+    ices?: readonly string[],
+  ): Promise<{ lookup: DirectoryLookup; meta: DirectoryMeta; resolved: IdentityResult } | null>;
   /** The compact index as held in memory (benches, tests). */
   compact(): Promise<{ compact: CompactDirectory; meta: DirectoryMeta } | null>;
   replaceWithSnapshot(
@@ -137,7 +140,8 @@ export function createDirectoryStore(db: ThiqaDatabase, options: { verifiedSeal?
       const read = new Map<string, Merchant>();
       for (const merchant of merchants) if (merchant) read.set(merchant.id, merchant);
       const lookup = compactLookup(held.compact, meta, domain, { merchants: read, flag, complaints });
-      return { lookup, meta };
+      // The identity comes back with the lookup: the verdict judges it without parsing the URL again.
+      return { lookup, meta, resolved };
     },
     async replaceWithSnapshot(snapshot, meta) {
       // Built before the transaction opens: a transaction left idle while we compute would commit.

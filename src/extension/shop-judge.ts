@@ -1,8 +1,8 @@
 import { type DirectoryEntry, DirectoryIndex } from '../directory/directory-index.ts';
 import type { PageEvidence } from '../directory/page-evidence.ts';
 import { DEFAULT_POLICY } from '../directory/schemas.ts';
-import { DEFAULT_PLATFORM_SUFFIXES, type ShopIdentity } from '../directory/shop-identity.ts';
-import { type Verdict, verdictFor, verdictForInput } from '../directory/verdict.ts';
+import { DEFAULT_PLATFORM_SUFFIXES, resolveShopIdentity, type ShopIdentity } from '../directory/shop-identity.ts';
+import { type Verdict, verdictFor, verdictForResolved } from '../directory/verdict.ts';
 import type { DirectoryMeta } from './database.ts';
 import type { DirectoryStore } from './directory-store.ts';
 import type { SiteChoice } from './setting-values.ts';
@@ -39,7 +39,9 @@ export function createShopJudge(deps: {
     async judge(url: string | undefined, evidence?: PageEvidence | null): Promise<Judgement> {
       const hot = await deps.store.lookupFor(url ?? '', evidence?.ices ?? []);
       const index = hot?.lookup ?? EMPTY_DIRECTORY;
-      const judged = verdictForInput(url ?? '', index, deps.now(), { evidence });
+      // The store resolved the URL to choose the records it read: that answer is judged.
+      const resolved = hot?.resolved ?? resolveShopIdentity(url ?? '', index.platforms);
+      const judged = verdictForResolved(resolved, index, deps.now(), { evidence });
       const { identity } = judged;
       let { verdict } = judged;
       // Look-alikes are rare: the site's choice is read only when one is found.
