@@ -129,29 +129,25 @@ export class CompactDirectory implements LookalikeTargets {
   addPiece(piece: string, stored: unknown, options: { alreadyVerified?: boolean } = {}): boolean {
     const kind = piece.charAt(0);
     const index = Number(piece.slice(1));
-    if (piece === PIECE_LOOKALIKE) this.#lookalike = readLookalike(this.head, stored, options.alreadyVerified) ?? undefined;
-    else if (kind === 'k' && index < this.#buckets.length) this.#buckets[index] = readBucket(this.head, index, stored) ?? undefined;
-    else if (kind === 't' && index < this.#chunks.length) this.#chunks[index] = readChunk(this.head, index, stored) ?? undefined;
+    if (piece === PIECE_LOOKALIKE)
+      this.#lookalike = readLookalike(this.head, stored, options.alreadyVerified) ?? undefined;
+    else if (kind === 'k' && index < this.#buckets.length)
+      this.#buckets[index] = readBucket(this.head, index, stored) ?? undefined;
+    else if (kind === 't' && index < this.#chunks.length)
+      this.#chunks[index] = readChunk(this.head, index, stored) ?? undefined;
     else return false;
-    const added = piece === PIECE_LOOKALIKE ? this.#lookalike : kind === 'k' ? this.#buckets[index] : this.#chunks[index];
+    const added =
+      piece === PIECE_LOOKALIKE ? this.#lookalike : kind === 'k' ? this.#buckets[index] : this.#chunks[index];
     if (added) this.#heldBytes += (stored as Uint8Array).byteLength;
     return added !== undefined;
   }
 
-  /** Forgets every piece but the head (a worker's bound on what it holds). */
-  dropPieces(): void {
-    this.#buckets.fill(undefined);
-    this.#chunks.fill(undefined);
-    this.#lookalike = undefined;
-    this.#heldBytes = 0;
-  }
-
-  /** How many pieces besides the head are held. */
-  get piecesHeld(): number {
-    let count = this.#lookalike ? 1 : 0;
-    for (const bucket of this.#buckets) if (bucket) count++;
-    for (const chunk of this.#chunks) if (chunk) count++;
-    return count;
+  /** The pieces besides the head this index holds. */
+  heldPieces(): string[] {
+    const held = this.#lookalike ? [PIECE_LOOKALIKE] : [];
+    for (const [index, bucket] of this.#buckets.entries()) if (bucket) held.push(bucketPiece(index));
+    for (const [index, chunk] of this.#chunks.entries()) if (chunk) held.push(chunkPiece(index));
+    return held;
   }
 
   /**
@@ -201,7 +197,10 @@ export class CompactDirectory implements LookalikeTargets {
       alphabet: sections[SECTION.alphabet] as Uint8Array,
     };
     const directory = new CompactDirectory(head, bytes);
-    directory.#buckets[0] = { hash: words[SECTION.keyHash] as Uint32Array, value: words[SECTION.keyValue] as Uint32Array };
+    directory.#buckets[0] = {
+      hash: words[SECTION.keyHash] as Uint32Array,
+      value: words[SECTION.keyValue] as Uint32Array,
+    };
     if (meta.merchantCount > 0) {
       directory.#chunks[0] = {
         first: 0,

@@ -206,7 +206,9 @@ export function readChunk(head: Head, chunk: number, stored: unknown): TextChunk
   const sections = decodeSections(stored, 7);
   if (!sections) return null;
   const info = wordsOf(sections[0] as Uint8Array);
-  const [idEnds, domainStart, domainEnds] = [sections[2], sections[4], sections[6]].map((s) => wordsOf(s as Uint8Array));
+  const [idEnds, domainStart, domainEnds] = [sections[2], sections[4], sections[6]].map((s) =>
+    wordsOf(s as Uint8Array),
+  );
   const [idBytes, verified, domainBytes] = [sections[1], sections[3], sections[5]] as Uint8Array[];
   if (!info || info.length !== 4 || info[0] !== head.stamp || info[1] !== chunk) return null;
   if (!idEnds || !domainStart || !domainEnds || !idBytes || !verified || !domainBytes) return null;
