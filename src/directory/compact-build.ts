@@ -182,7 +182,7 @@ export function patchCompact(old: CompactDirectory | null, changes: CompactChang
     }
     domainStart.push(domainEnds.length);
     for (const key of merchant.socialKeys) keys.push(hashUnits(key), ((KEY_KIND.social << 30) | ordinal) >>> 0);
-    keys.push(hashUnits(merchant.ice), ((KEY_KIND.ice << 30) | ordinal) >>> 0);
+    // No ICE: the extension reads the merchants holding an ICE through IndexedDB's byIce index.
   };
   let next = 0;
   upserted.forEach((merchant, index) => {
@@ -242,6 +242,7 @@ function carryOver(
       else keys.push(hash, value);
       return;
     }
+    if (kind === KEY_KIND.ice) return; // an index of the previous format
     const moved = kind === KEY_KIND.domain ? (domainOld[ref] as number) : (merchantOld[ref] as number);
     if (moved >= 0) keys.push(hash, ((kind << 30) | moved) >>> 0);
   });

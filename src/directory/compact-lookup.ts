@@ -26,12 +26,12 @@ function candidates(compact: CompactDirectory, key: string, kind: number): numbe
   return compact.refs(key, kind).sort((a, b) => a - b);
 }
 
-export function recordsWanted(compact: CompactDirectory, domain: string, ices: readonly string[]): RecordsWanted {
+/** The records a verdict on `domain` needs; the merchants holding the ICEs a page shows are read by ICE (the store's byIce index). */
+export function recordsWanted(compact: CompactDirectory, domain: string): RecordsWanted {
   const ordinals = new Set<number>();
   const own = compact.merchantOfOwnDomain(domain);
   if (own !== null) ordinals.add(own);
   else for (const ordinal of candidates(compact, domain, KEY_KIND.social)) ordinals.add(ordinal);
-  for (const ice of ices) for (const ordinal of candidates(compact, ice, KEY_KIND.ice)) ordinals.add(ordinal);
   const markers = compact.refs(domain, KEY_KIND.marker);
   return {
     merchantIds: [...ordinals].map((ordinal) => compact.id(ordinal)),
@@ -75,12 +75,13 @@ export function compactLookup(
       return entry;
     },
     merchantByIce(ice) {
-      // The last merchant (in id order) holding an ICE is its owner, as in the in-memory index.
-      for (const ordinal of candidates(compact, ice, KEY_KIND.ice).reverse()) {
-        const merchant = record(ordinal);
-        if (merchant?.ice === ice) return merchant;
+      // The last merchant (in id order) holding an ICE is its owner, as in the in-memory index;
+      // the store read every merchant holding the ICEs the page shows (its byIce index).
+      let owner: Merchant | null = null;
+      for (const merchant of records.merchants.values()) {
+        if (merchant.ice === ice && (owner === null || merchant.id > owner.id)) owner = merchant;
       }
-      return null;
+      return owner;
     },
     lookalikeOf: (identity) => compact.lookalikeOf(identity),
   };

@@ -96,6 +96,15 @@ describe('the stored compact index', () => {
     expect((await woken.compact())?.compact.heldPieces()).toContain(PIECE_LOOKALIKE);
   });
 
+  it("reads the merchant holding an ICE a page shows through the records' ICE index", async () => {
+    const { store } = await storeHolding();
+    const input = 'https://impostor.test/';
+    const found = await store.lookupFor(input, [atlas.ice]);
+    const evidence = { ices: [atlas.ice], seals: [], mentions: [] } as never;
+    const reasons = found ? verdictForInput(input, found.lookup, NOW, { evidence }).verdict.reasons : [];
+    expect(reasons.map((reason) => reason.code)).toContain('ice-impersonation');
+  });
+
   it('rebuilds every piece from the records when one is damaged, and the verdicts stay right', async () => {
     const { db } = await storeHolding();
     const bucket = await bucketOfDomain(db, 'atlas-electro.test');

@@ -183,7 +183,7 @@ export function createDirectoryStore(db: ThiqaDatabase, options: { verifiedSeal?
     // No shop identity: the verdict asks the lookup nothing but its platforms.
     const domain = resolved.ok ? resolved.identity.domain : '';
     const wanted = await withPieces(tx, compact, remembered, () => {
-      const wanted = recordsWanted(compact, domain, resolved.ok ? ices : []);
+      const wanted = recordsWanted(compact, domain);
       // The verdict searches look-alikes of a shop the directory does not list: what that
       // search reads (the look-alike part, the texts of the targets it meets) is read now.
       if (resolved.ok && resolved.identity.kind !== 'social' && compact.merchantOfOwnDomain(domain) === null) {
@@ -192,13 +192,15 @@ export function createDirectoryStore(db: ThiqaDatabase, options: { verifiedSeal?
       return wanted;
     });
     if (wanted === 'damaged') return wanted;
-    const [merchants, flag, complaints] = await Promise.all([
+    const byIce = tx.objectStore('merchants').index('byIce');
+    const [merchants, holders, flag, complaints] = await Promise.all([
       Promise.all(wanted.merchantIds.map((id) => tx.objectStore('merchants').get(id))),
+      Promise.all((resolved.ok ? ices : []).map((ice) => byIce.getAll(ice))),
       wanted.flag ? tx.objectStore('flagged').get(domain) : undefined,
       wanted.complaints ? tx.objectStore('domainComplaints').get(domain) : undefined,
     ]);
     const read = new Map<string, Merchant>();
-    for (const merchant of merchants) if (merchant) read.set(merchant.id, merchant);
+    for (const merchant of [...merchants, ...holders.flat()]) if (merchant) read.set(merchant.id, merchant);
     const lookup = compactLookup(compact, meta, domain, { merchants: read, flag, complaints });
     return { lookup, meta };
   };
