@@ -169,7 +169,9 @@ export function createDirectoryStore(db: ThiqaDatabase, options: { verifiedSeal?
         const seal = error.piece === PIECE_LOOKALIKE ? sealOf(stored) : null;
         const alreadyVerified = seal !== null && seal === remembered;
         if (!compact.addPiece(error.piece, stored, { alreadyVerified })) return 'damaged' as const;
-        markWake(`piece-${error.piece.charAt(0)}`);
+        markWake(
+          error.piece === PIECE_LOOKALIKE ? 'lookalike-read' : error.piece.startsWith('k') ? 'keys-read' : 'texts-read',
+        );
         if (seal && !alreadyVerified) void verifiedSeal?.set(seal).catch(() => {});
       }
     }
