@@ -163,7 +163,7 @@ export function readHead(stored: unknown): Head | null {
   if (!sections) return null;
   const [first, second, boundaries] = sections.slice(0, 3).map(wordsOf);
   const alphabet = sections[3] as Uint8Array;
-  if (!first || first.length !== 6 || !second || second.length !== 3 || !boundaries) return null;
+  if (first?.length !== 6 || !second || second.length !== 3 || !boundaries) return null;
   const [stamp, merchantCount, domainCount, bloomBits, bloomKeys, bloomCapacity] = first as unknown as number[];
   const [bucketBits, chunkSize, storedBytes] = second as unknown as number[];
   const head = {
@@ -210,7 +210,7 @@ export function readChunk(head: Head, chunk: number, stored: unknown): TextChunk
     wordsOf(s as Uint8Array),
   );
   const [idBytes, verified, domainBytes] = [sections[1], sections[3], sections[5]] as Uint8Array[];
-  if (!info || info.length !== 4 || info[0] !== head.stamp || info[1] !== chunk) return null;
+  if (info?.length !== 4 || info[0] !== head.stamp || info[1] !== chunk) return null;
   if (!idEnds || !domainStart || !domainEnds || !idBytes || !verified || !domainBytes) return null;
   const first = chunk * head.chunkSize;
   const count = Math.min(head.chunkSize, head.merchantCount - first);
