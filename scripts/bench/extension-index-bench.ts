@@ -6,10 +6,12 @@ import type { Merchant } from '../../src/directory/schemas.ts';
 import { resolveShopIdentity } from '../../src/directory/shop-identity.ts';
 import { verdictForResolved } from '../../src/directory/verdict.ts';
 import { recordGoal } from './goals.ts';
+import { heldMemory } from './index-held-memory.ts';
 import { syntheticState } from './synthetic-directory.ts';
 
 // The extension's compact index (src/directory/compact-directory.ts), in Node on one core:
-// - memory per merchant: the stored binary the worker holds, plus the heap its reader adds;
+// - memory per merchant: the pieces of the stored index the worker holds after judging shops,
+//   plus the heap its reader adds (and the whole stored size beside it);
 // - the verdict for a URL against `new URL` + tldts + `Map.get` on the same domains;
 // - the look-alike part's load time: reading (and checking) the binary is all a wake does.
 // Records of the shops judged come from a Map here (in the extension: one IndexedDB get).
@@ -101,30 +103,36 @@ export function benchExtensionIndex(): void {
   const { policy, platforms } = state;
   state = null;
 
-  // Held: the binary itself plus the reader's own objects (its typed-array views, its alphabet).
-  const copy = bytes.slice();
-  const before = heapNow();
-  const compact = CompactDirectory.read(copy);
-  const held = copy.byteLength + Math.max(0, heapNow() - before);
-  if (!compact) throw new Error('the built index does not read back');
-  const perMerchant = held / MERCHANTS;
+  // Held: what the worker keeps of the stored pieces after judging shops (index-held-memory.ts),
+  // beside the whole stored size; the verdicts below use the whole index read at once.
+  const [name, ...rest] = new URL(known[0] as string).hostname.split('.');
+  const imitation = `https://${name}s.${rest.join('.')}/`; // unknown, and a look-alike: its target's text is read too
+  const memory = heldMemory(bytes, platforms, { known: known[0] as string, unknown: imitation }, heapNow);
+  const perMerchant = (memory.wakeBytes + memory.readerHeap) / MERCHANTS;
+  const boundPerMerchant = (memory.boundBytes + memory.readerHeap) / MERCHANTS;
+  const storedPerMerchant = memory.storedBytes / MERCHANTS;
   console.log(
-    `  build ${(buildMs / 1000).toFixed(1)} s; binary ${(bytes.byteLength / 1e6).toFixed(1)} MB = ${(bytes.byteLength / MERCHANTS).toFixed(1)} B per merchant; held by the worker ${(held / 1e6).toFixed(1)} MB = ${perMerchant.toFixed(1)} B per merchant${gc ? '' : ' (no --expose-gc: heap figure rough)'}`,
+    `  build ${(buildMs / 1000).toFixed(1)} s; stored ${(memory.storedBytes / 1e6).toFixed(1)} MB in ${memory.pieceCount} pieces = ${storedPerMerchant.toFixed(1)} B per merchant (whole binary ${(bytes.byteLength / MERCHANTS).toFixed(1)} B)`,
+  );
+  console.log(
+    `  held by the worker after judging an unknown and a listed shop: ${memory.wakePieces} pieces, ${(memory.wakeBytes / 1e6).toFixed(2)} MB + reader heap ${(memory.readerHeap / 1e3).toFixed(0)} kB = ${perMerchant.toFixed(1)} B per merchant; at most (${'head, look-alike part, 64 pieces'}) ${boundPerMerchant.toFixed(1)} B per merchant${gc ? '' : ' (no --expose-gc: heap figure rough)'}`,
   );
   recordGoal({
     figure: `extension memory per merchant at ${MERCHANTS.toLocaleString('en')} (compact index the worker holds)`,
     baseline: '—',
-    measured: `${perMerchant.toFixed(0)} B (binary ${(bytes.byteLength / MERCHANTS).toFixed(0)} B)`,
+    measured: `${perMerchant.toFixed(0)} B after a wake, ≤ ${boundPerMerchant.toFixed(0)} B held at most (stored whole: ${storedPerMerchant.toFixed(0)} B)`,
     goal: '≤ 100 B',
-    met: perMerchant <= 100,
+    met: boundPerMerchant <= 100,
   });
+  const compact = CompactDirectory.read(bytes);
+  if (!compact) throw new Error('the built index does not read back');
 
   // What the worker does for a tab (directory-store.ts lookupFor, then shop-judge.ts): the
   // URL resolved once, the records it needs chosen, read (here: from a Map), and judged.
   const judge = (url: string) => {
     const resolved = resolveShopIdentity(url, platforms);
     const domain = resolved.ok ? resolved.identity.domain : '';
-    const wanted = recordsWanted(compact, domain, []);
+    const wanted = recordsWanted(compact, domain);
     const merchants = new Map<string, Merchant>();
     for (const id of wanted.merchantIds) {
       const record = records.get(id);

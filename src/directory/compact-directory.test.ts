@@ -20,10 +20,12 @@ function judgeCompact(bytes: Uint8Array, state: DirectoryState, input: string, i
   if (!compact) throw new Error('unreadable');
   const resolved = resolveShopIdentity(input, state.platforms);
   const domain = resolved.ok ? resolved.identity.domain : '';
-  const wanted = recordsWanted(compact, domain, ices);
+  const wanted = recordsWanted(compact, domain);
   const byId = new Map(state.merchants.map((merchant) => [merchant.id, merchant]));
   const merchants = new Map<string, Merchant>();
   for (const id of wanted.merchantIds) if (byId.has(id)) merchants.set(id, byId.get(id) as Merchant);
+  // The extension reads the merchants holding an ICE through IndexedDB's byIce index.
+  for (const merchant of state.merchants) if (ices.includes(merchant.ice)) merchants.set(merchant.id, merchant);
   const lookup = compactLookup(compact, state, domain, {
     merchants,
     flag: wanted.flag ? state.flagged.find((flag) => flag.domain === domain) : undefined,

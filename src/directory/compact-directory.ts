@@ -1,4 +1,19 @@
-import { decodeSections, hashUnits, wordsOf } from './compact-format.ts';
+import { decodeSections, hashUnits, lowerBound, wordsOf } from './compact-format.ts';
+import {
+  bucketOf,
+  bucketPiece,
+  chunkOfDomain,
+  chunkPiece,
+  type Head,
+  type KeyBucket,
+  type LookalikePart,
+  PIECE_LOOKALIKE,
+  readBucket,
+  readChunk,
+  readHead,
+  readLookalike,
+  type TextChunk,
+} from './compact-pieces.ts';
 import { nameSkeleton } from './lookalike.ts';
 import { findImitation, type Imitation, type LookalikeTargets, type Target } from './lookalike-match.ts';
 
@@ -125,44 +140,74 @@ export interface CompactMeta {
   bloomCapacity: number;
 }
 
+/** A verdict asked for a piece (compact-pieces.ts) not read yet: the store reads it and asks again. */
+export class PieceMissing extends Error {
+  constructor(readonly piece: string) {
+    super(`compact index: piece ${piece} not read`);
+  }
+}
+
 export class CompactDirectory implements LookalikeTargets {
   readonly meta: CompactMeta;
-  readonly sections: readonly Uint8Array[];
-  readonly #idEnds: Uint32Array;
-  readonly #verified: Uint8Array;
-  readonly #domainStart: Uint32Array;
-  readonly #domainEnds: Uint32Array;
-  readonly keyHash: Uint32Array;
-  readonly keyValue: Uint32Array;
-  readonly skeletonHash: Uint32Array;
-  readonly skeletonDomain: Uint32Array;
-  readonly bloom: Uint32Array;
+  readonly head: Head;
   readonly alphabet: string;
+  readonly #buckets: Array<KeyBucket | undefined>;
+  readonly #chunks: Array<TextChunk | undefined>;
+  #lookalike: LookalikePart | undefined;
+  /** Bytes of the pieces held (what the worker keeps in memory). */
+  #heldBytes = 0;
 
-  private constructor(sections: Uint8Array[], words: Uint32Array[], meta: CompactMeta) {
-    this.sections = sections;
-    this.meta = meta;
-    const at = (index: number) => words[index] as Uint32Array;
-    this.#idEnds = at(SECTION.idEnds);
-    this.#domainStart = at(SECTION.domainStart);
-    this.#domainEnds = at(SECTION.domainEnds);
-    this.keyHash = at(SECTION.keyHash);
-    this.keyValue = at(SECTION.keyValue);
-    this.skeletonHash = at(SECTION.skeletonHash);
-    this.skeletonDomain = at(SECTION.skeletonDomain);
-    this.bloom = at(SECTION.bloom);
-    this.#verified = sections[SECTION.verified] as Uint8Array;
-    const units = sections[SECTION.alphabet] as Uint8Array;
+  private constructor(head: Head, heldBytes: number) {
+    this.head = head;
+    const { merchantCount, domainCount, bloomBits, bloomKeys, bloomCapacity } = head;
+    this.meta = { merchantCount, domainCount, bloomBits, bloomKeys, bloomCapacity };
+    this.#buckets = new Array(2 ** head.bucketBits);
+    this.#chunks = new Array(Math.ceil(merchantCount / head.chunkSize));
+    this.#heldBytes = heldBytes;
     let alphabet = '';
-    for (const unit of new Uint16Array(units.slice().buffer)) alphabet += String.fromCharCode(unit);
+    for (const unit of new Uint16Array(head.alphabet.slice().buffer)) alphabet += String.fromCharCode(unit);
     this.alphabet = alphabet;
   }
 
+  /** The index of a stored head alone (compact-pieces.ts): pieces are added as a verdict needs them. Null when damaged. */
+  static fromHead(stored: unknown): CompactDirectory | null {
+    const head = readHead(stored);
+    return head ? new CompactDirectory(head, (stored as Uint8Array).byteLength) : null;
+  }
+
   /**
-   * The index a stored value holds, or null when it is absent, truncated, corrupt or of another version.
-   * `alreadyVerified`: this very value (by its seal, compact-format.ts sealOf) passed the whole check
-   * before, so only what costs nothing is checked again (header, lengths, section sizes), not the
-   * checksum and references, which read every word.
+   * Adds a stored piece this index asked for (PieceMissing). False when it is damaged or of
+   * another write (its stamp): the caller must not believe this index, and rebuilds it.
+   */
+  addPiece(piece: string, stored: unknown, options: { alreadyVerified?: boolean } = {}): boolean {
+    const kind = piece.charAt(0);
+    const index = Number(piece.slice(1));
+    if (piece === PIECE_LOOKALIKE)
+      this.#lookalike = readLookalike(this.head, stored, options.alreadyVerified) ?? undefined;
+    else if (kind === 'k' && index < this.#buckets.length)
+      this.#buckets[index] = readBucket(this.head, index, stored) ?? undefined;
+    else if (kind === 't' && index < this.#chunks.length)
+      this.#chunks[index] = readChunk(this.head, index, stored) ?? undefined;
+    else return false;
+    const added =
+      piece === PIECE_LOOKALIKE ? this.#lookalike : kind === 'k' ? this.#buckets[index] : this.#chunks[index];
+    if (added) this.#heldBytes += (stored as Uint8Array).byteLength;
+    return added !== undefined;
+  }
+
+  /** The pieces besides the head this index holds. */
+  heldPieces(): string[] {
+    const held = this.#lookalike ? [PIECE_LOOKALIKE] : [];
+    for (const [index, bucket] of this.#buckets.entries()) if (bucket) held.push(bucketPiece(index));
+    for (const [index, chunk] of this.#chunks.entries()) if (chunk) held.push(chunkPiece(index));
+    return held;
+  }
+
+  /**
+   * A whole index (compact-build.ts), every piece held: for building, benches and tests.
+   * Null when it is absent, truncated, corrupt or of another version. `alreadyVerified`:
+   * this very value passed the whole check before, so the checksum and references are not
+   * checked again.
    */
   static read(stored: unknown, options: { alreadyVerified?: boolean } = {}): CompactDirectory | null {
     const verify = !options.alreadyVerified;
@@ -192,9 +237,87 @@ export class CompactDirectory implements LookalikeTargets {
       length(SECTION.skeletonHash) === length(SECTION.skeletonDomain) &&
       meta.bloomBits === length(SECTION.bloom) * 32 &&
       (sections[SECTION.alphabet] as Uint8Array).length % 2 === 0;
-    return consistent && (!verify || referencesInRange(words, meta))
-      ? new CompactDirectory(sections, words, meta)
-      : null;
+    if (!consistent || (verify && !referencesInRange(words, meta))) return null;
+    // One bucket and one chunk: views into the value, nothing copied.
+    const bytes = stored instanceof ArrayBuffer ? stored.byteLength : (stored as Uint8Array).byteLength;
+    const head: Head = {
+      stamp: 0,
+      ...meta,
+      bucketBits: 0,
+      chunkSize: Math.max(1, meta.merchantCount),
+      storedBytes: bytes,
+      chunkDomainStart: meta.merchantCount === 0 ? Uint32Array.of(0) : Uint32Array.of(0, meta.domainCount),
+      alphabet: sections[SECTION.alphabet] as Uint8Array,
+    };
+    const directory = new CompactDirectory(head, bytes);
+    directory.#buckets[0] = {
+      hash: words[SECTION.keyHash] as Uint32Array,
+      value: words[SECTION.keyValue] as Uint32Array,
+    };
+    if (meta.merchantCount > 0) {
+      directory.#chunks[0] = {
+        first: 0,
+        idBase: 0,
+        idBytes: sections[SECTION.idBytes] as Uint8Array,
+        idEnds: words[SECTION.idEnds] as Uint32Array,
+        verified: sections[SECTION.verified] as Uint8Array,
+        domainStart: words[SECTION.domainStart] as Uint32Array,
+        domainBase: 0,
+        domainBytes: sections[SECTION.domainBytes] as Uint8Array,
+        domainEnds: words[SECTION.domainEnds] as Uint32Array,
+      };
+    }
+    directory.#lookalike = {
+      skeletonHash: words[SECTION.skeletonHash] as Uint32Array,
+      skeletonDomain: words[SECTION.skeletonDomain] as Uint32Array,
+      bloom: words[SECTION.bloom] as Uint32Array,
+    };
+    return directory;
+  }
+
+  /** The pieces held, as one index's: throws PieceMissing for one not read yet. */
+  #bucket(hash: number): KeyBucket {
+    const index = bucketOf(hash, this.head.bucketBits);
+    const bucket = this.#buckets[index];
+    if (!bucket) throw new PieceMissing(bucketPiece(index));
+    return bucket;
+  }
+
+  #chunk(merchant: number): TextChunk {
+    const index = Math.floor(merchant / this.head.chunkSize);
+    const chunk = this.#chunks[index];
+    if (!chunk) throw new PieceMissing(chunkPiece(index));
+    return chunk;
+  }
+
+  #domainChunk(domain: number): TextChunk {
+    return this.#chunk(chunkOfDomain(this.head, domain) * this.head.chunkSize);
+  }
+
+  get #look(): LookalikePart {
+    if (!this.#lookalike) throw new PieceMissing(PIECE_LOOKALIKE);
+    return this.#lookalike;
+  }
+
+  get skeletonHash(): Uint32Array {
+    return this.#look.skeletonHash;
+  }
+
+  get skeletonDomain(): Uint32Array {
+    return this.#look.skeletonDomain;
+  }
+
+  get bloom(): Uint32Array {
+    return this.#look.bloom;
+  }
+
+  /** Every key entry (hash, kind and reference), bucket by bucket: all must be held (building). */
+  forEachKey(visit: (hash: number, value: number) => void): void {
+    for (let index = 0; index < this.#buckets.length; index++) {
+      const bucket = this.#buckets[index];
+      if (!bucket) throw new PieceMissing(bucketPiece(index));
+      for (let at = 0; at < bucket.hash.length; at++) visit(bucket.hash[at] as number, bucket.value[at] as number);
+    }
   }
 
   get merchantCount(): number {
@@ -204,8 +327,7 @@ export class CompactDirectory implements LookalikeTargets {
   id(merchant: number): string {
     // A verdict asks one merchant's id twice (to read its record, then to find it among those read).
     if (merchant === this.#idOrdinal) return this.#idText;
-    const start = merchant === 0 ? 0 : (this.#idEnds[merchant - 1] as number);
-    const text = decode((this.sections[SECTION.idBytes] as Uint8Array).subarray(start, this.#idEnds[merchant]));
+    const text = decode(this.idBytes(merchant));
     this.#idOrdinal = merchant;
     this.#idText = text;
     return text;
@@ -214,21 +336,28 @@ export class CompactDirectory implements LookalikeTargets {
   #idText = '';
 
   idBytes(merchant: number): Uint8Array {
-    const start = merchant === 0 ? 0 : (this.#idEnds[merchant - 1] as number);
-    return (this.sections[SECTION.idBytes] as Uint8Array).subarray(start, this.#idEnds[merchant]);
+    const chunk = this.#chunk(merchant);
+    const local = merchant - chunk.first;
+    const start = local === 0 ? chunk.idBase : (chunk.idEnds[local - 1] as number);
+    return chunk.idBytes.subarray(start - chunk.idBase, (chunk.idEnds[local] as number) - chunk.idBase);
   }
 
   isVerified(merchant: number): boolean {
-    return this.#verified[merchant] === 1;
+    const chunk = this.#chunk(merchant);
+    return chunk.verified[merchant - chunk.first] === 1;
   }
 
   domainRange(merchant: number): [number, number] {
-    return [this.#domainStart[merchant] as number, this.#domainStart[merchant + 1] as number];
+    const chunk = this.#chunk(merchant);
+    const local = merchant - chunk.first;
+    return [chunk.domainStart[local] as number, chunk.domainStart[local + 1] as number];
   }
 
   domainBytes(domain: number): Uint8Array {
-    const start = domain === 0 ? 0 : (this.#domainEnds[domain - 1] as number);
-    return (this.sections[SECTION.domainBytes] as Uint8Array).subarray(start, this.#domainEnds[domain]);
+    const chunk = this.#domainChunk(domain);
+    const local = domain - (chunk.domainStart[0] as number);
+    const start = local === 0 ? chunk.domainBase : (chunk.domainEnds[local - 1] as number);
+    return chunk.domainBytes.subarray(start - chunk.domainBase, (chunk.domainEnds[local] as number) - chunk.domainBase);
   }
 
   domain(domain: number): string {
@@ -236,11 +365,9 @@ export class CompactDirectory implements LookalikeTargets {
   }
 
   merchantOfDomain(domain: number): number {
-    // The last merchant whose domains start at or before this one. Merchants hold about as
-    // many domains each, so the domain's share of all domains is near its merchant's share.
-    const starts = this.#domainStart;
-    const guess = Math.floor((domain / Math.max(1, this.meta.domainCount)) * (starts.length - 1));
-    return lowerBoundNear(starts, domain + 1, guess) - 1;
+    // The last merchant whose domains start at or before this one.
+    const chunk = this.#domainChunk(domain);
+    return chunk.first + lowerBound(chunk.domainStart, domain + 1) - 1;
   }
 
   /**
@@ -252,16 +379,19 @@ export class CompactDirectory implements LookalikeTargets {
   #keyRange(key: string): void {
     if (key === this.#rangeKey) return;
     const hash = hashUnits(key);
-    const { keyHash } = this;
-    // Hashes spread evenly over 32 bits: a hash's share of 2³² is near its place in the table.
-    const from = lowerBoundNear(keyHash, hash, Math.floor((hash / 0x100000000) * keyHash.length));
+    // The hash's bucket (a piece: PieceMissing until the store has read it), searched whole:
+    // a bucket is a few kilobytes.
+    const { hash: keyHash, value } = this.#bucket(hash);
+    const from = lowerBound(keyHash, hash);
     let to = from;
     while (to < keyHash.length && keyHash[to] === hash) to++;
     this.#rangeKey = key;
+    this.#rangeValues = value;
     this.#rangeFrom = from;
     this.#rangeTo = to;
   }
   #rangeKey: string | null = null;
+  #rangeValues: Uint32Array = new Uint32Array(0);
   #rangeFrom = 0;
   #rangeTo = 0;
 
@@ -269,8 +399,9 @@ export class CompactDirectory implements LookalikeTargets {
   refs(key: string, kind: number): number[] {
     this.#keyRange(key);
     const found: number[] = [];
+    const values = this.#rangeValues;
     for (let at = this.#rangeFrom; at < this.#rangeTo; at++) {
-      const value = this.keyValue[at] as number;
+      const value = values[at] as number;
       if (value >>> 30 === kind) found.push(value & REF_MASK);
     }
     return found;
@@ -280,8 +411,9 @@ export class CompactDirectory implements LookalikeTargets {
   markersOf(key: string): number {
     this.#keyRange(key);
     let markers = 0;
+    const values = this.#rangeValues;
     for (let at = this.#rangeFrom; at < this.#rangeTo; at++) {
-      const value = this.keyValue[at] as number;
+      const value = values[at] as number;
       const ref = value & REF_MASK;
       if (value >>> 30 === KEY_KIND.marker && (ref === MARKER.flag || ref === MARKER.complaints)) markers |= ref;
     }
@@ -293,8 +425,9 @@ export class CompactDirectory implements LookalikeTargets {
     if (domain === this.#ownDomain) return this.#ownMerchant;
     this.#keyRange(domain);
     let merchant: number | null = null;
+    const values = this.#rangeValues;
     for (let at = this.#rangeFrom; at < this.#rangeTo; at++) {
-      const value = this.keyValue[at] as number;
+      const value = values[at] as number;
       if (value >>> 30 !== KEY_KIND.domain) continue;
       const ref = value & REF_MASK;
       if (spells(this.domainBytes(ref), domain)) {
@@ -345,6 +478,7 @@ export class CompactDirectory implements LookalikeTargets {
     if (bits === 0) return false;
     // hashUnits(deleted, seed) and hashUnits(deleted, seed ^ 0x5bd1e995), in one pass over
     // the text: a look-alike search asks the filter about a hundred deletions.
+    const bloom = this.bloom;
     const seed = bloomSeed(at);
     let first = (0x811c9dc5 ^ seed) >>> 0;
     let step = (0x811c9dc5 ^ seed ^ 0x5bd1e995) >>> 0;
@@ -358,7 +492,7 @@ export class CompactDirectory implements LookalikeTargets {
     for (let probe = 0; probe < BLOOM_PROBES; probe++) {
       const bit = (first + Math.imul(probe, step)) >>> 0;
       const at32 = bit % bits;
-      if (((this.bloom[at32 >>> 5] as number) & (1 << (at32 & 31))) === 0) return false;
+      if (((bloom[at32 >>> 5] as number) & (1 << (at32 & 31))) === 0) return false;
     }
     return true;
   }
@@ -386,9 +520,14 @@ export class CompactDirectory implements LookalikeTargets {
     return findImitation(this, identity, undefined);
   }
 
-  /** The stored value (all sections, as written). */
+  /** The bytes of the pieces this index holds now (the head included). */
   get byteLength(): number {
-    return this.sections.reduce((sum, section) => sum + section.byteLength, 0);
+    return this.#heldBytes;
+  }
+
+  /** The whole stored index, every piece (what the browser keeps on disk). */
+  get storedByteLength(): number {
+    return this.head.storedBytes;
   }
 }
 

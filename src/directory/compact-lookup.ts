@@ -33,18 +33,17 @@ function candidates(compact: CompactDirectory, key: string, kind: number): numbe
   return found.length > 1 ? found.sort(byOrdinal) : found;
 }
 
-export function recordsWanted(compact: CompactDirectory, domain: string, ices: readonly string[]): RecordsWanted {
+/** The records a verdict on `domain` needs; the merchants holding the ICEs a page shows are read by ICE (the store's byIce index). */
+export function recordsWanted(compact: CompactDirectory, domain: string): RecordsWanted {
   const markers = compact.markersOf(domain);
   const flag = (markers & MARKER.flag) !== 0;
   const complaints = (markers & MARKER.complaints) !== 0;
   const own = compact.merchantOfOwnDomain(domain);
-  // The common case, a merchant's own domain on a page that shows no ICE: one record.
-  if (own !== null && ices.length === 0) return { merchantIds: [compact.id(own)], flag, complaints };
-  const ordinals = new Set<number>();
-  if (own !== null) ordinals.add(own);
-  else for (const ordinal of candidates(compact, domain, KEY_KIND.social)) ordinals.add(ordinal);
-  for (const ice of ices) for (const ordinal of candidates(compact, ice, KEY_KIND.ice)) ordinals.add(ordinal);
-  return { merchantIds: [...ordinals].map((ordinal) => compact.id(ordinal)), flag, complaints };
+  // The common case, a merchant's own domain: one record.
+  if (own !== null) return { merchantIds: [compact.id(own)], flag, complaints };
+  const ordinals = candidates(compact, domain, KEY_KIND.social);
+  const unique = ordinals.length > 1 ? [...new Set(ordinals)] : ordinals;
+  return { merchantIds: unique.map((ordinal) => compact.id(ordinal)), flag, complaints };
 }
 
 /** The lookup for one shop key, answering from the records read for it. */
@@ -110,13 +109,13 @@ class CompactShopLookup implements DirectoryLookup {
   }
 
   merchantByIce(ice: string): Merchant | null {
-    // The last merchant (in id order) holding an ICE is its owner, as in the in-memory index.
-    const ordinals = candidates(this.#compact, ice, KEY_KIND.ice);
-    for (let at = ordinals.length - 1; at >= 0; at--) {
-      const merchant = this.#record(ordinals[at] as number);
-      if (merchant?.ice === ice) return merchant;
+    // The last merchant (in id order) holding an ICE is its owner, as in the in-memory index;
+    // the store read every merchant holding the ICEs the page shows (its byIce index).
+    let owner: Merchant | null = null;
+    for (const merchant of this.#records.merchants.values()) {
+      if (merchant.ice === ice && (owner === null || merchant.id > owner.id)) owner = merchant;
     }
-    return null;
+    return owner;
   }
 
   lookalikeOf(identity: Pick<ShopIdentity, 'domain' | 'host'>): Imitation | null {

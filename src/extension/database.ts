@@ -1,5 +1,13 @@
-import { type DBSchema, type IDBPDatabase, type IDBPTransaction, openDB, type StoreNames } from 'idb';
+import {
+  type DBSchema,
+  type IDBPDatabase,
+  type IDBPObjectStore,
+  type IDBPTransaction,
+  openDB,
+  type StoreNames,
+} from 'idb';
 import { buildCompact } from '../directory/compact-build.ts';
+import { piecesOf } from '../directory/compact-pieces.ts';
 import type { DomainComplaints, FlaggedDomain, Merchant, Policy } from '../directory/schemas.ts';
 import type { StoredReport } from './report-outbox.ts';
 
@@ -26,29 +34,32 @@ export interface DirectoryMeta {
 }
 
 export interface ThiqaDatabaseSchema extends DBSchema {
-  merchants: { key: string; value: Merchant; indexes: { byDomain: string } };
+  merchants: { key: string; value: Merchant; indexes: { byDomain: string; byIce: string } };
   flagged: { key: string; value: FlaggedDomain };
   domainComplaints: { key: string; value: DomainComplaints };
   meta: { key: 'directory'; value: DirectoryMeta };
-  /** The compact lookup index of the records (src/directory/compact-directory.ts), one binary value. */
-  lookup: { key: 'directory'; value: Uint8Array };
+  /** The compact lookup index of the records, in pieces (src/directory/compact-pieces.ts): head, k<b>, t<c>, look. */
+  lookup: { key: string; value: Uint8Array };
   reports: { key: string; value: StoredReport; indexes: { byCreatedAt: string } };
 }
 
 export type ThiqaDatabase = IDBPDatabase<ThiqaDatabaseSchema>;
 
 export const DATABASE_NAME = 'thiqa';
-export const DATABASE_VERSION = 2;
+export const DATABASE_VERSION = 3;
 
 /** Opens the extension's database; `indexedDB` is passed in so tests can hand a fake one. */
 export function openThiqaDatabase(name = DATABASE_NAME): Promise<ThiqaDatabase> {
   return openDB<ThiqaDatabaseSchema>(name, DATABASE_VERSION, {
     upgrade(db, oldVersion, _newVersion, transaction) {
       if (oldVersion < 1) createVersion1(db);
-      if (oldVersion < 2) {
-        db.createObjectStore('lookup');
-        // Users who already hold a directory get its compact index built from their records,
-        // in the upgrade's own transaction: the worker never wakes to records without one.
+      if (oldVersion < 2) db.createObjectStore('lookup');
+      if (oldVersion < 3) {
+        // The merchant holding an ICE a page shows is read through this index (the compact index keeps no ICE).
+        transaction.objectStore('merchants').createIndex('byIce', 'ice');
+        // Users who already hold a directory get its compact index built from their records, in
+        // pieces (version 2 kept it whole), in the upgrade's own transaction: the worker never
+        // wakes to records without one.
         void buildStoredLookup(transaction);
       }
     },
@@ -75,5 +86,24 @@ async function buildStoredLookup(
     tx.objectStore('flagged').getAll(),
     tx.objectStore('domainComplaints').getAll(),
   ]);
-  await tx.objectStore('lookup').put(buildCompact({ merchants, flagged, domainComplaints }), 'directory');
+  await writePieces(tx.objectStore('lookup'), buildCompact({ merchants, flagged, domainComplaints }));
+}
+
+export type LookupStore = IDBPObjectStore<
+  ThiqaDatabaseSchema,
+  ArrayLike<StoreNames<ThiqaDatabaseSchema>>,
+  'lookup',
+  'readwrite' | 'versionchange'
+>;
+
+/** A stamp for the pieces of one write: a reader holding pieces of another write reads afresh. */
+function newStamp(): number {
+  return crypto.getRandomValues(new Uint32Array(1))[0] as number;
+}
+
+/** Replaces the stored pieces with those of a whole index, inside the caller's transaction (with the records). */
+export async function writePieces(lookup: LookupStore, whole: Uint8Array): Promise<void> {
+  const pieces = piecesOf(whole, newStamp());
+  await lookup.clear();
+  await Promise.all([...pieces].map(([key, bytes]) => lookup.put(bytes, key)));
 }

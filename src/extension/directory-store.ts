@@ -1,11 +1,20 @@
+import type { IDBPTransaction } from 'idb';
 import { buildCompact, type Marker, merchantKeys, patchCompact } from '../directory/compact-build.ts';
-import { CompactDirectory, MARKER } from '../directory/compact-directory.ts';
+import { CompactDirectory, MARKER, PieceMissing } from '../directory/compact-directory.ts';
 import { sealOf } from '../directory/compact-format.ts';
 import { compactLookup, recordsWanted } from '../directory/compact-lookup.ts';
+import { PIECE_HEAD, PIECE_LOOKALIKE } from '../directory/compact-pieces.ts';
 import type { DirectoryLookup } from '../directory/directory-index.ts';
 import type { Delta, DirectoryState, Merchant, Snapshot } from '../directory/schemas.ts';
 import { type IdentityResult, resolveShopIdentity } from '../directory/shop-identity.ts';
-import type { DirectoryMeta, SyncError, ThiqaDatabase } from './database.ts';
+import {
+  type DirectoryMeta,
+  type LookupStore,
+  type SyncError,
+  type ThiqaDatabase,
+  type ThiqaDatabaseSchema,
+  writePieces,
+} from './database.ts';
 import { markWake } from './wake-timing.ts';
 
 export interface DirectoryStore {
@@ -52,14 +61,42 @@ export interface VerifiedSeal {
 }
 
 const RECORD_STORES = ['meta', 'merchants', 'flagged', 'domainComplaints', 'lookup'] as const;
+const LOOKUP_STORES = ['meta', 'lookup', 'merchants', 'flagged', 'domainComplaints'] as const;
+/** Pieces a worker keeps between verdicts (each a few kilobytes; the look-alike part counts as one). */
+const PIECES_KEPT = 64;
+
+/** Every stored piece, as one index (a delta patches it); null when one is missing or damaged. */
+async function readAllPieces(lookup: LookupStore): Promise<CompactDirectory | null> {
+  const [keys, values] = await Promise.all([lookup.getAllKeys(), lookup.getAll()]);
+  const at = keys.indexOf(PIECE_HEAD);
+  const compact = at < 0 ? null : CompactDirectory.fromHead(values[at]);
+  if (!compact) return null;
+  for (const [index, key] of keys.entries()) {
+    if (key !== PIECE_HEAD && !compact.addPiece(key, values[index])) return null;
+  }
+  // Every piece the head names must be there.
+  try {
+    compact.forEachKey(() => {});
+    void compact.skeletonHash;
+    for (let merchant = 0; merchant < compact.merchantCount; merchant += compact.head.chunkSize)
+      compact.idBytes(merchant);
+  } catch (error) {
+    if (error instanceof PieceMissing) return null;
+    throw error;
+  }
+  return compact;
+}
 
 export function createDirectoryStore(db: ThiqaDatabase, options: { verifiedSeal?: VerifiedSeal } = {}): DirectoryStore {
   const { verifiedSeal } = options;
-  type Hot = { compact: CompactDirectory; meta: DirectoryMeta } | null;
-  let hot: Promise<Hot> | null = null;
+  type Hot = { compact: CompactDirectory; meta: DirectoryMeta; seal: string | null };
+  /** The head last read and the pieces read since (replaced, never emptied in place: a verdict may still use it). */
+  let held: Hot | null = null;
+  // Asked once, at creation (a wake): awaited before a transaction opens, never inside one.
+  const rememberedSeal = verifiedSeal ? verifiedSeal.get().catch(() => null) : Promise.resolve(null);
   const listeners: Array<() => void> = [];
   const changed = () => {
-    hot = null;
+    held = null;
     for (const listener of listeners) listener();
   };
 
@@ -78,70 +115,127 @@ export function createDirectoryStore(db: ThiqaDatabase, options: { verifiedSeal?
     return { policy: meta.policy, platforms: meta.platforms, merchants, flagged, domainComplaints };
   };
 
-  /** A damaged or missing stored index is rebuilt from the records, in one transaction with them. */
-  const rebuild = async (): Promise<Hot> => {
+  /** A damaged or missing stored piece: every piece is rebuilt from the records, in one transaction with them. */
+  const rebuild = async (): Promise<void> => {
     const tx = db.transaction(RECORD_STORES, 'readwrite');
-    const [meta, merchants, flagged, domainComplaints] = await Promise.all([
-      tx.objectStore('meta').get('directory'),
+    const [merchants, flagged, domainComplaints] = await Promise.all([
       tx.objectStore('merchants').getAll(),
       tx.objectStore('flagged').getAll(),
       tx.objectStore('domainComplaints').getAll(),
     ]);
-    const bytes = buildCompact({ merchants, flagged, domainComplaints });
-    await tx.objectStore('lookup').put(bytes, 'directory');
+    await writePieces(tx.objectStore('lookup'), buildCompact({ merchants, flagged, domainComplaints }));
     await tx.done;
-    const compact = CompactDirectory.read(bytes);
-    return meta && compact ? { compact, meta } : null;
+    held = null;
   };
 
-  const load = async (): Promise<Hot> => {
-    // Asked beside the read: the answer costs no time of its own.
-    const remembered = verifiedSeal ? verifiedSeal.get().catch(() => null) : null;
-    const tx = db.transaction(['meta', 'lookup']);
-    const [meta, stored] = await Promise.all([
+  type ReadTx = IDBPTransaction<
+    ThiqaDatabaseSchema,
+    typeof LOOKUP_STORES extends readonly (infer T)[] ? T[] : never,
+    'readonly'
+  >;
+
+  /**
+   * The head and meta as this transaction sees them: the held index when its head is the
+   * stored one (same seal), else a new one. Null before any directory; 'damaged' for a bad head.
+   */
+  const headIn = async (tx: ReadTx): Promise<Hot | null | 'damaged'> => {
+    const [meta, head] = await Promise.all([
       tx.objectStore('meta').get('directory'),
-      tx.objectStore('lookup').get('directory'),
+      tx.objectStore('lookup').get(PIECE_HEAD),
     ]);
-    await tx.done;
     markWake('index-read');
     if (!meta) return null;
-    const seal = sealOf(stored);
-    const alreadyVerified = seal !== null && seal === (await remembered);
-    const compact = CompactDirectory.read(stored, { alreadyVerified });
+    const seal = sealOf(head);
+    if (held && seal !== null && held.seal === seal && held.compact.heldPieces().length <= PIECES_KEPT) {
+      held = { ...held, meta };
+      return held;
+    }
+    const compact = CompactDirectory.fromHead(head);
     markWake('index-checked');
-    if (compact && seal && !alreadyVerified) void verifiedSeal?.set(seal).catch(() => {});
-    return compact ? { compact, meta } : rebuild();
+    if (!compact) return 'damaged';
+    held = { compact, meta, seal };
+    return held;
   };
 
-  const compact = () => {
-    hot ??= load();
-    return hot;
+  /**
+   * Runs `ask` against the index, reading in this transaction each piece it asks for (so all
+   * pieces come from one write, the head's). 'damaged' when a piece is missing, damaged or of
+   * another write.
+   */
+  const withPieces = async <T>(tx: ReadTx, compact: CompactDirectory, remembered: string | null, ask: () => T) => {
+    for (;;) {
+      try {
+        return ask();
+      } catch (error) {
+        if (!(error instanceof PieceMissing)) throw error;
+        const stored = await tx.objectStore('lookup').get(error.piece);
+        const seal = error.piece === PIECE_LOOKALIKE ? sealOf(stored) : null;
+        const alreadyVerified = seal !== null && seal === remembered;
+        if (!compact.addPiece(error.piece, stored, { alreadyVerified })) return 'damaged' as const;
+        markWake(
+          error.piece === PIECE_LOOKALIKE ? 'lookalike-read' : error.piece.startsWith('k') ? 'keys-read' : 'texts-read',
+        );
+        if (seal && !alreadyVerified) void verifiedSeal?.set(seal).catch(() => {});
+      }
+    }
   };
+
+  const lookupIn = async (tx: ReadTx, input: string, ices: readonly string[], remembered: string | null) => {
+    const hot = await headIn(tx);
+    if (hot === null || hot === 'damaged') return hot;
+    const { compact, meta } = hot;
+    const resolved = resolveShopIdentity(input, meta.platforms);
+    // No shop identity: the verdict asks the lookup nothing but its platforms.
+    const domain = resolved.ok ? resolved.identity.domain : '';
+    const wanted = await withPieces(tx, compact, remembered, () => {
+      const wanted = recordsWanted(compact, domain);
+      // The verdict searches look-alikes of a shop the directory does not list: what that
+      // search reads (the look-alike part, the texts of the targets it meets) is read now.
+      if (resolved.ok && resolved.identity.kind !== 'social' && compact.merchantOfOwnDomain(domain) === null) {
+        compact.lookalikeOf(resolved.identity);
+      }
+      return wanted;
+    });
+    if (wanted === 'damaged') return wanted;
+    const byIce = tx.objectStore('merchants').index('byIce');
+    const [merchants, holders, flag, complaints] = await Promise.all([
+      Promise.all(wanted.merchantIds.map((id) => tx.objectStore('merchants').get(id))),
+      Promise.all((resolved.ok ? ices : []).map((ice) => byIce.getAll(ice))),
+      wanted.flag ? tx.objectStore('flagged').get(domain) : undefined,
+      wanted.complaints ? tx.objectStore('domainComplaints').get(domain) : undefined,
+    ]);
+    const read = new Map<string, Merchant>();
+    for (const merchant of [...merchants, ...holders.flat()]) if (merchant) read.set(merchant.id, merchant);
+    const lookup = compactLookup(compact, meta, domain, { merchants: read, flag, complaints });
+    // The identity comes back with the lookup: the verdict judges it without parsing the URL again.
+    return { lookup, meta, resolved };
+  };
+
+  /** Reads in one transaction; a damaged piece makes every piece be rebuilt from the records, then reads again. */
+  const inOneRead = async <T>(read: (tx: ReadTx, remembered: string | null) => Promise<T | 'damaged'>) => {
+    const remembered = await rememberedSeal;
+    for (let attempt = 0; ; attempt++) {
+      const tx = db.transaction([...LOOKUP_STORES]);
+      const result = await read(tx, remembered);
+      await tx.done;
+      if (result !== 'damaged') return result;
+      if (attempt > 0) throw new Error('compact index: damaged again right after its rebuild');
+      await rebuild();
+    }
+  };
+
+  const compact = () =>
+    inOneRead(async (tx) => {
+      const hot = await headIn(tx);
+      return hot === null || hot === 'damaged' ? hot : { compact: hot.compact, meta: hot.meta };
+    });
 
   return {
     readMeta,
     readState,
     compact,
-    async lookupFor(input, ices = []) {
-      const held = await compact();
-      if (!held) return null;
-      const { meta } = held;
-      const resolved = resolveShopIdentity(input, meta.platforms);
-      // No shop identity: the verdict asks the lookup nothing but its platforms.
-      const domain = resolved.ok ? resolved.identity.domain : '';
-      const wanted = recordsWanted(held.compact, domain, resolved.ok ? ices : []);
-      const tx = db.transaction(['merchants', 'flagged', 'domainComplaints']);
-      const [merchants, flag, complaints] = await Promise.all([
-        Promise.all(wanted.merchantIds.map((id) => tx.objectStore('merchants').get(id))),
-        wanted.flag ? tx.objectStore('flagged').get(domain) : undefined,
-        wanted.complaints ? tx.objectStore('domainComplaints').get(domain) : undefined,
-      ]);
-      await tx.done;
-      const read = new Map<string, Merchant>();
-      for (const merchant of merchants) if (merchant) read.set(merchant.id, merchant);
-      const lookup = compactLookup(held.compact, meta, domain, { merchants: read, flag, complaints });
-      // The identity comes back with the lookup: the verdict judges it without parsing the URL again.
-      return { lookup, meta, resolved };
+    lookupFor(input, ices = []) {
+      return inOneRead((tx, remembered) => lookupIn(tx, input, ices, remembered));
     },
     async replaceWithSnapshot(snapshot, meta) {
       // Built before the transaction opens: a transaction left idle while we compute would commit.
@@ -155,7 +249,7 @@ export function createDirectoryStore(db: ThiqaDatabase, options: { verifiedSeal?
         ...snapshot.state.merchants.map((record) => merchants.put(record)),
         ...snapshot.state.flagged.map((record) => flagged.put(record)),
         ...snapshot.state.domainComplaints.map((record) => complaints.put(record)),
-        tx.objectStore('lookup').put(bytes, 'directory'),
+        writePieces(tx.objectStore('lookup'), bytes),
         tx.objectStore('meta').put(
           {
             ...meta,
@@ -182,8 +276,8 @@ export function createDirectoryStore(db: ThiqaDatabase, options: { verifiedSeal?
       // What the index must learn: which flagged and complained-about keys come and go.
       const present = (store: typeof flagged | typeof complaints, keys: readonly string[]) =>
         Promise.all(keys.map(async (key) => ((await store.getKey(key)) === undefined ? null : key)));
-      const [stored, flagsGone, flagsKept, complaintsGone, complaintsKept] = await Promise.all([
-        lookup.get('directory'),
+      const [old, flagsGone, flagsKept, complaintsGone, complaintsKept] = await Promise.all([
+        readAllPieces(lookup),
         present(flagged, delta.flagged.remove),
         present(
           flagged,
@@ -199,7 +293,6 @@ export function createDirectoryStore(db: ThiqaDatabase, options: { verifiedSeal?
         keys.flatMap((domain) => (domain === null ? [] : [{ domain, kind }]));
       const isNew = (kept: Array<string | null>) => (_record: { domain: string }, index: number) =>
         kept[index] === null;
-      const old = CompactDirectory.read(stored);
       // Patched in the transaction, from the stored index and the delta alone (no other record is read).
       const bytes = old
         ? patchCompact(old, {
@@ -232,7 +325,7 @@ export function createDirectoryStore(db: ThiqaDatabase, options: { verifiedSeal?
         ...delta.domainComplaints.upsert.map((record) => complaints.put(record)),
         tx.objectStore('meta').put(meta, 'directory'),
       ]);
-      if (bytes) await lookup.put(bytes, 'directory');
+      if (bytes) await writePieces(lookup, bytes);
       else {
         // The stored index was damaged: rebuilt from the records as they now stand, still in this transaction.
         const [all, allFlagged, allComplaints] = await Promise.all([
@@ -240,9 +333,9 @@ export function createDirectoryStore(db: ThiqaDatabase, options: { verifiedSeal?
           flagged.getAll(),
           complaints.getAll(),
         ]);
-        await lookup.put(
+        await writePieces(
+          lookup,
           buildCompact({ merchants: all, flagged: allFlagged, domainComplaints: allComplaints }),
-          'directory',
         );
       }
       await tx.done;
@@ -253,7 +346,6 @@ export function createDirectoryStore(db: ThiqaDatabase, options: { verifiedSeal?
       const meta = await tx.store.get('directory');
       if (meta) await tx.store.put({ ...meta, ...patch }, 'directory');
       await tx.done;
-      hot = null;
     },
     onChange(listener) {
       listeners.push(listener);
