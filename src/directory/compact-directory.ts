@@ -1,4 +1,4 @@
-import { decodeSections, hashUnits, lowerBound, wordsOf } from './compact-format.ts';
+import { decodeSections, finalHash, hashUnits, lowerBound, SECTION, SECTION_COUNT, wordsOf } from './compact-format.ts';
 import {
   bucketOf,
   bucketPiece,
@@ -25,22 +25,7 @@ import { findImitation, type Imitation, type LookalikeTargets, type Target } fro
 // Bloom filter of their one-letter deletions. A hash says "maybe": a domain is confirmed
 // against its stored text, anything else against the record read from IndexedDB.
 
-export const SECTION = {
-  meta: 0,
-  idBytes: 1,
-  idEnds: 2,
-  verified: 3,
-  domainStart: 4,
-  domainBytes: 5,
-  domainEnds: 6,
-  keyHash: 7,
-  keyValue: 8,
-  skeletonHash: 9,
-  skeletonDomain: 10,
-  bloom: 11,
-  alphabet: 12,
-} as const;
-export const SECTION_COUNT = 13;
+export { SECTION, SECTION_COUNT };
 
 /** What a key's entry points at, in its value's two top bits; the rest is the reference. */
 export const KEY_KIND = { domain: 0, social: 1, ice: 2, marker: 3 } as const;
@@ -111,17 +96,6 @@ export function lowerBoundNear(sorted: Uint32Array, key: number, guess: number):
     else high = middle;
   }
   return low;
-}
-
-/** hashUnits's last step (compact-format.ts), for hashes computed here in one pass. */
-function finalHash(value: number): number {
-  let hash = value;
-  hash ^= hash >>> 16;
-  hash = Math.imul(hash, 0x85ebca6b);
-  hash ^= hash >>> 13;
-  hash = Math.imul(hash, 0xc2b2ae35);
-  hash ^= hash >>> 16;
-  return hash >>> 0;
 }
 
 const NO_TARGETS: ReadonlyArray<{ ref: number; target: Target }> = [];

@@ -21,6 +21,12 @@ export function hashUnits(text: string, seed = 0, skip = -1): number {
     if (i === skip) continue;
     hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
   }
+  return finalHash(hash);
+}
+
+/** hashUnits's last step (Murmur3's finaliser), for hashes computed elsewhere in one pass. */
+export function finalHash(value: number): number {
+  let hash = value;
   hash ^= hash >>> 16;
   hash = Math.imul(hash, 0x85ebca6b);
   hash ^= hash >>> 13;
@@ -28,6 +34,24 @@ export function hashUnits(text: string, seed = 0, skip = -1): number {
   hash ^= hash >>> 16;
   return hash >>> 0;
 }
+
+/** The whole index's sections, in order (compact-directory.ts, compact-pieces.ts). */
+export const SECTION = {
+  meta: 0,
+  idBytes: 1,
+  idEnds: 2,
+  verified: 3,
+  domainStart: 4,
+  domainBytes: 5,
+  domainEnds: 6,
+  keyHash: 7,
+  keyValue: 8,
+  skeletonHash: 9,
+  skeletonDomain: 10,
+  bloom: 11,
+  alphabet: 12,
+} as const;
+export const SECTION_COUNT = 13;
 
 /** A checksum of whole words (the sections are word-aligned): fast enough to run at every wake. */
 function checksum(words: Uint32Array, from: number): number {

@@ -1,4 +1,4 @@
-import { bytesOf, decodeSections, encodeSections, lowerBound, wordsOf } from './compact-format.ts';
+import { bytesOf, decodeSections, encodeSections, lowerBound, SECTION, wordsOf } from './compact-format.ts';
 
 // The compact index (compact-directory.ts) as the extension stores it: not one value but
 // pieces, each its own IndexedDB value, so a wake reads kilobytes, not the whole directory.
@@ -10,22 +10,8 @@ import { bytesOf, decodeSections, encodeSections, lowerBound, wordsOf } from './
 // Every piece carries the stamp of the write that made it, and its own checksum (format of
 // compact-format.ts): a piece of another write, or a damaged one, is refused.
 
-/** The whole index's 13 sections, in compact-directory.ts SECTION order. */
-const W = {
-  meta: 0,
-  idBytes: 1,
-  idEnds: 2,
-  verified: 3,
-  domainStart: 4,
-  domainBytes: 5,
-  domainEnds: 6,
-  keyHash: 7,
-  keyValue: 8,
-  skeletonHash: 9,
-  skeletonDomain: 10,
-  bloom: 11,
-  alphabet: 12,
-} as const;
+/** The whole index's sections (compact-format.ts). */
+const W = SECTION;
 
 export const PIECE_HEAD = 'head';
 export const PIECE_LOOKALIKE = 'look';
