@@ -14,9 +14,6 @@ const reportsOrigin = new URL(process.env.THIQA_REPORTS_URL || directoryUrl).ori
 const hostPermission = (origin: string, browser: string) =>
   browser === 'firefox' ? `${new URL(origin).protocol}//${new URL(origin).hostname}/*` : `${new URL(origin).origin}/*`;
 
-/** The pages the content script reads: every http(s) page. */
-const PAGE_HOSTS = ['http://*/*', 'https://*/*'];
-
 export default defineConfig({
   srcDir: '.',
   entrypointsDir: 'entrypoints',
@@ -43,22 +40,14 @@ export default defineConfig({
     name: '__MSG_extensionName__',
     description: '__MSG_extensionDescription__',
     default_locale: 'en',
-    // `scripting` (Chromium): the background injects the content script's second file into a
-    // page that may be a shop (src/extension/page-script.ts); Firefox's Manifest V2 has
-    // tabs.executeScript. Injecting needs the pages' hosts too: every http(s) page, as the
-    // content script already matches, so the install warning stays the same ("read and
-    // change your data on all websites", docs/performance.md).
-    permissions: ['storage', 'alarms', 'tabs', ...(browser === 'firefox' ? [] : ['scripting'])],
+    permissions: ['storage', 'alarms', 'tabs'],
     // The directory's host and the reports' (one when they are the same). Without a port
     // on Firefox, a pattern matches every port of the host.
-    host_permissions: [
-      ...new Set([hostPermission(directoryUrl, browser), hostPermission(reportsOrigin, browser)]),
-      ...PAGE_HOSTS,
-    ],
+    host_permissions: [...new Set([hostPermission(directoryUrl, browser), hostPermission(reportsOrigin, browser)])],
     action: { default_title: '__MSG_extensionName__' },
     // The content script (entrypoints/shop/) is built as a plain script and declared here:
     // WXT's content-script wrapper would set up its polyfill and context on every page.
-    content_scripts: [{ matches: PAGE_HOSTS, js: ['shop.js'], run_at: 'document_idle' }],
+    content_scripts: [{ matches: ['http://*/*', 'https://*/*'], js: ['shop.js'], run_at: 'document_idle' }],
     ...(browser === 'firefox'
       ? {
           browser_specific_settings: {

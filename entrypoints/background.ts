@@ -137,19 +137,6 @@ export default defineBackground(() => {
   });
   browser.tabs.onRemoved.addListener((tabId) => void forgetPageEvidence(tabId));
 
-  // The content script's second file (src/extension/page-script.ts), into the asking tab's
-  // top document: pinned by its id where Chromium gives one, so a page that has meanwhile
-  // given way to another gets nothing. Manifest V2 (Firefox) has tabs.executeScript.
-  async function injectPageScript(tabId: number, documentId: string | undefined): Promise<void> {
-    const file = '/shop-page.js';
-    if (import.meta.env.MANIFEST_VERSION === 2) {
-      await browser.tabs.executeScript(tabId, { file, frameId: 0, runAt: 'document_idle' });
-      return;
-    }
-    const target = documentId ? { tabId, documentIds: [documentId] } : { tabId, frameIds: [0] };
-    await browser.scripting.executeScript({ target, files: [file] });
-  }
-
   const router = createMessageRouter(
     createRequestHandlers({
       services,
@@ -160,7 +147,6 @@ export default defineBackground(() => {
       portalUrl: PORTAL_URL,
       onSiteChoiceChanged: () => void repaintAllTabs(),
       pageEvidence,
-      injectPageScript: (tabId, documentId) => injectPageScript(tabId, documentId),
       onPageEvidence: (tabId) =>
         void browser.tabs.get(tabId).then(
           (tab) => repaintTab(tabId, tab.url),

@@ -8,16 +8,16 @@ import { shopPageLoader } from '../../src/extension/page-script.ts';
 import { RequestFailed, sendRequest } from '../../src/extension/send-request.ts';
 import { isLiveShopPage } from '../../src/extension/shop-page-signals.ts';
 import { isSocialSellerPage } from '../../src/extension/social-page.ts';
+import { shopPageScript } from './page.ts';
 
-// The content script's first file, declared in the manifest by wxt.config.ts (every http(s)
-// page, at document_idle) and built as an unlisted script: WXT's content-script wrapper set
-// up the webextension polyfill and its ContentScriptContext on every page the shopper opens.
+// The content script, declared in the manifest by wxt.config.ts (every http(s) page, at
+// document_idle) and built as an unlisted script: WXT's content-script wrapper set up the
+// webextension polyfill and its ContentScriptContext on every page the shopper opens.
 // content-lifetime.ts keeps what that context gave: the copy stops when the extension is
 // reloaded or a newer copy starts, and it follows a single-page shop's navigations.
-// It only decides whether the page may be a shop and watches for an order form; the rest
-// (reading the page, the badge, the warning) is the second file, which the background
-// injects when one of those says so (src/extension/page-script.ts). A page that is neither
-// compiles and runs only this file, and talks to nobody.
+// It first decides whether the page may be a shop and watches for an order form; the rest
+// (reading the page, the badge, the warning: page.ts) runs only when one of those says so.
+// A page that is neither talks to nobody.
 
 /** Single-page shops render the new page after the URL changes; give them this long. */
 const RENDER_AFTER_NAVIGATION_MS = 600;
@@ -30,7 +30,7 @@ function main(): void {
     if (!lifetime.isValid()) return Promise.reject(new RequestFailed('the extension was reloaded'));
     return sendRequest(request);
   };
-  const shopPage = shopPageLoader({ ask, onStop: (cleanup) => lifetime.onStop(cleanup) });
+  const shopPage = shopPageLoader({ ask, onStop: (cleanup) => lifetime.onStop(cleanup) }, shopPageScript);
 
   let generation = 0;
   const showBadge = async () => {
@@ -43,12 +43,12 @@ function main(): void {
     );
     if (!isShop) {
       // A single-page shop's earlier page may have shown one.
-      (await shopPage.loaded())?.removeBadge();
+      shopPage.loaded()?.removeBadge();
       return;
     }
-    const page = await shopPage.load();
     const stillCurrent = () => current === generation && !lifetime.stopped;
-    if (page && stillCurrent()) await page.showBadge({ stillCurrent, bodyText });
+    // Reading the page starts in this same task (the bench counts it inside the evaluation).
+    if (stillCurrent()) await shopPage.load().showBadge({ stillCurrent, bodyText });
   };
 
   // The checkout warning: on any page, once an order form is there (now or added later).
@@ -64,13 +64,14 @@ function main(): void {
       () => location.pathname,
       (found) => {
         const isCurrent = () => current === generation && !lifetime.stopped;
+        if (!isCurrent()) return;
         void shopPage
           .load()
-          .then((page) => (page && isCurrent() ? page.showCheckoutWarning(found, isCurrent) : null))
+          .showCheckoutWarning(found, isCurrent)
           .then((shown) => {
             checkoutUi = shown;
             // The warning says what the corner badge says, and on a phone the badge could cover the order button.
-            if (shown) void shopPage.loaded().then((page) => page?.removeBadge());
+            if (shown) shopPage.loaded()?.removeBadge();
           });
       },
     );

@@ -51,12 +51,10 @@ async function contentScriptTimings(cdp: CDPSession, extensionId: string): Promi
 }
 
 /**
- * Steps the first file's main() runs before its first await: inside the script's evaluation,
- * so not counted twice. The second file (injected on shop pages, src/extension/page-script.ts)
- * has its own evaluation in the trace, counted like the first's; the steps it runs when the
- * first file calls it (reading the page, the badge, the warning) are counted as later steps.
+ * Steps main() runs before its first await: inside the script's evaluation, so not counted
+ * twice. The badge, the legal page and the checkout warning come later, as steps of their own.
  */
-const STEPS_INSIDE_EVALUATION = new Set(['shop-signals']);
+const STEPS_INSIDE_EVALUATION = new Set(['shop-signals', 'read-page']);
 
 interface TraceEvent {
   name: string;

@@ -104,7 +104,6 @@ describe('continueCheckout', () => {
       // No page evidence read: the verdict is the directory's alone.
       pageEvidence: { save: async () => {}, forTab: async () => null, clear: async () => {} },
       onPageEvidence: () => {},
-      injectPageScript: async () => {},
     });
     return { handlers, stored };
   }

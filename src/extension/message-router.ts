@@ -6,13 +6,11 @@ export interface MessageSender {
   id?: string;
   url?: string;
   frameId?: number;
-  /** Chromium: the sending document, so an injection reaches that document and no later one. */
-  documentId?: string;
   tab?: { id?: number };
 }
 
 /** Who is asking: an extension page, or the content script of one tab. */
-export type Caller = { kind: 'extension-page' } | { kind: 'content-script'; tabId: number; documentId?: string };
+export type Caller = { kind: 'extension-page' } | { kind: 'content-script'; tabId: number };
 
 export type Handlers = {
   [T in keyof ResponseMap]: (request: Extract<Request, { type: T }>, caller: Caller) => Promise<ResponseMap[T]>;
@@ -22,11 +20,7 @@ function callerOf(sender: MessageSender, runtimeId: string, extensionOrigin: str
   if (sender.id !== runtimeId) return null;
   if (sender.url?.startsWith(extensionOrigin)) return { kind: 'extension-page' };
   // Our content script runs in top frames only; anything else is not one of ours.
-  if (sender.tab?.id !== undefined && sender.frameId === 0) {
-    return typeof sender.documentId === 'string'
-      ? { kind: 'content-script', tabId: sender.tab.id, documentId: sender.documentId }
-      : { kind: 'content-script', tabId: sender.tab.id };
-  }
+  if (sender.tab?.id !== undefined && sender.frameId === 0) return { kind: 'content-script', tabId: sender.tab.id };
   return null;
 }
 

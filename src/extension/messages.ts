@@ -42,8 +42,6 @@ export const requestSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('hidePageBadge') }),
   // "Continue" on the checkout warning, for the sender's own site.
   z.strictObject({ type: z.literal('continueCheckout') }),
-  // The content script's second file, into the sender's own document (src/extension/page-script.ts).
-  z.strictObject({ type: z.literal('loadPageScript') }),
   // What the page shows (its text, image words and links, bounded), read by the background
   // for law 31-08 mentions, ICEs and trust marks: evidence only. `legalPagePath` names the
   // shop's legal page when these are its facts, null for the page itself.
@@ -97,7 +95,6 @@ export const CONTENT_SCRIPT_REQUESTS: ReadonlySet<RequestType> = new Set([
   'getPageBadge',
   'hidePageBadge',
   'continueCheckout',
-  'loadPageScript',
   'reportPageFacts',
 ]);
 
@@ -181,7 +178,6 @@ export interface ResponseMap {
   getPageBadge: PageBadge;
   hidePageBadge: SiteChoice;
   continueCheckout: SiteChoice;
-  loadPageScript: true;
   reportPageFacts: PageFactsAnswer;
   getTabView: TabView;
   submitReport: ReportView;

@@ -45,7 +45,6 @@ function setUp() {
       clear: async () => {},
     },
     onPageEvidence: () => {},
-    injectPageScript: async () => {},
   });
   return { handlers: created, saved, judged };
 }

@@ -1,17 +1,16 @@
 import type { FoundCheckout } from './checkout-forms.ts';
 import type { Request, ResponseMap } from './messages.ts';
 
-// The content script comes in two files. The first (entrypoints/shop/), on every page, only
-// decides whether the page may be a shop or holds an order form, and watches for one. Only
-// then does it ask the background to inject the second (entrypoints/shop-page.ts: reading
-// the page, the badge and the checkout warning with their styles), so a page that is no shop
-// never compiles it. Both run in the extension's isolated world, where the second leaves its
-// functions in a slot of the world's global object: the page's scripts can neither see nor
-// replace it, and nothing is said to the page.
+// The content script's work on a page that may be a shop or holds an order form (reading
+// the page, the badge, the checkout warning: entrypoints/shop/page.ts) is made only when
+// entrypoints/shop/index.ts finds such a page; a page that is neither never runs it.
+// (It was tried as a second file the background injects on demand: that needed the
+// `scripting` permission and host permissions on every http(s) site, so the background could
+// fetch any site, for no gain the content-script bench could tell from noise. One file it is.)
 
-/** What the first file hands the second: its way to the background and its lifetime. */
+/** What the content script hands its shop-page part: its way to the background and its lifetime. */
 export interface ContentScriptLink {
-  /** A request to the background (the first file announces the copy and checks it is alive). */
+  /** A request to the background (announces the copy and checks it is alive). */
   ask<R extends Request>(request: R): Promise<ResponseMap[R['type']]>;
   /** Runs `cleanup` when this copy of the script stops. */
   onStop(cleanup: () => void): void;
@@ -29,33 +28,24 @@ export interface ShopPageScript {
   showCheckoutWarning(found: FoundCheckout, isCurrent: () => boolean): Promise<{ remove(): void } | null>;
 }
 
-interface PageScriptScope {
-  thiqaShopPage?: (link: ContentScriptLink) => ShopPageScript;
-}
-
-/** Called by the second file as it runs: leaves its entry point in the isolated world's global. */
-export function registerShopPageScript(create: (link: ContentScriptLink) => ShopPageScript): void {
-  (globalThis as PageScriptScope).thiqaShopPage = create;
-}
-
 export interface ShopPageLoader {
-  /** The second file's functions: asks the background to inject it, once (it answers once the file has run). */
-  load(): Promise<ShopPageScript | null>;
-  /** The second file if it was asked for already, else null: nothing is injected for this. */
-  loaded(): Promise<ShopPageScript | null>;
+  /** The shop-page part, made on the first call. */
+  load(): ShopPageScript;
+  /** The shop-page part if it was made already, else null: nothing is made for this. */
+  loaded(): ShopPageScript | null;
 }
 
-/** The second file for this copy of the first, taken from the slot once the background injected it. */
-export function shopPageLoader(link: ContentScriptLink): ShopPageLoader {
-  let loading: Promise<ShopPageScript | null> | undefined;
+/** Makes the shop-page part on demand, once. */
+export function shopPageLoader(
+  link: ContentScriptLink,
+  create: (link: ContentScriptLink) => ShopPageScript,
+): ShopPageLoader {
+  let made: ShopPageScript | null = null;
   return {
     load() {
-      loading ??= link.ask({ type: 'loadPageScript' }).then(
-        () => (globalThis as PageScriptScope).thiqaShopPage?.(link) ?? null,
-        () => null,
-      );
-      return loading;
+      made ??= create(link);
+      return made;
     },
-    loaded: () => loading ?? Promise.resolve(null),
+    loaded: () => made,
   };
 }

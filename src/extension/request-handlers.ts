@@ -50,8 +50,6 @@ export function createRequestHandlers(deps: {
   pageEvidence: PageEvidenceStore;
   /** Repaints one tab's toolbar badge (after its page's evidence came in). */
   onPageEvidence: (tabId: number) => void;
-  /** Injects the content script's second file into a tab's top document (src/extension/page-script.ts). */
-  injectPageScript: (tabId: number, documentId: string | undefined) => Promise<void>;
 }): Handlers {
   const { settings, now } = deps;
   const portalOrigin = originOf(deps.portalUrl);
@@ -93,11 +91,6 @@ export function createRequestHandlers(deps: {
       // A danger shop warns at every order form: "continue" hides it for this page only.
       if (verdict.level === 'danger') return settings.siteChoice(identity.domain);
       return settings.setSiteChoice(identity.domain, { checkoutContinued: true });
-    },
-    async loadPageScript(_request, caller) {
-      if (caller.kind !== 'content-script') throw new Error('only a content script has a page');
-      await deps.injectPageScript(caller.tabId, caller.documentId);
-      return true as const;
     },
     async reportPageFacts({ facts, legalPagePath }, caller) {
       if (caller.kind !== 'content-script') throw new Error('only a content script has a page');

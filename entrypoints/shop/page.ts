@@ -1,20 +1,19 @@
-import { defineUnlistedScript } from 'wxt/utils/define-unlisted-script';
-import { timed } from '../src/extension/content-timing.ts';
-import type { PageBadge } from '../src/extension/messages.ts';
-import { reportPageClaims } from '../src/extension/page-claims-flow.ts';
-import { type ContentScriptLink, registerShopPageScript } from '../src/extension/page-script.ts';
-import { createShadowMount, pageDirection, type ShadowMount } from '../src/extension/shadow-mount.ts';
-import { pageBadgeElement, placeBadgeHost } from '../src/ui/page-badge-view.ts';
-import badgeCss from './shop/badge.css?inline';
-import { showCheckoutWarning } from './shop/checkout-warning.ts';
-import markCss from './shop/mark.css?inline';
+import { timed } from '../../src/extension/content-timing.ts';
+import type { PageBadge } from '../../src/extension/messages.ts';
+import { reportPageClaims } from '../../src/extension/page-claims-flow.ts';
+import type { ContentScriptLink, ShopPageScript } from '../../src/extension/page-script.ts';
+import { createShadowMount, pageDirection, type ShadowMount } from '../../src/extension/shadow-mount.ts';
+import { pageBadgeElement, placeBadgeHost } from '../../src/ui/page-badge-view.ts';
+import badgeCss from './badge.css?inline';
+import { showCheckoutWarning } from './checkout-warning.ts';
+import markCss from './mark.css?inline';
 
-// The content script's second file, injected by the background at the first file's request
-// on pages that may be shops or hold an order form (src/extension/page-script.ts): reading
-// what the page shows, the badge in a closed shadow root the page's scripts and styles
-// cannot reach, and the checkout warning. It runs nothing by itself: the first file calls it.
+// What the content script does on a page that may be a shop or holds an order form
+// (src/extension/page-script.ts): reading what the page shows, the badge in a closed shadow
+// root the page's scripts and styles cannot reach, and the checkout warning. Made only when
+// index.ts finds such a page.
 
-function shopPageScript(link: ContentScriptLink) {
+export function shopPageScript(link: ContentScriptLink): ShopPageScript {
   let ui: ShadowMount | null = null;
   const removeBadge = () => {
     if (!ui) return;
@@ -60,5 +59,3 @@ function shopPageScript(link: ContentScriptLink) {
       showCheckoutWarning(found, { ask: link.ask, isCurrent, onStop: link.onStop }),
   };
 }
-
-export default defineUnlistedScript(() => registerShopPageScript(shopPageScript));
