@@ -36,6 +36,13 @@ describe('a large text kept in parts', () => {
     expect(await readParts(registry.db, await writeParts(registry.db, ''), 'empty')).toBe('');
   });
 
+  it('never cuts a character in two at a part boundary', async () => {
+    // An emoji's two UTF-16 halves would fall either side of the first boundary.
+    const text = `${'a'.repeat(PART_CHARS - 1)}👨‍👩 ${'ب'.repeat(PART_CHARS)}🇲🇦`;
+    const owner = await writeParts(registry.db, text);
+    expect(await readParts(registry.db, owner, 'emoji')).toBe(text);
+  });
+
   it('refuses a text with a part missing instead of answering a shorter one', async () => {
     const owner = await writeParts(registry.db, 'x'.repeat(PART_CHARS * 3));
     await sql`delete from stored_parts where owner = ${owner} and seq = 1`.execute(registry.db);

@@ -26,12 +26,18 @@ export async function writeParts(db: Kysely<Database>, text: string): Promise<st
   const owner = randomUUID();
   let seq = 0;
   // An empty text still has one (empty) part, so that "no parts" always means "missing".
-  for (let at = 0; at < text.length || seq === 0; at += PART_CHARS) {
+  for (let at = 0; at < text.length || seq === 0; ) {
+    let end = Math.min(at + PART_CHARS, text.length);
+    // Never between the two halves of a surrogate pair (an emoji in a merchant's name): each
+    // part must be valid text on its own, or the database keeps U+FFFD in place of each half.
+    const last = text.charCodeAt(end - 1);
+    if (end < text.length && last >= 0xd800 && last <= 0xdbff) end -= 1;
     await db
       .insertInto('stored_parts')
-      .values({ owner, seq, chunk: text.slice(at, at + PART_CHARS) })
+      .values({ owner, seq, chunk: text.slice(at, end) })
       .execute();
     seq += 1;
+    at = end;
     // Requests that arrived meanwhile get their statements in before the next part.
     await nextTurn();
   }
