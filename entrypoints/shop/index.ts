@@ -4,7 +4,6 @@ import { contentLifetime, watchLocation } from '../../src/extension/content-life
 import { timed } from '../../src/extension/content-timing.ts';
 import type { Request, ResponseMap } from '../../src/extension/messages.ts';
 import { sharedBodyText } from '../../src/extension/page-reader.ts';
-import { shopPageLoader } from '../../src/extension/page-script.ts';
 import { RequestFailed, sendRequest } from '../../src/extension/send-request.ts';
 import { isLiveShopPage } from '../../src/extension/shop-page-signals.ts';
 import { isSocialSellerPage } from '../../src/extension/social-page.ts';
@@ -30,7 +29,7 @@ function main(): void {
     if (!lifetime.isValid()) return Promise.reject(new RequestFailed('the extension was reloaded'));
     return sendRequest(request);
   };
-  const shopPage = shopPageLoader({ ask, onStop: (cleanup) => lifetime.onStop(cleanup) }, shopPageScript);
+  const shopPage = shopPageScript({ ask, onStop: (cleanup) => lifetime.onStop(cleanup) });
 
   let generation = 0;
   const showBadge = async () => {
@@ -43,12 +42,12 @@ function main(): void {
     );
     if (!isShop) {
       // A single-page shop's earlier page may have shown one.
-      shopPage.loaded()?.removeBadge();
+      shopPage.removeBadge();
       return;
     }
     const stillCurrent = () => current === generation && !lifetime.stopped;
     // Reading the page starts in this same task (the bench counts it inside the evaluation).
-    if (stillCurrent()) await shopPage.load().showBadge({ stillCurrent, bodyText });
+    if (stillCurrent()) await shopPage.showBadge({ stillCurrent, bodyText });
   };
 
   // The checkout warning: on any page, once an order form is there (now or added later).
@@ -65,14 +64,11 @@ function main(): void {
       (found) => {
         const isCurrent = () => current === generation && !lifetime.stopped;
         if (!isCurrent()) return;
-        void shopPage
-          .load()
-          .showCheckoutWarning(found, isCurrent)
-          .then((shown) => {
-            checkoutUi = shown;
-            // The warning says what the corner badge says, and on a phone the badge could cover the order button.
-            if (shown) shopPage.loaded()?.removeBadge();
-          });
+        void shopPage.showCheckoutWarning(found, isCurrent).then((shown) => {
+          checkoutUi = shown;
+          // The warning says what the corner badge says, and on a phone the badge could cover the order button.
+          if (shown) shopPage.removeBadge();
+        });
       },
     );
   };

@@ -1,19 +1,25 @@
 import { timed } from '../../src/extension/content-timing.ts';
-import type { PageBadge } from '../../src/extension/messages.ts';
+import type { PageBadge, Request, ResponseMap } from '../../src/extension/messages.ts';
 import { reportPageClaims } from '../../src/extension/page-claims-flow.ts';
-import type { ContentScriptLink, ShopPageScript } from '../../src/extension/page-script.ts';
 import { createShadowMount, pageDirection, type ShadowMount } from '../../src/extension/shadow-mount.ts';
 import { pageBadgeElement, placeBadgeHost } from '../../src/ui/page-badge-view.ts';
 import badgeCss from './badge.css?inline';
 import { showCheckoutWarning } from './checkout-warning.ts';
 import markCss from './mark.css?inline';
 
-// What the content script does on a page that may be a shop or holds an order form
-// (src/extension/page-script.ts): reading what the page shows, the badge in a closed shadow
-// root the page's scripts and styles cannot reach, and the checkout warning. Made only when
-// index.ts finds such a page.
+// What the content script does on a page that may be a shop or holds an order form (index.ts
+// decides): reading what the page shows, the badge in a closed shadow root the page's scripts
+// and styles cannot reach, and the checkout warning.
 
-export function shopPageScript(link: ContentScriptLink): ShopPageScript {
+/** What index.ts hands over: its way to the background and its lifetime. */
+export interface ContentScriptLink {
+  /** A request to the background (announces the copy and checks it is alive). */
+  ask<R extends Request>(request: R): Promise<ResponseMap[R['type']]>;
+  /** Runs `cleanup` when this copy of the script stops. */
+  onStop(cleanup: () => void): void;
+}
+
+export function shopPageScript(link: ContentScriptLink) {
   let ui: ShadowMount | null = null;
   const removeBadge = () => {
     if (!ui) return;

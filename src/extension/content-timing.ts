@@ -11,10 +11,8 @@ export interface ContentTiming {
   ms: number;
 }
 
-// Both files of the content script (src/extension/page-script.ts) write to one list.
-const scope = globalThis as { thiqaContentTimings?: ContentTiming[] };
-scope.thiqaContentTimings ??= [];
-const timings = scope.thiqaContentTimings;
+const timings: ContentTiming[] = [];
+(globalThis as { thiqaContentTimings?: ContentTiming[] }).thiqaContentTimings = timings;
 let sequence = 0;
 
 /** Runs a synchronous step and records how long it held the main thread. */
