@@ -90,12 +90,7 @@ export function lowerBoundNear(sorted: Uint32Array, key: number, guess: number):
     }
     low = Math.max(low, 0);
   }
-  while (low < high) {
-    const middle = (low + high) >>> 1;
-    if ((sorted[middle] as number) < key) low = middle + 1;
-    else high = middle;
-  }
-  return low;
+  return lowerBound(sorted, key, low, high);
 }
 
 const NO_TARGETS: ReadonlyArray<{ ref: number; target: Target }> = [];

@@ -177,10 +177,10 @@ export function sortPairs(keys: Uint32Array, values: Uint32Array): void {
   // Four passes: the sorted pairs are back in the arrays passed in.
 }
 
-/** The first index whose key is ≥ `key` in a sorted array. */
-export function lowerBound(sorted: Uint32Array, key: number): number {
-  let low = 0;
-  let high = sorted.length;
+/** The first index whose key is ≥ `key` in a sorted array (within [from, to) when given). */
+export function lowerBound(sorted: Uint32Array, key: number, from = 0, to = sorted.length): number {
+  let low = from;
+  let high = to;
   while (low < high) {
     const middle = (low + high) >>> 1;
     if ((sorted[middle] as number) < key) low = middle + 1;
