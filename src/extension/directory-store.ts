@@ -60,8 +60,8 @@ export interface VerifiedSeal {
   set(seal: string): Promise<void>;
 }
 
+/** Every store a change writes, and a verdict reads in one transaction. */
 const RECORD_STORES = ['meta', 'merchants', 'flagged', 'domainComplaints', 'lookup'] as const;
-const LOOKUP_STORES = ['meta', 'lookup', 'merchants', 'flagged', 'domainComplaints'] as const;
 /** Pieces a worker keeps between verdicts (each a few kilobytes; the look-alike part counts as one). */
 const PIECES_KEPT = 64;
 
@@ -130,7 +130,7 @@ export function createDirectoryStore(db: ThiqaDatabase, options: { verifiedSeal?
 
   type ReadTx = IDBPTransaction<
     ThiqaDatabaseSchema,
-    typeof LOOKUP_STORES extends readonly (infer T)[] ? T[] : never,
+    typeof RECORD_STORES extends readonly (infer T)[] ? T[] : never,
     'readonly'
   >;
 
@@ -215,7 +215,7 @@ export function createDirectoryStore(db: ThiqaDatabase, options: { verifiedSeal?
   const inOneRead = async <T>(read: (tx: ReadTx, remembered: string | null) => Promise<T | 'damaged'>) => {
     const remembered = await rememberedSeal;
     for (let attempt = 0; ; attempt++) {
-      const tx = db.transaction([...LOOKUP_STORES]);
+      const tx = db.transaction([...RECORD_STORES]);
       const result = await read(tx, remembered);
       await tx.done;
       if (result !== 'damaged') return result;
