@@ -332,6 +332,29 @@ const migrations: Record<string, Migration> = {
         check ((release is null) <> (release_parts is null))`.execute(db);
     },
   },
+  // Issue 15: a publish on PGlite reads the merchants in pages, one statement at a time, and
+  // must know whether any merchant was written meanwhile. It compared a count and the newest
+  // row version of the whole table before and after: two scans of every merchant, each
+  // holding PGlite's one connection (and so every report) for 200–500 ms at 100k merchants.
+  // Every statement that writes merchants now takes a number from this sequence instead;
+  // reading its last value is one row. A sequence takes no lock and is not rolled back: a
+  // write undone still counts as a change, which only makes a publish try again.
+  '2026-12-01-0008-merchants-change-sequence': {
+    async up(db: Kysely<unknown>) {
+      await sql`create sequence merchants_changes`.execute(db);
+      await sql`select nextval('merchants_changes')`.execute(db);
+      await sql`
+        create function merchants_changed() returns trigger language plpgsql as $$
+        begin
+          perform nextval('merchants_changes');
+          return null;
+        end
+        $$`.execute(db);
+      await sql`
+        create trigger merchants_changed after insert or update or delete or truncate on merchants
+        for each statement execute function merchants_changed()`.execute(db);
+    },
+  },
 };
 
 export const registryMigrations: MigrationProvider = {
