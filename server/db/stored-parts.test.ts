@@ -43,6 +43,24 @@ describe('a large text kept in parts', () => {
     expect(await readParts(registry.db, owner, 'emoji')).toBe(text);
   });
 
+  it('writes pieces as the text they join into, whatever their sizes and wherever a character falls', async () => {
+    const emoji = '👨‍👩';
+    const pieces = [
+      '{',
+      'a'.repeat(PART_CHARS - 2),
+      // The emoji's two halves straddle the first part boundary, and the pieces split it too.
+      emoji.slice(0, 1),
+      emoji.slice(1),
+      'ب'.repeat(PART_CHARS * 2 + 3),
+      '',
+      '}',
+    ];
+    const owner = await writeParts(registry.db, pieces);
+    expect(await partCount(owner)).toBe(4);
+    expect(await readParts(registry.db, owner, 'pieces')).toBe(pieces.join(''));
+    expect(await readParts(registry.db, await writeParts(registry.db, []), 'no pieces')).toBe('');
+  });
+
   it('refuses a text with a part missing instead of answering a shorter one', async () => {
     const owner = await writeParts(registry.db, 'x'.repeat(PART_CHARS * 3));
     await sql`delete from stored_parts where owner = ${owner} and seq = 1`.execute(registry.db);

@@ -23,13 +23,15 @@ export type ToWorker =
 
 export type FromWorker =
   | { type: 'page-done' }
+  /** A piece of the open data's merchants table, sent before 'state', each its own message. */
+  | { type: 'open-data-piece'; text: string }
   | {
       type: 'state';
       digest: string;
       merchants: number;
       flagged: number;
-      /** The open data's merchants table as JSON text (recordOpenDataRelease). */
-      openDataMerchants: string;
+      /** The open data's merchants table as JSON text, in pieces (recordOpenDataRelease). */
+      openDataMerchants: string[];
     }
   | { type: 'need-snapshot'; version: number }
   | {
@@ -70,9 +72,13 @@ async function handle(message: ToWorker): Promise<void> {
       started().addMerchants(message.texts);
       post({ type: 'page-done' });
       return;
-    case 'finish-state':
-      post({ type: 'state', ...started().finishState() });
+    case 'finish-state': {
+      const { openDataMerchants, ...state } = started().finishState();
+      // One message a piece: the service's thread takes each in a task of its own.
+      for (const text of openDataMerchants) post({ type: 'open-data-piece', text });
+      post({ type: 'state', ...state, openDataMerchants: [] });
       return;
+    }
     case 'write':
       post(await writePublication(started(), message.dir, message.previous, storedSnapshot));
       return;

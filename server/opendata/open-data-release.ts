@@ -206,29 +206,38 @@ async function releaseWithout(db: Kysely<Database>, publication: { version: numb
 async function releaseTextWith(
   db: Kysely<Database>,
   publication: { version: number; publishedAt: string },
-  merchantsJson: string,
-): Promise<string> {
+  merchantsJson: readonly string[],
+): Promise<string[]> {
   const release = openDataReleaseSchema.parse({ ...(await releaseWithout(db, publication)), merchants: [] });
+  const pieces: string[] = [];
   let text = '{';
   for (const [key, value] of Object.entries(release)) {
     if (value === undefined) continue;
-    text += `${text.length === 1 ? '' : ','}${JSON.stringify(key)}:${key === 'merchants' ? merchantsJson : JSON.stringify(value)}`;
+    text += `${text.length === 1 && pieces.length === 0 ? '' : ','}${JSON.stringify(key)}:`;
+    if (key === 'merchants') {
+      pieces.push(text, ...merchantsJson);
+      text = '';
+    } else {
+      text += JSON.stringify(value);
+    }
   }
-  return `${text}}`;
+  pieces.push(`${text}}`);
+  return pieces;
 }
 
 /**
  * The release's text for a publication, made before its transaction (and written in parts:
- * server/db/stored-parts.ts). A publish hands over its merchants table (`merchantsJson`,
- * see open-data-merchant-row.ts); without it the table is read from the database.
+ * server/db/stored-parts.ts), as pieces that joined are the text. A publish hands over its
+ * merchants table (`merchantsJson`, in pieces: see open-data-merchant-row.ts); without it
+ * the table is read from the database.
  */
 export async function openDataReleaseText(
   db: Kysely<Database>,
   publication: { version: number; publishedAt: string },
-  merchantsJson?: string,
-): Promise<string> {
+  merchantsJson?: readonly string[],
+): Promise<string[]> {
   return merchantsJson === undefined
-    ? JSON.stringify(await buildOpenDataRelease(db, publication))
+    ? [JSON.stringify(await buildOpenDataRelease(db, publication))]
     : releaseTextWith(db, publication, merchantsJson);
 }
 
