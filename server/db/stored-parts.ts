@@ -26,7 +26,7 @@ export class StoredPartsMissing extends Error {}
  * owner name, which the caller then stores in its row. Pieces spare the caller one string
  * of megabytes, and this thread the copy of it that slicing a joined text would make.
  */
-export async function writeParts(db: Kysely<Database>, text: string | readonly string[]): Promise<string> {
+export async function writeParts(db: Kysely<Database>, text: string | Iterable<string>): Promise<string> {
   const owner = randomUUID();
   let seq = 0;
   const write = async (chunk: string) => {

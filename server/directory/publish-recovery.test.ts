@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile, rm, truncate, unlink } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, truncate, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
@@ -202,6 +202,14 @@ describe('a publish killed at any step', () => {
   it.each([
     ['truncated', (path: string) => truncate(path, 10)],
     ['deleted', (path: string) => unlink(path)],
+    [
+      'changed in one byte (same size)',
+      async (path: string) => {
+        const bytes = await readFile(path);
+        bytes[bytes.length >> 1] = (bytes[bytes.length >> 1] ?? 0) ^ 0x01;
+        await writeFile(path, bytes);
+      },
+    ],
   ])(
     'a snapshot and a delta %s on disk are rebuilt byte-identical, by the next publish and by a start',
     async (_, damage) => {

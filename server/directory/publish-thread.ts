@@ -106,8 +106,6 @@ export class PublishThread implements PublishBuild {
   #snapshotText: ((version: number) => Promise<string>) | undefined;
   #ended = false;
   #merchants = 0;
-  /** The open data's pieces received before the 'state' message that they complete. */
-  #openDataPieces: string[] = [];
   readonly #keepable: boolean;
   readonly #listeners = {
     message: (message: FromWorker) => this.#receive(message),
@@ -147,8 +145,6 @@ export class PublishThread implements PublishBuild {
           ? new ServiceError('invalid', `the registry cannot be published: ${message.message}`)
           : new Error(`publishing failed in its worker thread: ${message.message}`),
       );
-    } else if (message.type === 'open-data-piece') {
-      this.#openDataPieces.push(message.text);
     } else if (message.type === 'page-done') {
       this.#inFlight--;
       this.#pageDone?.();
@@ -163,15 +159,10 @@ export class PublishThread implements PublishBuild {
         (error: Error) => this.#fail(error),
       );
     } else {
-      let answer = message;
-      if (message.type === 'state') {
-        this.#merchants = message.merchants;
-        answer = { ...message, openDataMerchants: this.#openDataPieces };
-        this.#openDataPieces = [];
-      }
+      if (message.type === 'state') this.#merchants = message.merchants;
       const waiting = this.#waiting;
       this.#waiting = undefined;
-      waiting?.resolve(answer);
+      waiting?.resolve(message);
     }
   }
 

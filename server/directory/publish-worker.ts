@@ -23,15 +23,13 @@ export type ToWorker =
 
 export type FromWorker =
   | { type: 'page-done' }
-  /** A piece of the open data's merchants table, sent before 'state', each its own message. */
-  | { type: 'open-data-piece'; text: string }
   | {
       type: 'state';
       digest: string;
       merchants: number;
       flagged: number;
-      /** The open data's merchants table as JSON text, in pieces (recordOpenDataRelease). */
-      openDataMerchants: string[];
+      /** The open data's merchants table as JSON text, in pieces of UTF-8 (recordOpenDataRelease). */
+      openDataMerchants: Uint8Array[];
     }
   | { type: 'need-snapshot'; version: number }
   | {
@@ -45,7 +43,7 @@ export type FromWorker =
 
 const port = parentPort;
 if (!port) throw new Error('publish-worker.ts runs as a worker thread');
-const post = (message: FromWorker) => port.postMessage(message);
+const post = (message: FromWorker, transfer: ArrayBuffer[] = []) => port.postMessage(message, transfer);
 
 let builder: PublicationBuilder | undefined;
 const waitingTexts = new Map<number, (text: string) => void>();
@@ -73,10 +71,12 @@ async function handle(message: ToWorker): Promise<void> {
       post({ type: 'page-done' });
       return;
     case 'finish-state': {
-      const { openDataMerchants, ...state } = started().finishState();
-      // One message a piece: the service's thread takes each in a task of its own.
-      for (const text of openDataMerchants) post({ type: 'open-data-piece', text });
-      post({ type: 'state', ...state, openDataMerchants: [] });
+      const state = started().finishState();
+      // The open data's bytes are moved to the service's thread, not copied (megabytes).
+      post(
+        { type: 'state', ...state },
+        state.openDataMerchants.map((piece) => piece.buffer as ArrayBuffer),
+      );
       return;
     }
     case 'write':

@@ -206,36 +206,39 @@ async function releaseWithout(db: Kysely<Database>, publication: { version: numb
 async function releaseTextWith(
   db: Kysely<Database>,
   publication: { version: number; publishedAt: string },
-  merchantsJson: readonly string[],
-): Promise<string[]> {
+  merchantsJson: readonly Uint8Array[],
+): Promise<Iterable<string>> {
   const release = openDataReleaseSchema.parse({ ...(await releaseWithout(db, publication)), merchants: [] });
-  const pieces: string[] = [];
-  let text = '{';
+  const before: string[] = [];
+  const after: string[] = [];
+  let into = before;
   for (const [key, value] of Object.entries(release)) {
     if (value === undefined) continue;
-    text += `${text.length === 1 && pieces.length === 0 ? '' : ','}${JSON.stringify(key)}:`;
-    if (key === 'merchants') {
-      pieces.push(text, ...merchantsJson);
-      text = '';
-    } else {
-      text += JSON.stringify(value);
-    }
+    into.push(`${into === before && into.length === 0 ? '{' : ','}${JSON.stringify(key)}:`);
+    if (key === 'merchants') into = after;
+    else into.push(JSON.stringify(value));
   }
-  pieces.push(`${text}}`);
-  return pieces;
+  after.push('}');
+  // The merchants' pieces are decoded one at a time, as the parts are written.
+  return (function* () {
+    yield before.join('');
+    const decoder = new TextDecoder('utf-8', { fatal: true });
+    for (const piece of merchantsJson) yield decoder.decode(piece);
+    yield after.join('');
+  })();
 }
 
 /**
  * The release's text for a publication, made before its transaction (and written in parts:
  * server/db/stored-parts.ts), as pieces that joined are the text. A publish hands over its
- * merchants table (`merchantsJson`, in pieces: see open-data-merchant-row.ts); without it
- * the table is read from the database.
+ * merchants table (`merchantsJson`, UTF-8 pieces: see publication-build.ts); without it the
+ * table is read from the database.
  */
 export async function openDataReleaseText(
   db: Kysely<Database>,
   publication: { version: number; publishedAt: string },
-  merchantsJson?: readonly string[],
-): Promise<string[]> {
+  merchantsJson?: readonly Uint8Array[],
+): Promise<Iterable<string>> {
   return merchantsJson === undefined
     ? [JSON.stringify(await buildOpenDataRelease(db, publication))]
     : releaseTextWith(db, publication, merchantsJson);
