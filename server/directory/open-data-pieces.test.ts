@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { OPEN_DATA_PIECE_CHARS, openDataPieces } from './publication-build.ts';
 
-// The open data's merchants table leaves the publish worker in pieces (one message each):
+// The open data's merchants table leaves the publish worker in pieces (as UTF-8 bytes, moved):
 // joined, they must be exactly the JSON array of the rows, whatever the rows' sizes.
 
 describe("the open data's merchants table in pieces", () => {
