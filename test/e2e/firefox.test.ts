@@ -161,8 +161,7 @@ describe('the extension in Firefox ESR', () => {
   });
 
   it('shows the in-page badge on a shop page, its claims read by the background', async () => {
-    // The first content-script file finds a shop page; Firefox's tabs.executeScript brings
-    // the second, which hands the page's facts over and draws the badge.
+    // The content script finds a shop page, hands the page's facts over and draws the badge.
     const { page, tabId } = await openShop(FIXTURE_SHOPS.unknown, '/produit');
     await page.waitForSelector('thiqa-badge', { timeout: 15_000 });
     const view = (await requestFromExtensionPage(probe, { type: 'getTabView', tabId })) as {
