@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { loadavg, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { rm } from 'node:fs/promises';
+import { loadavg } from 'node:os';
+import { resolve } from 'node:path';
 import type { CDPSession, Page } from 'playwright-core';
 import { buildPublication } from '../../src/directory/publication.ts';
 import { snapshotSchema } from '../../src/directory/schemas.ts';
@@ -12,6 +12,7 @@ import { PAGE_CLAIM_SHOPS } from '../../test/fixtures/page-claim-shops.ts';
 import { launchWithExtension } from '../demo/chromium-session.ts';
 import { buildExtensionInto, PROJECT_ROOT } from '../demo/extension-build.ts';
 import { recordGoal } from './goals.ts';
+import { writeScriptExtension } from './script-extension.ts';
 
 // The content script's main-thread time on every fixture shop page, in Chromium with the
 // built extension, taken from a DevTools trace of each load on the main thread's own clock
@@ -208,15 +209,7 @@ const FLOOR_STEP = 'floor';
  * above it is what deciding, reading the page, asking the background and its badge's
  * content add. (A service worker only so that the bench finds the extension's id.)
  */
-async function writeFloorExtension(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'thiqa-floor-extension-'));
-  const manifest = {
-    manifest_version: 3,
-    name: 'Content script floor',
-    version: '1.0.0',
-    background: { service_worker: 'worker.js' },
-    content_scripts: [{ matches: ['http://*/*', 'https://*/*'], js: ['floor.js'], run_at: 'document_idle' }],
-  };
+function writeFloorExtension(): Promise<string> {
   const css = ['badge.css', 'mark.css']
     .map((name) => readFileSync(resolve(PROJECT_ROOT, 'entrypoints/shop', name), 'utf8'))
     .join('\n');
@@ -236,10 +229,7 @@ async function writeFloorExtension(): Promise<string> {
   globalThis.thiqaContentTimings = [{ step: ${JSON.stringify(FLOOR_STEP)}, ms: 0 }];
 })();
 `;
-  await writeFile(join(dir, 'manifest.json'), JSON.stringify(manifest));
-  await writeFile(join(dir, 'worker.js'), '');
-  await writeFile(join(dir, 'floor.js'), script);
-  return dir;
+  return writeScriptExtension('Content script floor', script, { serviceWorker: true });
 }
 
 /** Loads each fixture shop page `rounds` times and prints the content script's main-thread time. */

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type BrowserContext, type CDPSession, chromium } from 'playwright-core';
@@ -13,6 +13,7 @@ import { HUGE_PAGE } from '../../test/fixtures/page-claim-shops.ts';
 import { CHROMIUM_PATH, chromiumArgs, launchWithExtension } from '../demo/chromium-session.ts';
 import { buildExtensionInto, PROJECT_ROOT } from '../demo/extension-build.ts';
 import { recordGoal } from './goals.ts';
+import { writeScriptExtension } from './script-extension.ts';
 
 // Issue 15's page-load figure: fixture shop pages and news/blog pages, each loaded in three
 // headless Chromiums launched once: no extension, a no-op extension whose content script is
@@ -77,18 +78,7 @@ function benchPages(): BenchPage[] {
 }
 
 /** The floor: an MV3 extension with one empty content script on every http(s) page, at document_idle like Thiqa's. */
-async function writeNoopExtension(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'thiqa-noop-extension-'));
-  const manifest = {
-    manifest_version: 3,
-    name: 'No-op content script',
-    version: '1.0.0',
-    content_scripts: [{ matches: ['http://*/*', 'https://*/*'], js: ['empty.js'], run_at: 'document_idle' }],
-  };
-  await writeFile(join(dir, 'manifest.json'), JSON.stringify(manifest));
-  await writeFile(join(dir, 'empty.js'), '');
-  return dir;
-}
+const writeNoopExtension = () => writeScriptExtension('No-op content script', '');
 
 async function launchPlain(extensionDir: string | null): Promise<{ context: BrowserContext; close(): Promise<void> }> {
   const profile = await mkdtemp(join(tmpdir(), 'thiqa-chromium-'));
