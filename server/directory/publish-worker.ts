@@ -52,7 +52,7 @@ if (!port) throw new Error('publish-worker.ts runs as a worker thread');
  * other with everything else; at nice 10 the scheduler gives the service's thread the CPU
  * first whenever it has work, and the worker the rest.
  */
-export const PUBLISH_WORKER_NICE = 10;
+const PUBLISH_WORKER_NICE = 10;
 
 /** Lowers this thread's priority alone (Linux: a thread is a task with its own nice value); elsewhere, as it is. */
 function yieldCpuToTheService(): void {
