@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { request } from 'node:http';
@@ -6,19 +7,25 @@ import type { AddressInfo } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serve } from '@hono/node-server';
+import pg from 'pg';
 import { createApp } from '../../server/app.ts';
-import { openRegistry } from '../../server/db/database.ts';
+import { type DatabaseLocation, openRegistry } from '../../server/db/database.ts';
 import { recordGoal } from './goals.ts';
+import { probeIntake, probeLine } from './intake-probe-run.ts';
 import { syntheticMerchantRows } from './synthetic-merchants.ts';
 
 // Issue 15: a 50 MB merchant CSV imported (1) by `thiqa import` in its own process, whose
-// peak RSS is the figure, and (2) through the admin API of a running service while a load
-// generator (report-load.mjs, its own process) posts reports and another process polls
-// /healthz: report intake p99 with and without the import, and /healthz's worst latency.
+// peak RSS is the figure, and (2) through the admin API of a running service while the
+// intake probe (intake-probe.mjs, its own process) posts reports at a steady rate and
+// another process polls /healthz: report intake p99 with and without the import, and
+// /healthz's worst latency.
 // THIQA_BENCH_IMPORT_MB sizes the file (default 50); figures are printed, never asserted.
 
 const TARGET_MB = Number(process.env.THIQA_BENCH_IMPORT_MB ?? 50);
-const LOAD_BATCH = Number(process.env.THIQA_BENCH_IMPORT_REPORTS ?? 1_000);
+/** Reports per second the intake probe sends (open loop), as in the publish bench. */
+const INTAKE_RATE = Number(process.env.THIQA_BENCH_INTAKE_RATE ?? 200);
+/** How long intake is probed without an import. */
+const QUIET_SECONDS = 10;
 const ROOT = new URL('../../', import.meta.url).pathname;
 const TOKEN = 'bench-admin-token-0123456789abcdef0123456789';
 
@@ -47,15 +54,26 @@ async function writeMerchantCsv(path: string, megabytes: number): Promise<number
   return count;
 }
 
+/** This process's environment without DATABASE_URL: a child runs on PGlite unless told otherwise. */
+function withoutDatabaseUrl(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  delete env.DATABASE_URL;
+  return env;
+}
+
 /** `thiqa <args>` in a child process; its peak RSS through a preloaded exit hook. */
-async function thiqa(dataDir: string, ...args: string[]) {
+async function thiqa(place: { dataDir: string; databaseUrl?: string }, ...args: string[]) {
   const started = performance.now();
   const hook = `process.on('exit', () => process.stderr.write('MAXRSS ' + process.resourceUsage().maxRSS + '\\n'))`;
   const child = spawn(
     process.execPath,
     ['--import', `data:text/javascript,${encodeURIComponent(hook)}`, join(ROOT, 'bin/thiqa.mjs'), ...args],
     {
-      env: { ...process.env, THIQA_DATA_DIR: dataDir },
+      env: {
+        ...withoutDatabaseUrl(),
+        THIQA_DATA_DIR: place.dataDir,
+        ...(place.databaseUrl ? { DATABASE_URL: place.databaseUrl } : {}),
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
@@ -72,20 +90,6 @@ async function thiqa(dataDir: string, ...args: string[]) {
     summary: stdout.trim().split('\n').at(-1) ?? stderr,
   };
 }
-
-function runNode(args: string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
-    let text = '';
-    child.stdout.on('data', (chunk) => (text += chunk));
-    child.on('exit', (code) => (code === 0 ? resolve(text) : reject(new Error(`${args[0]} exited ${code}`))));
-  });
-}
-
-const reportLoad = (base: string) =>
-  runNode([new URL('./report-load.mjs', import.meta.url).pathname, base, String(LOAD_BATCH), '8', '100']).then(
-    (text) => JSON.parse(text) as { requests: number; errors: number; p50: number; p99: number },
-  );
 
 /** A process polling /healthz every 20 ms until told to stop (stdin closes); prints the worst latency. */
 function healthzPoller(base: string) {
@@ -123,11 +127,121 @@ function upload(port: number, file: string): Promise<{ status: number; body: str
   });
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
 const load = () =>
   loadavg()
     .map((value) => value.toFixed(1))
     .join(' ');
+
+/**
+ * `thiqa import` in its own process, its peak RSS against the same registry's bare open
+ * (`thiqa reports list`): on PGlite the database lives in the process, and a fresh data
+ * folder's first open (initdb) peaks near 1 GB, a later open near 0.5 GB.
+ */
+async function importInProcess(
+  engine: 'PGlite' | 'PostgreSQL',
+  place: { dataDir: string; databaseUrl?: string },
+  file: string,
+  megabytes: number,
+): Promise<void> {
+  await thiqa(place, 'reports', 'list');
+  const bare = await thiqa(place, 'reports', 'list');
+  const cli = await thiqa(place, 'import', file);
+  const after = await thiqa(place, 'reports', 'list');
+  console.log(
+    `  ${engine}: thiqa reports list (baseline) peak RSS ${bare.maxRssMb.toFixed(0)} MB; after the import ${after.maxRssMb.toFixed(0)} MB`,
+  );
+  console.log(
+    `  ${engine}: thiqa import (own process)    ${cli.seconds.toFixed(1)} s, peak RSS ${cli.maxRssMb.toFixed(0)} MB (goal ≤ 300 MB over the baseline); exit ${cli.code}: ${cli.summary}`,
+  );
+  recordGoal({
+    figure: `import of a ${megabytes.toFixed(0)} MB CSV (thiqa import, ${engine})`,
+    baseline: `before: whole file read, 1.9 GB RSS (issue 15); the bare open ${bare.maxRssMb.toFixed(0)} MB`,
+    measured: `${cli.maxRssMb.toFixed(0)} MB RSS (${(cli.maxRssMb - bare.maxRssMb).toFixed(0)} MB over the bare open), ${cli.seconds.toFixed(1)} s (load ${load()})`,
+    goal: "streamed, ≤ 300 MB RSS (over the registry's own)",
+    // The import's own memory: the database's is the same for any command.
+    met: cli.code === 0 && cli.maxRssMb - bare.maxRssMb <= 300,
+  });
+}
+
+/** A fresh database on the PostgreSQL server `serverUrl` names, for `run`, dropped afterwards. */
+async function onFreshPostgres(serverUrl: string, run: (databaseUrl: string) => Promise<void>): Promise<void> {
+  const name = `thiqa_bench_${randomBytes(6).toString('hex')}`;
+  const admin = async (query: string) => {
+    const client = new pg.Client({ connectionString: serverUrl });
+    await client.connect();
+    await client.query(query).finally(() => client.end());
+  };
+  await admin(`create database ${name}`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  try {
+    await run(url.toString());
+  } finally {
+    await admin(`drop database if exists ${name} with (force)`);
+  }
+}
+
+/** The file through the admin API of a service on `location`, with report intake probed beside it. */
+async function importThroughApi(
+  engine: 'PGlite' | 'PostgreSQL',
+  location: DatabaseLocation,
+  dataDir: string,
+  file: string,
+  megabytes: number,
+): Promise<void> {
+  const registry = await openRegistry(location);
+  const app = await createApp({
+    db: registry.db,
+    dataDir,
+    adminToken: TOKEN,
+    reportRateLimit: { max: 1_000_000, windowMs: 60_000 },
+  });
+  const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
+    const started = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(started));
+  });
+  const { port } = server.address() as AddressInfo;
+  const base = `http://127.0.0.1:${port}`;
+  try {
+    const quietHealth = healthzPoller(base);
+    const quiet = await probeIntake(
+      base,
+      INTAKE_RATE,
+      () => new Promise((resolve) => setTimeout(resolve, QUIET_SECONDS * 1000)),
+    );
+    const quietWorst = (await quietHealth()).worst;
+    let peakRss = 0;
+    const sampler = setInterval(() => {
+      peakRss = Math.max(peakRss, process.memoryUsage().rss);
+    }, 100);
+    const busyHealth = healthzPoller(base);
+    const started = performance.now();
+    const busy = await probeIntake(base, INTAKE_RATE, () => upload(port, file));
+    const answer = busy.result;
+    const importSeconds = (performance.now() - started - 1000) / 1000;
+    const health = await busyHealth();
+    clearInterval(sampler);
+    console.log(
+      `  admin API import, ${engine.padEnd(10)}  ${answer.status} in ${importSeconds.toFixed(1)} s; service peak RSS ${(peakRss / 1024 / 1024).toFixed(0)} MB`,
+    );
+    console.log(`  report intake at ${INTAKE_RATE}/s, open loop:`);
+    console.log(probeLine('without an import', quiet));
+    console.log(probeLine('while importing', busy));
+    console.log(
+      `  /healthz worst latency         ${quietWorst.toFixed(0)} ms without, ${health.worst.toFixed(0)} ms during (${health.n} polls); load ${load()}`,
+    );
+    if (answer.status !== 200) console.log(`  answer: ${answer.body.slice(0, 300)}`);
+    recordGoal({
+      figure: `report intake p99 while a ${megabytes.toFixed(0)} MB import runs (admin API, ${engine})`,
+      baseline: `p99 ${quiet.p99.toFixed(1)} ms without it (${INTAKE_RATE} reports/s)`,
+      measured: `p99 ${busy.p99.toFixed(1)} ms = ${(busy.p99 / quiet.p99).toFixed(2)}× (max ${busy.max.toFixed(0)} ms, ${busy.errors} not 201); /healthz worst ${health.worst.toFixed(0)} ms (load ${load()})`,
+      goal: '≤ 2× and < 50 ms',
+      met: busy.p99 <= 2 * quiet.p99 && busy.p99 < 50 && busy.errors === 0 && answer.status === 200,
+    });
+  } finally {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await registry.close();
+  }
+}
 
 export async function benchImport(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'thiqa-bench-import-'));
@@ -139,86 +253,20 @@ export async function benchImport(): Promise<void> {
       `\nImport of a ${megabytes.toFixed(1)} MB CSV (${rows.toLocaleString('en')} merchants), load average ${load()}`,
     );
 
-    // PGlite alone is most of a process's RSS: a fresh data folder's first open (initdb)
-    // peaks near 1 GB, a later open near 0.5 GB. The import runs on an existing registry,
-    // and that registry's bare open is its baseline.
-    const cliDir = join(dir, 'cli');
-    await thiqa(cliDir, 'reports', 'list');
-    const bare = await thiqa(cliDir, 'reports', 'list');
-    const cli = await thiqa(cliDir, 'import', file);
-    console.log(
-      `  thiqa reports list (baseline)  peak RSS ${bare.maxRssMb.toFixed(0)} MB: PGlite opening the registry`,
-    );
-    console.log(
-      `  thiqa import (own process)     ${cli.seconds.toFixed(1)} s, peak RSS ${cli.maxRssMb.toFixed(0)} MB   (goal ≤ 300 MB); exit ${cli.code}: ${cli.summary}`,
-    );
-    recordGoal({
-      figure: `import of a ${megabytes.toFixed(0)} MB CSV (thiqa import)`,
-      baseline: 'before: whole file read, 1.9 GB RSS (issue 15)',
-      measured: `${cli.maxRssMb.toFixed(0)} MB RSS (${(cli.maxRssMb - bare.maxRssMb).toFixed(0)} MB over PGlite's ${bare.maxRssMb.toFixed(0)} MB), ${cli.seconds.toFixed(1)} s (load ${load()})`,
-      goal: "streamed, ≤ 300 MB RSS (over the registry's own)",
-      // The import's own memory: PGlite's is the database's, the same for any command.
-      met: cli.code === 0 && cli.maxRssMb - bare.maxRssMb <= 300,
-    });
-
-    const registry = await openRegistry({ pgliteDir: join(dir, 'api-db') });
-    const app = await createApp({
-      db: registry.db,
-      dataDir: join(dir, 'api'),
-      adminToken: TOKEN,
-      reportRateLimit: { max: 1_000_000, windowMs: 60_000 },
-    });
-    const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
-      const started = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(started));
-    });
-    const { port } = server.address() as AddressInfo;
-    const base = `http://127.0.0.1:${port}`;
-    try {
-      const quietHealth = healthzPoller(base);
-      const quiet = await reportLoad(base);
-      const quietWorst = (await quietHealth()).worst;
-      let peakRss = 0;
-      const sampler = setInterval(() => {
-        peakRss = Math.max(peakRss, process.memoryUsage().rss);
-      }, 100);
-      const busyHealth = healthzPoller(base);
-      const started = performance.now();
-      let done = false;
-      const importing = upload(port, file).finally(() => {
-        done = true;
-      });
-      const busy: Array<{ p99: number; errors: number }> = [];
-      while (!done) busy.push(await reportLoad(base));
-      const answer = await importing;
-      const importSeconds = (performance.now() - started) / 1000;
-      const health = await busyHealth();
-      clearInterval(sampler);
-      const busyP99 = Math.max(...busy.map((run) => run.p99));
-      const busyMedianP99 = median(busy.map((run) => run.p99));
-      console.log(
-        `  admin API import               ${answer.status} in ${importSeconds.toFixed(1)} s; service peak RSS ${(peakRss / 1024 / 1024).toFixed(0)} MB`,
+    await importInProcess('PGlite', { dataDir: join(dir, 'cli') }, file, megabytes);
+    const serverUrl = process.env.DATABASE_URL;
+    if (serverUrl) {
+      await onFreshPostgres(serverUrl, (databaseUrl) =>
+        importInProcess('PostgreSQL', { dataDir: join(dir, 'cli-pg'), databaseUrl }, file, megabytes),
       );
-      console.log(
-        `  intake p99 without import      ${quiet.p99.toFixed(1)} ms (${quiet.requests} reports, 8 concurrent)`,
-      );
-      console.log(
-        `  intake p99 during import       worst run ${busyP99.toFixed(1)} ms, median run ${busyMedianP99.toFixed(1)} ms (${busy.length} runs of ${LOAD_BATCH}, ${busy.reduce((s, r) => s + r.errors, 0)} not 201)`,
-      );
-      console.log(
-        `  /healthz worst latency         ${quietWorst.toFixed(0)} ms without, ${health.worst.toFixed(0)} ms during (${health.n} polls); load ${load()}`,
-      );
-      if (answer.status !== 200) console.log(`  answer: ${answer.body.slice(0, 300)}`);
-      recordGoal({
-        figure: `report intake p99 while a ${megabytes.toFixed(0)} MB import runs (admin API, PGlite)`,
-        baseline: `${quiet.p99.toFixed(1)} ms without`,
-        measured: `${busyP99.toFixed(1)} ms worst run, ${busyMedianP99.toFixed(1)} ms median run; /healthz worst ${health.worst.toFixed(0)} ms (load ${load()})`,
-        goal: '≤ 2× and < 50 ms',
-        met: busyP99 <= 2 * quiet.p99 && busyP99 < 50,
-      });
-    } finally {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await registry.close();
     }
+
+    await importThroughApi('PGlite', { pgliteDir: join(dir, 'api-db') }, join(dir, 'api'), file, megabytes);
+    if (serverUrl)
+      await onFreshPostgres(serverUrl, (databaseUrl) =>
+        importThroughApi('PostgreSQL', { databaseUrl }, join(dir, 'api-pg'), file, megabytes),
+      );
+    else console.log('  (PostgreSQL: set DATABASE_URL to a server where this role may create databases)');
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
