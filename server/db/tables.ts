@@ -28,6 +28,16 @@ export interface MerchantDomainsTable {
   merchant_id: string;
 }
 
+/** An import's changed records on their way into `merchants` (import-write.ts). */
+export interface MerchantImportRowsTable {
+  import_id: string;
+  id: string;
+  ice: string;
+  /** The record as `merchants.record` will hold it. */
+  record: ColumnType<unknown, string, string>;
+  staged_at: Generated<Date>;
+}
+
 export interface FlaggedDomainsTable {
   domain: string;
   reason: string;
@@ -278,6 +288,7 @@ export interface ApplicationsTable {
 export interface Database {
   merchants: MerchantsTable;
   merchant_domains: MerchantDomainsTable;
+  merchant_import_rows: MerchantImportRowsTable;
   flagged_domains: FlaggedDomainsTable;
   reports: ReportsTable;
   complaints: ComplaintsTable;

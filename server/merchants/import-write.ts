@@ -1,9 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { type Kysely, sql, type Transaction } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { recordAudit } from '../db/audit-log.ts';
 import type { Database } from '../db/tables.ts';
 import type { ImportProblem, MerchantRecord, Row } from './import-map.ts';
@@ -131,34 +132,49 @@ async function* spooledBatches(spoolPath: string, size: number): AsyncGenerator<
   if (batch.length > 0) yield batch;
 }
 
-async function writeBatch(trx: Transaction<Database>, batch: MerchantRecord[], now: Date): Promise<void> {
-  await trx
-    .insertInto('merchants')
-    .values(
-      batch.map((record) => ({
-        id: record.id,
-        ice: record.ice,
-        record: JSON.stringify(record),
-        updated_at: now,
-        status_since: now,
-      })),
-    )
-    .onConflict((conflict) =>
-      conflict.column('id').doUpdateSet((eb) => ({
-        ice: eb.ref('excluded.ice'),
-        record: eb.ref('excluded.record'),
-        updated_at: eb.ref('excluded.updated_at'),
-        // The date of the last change of status, for the certificate page: kept while
-        // the status stays, moved when an import changes it.
-        status_since: sql<Date | null>`case when merchants.record->>'status' is distinct from excluded.record->>'status'
-          then excluded.status_since else merchants.status_since end`,
-      })),
-    )
-    .execute();
-  await trx
-    .insertInto('merchant_domains')
-    .values(batch.flatMap((record) => record.domains.map((domain) => ({ domain, merchant_id: record.id }))))
-    .execute();
+/** Records staged per statement: each holds PGlite's one connection for a few milliseconds. */
+const STAGE_BATCH = 200;
+/** Staged rows older than this were left by an import that never finished (a crash). */
+const ABANDONED_AFTER_MS = 24 * 3_600_000;
+
+/** Stages the spooled records under `importId`, one short statement per batch (no transaction). */
+async function stageRecords(db: Kysely<Database>, importId: string, spoolPath: string): Promise<string[]> {
+  const firstIds: string[] = [];
+  for await (const batch of spooledBatches(spoolPath, STAGE_BATCH)) {
+    firstIds.push(...batch.slice(0, 50 - firstIds.length).map((record) => record.id));
+    await db
+      .insertInto('merchant_import_rows')
+      .values(
+        batch.map((record) => ({
+          import_id: importId,
+          id: record.id,
+          ice: record.ice,
+          record: JSON.stringify(record),
+        })),
+      )
+      // A record spooled twice: the later one is the import's, as when they were written one after the other.
+      .onConflict((conflict) =>
+        conflict
+          .columns(['import_id', 'id'])
+          .doUpdateSet((eb) => ({ ice: eb.ref('excluded.ice'), record: eb.ref('excluded.record') })),
+      )
+      .execute();
+  }
+  return firstIds;
+}
+
+/** Removes an import's staged rows a few at a time, so no statement holds the connection long. */
+async function unstage(db: Kysely<Database>, importId: string): Promise<void> {
+  for (;;) {
+    const removed = await db
+      .deleteFrom('merchant_import_rows')
+      .where('import_id', '=', importId)
+      .where('id', 'in', (eb) =>
+        eb.selectFrom('merchant_import_rows').select('id').where('import_id', '=', importId).limit(2_000),
+      )
+      .executeTakeFirst();
+    if (Number(removed.numDeletedRows) === 0) return;
+  }
 }
 
 async function writeMerchants(
@@ -167,49 +183,73 @@ async function writeMerchants(
   options: ImportOptions,
   result: ImportResult,
 ): Promise<void> {
-  const BATCH = 500;
-  await db.transaction().execute(async (trx) => {
-    // Every changed merchant lets go of its domains before any takes them again: a domain
-    // moving between two merchants of different batches must be free when it is inserted.
-    let count = 0;
-    const firstIds: string[] = [];
-    for await (const batch of spooledBatches(spoolPath, BATCH)) {
-      const ids = batch.map((record) => record.id);
-      count += ids.length;
-      firstIds.push(...ids.slice(0, 50 - firstIds.length));
-      await trx.deleteFrom('merchant_domains').where('merchant_id', 'in', ids).execute();
-    }
-    for await (const batch of spooledBatches(spoolPath, BATCH)) await writeBatch(trx, batch, options.now);
-    await recordAudit(
-      trx,
-      {
-        actor: options.actor,
-        action: 'merchants.import',
-        subject: `${count} merchants`,
-        detail: { created: result.created, updated: result.updated, ids: firstIds },
-      },
-      options.now,
-    );
-    // One line per accepted conflict, so that who let a domain change hands, or a revoked
-    // merchant back, can be found by merchant.
-    for (const conflict of result.conflicts) {
-      if (!conflict.accepted) continue;
+  const importId = randomUUID();
+  await db
+    .deleteFrom('merchant_import_rows')
+    .where('staged_at', '<', new Date(Date.now() - ABANDONED_AFTER_MS))
+    .execute();
+  try {
+    const firstIds = await stageRecords(db, importId, spoolPath);
+    await db.transaction().execute(async (trx) => {
+      const staged = trx.selectFrom('merchant_import_rows').where('import_id', '=', importId);
+      // Every changed merchant lets go of its domains before any takes them again: a domain
+      // moving between two merchants of the import must be free when it is inserted.
+      await trx.deleteFrom('merchant_domains').where('merchant_id', 'in', staged.select('id')).execute();
+      const written = await sql<{ count: string }>`
+        with written as (
+          insert into merchants (id, ice, record, updated_at, status_since)
+          select id, ice, record, ${options.now}, ${options.now}
+          from merchant_import_rows where import_id = ${importId}
+          on conflict (id) do update set
+            ice = excluded.ice,
+            record = excluded.record,
+            updated_at = excluded.updated_at,
+            -- The date of the last change of status, for the certificate page: kept while
+            -- the status stays, moved when an import changes it.
+            status_since = case when merchants.record->>'status' is distinct from excluded.record->>'status'
+              then excluded.status_since else merchants.status_since end
+          returning 1
+        )
+        select count(*)::text as count from written`.execute(trx);
+      const count = Number(written.rows[0]?.count ?? 0);
+      await sql`
+        insert into merchant_domains (domain, merchant_id)
+        select domain, id
+        from merchant_import_rows, jsonb_array_elements_text(record->'domains') as domain
+        where import_id = ${importId}`.execute(trx);
       await recordAudit(
         trx,
         {
           actor: options.actor,
-          action: 'merchants.import-conflict',
-          subject: conflict.registry.merchant as string,
-          detail: {
-            kind: conflict.kind,
-            line: conflict.line,
-            domains: conflict.domains,
-            from: conflict.registry,
-            to: conflict.file,
-          },
+          action: 'merchants.import',
+          subject: `${count} merchants`,
+          detail: { created: result.created, updated: result.updated, ids: firstIds },
         },
         options.now,
       );
-    }
-  });
+      // One line per accepted conflict, so that who let a domain change hands, or a revoked
+      // merchant back, can be found by merchant.
+      for (const conflict of result.conflicts) {
+        if (!conflict.accepted) continue;
+        await recordAudit(
+          trx,
+          {
+            actor: options.actor,
+            action: 'merchants.import-conflict',
+            subject: conflict.registry.merchant as string,
+            detail: {
+              kind: conflict.kind,
+              line: conflict.line,
+              domains: conflict.domains,
+              from: conflict.registry,
+              to: conflict.file,
+            },
+          },
+          options.now,
+        );
+      }
+    });
+  } finally {
+    await unstage(db, importId);
+  }
 }
