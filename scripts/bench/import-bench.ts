@@ -35,7 +35,7 @@ const cell = (value: string | string[]) => {
 };
 
 /** A CSV of synthetic merchants of about `megabytes`, written as it is generated. */
-async function writeMerchantCsv(path: string, megabytes: number): Promise<number> {
+export async function writeMerchantCsv(path: string, megabytes: number): Promise<number> {
   const sample = syntheticMerchantRows(1_000);
   const columns = Object.keys(sample[0] ?? {});
   const bytesPerRow =

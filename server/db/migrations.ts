@@ -355,26 +355,6 @@ const migrations: Record<string, Migration> = {
         for each statement execute function merchants_changed()`.execute(db);
     },
   },
-  // Issue 15: an import wrote its changed merchants in one transaction of some 440
-  // statements (22 s for 220k merchants on PGlite), holding PGlite's one connection, and so
-  // every report and /healthz, the whole time. The records are now staged here first, a
-  // short statement at a time that other requests pass between, and moved into `merchants`
-  // by a few set-based statements in one transaction: still all of the import or none.
-  // Rows a crash left behind are never read (each import has its own id) and are removed
-  // by the next import once a day old.
-  '2026-12-01-0009-merchant-import-rows': {
-    async up(db: Kysely<unknown>) {
-      await sql`
-        create table merchant_import_rows (
-          import_id text not null,
-          id text not null,
-          ice text not null,
-          record jsonb not null,
-          staged_at timestamptz not null default now(),
-          primary key (import_id, id)
-        )`.execute(db);
-    },
-  },
 };
 
 export const registryMigrations: MigrationProvider = {

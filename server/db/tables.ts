@@ -28,7 +28,6 @@ export interface MerchantDomainsTable {
   merchant_id: string;
 }
 
-/** An import's changed records on their way into `merchants` (import-write.ts). */
 export interface MerchantImportRowsTable {
   import_id: string;
   id: string;
@@ -288,7 +287,6 @@ export interface ApplicationsTable {
 export interface Database {
   merchants: MerchantsTable;
   merchant_domains: MerchantDomainsTable;
-  merchant_import_rows: MerchantImportRowsTable;
   flagged_domains: FlaggedDomainsTable;
   reports: ReportsTable;
   complaints: ComplaintsTable;

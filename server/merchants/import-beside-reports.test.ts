@@ -1,6 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { iceWithCheckDigits } from '../../src/directory/ice.ts';
 import { openTestRegistry } from '../../test/support/test-registry.ts';
@@ -29,8 +30,19 @@ function merchantsCsv(count: number, city = 'Fès'): string {
 
 describe('an import beside other requests', () => {
   let registry: Registry;
+  /** The registry's own tables, before anything is imported. */
+  let registryTables: string[] = [];
+  const tables = async () =>
+    (
+      await sql<{ name: string }>`select tablename as name from pg_tables where schemaname = current_schema()`.execute(
+        registry.db,
+      )
+    ).rows.map((row) => row.name);
+  /** Tables other than the registry's own (an import stages its records in one). */
+  const stagingTables = async () => (await tables()).filter((name) => !registryTables.includes(name));
   beforeEach(async () => {
     registry = await openTestRegistry();
+    registryTables = await tables();
   });
   afterEach(async () => registry.close());
 
@@ -77,7 +89,7 @@ describe('an import beside other requests', () => {
       .executeTakeFirst();
     expect(Number(domains?.n)).toBe(MERCHANTS);
     // Nothing of the import is left on its way in.
-    expect(await db.selectFrom('merchant_import_rows').selectAll().execute()).toEqual([]);
+    expect(await stagingTables()).toEqual([]);
     // The longest any statement waited is a small part of the import, however fast the
     // machine: one transaction for every write made a statement wait for most of it on
     // PGlite. (On PostgreSQL other connections never waited for it.)
@@ -98,6 +110,17 @@ describe('an import beside other requests', () => {
     if ('problems' in again) throw new Error('bad file');
     await expect(importMerchants(db, again.rows, { now: NOW, actor: 'test\u0000' })).rejects.toThrow();
     expect(await db.selectFrom('merchants').select(['id', 'record']).orderBy('id').execute()).toEqual(before);
-    expect(await db.selectFrom('merchant_import_rows').selectAll().execute()).toEqual([]);
+    expect(await stagingTables()).toEqual([]);
+  });
+
+  it('drops what an import that never finished left a day ago, and not what one running now stages', async () => {
+    const { db } = registry;
+    const old = `import_rows_${(Date.now() - 25 * 3_600_000).toString(36)}_0a0b0c0d0e0f`;
+    const running = `import_rows_${Date.now().toString(36)}_0f0e0d0c0b0a`;
+    for (const name of [old, running]) await sql`create table ${sql.table(name)} (id text primary key)`.execute(db);
+    const file = readImportFile('merchants.csv', merchantsCsv(5));
+    if ('problems' in file) throw new Error('bad file');
+    await importMerchants(db, file.rows, { now: NOW, actor: 'test' });
+    expect(await stagingTables()).toEqual([running]);
   });
 });
