@@ -1,13 +1,4 @@
-import {
-  BLOOM_PROBES,
-  bloomSeed,
-  type CompactDirectory,
-  KEY_KIND,
-  MARKER,
-  REF_MASK,
-  SECTION,
-  SECTION_COUNT,
-} from './compact-directory.ts';
+import { type CompactDirectory, KEY_KIND, MARKER, REF_MASK, SECTION, SECTION_COUNT } from './compact-directory.ts';
 import { bytesOf, encodeSections, hashUnits, sortPairs } from './compact-format.ts';
 import { MIN_SKELETON_LENGTH, nameSkeleton } from './lookalike.ts';
 import type { DirectoryState, Merchant } from './schemas.ts';
@@ -57,9 +48,6 @@ export interface CompactChanges {
 }
 
 const utf8 = new TextEncoder();
-// 8 bits a key (sized with a quarter's headroom for deltas): about 2 % of absent deletions
-// pass, each costing a few skeleton look-ups; lookalike-measure.test.ts checks the answers.
-const BLOOM_BITS_PER_KEY = 8;
 const compareIds = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 export function buildCompact(state: Pick<DirectoryState, 'merchants' | 'flagged' | 'domainComplaints'>): Uint8Array {
@@ -260,9 +248,14 @@ interface Bloom {
 }
 
 /**
- * The filter of every target's one-letter deletions. A delta adds its targets' deletions to
- * the stored filter (bits of removed targets stay set: they only cost a wasted probe); once
- * it holds more keys than it was sized for, it is rebuilt from the targets' domains.
+ * The letters the targets' skeletons are written with (a deletion is put back with each of
+ * them), and no filter of their deletions. The filter (8 bits a deletion, 1.7 MB of the
+ * 2.6 MB look-alike piece at 100k merchants) spared a look-alike search most of its
+ * skeleton look-ups (67 µs a search instead of 670 µs), but the piece is read from
+ * IndexedDB whole on the first unknown shop after every wake, and reading it cost a cold
+ * worker 57 ms, and its badge some 70 ms more. A delta adds its targets' letters to the
+ * stored alphabet (letters of removed targets stay: they only cost a look-up). An index
+ * stored with a filter still uses it (compact-directory.ts).
  */
 function bloomFor(
   old: CompactDirectory | null,
@@ -270,38 +263,16 @@ function bloomFor(
   skeletonDomain: Uint32Array,
   domainParts: readonly Uint8Array[],
 ): Bloom {
-  let added = 0;
-  for (const { skeleton } of newTargets) added += skeleton.length;
-  if (old && old.meta.bloomKeys + added <= old.meta.bloomCapacity) {
-    const bloom = { words: old.bloom.slice(), keys: old.meta.bloomKeys + added, capacity: old.meta.bloomCapacity };
-    const letters = new Set(old.alphabet.split(''));
-    for (const { skeleton } of newTargets) addDeletions(bloom.words, skeleton, letters);
-    return { ...bloom, alphabet: [...letters].sort().join('') };
+  const letters = new Set<string>(old ? old.alphabet.split('') : []);
+  const addLetters = (skeleton: string) => {
+    for (let at = 0; at < skeleton.length; at++) letters.add(skeleton.charAt(at)); // UTF-16 units, as deletions are taken.
+  };
+  if (old) for (const { skeleton } of newTargets) addLetters(skeleton);
+  else {
+    const decoder = new TextDecoder();
+    for (const ref of skeletonDomain) addLetters(nameSkeleton(decoder.decode(domainParts[ref])));
   }
-  const decoder = new TextDecoder();
-  const all = new Set<string>();
-  for (const ref of skeletonDomain) all.add(nameSkeleton(decoder.decode(domainParts[ref])));
-  let keys = 0;
-  for (const skeleton of all) keys += skeleton.length;
-  const capacity = Math.max(1024, Math.ceil(keys * 1.25));
-  const words = new Uint32Array(Math.ceil((capacity * BLOOM_BITS_PER_KEY) / 32));
-  const letters = new Set<string>();
-  for (const skeleton of all) addDeletions(words, skeleton, letters);
-  return { words, keys, capacity, alphabet: [...letters].sort().join('') };
-}
-
-function addDeletions(words: Uint32Array, skeleton: string, letters: Set<string>): void {
-  const bits = words.length * 32;
-  for (let at = 0; at < skeleton.length; at++) {
-    letters.add(skeleton.charAt(at)); // UTF-16 units, as the deletions are taken.
-    const seed = bloomSeed(at);
-    const first = hashUnits(skeleton, seed, at);
-    const step = hashUnits(skeleton, seed ^ 0x5bd1e995, at) | 1;
-    for (let probe = 0; probe < BLOOM_PROBES; probe++) {
-      const bit = ((first + Math.imul(probe, step)) >>> 0) % bits;
-      words[bit >>> 5] = (words[bit >>> 5] as number) | (1 << (bit & 31));
-    }
-  }
+  return { words: new Uint32Array(0), keys: 0, capacity: 0, alphabet: [...letters].sort().join('') };
 }
 
 function concat(parts: readonly Uint8Array[], length: number): Uint8Array {

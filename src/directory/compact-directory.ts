@@ -438,13 +438,21 @@ export class CompactDirectory implements LookalikeTargets {
     return targets;
   }
 
+  /** Whether any target's skeleton has this hash (the first step of #targetsWithSkeleton). */
+  #holdsSkeletonHash(hash: number): boolean {
+    const { skeletonHash } = this;
+    const at = lowerBoundNear(skeletonHash, hash, Math.floor((hash / 0x100000000) * skeletonHash.length));
+    return at < skeletonHash.length && skeletonHash[at] === hash;
+  }
+
   withSkeleton(skeleton: string, fits: (target: Target) => boolean): Target | undefined {
     return this.#targetsWithSkeleton(skeleton).find(({ target }) => fits(target))?.target;
   }
 
   #bloomHas(at: number, deleted: string): boolean {
     const bits = this.meta.bloomBits;
-    if (bits === 0) return false;
+    // No filter (compact-build.ts bloomFor): every deletion is looked up.
+    if (bits === 0) return true;
     // hashUnits(deleted, seed) and hashUnits(deleted, seed ^ 0x5bd1e995), in one pass over
     // the text: a look-alike search asks the filter about a hundred deletions.
     const bloom = this.bloom;
@@ -474,8 +482,16 @@ export class CompactDirectory implements LookalikeTargets {
     const firsts: Array<{ ref: number; target: Target }> = [];
     const before = deleted.slice(0, at);
     const after = deleted.slice(at);
+    // hashUnits(before + letter + after), without building the text: the hash of `before`
+    // once, then per letter the letter and `after`. Nearly every such skeleton is no
+    // target's, and without a filter a search asks about thousands of them.
+    let prefix = 0x811c9dc5;
+    for (let i = 0; i < at; i++) prefix = Math.imul(prefix ^ deleted.charCodeAt(i), 0x01000193);
     // UTF-16 units, as the deletions were taken (a letter outside the BMP is two).
     for (let unit = 0; unit < this.alphabet.length; unit++) {
+      let hash = Math.imul(prefix ^ this.alphabet.charCodeAt(unit), 0x01000193);
+      for (let i = at; i < deleted.length; i++) hash = Math.imul(hash ^ deleted.charCodeAt(i), 0x01000193);
+      if (!this.#holdsSkeletonHash(finalHash(hash))) continue;
       const first = this.#targetsWithSkeleton(before + this.alphabet.charAt(unit) + after)[0];
       if (first) firsts.push(first);
     }
@@ -486,8 +502,14 @@ export class CompactDirectory implements LookalikeTargets {
   lookalikeOf(identity: { readonly domain: string; readonly host?: string }): Imitation | null {
     if (identity.domain.includes('/')) return null; // A social key imitates no domain.
     if (this.owns(identity.domain)) return null;
-    return findImitation(this, identity, undefined);
+    // A verdict asks twice for the same shop: once to read the pieces the search needs, then
+    // to judge. The index never changes (a new write is a new index): the answer is kept.
+    const key = `${identity.domain} ${identity.host ?? ''}`;
+    if (this.#lastLookalike?.key !== key)
+      this.#lastLookalike = { key, imitation: findImitation(this, identity, undefined) };
+    return this.#lastLookalike.imitation;
   }
+  #lastLookalike: { key: string; imitation: Imitation | null } | undefined;
 
   /** The bytes of the pieces this index holds now (the head included). */
   get byteLength(): number {
