@@ -1,5 +1,4 @@
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { request } from 'node:http';
@@ -7,9 +6,9 @@ import type { AddressInfo } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serve } from '@hono/node-server';
-import pg from 'pg';
 import { createApp } from '../../server/app.ts';
 import { type DatabaseLocation, openRegistry } from '../../server/db/database.ts';
+import { onFreshPostgres } from './fresh-postgres.ts';
 import { recordGoal } from './goals.ts';
 import { probeIntake, probeLine } from './intake-probe-run.ts';
 import { syntheticMerchantRows } from './synthetic-merchants.ts';
@@ -161,24 +160,6 @@ async function importInProcess(
     // The import's own memory: the database's is the same for any command.
     met: cli.code === 0 && cli.maxRssMb - bare.maxRssMb <= 300,
   });
-}
-
-/** A fresh database on the PostgreSQL server `serverUrl` names, for `run`, dropped afterwards. */
-async function onFreshPostgres(serverUrl: string, run: (databaseUrl: string) => Promise<void>): Promise<void> {
-  const name = `thiqa_bench_${randomBytes(6).toString('hex')}`;
-  const admin = async (query: string) => {
-    const client = new pg.Client({ connectionString: serverUrl });
-    await client.connect();
-    await client.query(query).finally(() => client.end());
-  };
-  await admin(`create database ${name}`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  try {
-    await run(url.toString());
-  } finally {
-    await admin(`drop database if exists ${name} with (force)`);
-  }
 }
 
 /** The file through the admin API of a service on `location`, with report intake probed beside it. */

@@ -1,10 +1,10 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
-import pg from 'pg';
 import { freePort, type ServiceProcess, startServiceProcess } from '../../test/support/service-process.ts';
+import { onFreshPostgres } from './fresh-postgres.ts';
 import { recordGoal } from './goals.ts';
 
 // Report intake as a shopper's extension meets it (issue 15): the real `thiqa serve` in a
@@ -139,33 +139,25 @@ async function onPglite(): Promise<void> {
 }
 
 async function onPostgres(serverUrl: string): Promise<void> {
-  const name = `thiqa_bench_${randomBytes(6).toString('hex')}`;
-  const admin = async (query: string) => {
-    const client = new pg.Client({ connectionString: serverUrl });
-    await client.connect();
-    await client.query(query).finally(() => client.end());
-  };
-  await admin(`create database ${name}`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  const dataDir = await mkdtemp(join(tmpdir(), 'thiqa-bench-intake-'));
-  try {
-    const service = await startServiceProcess({
-      dataDir,
-      port: await freePort(),
-      reportRateLimit: RATE_LIMIT,
-      nodeArgs,
-      env: { DATABASE_URL: url.toString() },
-    });
+  await onFreshPostgres(serverUrl, async (databaseUrl) => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'thiqa-bench-intake-'));
     try {
-      await measure('PostgreSQL', service);
+      const service = await startServiceProcess({
+        dataDir,
+        port: await freePort(),
+        reportRateLimit: RATE_LIMIT,
+        nodeArgs,
+        env: { DATABASE_URL: databaseUrl },
+      });
+      try {
+        await measure('PostgreSQL', service);
+      } finally {
+        await service.stop();
+      }
     } finally {
-      await service.stop();
+      await rm(dataDir, { recursive: true, force: true });
     }
-  } finally {
-    await rm(dataDir, { recursive: true, force: true });
-    await admin(`drop database if exists ${name} with (force)`);
-  }
+  });
 }
 
 /** THIQA_BENCH_INTAKE_ENGINES: `pglite`, `postgresql` or both (the default), comma-separated. */
