@@ -28,15 +28,6 @@ export interface MerchantDomainsTable {
   merchant_id: string;
 }
 
-export interface MerchantImportRowsTable {
-  import_id: string;
-  id: string;
-  ice: string;
-  /** The record as `merchants.record` will hold it. */
-  record: ColumnType<unknown, string, string>;
-  staged_at: Generated<Date>;
-}
-
 export interface FlaggedDomainsTable {
   domain: string;
   reason: string;
