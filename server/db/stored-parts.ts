@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { type Kysely, sql } from 'kysely';
 import type { Database } from './tables.ts';
 
@@ -16,8 +17,6 @@ export const PART_CHARS = 128 * 1024;
 
 /** Parts read by one statement. */
 const PARTS_PER_READ = 8;
-
-const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export class StoredPartsMissing extends Error {}
 

@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { type Kysely, sql } from 'kysely';
 import { DEFAULT_POLICY, type FlaggedDomain } from '../../src/directory/schemas.ts';
 import type { Database } from '../db/tables.ts';
@@ -16,9 +17,6 @@ import type { BuildInput } from './publication-build.ts';
  * server does the work and the thread only decodes rows; larger pages cost fewer round trips.
  */
 export const MERCHANT_PAGE = { embedded: 250, server: 2_000 } as const;
-
-/** Lets the event loop take the requests that arrived during a page read before the next. */
-const yieldToRequests = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** What the worker needs besides the merchants. */
 export async function publishInputs(db: Kysely<Database>, version: number, publishedAt: string): Promise<BuildInput> {
@@ -104,7 +102,7 @@ export async function readMerchantPages(
   // meanwhile have queued their queries ahead of the next page's.
   for await (const page of pagesOf(db, pageSize ?? MERCHANT_PAGE.embedded)) {
     await take(page);
-    await yieldToRequests();
+    await nextTurn();
   }
   if ((await merchantsFingerprint(db)) !== before) {
     throw new ServiceError('conflict', 'merchants changed while the directory was being published; publish again');

@@ -4,6 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { type Kysely, sql } from 'kysely';
 import { recordAudit } from '../db/audit-log.ts';
 import type { Database } from '../db/tables.ts';
@@ -143,12 +144,6 @@ const STAGING_PREFIX = 'import_rows_';
 /** A staging table older than this was left by an import that never finished (a crash). */
 const ABANDONED_AFTER_MS = 24 * 3_600_000;
 
-/**
- * PGlite answers within the same turn of the event loop: a loop of statements would keep
- * timers and incoming requests waiting until it ends. Each batch lets them in first.
- */
-const letOthersIn = () => new Promise<void>((resolve) => setImmediate(resolve));
-
 /** Drops the staging tables that imports which never finished left behind. */
 async function dropAbandonedStaging(db: Kysely<Database>, now: number): Promise<void> {
   const { rows } = await sql<{ name: string }>`
@@ -174,7 +169,9 @@ async function stageRecords(db: Kysely<Database>, table: string, spoolPath: stri
     // A record spooled twice: the later one is the import's, as when they were written one after the other.
     await sql`insert into ${sql.table(table)} (id, ice, record) values ${sql.join(rows)}
       on conflict (id) do update set ice = excluded.ice, record = excluded.record`.execute(db);
-    await letOthersIn();
+    // PGlite answers within the same turn of the event loop: a loop of statements would keep
+    // timers and incoming requests waiting until it ends. Each batch lets them in first.
+    await nextTurn();
   }
   return firstIds;
 }
