@@ -185,11 +185,10 @@ export function patchCompact(old: CompactDirectory | null, changes: CompactChang
 
   const [keyHash, keyValue] = keys.sorted();
   const [skeletonHash, skeletonDomain] = skeletons.sorted();
-  const bloom = bloomFor(old, newTargets, skeletonDomain, domainParts);
+  const alphabet = alphabetFor(old, newTargets, skeletonDomain, domainParts);
   const sections: Uint8Array[] = [];
-  sections[SECTION.meta] = bytesOf(
-    Uint32Array.of(verified.length, domainEnds.length, bloom.words.length * 32, bloom.keys, bloom.capacity),
-  );
+  // No deletion filter (alphabetFor): its bits, keys and capacity are 0.
+  sections[SECTION.meta] = bytesOf(Uint32Array.of(verified.length, domainEnds.length, 0, 0, 0));
   sections[SECTION.idBytes] = concat(idParts, idBytes);
   sections[SECTION.idEnds] = bytesOf(Uint32Array.from(idEnds));
   sections[SECTION.verified] = Uint8Array.from(verified);
@@ -200,8 +199,8 @@ export function patchCompact(old: CompactDirectory | null, changes: CompactChang
   sections[SECTION.keyValue] = bytesOf(keyValue);
   sections[SECTION.skeletonHash] = bytesOf(skeletonHash);
   sections[SECTION.skeletonDomain] = bytesOf(skeletonDomain);
-  sections[SECTION.bloom] = bytesOf(bloom.words);
-  sections[SECTION.alphabet] = new Uint8Array(Uint16Array.from(bloom.alphabet, (c) => c.charCodeAt(0)).buffer);
+  sections[SECTION.bloom] = new Uint8Array(0);
+  sections[SECTION.alphabet] = new Uint8Array(Uint16Array.from(alphabet, (c) => c.charCodeAt(0)).buffer);
   if (sections.length !== SECTION_COUNT) throw new Error('compact index: a section is missing');
   return encodeSections(sections);
 }
@@ -240,29 +239,22 @@ function carryOver(
   }
 }
 
-interface Bloom {
-  words: Uint32Array;
-  keys: number;
-  capacity: number;
-  alphabet: string;
-}
-
 /**
- * The letters the targets' skeletons are written with (a deletion is put back with each of
- * them), and no filter of their deletions. The filter (8 bits a deletion, 1.7 MB of the
- * 2.6 MB look-alike piece at 100k merchants) spared a look-alike search most of its
- * skeleton look-ups (67 µs a search instead of 670 µs), but the piece is read from
- * IndexedDB whole on the first unknown shop after every wake, and reading it cost a cold
- * worker 57 ms, and its badge some 70 ms more. A delta adds its targets' letters to the
- * stored alphabet (letters of removed targets stay: they only cost a look-up). An index
- * stored with a filter still uses it (compact-directory.ts).
+ * The letters the targets' skeletons are written with: a one-letter search puts each back
+ * where a letter is missing. The index keeps no filter of the deletions (its section stays,
+ * empty). The filter (8 bits a deletion, 1.7 MB of the 2.6 MB look-alike piece at 100k
+ * merchants) spared a look-alike search most of its skeleton look-ups (67 µs a search
+ * instead of 670 µs), but the piece is read from IndexedDB whole on the first unknown shop
+ * after every wake, and reading it cost a cold worker 57 ms, and its badge some 70 ms more.
+ * A delta adds its targets' letters to the stored alphabet (letters of removed targets stay:
+ * they only cost a look-up). An index stored with a filter still uses it (compact-directory.ts).
  */
-function bloomFor(
+function alphabetFor(
   old: CompactDirectory | null,
   newTargets: ReadonlyArray<{ skeleton: string }>,
   skeletonDomain: Uint32Array,
   domainParts: readonly Uint8Array[],
-): Bloom {
+): string {
   const letters = new Set<string>(old ? old.alphabet.split('') : []);
   const addLetters = (skeleton: string) => {
     for (let at = 0; at < skeleton.length; at++) letters.add(skeleton.charAt(at)); // UTF-16 units, as deletions are taken.
@@ -272,7 +264,7 @@ function bloomFor(
     const decoder = new TextDecoder();
     for (const ref of skeletonDomain) addLetters(nameSkeleton(decoder.decode(domainParts[ref])));
   }
-  return { words: new Uint32Array(0), keys: 0, capacity: 0, alphabet: [...letters].sort().join('') };
+  return [...letters].sort().join('');
 }
 
 function concat(parts: readonly Uint8Array[], length: number): Uint8Array {

@@ -420,10 +420,9 @@ export class CompactDirectory implements LookalikeTargets {
   #targetsWithSkeleton(skeleton: string): ReadonlyArray<{ ref: number; target: Target }> {
     const hash = hashUnits(skeleton);
     const { skeletonHash, skeletonDomain } = this;
-    const guess = Math.floor((hash / 0x100000000) * skeletonHash.length);
-    let at = lowerBoundNear(skeletonHash, hash, guess);
+    let at = this.#firstWithSkeletonHash(hash);
     // Nearly every skeleton a look-alike search asks about is no target's: answered without allocating.
-    if (at >= skeletonHash.length || skeletonHash[at] !== hash) return NO_TARGETS;
+    if (at < 0) return NO_TARGETS;
     const domains: number[] = [];
     for (; at < skeletonHash.length && skeletonHash[at] === hash; at++) {
       domains.push(skeletonDomain[at] as number);
@@ -438,11 +437,11 @@ export class CompactDirectory implements LookalikeTargets {
     return targets;
   }
 
-  /** Whether any target's skeleton has this hash (the first step of #targetsWithSkeleton). */
-  #holdsSkeletonHash(hash: number): boolean {
+  /** Where the first target skeleton with this hash is in the sorted hashes; -1 when none has it. */
+  #firstWithSkeletonHash(hash: number): number {
     const { skeletonHash } = this;
     const at = lowerBoundNear(skeletonHash, hash, Math.floor((hash / 0x100000000) * skeletonHash.length));
-    return at < skeletonHash.length && skeletonHash[at] === hash;
+    return at < skeletonHash.length && skeletonHash[at] === hash ? at : -1;
   }
 
   withSkeleton(skeleton: string, fits: (target: Target) => boolean): Target | undefined {
@@ -491,7 +490,7 @@ export class CompactDirectory implements LookalikeTargets {
     for (let unit = 0; unit < this.alphabet.length; unit++) {
       let hash = Math.imul(prefix ^ this.alphabet.charCodeAt(unit), 0x01000193);
       for (let i = at; i < deleted.length; i++) hash = Math.imul(hash ^ deleted.charCodeAt(i), 0x01000193);
-      if (!this.#holdsSkeletonHash(finalHash(hash))) continue;
+      if (this.#firstWithSkeletonHash(finalHash(hash)) < 0) continue;
       const first = this.#targetsWithSkeleton(before + this.alphabet.charAt(unit) + after)[0];
       if (first) firsts.push(first);
     }
