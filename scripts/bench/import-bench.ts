@@ -2,15 +2,14 @@ import { spawn } from 'node:child_process';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { request } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { serve } from '@hono/node-server';
 import { createApp } from '../../server/app.ts';
 import { type DatabaseLocation, openRegistry } from '../../server/db/database.ts';
-import { onFreshPostgres } from './fresh-postgres.ts';
+import { envOnPglite, onFreshPostgres } from './fresh-postgres.ts';
 import { recordGoal } from './goals.ts';
 import { probeIntake, probeLine } from './intake-probe-run.ts';
+import { serveOnLoopback } from './loopback-server.ts';
 import { syntheticMerchantRows } from './synthetic-merchants.ts';
 
 // Issue 15: a 50 MB merchant CSV imported (1) by `thiqa import` in its own process, whose
@@ -34,7 +33,7 @@ const cell = (value: string | string[]) => {
 };
 
 /** A CSV of synthetic merchants of about `megabytes`, written as it is generated. */
-export async function writeMerchantCsv(path: string, megabytes: number): Promise<number> {
+async function writeMerchantCsv(path: string, megabytes: number): Promise<number> {
   const sample = syntheticMerchantRows(1_000);
   const columns = Object.keys(sample[0] ?? {});
   const bytesPerRow =
@@ -53,13 +52,6 @@ export async function writeMerchantCsv(path: string, megabytes: number): Promise
   return count;
 }
 
-/** This process's environment without DATABASE_URL: a child runs on PGlite unless told otherwise. */
-function withoutDatabaseUrl(): NodeJS.ProcessEnv {
-  const env = { ...process.env };
-  delete env.DATABASE_URL;
-  return env;
-}
-
 /** `thiqa <args>` in a child process; its peak RSS through a preloaded exit hook. */
 async function thiqa(place: { dataDir: string; databaseUrl?: string }, ...args: string[]) {
   const started = performance.now();
@@ -69,7 +61,7 @@ async function thiqa(place: { dataDir: string; databaseUrl?: string }, ...args: 
     ['--import', `data:text/javascript,${encodeURIComponent(hook)}`, join(ROOT, 'bin/thiqa.mjs'), ...args],
     {
       env: {
-        ...withoutDatabaseUrl(),
+        ...envOnPglite(),
         THIQA_DATA_DIR: place.dataDir,
         ...(place.databaseUrl ? { DATABASE_URL: place.databaseUrl } : {}),
       },
@@ -177,11 +169,8 @@ async function importThroughApi(
     adminToken: TOKEN,
     reportRateLimit: { max: 1_000_000, windowMs: 60_000 },
   });
-  const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
-    const started = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(started));
-  });
-  const { port } = server.address() as AddressInfo;
-  const base = `http://127.0.0.1:${port}`;
+  const server = await serveOnLoopback(app);
+  const { origin: base, port } = server;
   try {
     const quietHealth = healthzPoller(base);
     const quiet = await probeIntake(
@@ -219,7 +208,7 @@ async function importThroughApi(
       met: busy.p99 <= 2 * quiet.p99 && busy.p99 < 50 && busy.errors === 0 && answer.status === 200,
     });
   } finally {
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await server.close();
     await registry.close();
   }
 }

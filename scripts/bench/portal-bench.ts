@@ -1,9 +1,7 @@
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { serve } from '@hono/node-server';
 import { createApp } from '../../server/app.ts';
 import { openRegistry } from '../../server/db/database.ts';
 import { loadPublishedDirectory } from '../../server/directory/directory-source.ts';
@@ -11,6 +9,7 @@ import { publicDirectoryDir, publishDirectory } from '../../server/directory/pub
 import { generateKeyFile, loadSigningKeys } from '../../server/directory/signing-keys.ts';
 import type { Row } from '../../server/merchants/import-map.ts';
 import { importMerchants } from '../../server/merchants/import-write.ts';
+import { serveOnLoopback } from './loopback-server.ts';
 import { syntheticMerchantRows } from './synthetic-merchants.ts';
 
 // The portal's figure (issue 11): a check and a certificate page under 20 ms p99 at
@@ -66,10 +65,8 @@ export async function benchPortal(): Promise<void> {
       throw new Error(`synthetic rows refused: ${JSON.stringify(imported.problems[0])}`);
     await publishDirectory(registry.db, { dataDir, keys: await loadSigningKeys(dataDir), now, actor: 'bench' });
     const app = await createApp({ db: registry.db, dataDir, adminToken: undefined, clock: () => now });
-    const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
-      const started = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(started));
-    });
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const server = await serveOnLoopback(app);
+    const url = server.origin;
     try {
       // Every 7th merchant, in a spread order, so that no single page stays hot.
       const { snapshot } = await loadPublishedDirectory(publicDirectoryDir(dataDir));
@@ -97,7 +94,7 @@ export async function benchPortal(): Promise<void> {
         );
       }
     } finally {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await server.close();
     }
   } finally {
     await registry.close();

@@ -1,18 +1,18 @@
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { gunzipSync } from 'node:zlib';
-import { serve } from '@hono/node-server';
 import { createApp } from '../../server/app.ts';
 import { openRegistry } from '../../server/db/database.ts';
 import { publicDirectoryDir, publishDirectory } from '../../server/directory/publisher.ts';
 import { generateKeyFile, loadSigningKeys } from '../../server/directory/signing-keys.ts';
 import type { Manifest } from '../../src/directory/schemas.ts';
+import { envOnPglite } from './fresh-postgres.ts';
 import { recordGoal } from './goals.ts';
-import { probeIntake, probeLine } from './intake-probe-run.ts';
+import { type Probe, probeIntake, probeLine } from './intake-probe-run.ts';
+import { serveOnLoopback } from './loopback-server.ts';
 import { seedMerchants } from './publish-seed.ts';
 
 // Publishing at scale (issue 15): a whole `thiqa publish` process on N merchants (its time
@@ -52,8 +52,7 @@ async function seededDataDir(count: number): Promise<string> {
 
 /** `thiqa publish` as an operator runs it: wall time of the whole command and its peak RSS. */
 async function publishInChild(dataDir: string): Promise<{ seconds: number; maxRssMb: number }> {
-  const env: NodeJS.ProcessEnv = { ...process.env, THIQA_DATA_DIR: dataDir };
-  delete env.DATABASE_URL;
+  const env: NodeJS.ProcessEnv = { ...envOnPglite(), THIQA_DATA_DIR: dataDir };
   const started = performance.now();
   const stderr = await new Promise<string>((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', MAX_RSS, THIQA, 'publish'], {
@@ -147,10 +146,8 @@ async function benchIntakeDuringPublish(dataDir: string, count: number, publishS
     adminToken: undefined,
     reportRateLimit: { max: 1_000_000, windowMs: 60_000 },
   });
-  const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
-    const started = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(started));
-  });
-  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const server = await serveOnLoopback(app);
+  const { origin } = server;
   try {
     // 1 % of merchants change, so the publish below also builds a delta.
     await seedMerchants(registry.db, count, new Date(NOW.getTime() + 3_600_000), (row, index) =>
@@ -188,7 +185,7 @@ async function benchIntakeDuringPublish(dataDir: string, count: number, publishS
       `  1 % changed, publish version 2 in the service   ${inProcessSeconds.toFixed(1)} s (service RSS peak ${(peakRss / 2 ** 20).toFixed(0)} MB); delta 1→2 = ${deltaShare.toFixed(2)} % of the snapshot`,
     );
     console.log(`  report intake at ${INTAKE_RATE}/s, open loop (load average ${load()}):`);
-    const line = (what: string, probe: Parameters<typeof probeLine>[1]) => console.log(probeLine(what, probe));
+    const line = (what: string, probe: Probe) => console.log(probeLine(what, probe));
     line('without a publish', quiet);
     line('while publishing', busy);
     line('beside a busy thread', control);
@@ -204,7 +201,7 @@ async function benchIntakeDuringPublish(dataDir: string, count: number, publishS
       met: ratio <= 2 && busy.p99 < 50 && busy.errors === 0,
     });
   } finally {
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await server.close();
     await registry.close();
   }
 }
