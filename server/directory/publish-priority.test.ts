@@ -1,9 +1,10 @@
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { importMerchantRecords, newMerchant } from '../../test/support/merchant-records.ts';
 import { openTestRegistry } from '../../test/support/test-registry.ts';
+import { niceByThread } from '../../test/support/thread-nice.ts';
 import type { Registry } from '../db/database.ts';
 import { publishDirectory } from './publisher.ts';
 import { generateKeyFile, loadSigningKeys } from './signing-keys.ts';
@@ -27,21 +28,9 @@ afterEach(async () => {
   await rm(dataDir, { recursive: true, force: true });
 });
 
-/** The nice value of each thread of this process, by thread id. */
-async function niceByThread(): Promise<Map<string, number>> {
-  const nice = new Map<string, number>();
-  for (const tid of await readdir('/proc/self/task')) {
-    const stat = await readFile(`/proc/self/task/${tid}/stat`, 'utf8').catch(() => null);
-    if (stat === null) continue;
-    // Fields after the command's closing parenthesis; nice is the 19th field of the line.
-    nice.set(tid, Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]));
-  }
-  return nice;
-}
-
 describe.runIf(process.platform === 'linux')('the publish worker thread', () => {
   it('runs at nice 10 while the service’s own thread keeps its priority', async () => {
-    const before = await niceByThread();
+    const before = niceByThread();
     const result = await publishDirectory(registry.db, {
       dataDir,
       keys: await loadSigningKeys(dataDir),
@@ -50,7 +39,7 @@ describe.runIf(process.platform === 'linux')('the publish worker thread', () => 
       thread: { run: 'worker' },
     });
     expect(result.published).toBe(true);
-    const after = await niceByThread();
+    const after = niceByThread();
     const lowered = [...after].filter(([tid, nice]) => !before.has(tid) && nice >= 10);
     // The worker, kept idle for the next publish, is a thread that was not there before, at nice 10.
     expect(lowered.length).toBeGreaterThanOrEqual(1);

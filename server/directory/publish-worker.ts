@@ -1,6 +1,5 @@
-import { readlinkSync } from 'node:fs';
-import { getPriority, setPriority } from 'node:os';
 import { parentPort } from 'node:worker_threads';
+import { yieldCpuToTheService } from '../background-thread.ts';
 import { type BuildInput, PublicationBuilder, PublishRefused } from './publication-build.ts';
 import { writePublication } from './publication-write.ts';
 
@@ -46,25 +45,7 @@ export type FromWorker =
 const port = parentPort;
 if (!port) throw new Error('publish-worker.ts runs as a worker thread');
 
-/**
- * The nice value this thread takes: publishing is background work. On two cores the worker
- * took a core for seconds while the service's thread, answering reports, competed for the
- * other with everything else; at nice 10 the scheduler gives the service's thread the CPU
- * first whenever it has work, and the worker the rest.
- */
-const PUBLISH_WORKER_NICE = 10;
-
-/** Lowers this thread's priority alone (Linux: a thread is a task with its own nice value); elsewhere, as it is. */
-function yieldCpuToTheService(): void {
-  try {
-    const tid = Number(readlinkSync('/proc/thread-self').split('/').at(-1));
-    if (Number.isSafeInteger(tid) && tid > 0 && getPriority(tid) < PUBLISH_WORKER_NICE) {
-      setPriority(tid, PUBLISH_WORKER_NICE);
-    }
-  } catch {
-    // No /proc (not Linux), or not allowed: the worker runs at the service's priority.
-  }
-}
+// Publishing is background work: this thread yields the CPU to the service's (nice 10).
 yieldCpuToTheService();
 const post = (message: FromWorker, transfer: ArrayBuffer[] = []) => port.postMessage(message, transfer);
 

@@ -5,6 +5,7 @@ import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { iceWithCheckDigits } from '../../src/directory/ice.ts';
 import { openTestRegistry } from '../../test/support/test-registry.ts';
+import { niceByThread } from '../../test/support/thread-nice.ts';
 import type { Registry } from '../db/database.ts';
 import { importFileInWorker } from './import-in-worker.ts';
 import { readImportFile } from './import-read.ts';
@@ -97,6 +98,35 @@ describe('an import beside other requests', () => {
     expect(waits.length).toBeGreaterThan(3);
     expect(longest / importMs).toBeLessThan(0.1);
   });
+
+  it.runIf(process.platform === 'linux')(
+    'plans in a thread at nice 10 while the service’s thread keeps its priority',
+    async () => {
+      // The planning worker reads and checks every row: background work, as a publish is
+      // (publish-priority.test.ts). It ends with its plan, so its nice value is read while it runs.
+      const dir = await mkdtemp(join(tmpdir(), 'thiqa-import-nice-'));
+      const path = join(dir, 'merchants.csv');
+      await writeFile(path, merchantsCsv(2_000));
+      const before = niceByThread();
+      const seen = new Map<string, number>();
+      const poll = setInterval(() => {
+        for (const [tid, nice] of niceByThread())
+          if (!before.has(tid)) seen.set(tid, Math.max(nice, seen.get(tid) ?? 0));
+      }, 1);
+      const outcome = await importFileInWorker(registry.db, path, 'merchants.csv', { now: NOW, actor: 'test' }).finally(
+        () => {
+          clearInterval(poll);
+          return rm(dir, { recursive: true, force: true });
+        },
+      );
+      expect(outcome).toHaveProperty('result.created', 2_000);
+      // A thread that was not there before ran at nice 10: the planning worker.
+      expect([...seen.values()].filter((nice) => nice >= 10).length).toBeGreaterThanOrEqual(1);
+      const after = niceByThread();
+      for (const [tid, nice] of before) if (after.has(tid)) expect(after.get(tid)).toBe(nice);
+      expect(after.get(String(process.pid))).toBe(before.get(String(process.pid)));
+    },
+  );
 
   it('writes nothing when its last statement fails, and leaves nothing staged', async () => {
     const { db } = registry;

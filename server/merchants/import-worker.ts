@@ -1,5 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
+import { yieldCpuToTheService } from '../background-thread.ts';
 import type { MerchantRecord } from './import-map.ts';
 import { type PlanOutcome, planImport, type RegistryReader } from './import-pipeline.ts';
 import { readImportRows } from './import-read.ts';
@@ -29,6 +30,8 @@ export type ServiceReply = { id: number; value?: unknown; error?: string };
 const port = parentPort;
 if (!port) throw new Error('import-worker.ts runs as a worker thread');
 const job = workerData as ImportJob;
+// Planning is background work: the service's thread, answering reports, comes first (nice 10).
+yieldCpuToTheService();
 const pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
 let nextId = 0;
 
