@@ -28,6 +28,22 @@ export async function onFreshPostgres(serverUrl: string, run: (databaseUrl: stri
   try {
     await run(url.toString());
   } finally {
-    await admin(`drop database if exists ${name} with (force)`);
+    await dropDatabase(admin, name);
   }
+}
+
+/**
+ * Drops the bench's database. A plain drop waits out the autovacuum worker a large write
+ * starts (PostgreSQL cancels it for the drop), where `with (force)` refuses to end a
+ * superuser's backend; force is the last try, for a connection the bench left open.
+ */
+async function dropDatabase(admin: (query: string) => Promise<void>, name: string): Promise<void> {
+  for (let attempt = 0; attempt < 10; attempt++) {
+    try {
+      return await admin(`drop database if exists ${name}`);
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+    }
+  }
+  await admin(`drop database if exists ${name} with (force)`);
 }

@@ -17,13 +17,18 @@ import { syntheticMerchantRows } from './synthetic-merchants.ts';
 // intake probe (intake-probe.mjs, its own process) posts reports at a steady rate and
 // another process polls /healthz: report intake p99 with and without the import, and
 // /healthz's worst latency.
-// THIQA_BENCH_IMPORT_MB sizes the file (default 50); figures are printed, never asserted.
+// THIQA_BENCH_IMPORT_MB sizes the file (default 50); THIQA_BENCH_IMPORT_RUNS picks some of
+// cli-pglite, cli-postgresql, api-pglite, api-postgresql (default all; the PostgreSQL ones
+// need DATABASE_URL); figures are printed, never asserted.
 
 const TARGET_MB = Number(process.env.THIQA_BENCH_IMPORT_MB ?? 50);
 /** Reports per second the intake probe sends (open loop), as in the publish bench. */
 const INTAKE_RATE = Number(process.env.THIQA_BENCH_INTAKE_RATE ?? 200);
 /** How long intake is probed without an import. */
 const QUIET_SECONDS = 10;
+const RUNS = new Set(
+  (process.env.THIQA_BENCH_IMPORT_RUNS ?? 'cli-pglite,cli-postgresql,api-pglite,api-postgresql').split(','),
+);
 const ROOT = new URL('../../', import.meta.url).pathname;
 const TOKEN = 'bench-admin-token-0123456789abcdef0123456789';
 
@@ -223,16 +228,17 @@ export async function benchImport(): Promise<void> {
       `\nImport of a ${megabytes.toFixed(1)} MB CSV (${rows.toLocaleString('en')} merchants), load average ${load()}`,
     );
 
-    await importInProcess('PGlite', { dataDir: join(dir, 'cli') }, file, megabytes);
+    if (RUNS.has('cli-pglite')) await importInProcess('PGlite', { dataDir: join(dir, 'cli') }, file, megabytes);
     const serverUrl = process.env.DATABASE_URL;
-    if (serverUrl) {
+    if (serverUrl && RUNS.has('cli-postgresql')) {
       await onFreshPostgres(serverUrl, (databaseUrl) =>
         importInProcess('PostgreSQL', { dataDir: join(dir, 'cli-pg'), databaseUrl }, file, megabytes),
       );
     }
 
-    await importThroughApi('PGlite', { pgliteDir: join(dir, 'api-db') }, join(dir, 'api'), file, megabytes);
-    if (serverUrl)
+    if (RUNS.has('api-pglite'))
+      await importThroughApi('PGlite', { pgliteDir: join(dir, 'api-db') }, join(dir, 'api'), file, megabytes);
+    if (serverUrl && RUNS.has('api-postgresql'))
       await onFreshPostgres(serverUrl, (databaseUrl) =>
         importThroughApi('PostgreSQL', { databaseUrl }, join(dir, 'api-pg'), file, megabytes),
       );
