@@ -242,7 +242,7 @@ export async function benchImport(): Promise<void> {
       await onFreshPostgres(serverUrl, (databaseUrl) =>
         importThroughApi('PostgreSQL', { databaseUrl }, join(dir, 'api-pg'), file, megabytes),
       );
-    else console.log('  (PostgreSQL: set DATABASE_URL to a server where this role may create databases)');
+    if (!serverUrl) console.log('  (PostgreSQL: set DATABASE_URL to a server where this role may create databases)');
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

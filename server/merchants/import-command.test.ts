@@ -1,12 +1,16 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { freshDataDirForEachTest, thiqaCli } from '../../test/support/thiqa-cli.ts';
 import { listAudit } from '../db/audit-log.ts';
 import { openRegistry } from '../db/database.ts';
+import { keepHeapNearLiveSize } from '../heap-growth.ts';
 
 // `thiqa import` as an operator runs it, then publish and check: what the shopper ends up
 // seeing for the rows imported. PGlite in a fresh data folder, as service-commands.test.ts.
+
+// V8's flag is process-wide: here it is only watched, so the other test files' heaps keep theirs.
+vi.mock('../heap-growth.ts', () => ({ keepHeapNearLiveSize: vi.fn() }));
 
 const cli = thiqaCli;
 
@@ -21,6 +25,17 @@ async function csvFile(name: string, lines: string[]): Promise<string> {
 const HEADER = 'domains;legal_name;ice;city;phone;status;verified_at;verified_by;labels';
 
 describe('thiqa import, publish and check', () => {
+  it('keeps its heap near its live size while it reads the file (a 52 MB file peaked at 703 MB, now 355 MB)', async () => {
+    const file = await csvFile('one.csv', [
+      HEADER,
+      'petit-souk.test;Petit Souk SARL;003000000000044;Rabat;0537000000;verified;2026-06-01;FDEC;',
+    ]);
+    vi.mocked(keepHeapNearLiveSize).mockClear();
+    expect((await cli('import', file)).code).toBe(0);
+    // The figure itself is the import bench's (npm run bench -- --only import): never a timed test.
+    expect(keepHeapNearLiveSize).toHaveBeenCalledTimes(1);
+  });
+
   it('lists a merchant whose label expired before its verification, with caution (label-expired)', async () => {
     expect((await cli('keys', 'generate')).code).toBe(0);
     const file = await csvFile('labels.csv', [

@@ -3,6 +3,7 @@ import { access } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { cliActor, withRegistry } from '../cli/registry-session.ts';
 import { EXIT_FAILURE, UsageError } from '../cli/usage.ts';
+import { keepHeapNearLiveSize } from '../heap-growth.ts';
 import { importColumnsHelp } from './import-columns-doc.ts';
 import { MAX_LOOKALIKE_CHECKED_DOMAINS } from './import-lookalikes.ts';
 import type { ConflictSide } from './import-plan.ts';
@@ -51,6 +52,8 @@ export async function runImport(args: string[], out: (line: string) => void): Pr
     throw new UsageError(`${path}: cannot read (${error.code ?? error.message})`);
   });
   const dryRun = values['dry-run'] === true;
+  // A large file makes garbage fast and keeps little: the heap grows no further than it needs.
+  keepHeapNearLiveSize();
   // Streamed: a file of any size is read a chunk at a time (issue 15).
   const outcome = await withRegistry((registry) =>
     importMerchantFile(registry.db, path, createReadStream(path), {
