@@ -1,16 +1,16 @@
 import { mkdir, open, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { createPgConfig } from '@electric-sql/pglite/node-postgres';
 import { Kysely, PostgresDialect } from 'kysely';
 import { Migrator } from 'kysely/migration';
 import pg from 'pg';
 import { markSingleConnection } from '../directory/publish-lock.ts';
 import { registryMigrations } from './migrations.ts';
+import { pgliteDialect } from './pglite-driver.ts';
 import type { Database } from './tables.ts';
 
-// One code path for both engines: node-postgres talks to a PostgreSQL server, or to
-// PGlite through PGlite's own node-postgres adapter, and Kysely sits on top of either.
+// One code path for both engines: Kysely over node-postgres for a PostgreSQL server, or over
+// PGlite directly (pglite-driver.ts), with the same rows either way.
 
 export interface Registry {
   db: Kysely<Database>;
@@ -51,9 +51,8 @@ export async function openRegistry(location: DatabaseLocation): Promise<Registry
 
 /** A registry over an open PGlite instance (tests clone a migrated template this way). */
 export function registryOnPglite(lite: PGlite, release: () => Promise<void> = async () => {}): Registry {
-  // PGlite is one connection: the pool must hand it to one transaction at a time.
-  const pool = new pg.Pool({ ...(createPgConfig(lite) as unknown as pg.PoolConfig), max: 1 });
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  // PGlite is one connection: the driver hands it to one statement or transaction at a time.
+  const db = new Kysely<Database>({ dialect: pgliteDialect(lite) });
   markSingleConnection(db);
   return {
     db,
