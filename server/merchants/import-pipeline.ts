@@ -1,5 +1,6 @@
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { canonicalJson } from '../../src/directory/bytes.ts';
 import type { ImitationTarget } from '../../src/directory/lookalike.ts';
 import { LOOKALIKE_TARGETS_PER_INDEX, lookalikeWarnings, MAX_LOOKALIKE_CHECKED_DOMAINS } from './import-lookalikes.ts';
@@ -90,7 +91,7 @@ async function* asAsync<T>(items: Iterable<T>): AsyncGenerator<T> {
   for (const item of items) {
     yield item;
     // Between two indexes, let the thread answer what waits (the service's requests).
-    await new Promise((resolve) => setImmediate(resolve));
+    await nextTurn();
   }
 }
 
