@@ -1,6 +1,6 @@
 import type { PGlite, Results } from '@electric-sql/pglite';
 import {
-  type CompiledQuery,
+  CompiledQuery,
   type DatabaseConnection,
   type Dialect,
   type Driver,
@@ -84,15 +84,15 @@ class PgliteDriver implements Driver {
       if (settings.isolationLevel) statement += ` isolation level ${settings.isolationLevel}`;
       if (settings.accessMode) statement += ` ${settings.accessMode}`;
     }
-    await connection.executeQuery({ sql: statement, parameters: [] } as unknown as CompiledQuery);
+    await connection.executeQuery(CompiledQuery.raw(statement));
   }
 
   async commitTransaction(connection: DatabaseConnection): Promise<void> {
-    await connection.executeQuery({ sql: 'commit', parameters: [] } as unknown as CompiledQuery);
+    await connection.executeQuery(CompiledQuery.raw('commit'));
   }
 
   async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
-    await connection.executeQuery({ sql: 'rollback', parameters: [] } as unknown as CompiledQuery);
+    await connection.executeQuery(CompiledQuery.raw('rollback'));
   }
 
   async releaseConnection(): Promise<void> {
