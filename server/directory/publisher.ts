@@ -101,9 +101,22 @@ function tracer(): (step: string) => void {
   return (step) => {
     if (!traceOn) return;
     const now = performance.now();
-    process.stderr.write(`thiqa publish: ${step} ${(now - last).toFixed(0)} ms\n`);
+    process.stderr.write(
+      `thiqa publish: ${step} ${(now - last).toFixed(0)} ms (${(now / 1000).toFixed(2)} s since start)\n`,
+    );
     last = now;
   };
+}
+
+/**
+ * Both results once both have settled; else the first failure, still only once both have
+ * settled, so that nothing of a failed publish is still writing when its lock is let go.
+ */
+async function bothSettled<A, B>(a: Promise<A>, b: Promise<B>): Promise<[A, B]> {
+  const [first, second] = await Promise.allSettled([a, b]);
+  if (first.status === 'rejected') throw first.reason;
+  if (second.status === 'rejected') throw second.reason;
+  return [first.value, second.value];
 }
 
 /** Publishes of one process run one after the other (the schedule, the admin API, start-up repair). */
@@ -172,6 +185,7 @@ async function publishNow(db: Kysely<Database>, options: PublishOptions): Promis
   const thread = await startPublishBuild(db, input, options.thread);
   let state: Awaited<ReturnType<PublishBuild['finishState']>>;
   let written: Awaited<ReturnType<PublishBuild['write']>>;
+  let releaseParts: string;
   try {
     await readMerchantPages(db, (texts) => thread.addMerchants(texts));
     trace('registry pages read');
@@ -188,8 +202,16 @@ async function publishNow(db: Kysely<Database>, options: PublishOptions): Promis
     // Content files first, each under its final name only once complete: a failure or a
     // crash from here leaves files no manifest names yet, which the next prune removes.
     const previous = await previousVersions(db, options.dataDir, DELTA_HISTORY);
-    written = await thread.write(dir, previous, (from) => storedSnapshotText(db, from));
-    trace(`snapshot and ${written.deltas.length} deltas written`);
+    // The open data release goes into the database in parts (server/db/stored-parts.ts: on
+    // PGlite one statement of megabytes held every request meanwhile) while the worker
+    // writes the snapshot and deltas: at 100k merchants each takes about a second. Parts
+    // that no committed row names are removed by the next publish.
+    const releaseWriting = openDataReleaseText(db, { version, publishedAt }, state.openDataMerchants).then((text) =>
+      writeParts(db, text),
+    );
+    const filesWriting = thread.write(dir, previous, (from) => storedSnapshotText(db, from));
+    [written, releaseParts] = await bothSettled(filesWriting, releaseWriting);
+    trace(`snapshot and ${written.deltas.length} deltas written, open data written in parts`);
   } finally {
     await thread.end();
   }
@@ -210,15 +232,9 @@ async function publishNow(db: Kysely<Database>, options: PublishOptions): Promis
   };
   const manifestText = await signManifest(utf8(canonicalJson(manifest)), options.keys);
   trace('snapshot kept and manifest signed');
-  // The large texts go in parts, each its own short statement, before the transaction that
-  // names them (server/db/stored-parts.ts): on PGlite one statement of megabytes held every
-  // request meanwhile. The small tables of the open data are read here, just before.
+  // The snapshot as the database keeps it, in parts too, before the transaction that names them.
   const snapshotParts = await writeParts(db, written.storedSnapshot);
-  const releaseParts = await writeParts(
-    db,
-    await openDataReleaseText(db, { version, publishedAt }, state.openDataMerchants),
-  );
-  trace('snapshot and open data written in parts');
+  trace('snapshot written in parts');
   await options.afterStep?.('parts-written');
   // The version's primary key makes a concurrent publish from another process fail
   // here, before its manifest replaces anything.
