@@ -64,19 +64,32 @@ function addCounts(total: ComplaintCounts, more: ComplaintCounts): ComplaintCoun
   return { open: add(total.open, more.open), resolved: add(total.resolved, more.resolved) };
 }
 
-/** Pieces of text gathered into chunks of about this many characters before encoding. */
-const CHUNK_CHARS = 1 << 18;
+/** Bytes of a chunk the pieces of a text are encoded into before hashing or compressing. */
+const CHUNK_BYTES = 1 << 20;
 
+/**
+ * The pieces' UTF-8 bytes in chunks of about CHUNK_BYTES: each piece is encoded straight
+ * into the chunk (joining the pieces into one string first made V8 copy every character
+ * once more to flatten it). Pieces are whole JSON texts, so no surrogate pair is split
+ * between two of them; a piece larger than a chunk is a chunk of its own.
+ */
 function* chunked(pieces: Iterable<string>): Generator<Buffer> {
-  let pending = '';
+  let chunk = Buffer.allocUnsafe(CHUNK_BYTES);
+  let used = 0;
   for (const piece of pieces) {
-    pending += piece;
-    if (pending.length >= CHUNK_CHARS) {
-      yield Buffer.from(pending, 'utf8');
-      pending = '';
+    // Three bytes at most for each UTF-16 code unit.
+    if (used + piece.length * 3 > CHUNK_BYTES) {
+      if (used > 0) yield chunk.subarray(0, used);
+      chunk = Buffer.allocUnsafe(CHUNK_BYTES);
+      used = 0;
+      if (piece.length * 3 > CHUNK_BYTES) {
+        yield Buffer.from(piece, 'utf8');
+        continue;
+      }
     }
+    used += chunk.write(piece, used, 'utf8');
   }
-  if (pending.length > 0) yield Buffer.from(pending, 'utf8');
+  if (used > 0) yield chunk.subarray(0, used);
 }
 
 /** Characters of the open data's merchants table a piece holds (see openDataPieces). */
