@@ -95,25 +95,75 @@ function* chunked(pieces: Iterable<string>): Generator<Buffer> {
 /** Characters of the open data's merchants table a piece holds (see openDataPieces). */
 export const OPEN_DATA_PIECE_CHARS = 1 << 16;
 
+/** Bytes of each buffer the open data's pieces are encoded into. */
+const SLAB_BYTES = 1 << 22;
+
 /**
- * The open data's merchants table (a JSON array of the rows) as pieces of about
- * OPEN_DATA_PIECE_CHARS characters, which joined are the table's text; each piece holds
- * whole rows. It is megabytes at 100k merchants: as one string, copying it to the service's
- * thread and writing it in parts held that thread for about 100 ms each. The pieces go over
- * as UTF-8 bytes, moved rather than copied, and are decoded one by one as they are written.
+ * The open data's merchants table (a JSON array of the rows), gathered row by row into
+ * pieces of about OPEN_DATA_PIECE_CHARS characters that joined are the table's text; each
+ * piece holds whole rows and is encoded as UTF-8 once full, so a publish keeps megabytes
+ * of bytes rather than one string per merchant for its garbage collector to walk. As one
+ * string, copying it to the service's thread and writing it in parts held that thread for
+ * about 100 ms each; the pieces go over moved rather than copied, and are decoded one by
+ * one as they are written.
  */
-export function openDataPieces(rows: readonly string[]): string[] {
-  const pieces: string[] = [];
-  let piece = '[';
-  for (const [index, row] of rows.entries()) {
-    piece += index === 0 ? row : `,${row}`;
-    if (piece.length >= OPEN_DATA_PIECE_CHARS) {
-      pieces.push(piece);
-      piece = '';
-    }
+export class OpenDataPieces {
+  #slab = Buffer.allocUnsafeSlow(0);
+  /** Where the piece being gathered starts in the slab, and where it ends so far. */
+  #start = 0;
+  #end = 0;
+  #pieces: Uint8Array[] = [];
+  #rows = 0;
+
+  add(row: string): void {
+    this.#write(this.#rows === 0 ? '[' : ',', row);
+    this.#rows += 1;
+    if (this.#end - this.#start >= OPEN_DATA_PIECE_CHARS) this.#cut();
   }
-  pieces.push(`${piece}]`);
-  return pieces;
+
+  /**
+   * Each row is encoded straight into a slab of a few megabytes: joining rows into a piece
+   * first, then encoding it, made V8 copy every piece to flatten it.
+   */
+  #write(separator: string, row: string): void {
+    const most = 1 + row.length * 3;
+    if (this.#end + most > this.#slab.length) {
+      // The piece so far moves to the new slab (whole rows, under OPEN_DATA_PIECE_CHARS bytes).
+      const slab = Buffer.allocUnsafeSlow(Math.max(SLAB_BYTES, (this.#end - this.#start + most) * 2));
+      this.#slab.copy(slab, 0, this.#start, this.#end);
+      this.#end -= this.#start;
+      this.#start = 0;
+      this.#slab = slab;
+    }
+    this.#end += this.#slab.write(separator, this.#end, 'latin1');
+    this.#end += this.#slab.write(row, this.#end, 'utf8');
+  }
+
+  #cut(): void {
+    this.#pieces.push(this.#slab.subarray(this.#start, this.#end));
+    this.#start = this.#end;
+  }
+
+  /** The pieces, the array closed (views of a few buffers); the gatherer is empty afterwards. */
+  finish(): Uint8Array[] {
+    this.#write(this.#rows === 0 ? '[' : '', ']');
+    this.#cut();
+    const pieces = this.#pieces;
+    this.#pieces = [];
+    this.#slab = Buffer.allocUnsafeSlow(0);
+    this.#start = 0;
+    this.#end = 0;
+    this.#rows = 0;
+    return pieces;
+  }
+}
+
+/** The texts for the given rows (what the pieces decode to). */
+export function openDataPieces(rows: readonly string[]): string[] {
+  const gatherer = new OpenDataPieces();
+  for (const row of rows) gatherer.add(row);
+  const decoder = new TextDecoder();
+  return gatherer.finish().map((piece) => decoder.decode(piece));
 }
 
 export class PublicationBuilder {
@@ -122,8 +172,8 @@ export class PublicationBuilder {
   readonly #owned = new Set<string>();
   readonly #domainOwner = new Map<string, string>();
   #merchants: Array<{ key: string; json: string }> = [];
-  /** The open data's merchants table, row by row (JSON), in the registry's order. */
-  #openDataRows: string[] = [];
+  /** The open data's merchants table, in the registry's order. */
+  readonly #openData = new OpenDataPieces();
   #inOrder = true;
   #state: CanonicalState | undefined;
 
@@ -154,7 +204,7 @@ export class PublicationBuilder {
       if (!row.success) {
         throw new PublishRefused(describeSchemaError(row.error, `the open data of merchant ${record.id}`));
       }
-      this.#openDataRows.push(JSON.stringify(row.data));
+      this.#openData.add(JSON.stringify(row.data));
       // A stored record never holds counts; whatever it might carry is replaced by what is
       // counted now (an absent answer record stays absent: canonicalJson skips undefined).
       record.complaints = complaints;
@@ -231,9 +281,7 @@ export class PublicationBuilder {
     };
     const digest = createHash('sha256');
     for (const chunk of chunked(this.#statePieces())) digest.update(chunk);
-    const encoder = new TextEncoder();
-    const openDataMerchants = openDataPieces(this.#openDataRows).map((piece) => encoder.encode(piece));
-    this.#openDataRows = [];
+    const openDataMerchants = this.#openData.finish();
     return {
       digest: digest.digest('hex'),
       merchants: this.#merchants.length,

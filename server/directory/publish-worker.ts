@@ -79,7 +79,8 @@ async function handle(message: ToWorker): Promise<void> {
       // The open data's bytes are moved to the service's thread, not copied (megabytes).
       post(
         { type: 'state', ...state },
-        state.openDataMerchants.map((piece) => piece.buffer as ArrayBuffer),
+        // Pieces share their buffers: each buffer is named once.
+        [...new Set(state.openDataMerchants.map((piece) => piece.buffer as ArrayBuffer))],
       );
       return;
     }
