@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   FORMULA_TRADE_NAME,
@@ -209,4 +210,42 @@ describe('the open data of a publication', () => {
     expect(schema).toMatchObject({ $schema: 'https://json-schema.org/draft/2020-12/schema', type: 'object' });
     expect(Object.keys(schema.properties)).toEqual(Object.keys(openDataReleaseSchema.shape));
   });
+});
+
+describe('the moderation table, counted by the database', () => {
+  it('puts each report in the UTC month it came in, whatever the session’s time zone', async () => {
+    const boundary = await openOpenDataService();
+    try {
+      const { db } = boundary.registry;
+      const queue = boundary.app.context.reportQueue;
+      const submit = async () => {
+        const response = await boundary.send('POST', '/v1/reports', {
+          url: `https://${boundary.domain}/commande`,
+          reason: 'non-delivery',
+          consent: true,
+          idempotencyKey: crypto.randomUUID(),
+        });
+        expect(response.status).toBe(201);
+        return ((await response.json()) as { receipt: string }).receipt;
+      };
+      // Five in the last millisecond of March 2027 (UTC), six at the first of April; the
+      // March ones all accepted two days later.
+      boundary.setNow('2027-03-31T23:59:59.999Z');
+      const march = [];
+      for (let i = 0; i < 5; i += 1) march.push(await submit());
+      boundary.setNow('2027-04-01T00:00:00.000Z');
+      for (let i = 0; i < 6; i += 1) await submit();
+      boundary.setNow('2027-04-02T23:59:59.999Z');
+      for (const receipt of march) await queue.accept(receipt, { category: 'non-delivery' }, 'test');
+      // Tokyo is nine hours ahead of UTC: a month taken in the session's zone would move March's five.
+      await sql`set time zone 'Asia/Tokyo'`.execute(db);
+      const built = await buildOpenDataRelease(db, { version: 99, publishedAt: '2027-04-03T00:00:00.000Z' });
+      expect(built.moderation.filter((row) => row.month >= '2027-03')).toEqual([
+        { month: '2027-03', received: 5, accepted: 5, rejected: 0, withdrawn: 0, medianDaysToDecision: 2 },
+        { month: '2027-04', received: 6, accepted: 0, rejected: 0, withdrawn: 0, medianDaysToDecision: null },
+      ]);
+    } finally {
+      await boundary.close();
+    }
+  }, 60_000);
 });
