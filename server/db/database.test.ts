@@ -1,7 +1,10 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openTestRegistry } from '../../test/support/test-registry.ts';
-import type { Registry } from './database.ts';
+import { openRegistry, type Registry } from './database.ts';
 
 describe('the registry database', () => {
   let registry: Registry | undefined;
@@ -25,5 +28,18 @@ describe('the registry database', () => {
     registry = await openTestRegistry();
     const rows = await registry.db.selectFrom('service_secrets').selectAll().execute();
     expect(rows).toEqual([]);
+  });
+
+  it('does not zero-fill new WAL segments on PGlite on disk (the service’s thread would wait for it)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'thiqa-wal-'));
+    try {
+      registry = await openRegistry({ pgliteDir: dir });
+      const shown = await sql<{ wal_init_zero: string }>`show wal_init_zero`.execute(registry.db);
+      expect(shown.rows[0]?.wal_init_zero).toBe('off');
+    } finally {
+      await registry?.close();
+      registry = undefined;
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

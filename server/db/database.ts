@@ -43,6 +43,11 @@ export async function openRegistry(location: DatabaseLocation): Promise<Registry
       await release();
       throw error;
     });
+    // PostgreSQL fills each new 16 MB WAL segment with zeros before using it. PGlite runs in
+    // the service's thread, so every report waited for that write (up to 55 ms, each time a
+    // publish's stored parts filled a segment); PGlite never fsyncs its files, so the zeros
+    // bought nothing. One connection: the setting holds for the registry's life.
+    await lite.exec('set wal_init_zero = off');
   } else {
     lite = await PGlite.create('memory://');
   }
