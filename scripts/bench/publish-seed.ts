@@ -17,22 +17,26 @@ export async function seedMerchants(
   db: Kysely<Database>,
   count: number,
   now: Date,
-  change: (row: MerchantRow, index: number) => MerchantRow = (row) => row,
+  change: (row: MerchantRow, index: number) => MerchantRow | null = (row) => row,
 ): Promise<void> {
   const today = now.toISOString().slice(0, 10);
   // Generated in slices so a million rows never sit in memory at once; the seed makes
   // each slice the same rows every run.
   for (let start = 0; start < count; start += BATCH) {
     const rows = syntheticMerchantRows(Math.min(BATCH, count - start), 20261127 + start);
-    const records = rows.map((row, offset) => {
+    const records = rows.flatMap((row, offset) => {
       const index = start + offset;
       // Each slice restarts the generator's counter: the index makes domains and ICEs unique.
       const unique = { ...row, domains: (row.domains as string[]).map((domain) => `${index.toString(36)}-${domain}`) };
-      const mapped = mapRow({ line: index + 1, values: new Map(Object.entries(change(unique, index))) }, today);
+      // null: this merchant is left as it is (not written again).
+      const changed = change(unique, index);
+      if (changed === null) return [];
+      const mapped = mapRow({ line: index + 1, values: new Map(Object.entries(changed)) }, today);
       if (Array.isArray(mapped)) throw new Error(`synthetic row refused: ${JSON.stringify(mapped[0])}`);
       const ice = iceWithCheckDigits(`77${String(index).padStart(11, '0')}`);
-      return { ...mapped.record, id: benchMerchantId(index), ice };
+      return [{ ...mapped.record, id: benchMerchantId(index), ice }];
     });
+    if (records.length === 0) continue;
     await db
       .insertInto('merchants')
       .values(
