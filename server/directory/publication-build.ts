@@ -92,7 +92,10 @@ function* chunked(pieces: Iterable<string>): Generator<Buffer> {
   if (used > 0) yield chunk.subarray(0, used);
 }
 
-/** Characters of the open data's merchants table a piece holds (see openDataPieces). */
+/**
+ * A piece of the open data's merchants table is cut once it holds this many UTF-8 bytes
+ * (so at most this many characters, plus its last row): see OpenDataPieces.
+ */
 export const OPEN_DATA_PIECE_CHARS = 1 << 16;
 
 /** Bytes of each buffer the open data's pieces are encoded into. */
@@ -100,7 +103,7 @@ const SLAB_BYTES = 1 << 22;
 
 /**
  * The open data's merchants table (a JSON array of the rows), gathered row by row into
- * pieces of about OPEN_DATA_PIECE_CHARS characters that joined are the table's text; each
+ * pieces of about OPEN_DATA_PIECE_CHARS bytes that joined are the table's text; each
  * piece holds whole rows and is encoded as UTF-8 once full, so a publish keeps megabytes
  * of bytes rather than one string per merchant for its garbage collector to walk. As one
  * string, copying it to the service's thread and writing it in parts held that thread for
