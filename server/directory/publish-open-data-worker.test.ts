@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importMerchantRecords, newMerchant } from '../../test/support/merchant-records.ts';
 import { openTestRegistry } from '../../test/support/test-registry.ts';
+import { publishThroughWorker } from '../../test/support/worker-publish.ts';
 import type { Registry } from '../db/database.ts';
 import { storedOpenDataRelease } from '../opendata/open-data-release.ts';
-import { publishDirectory } from './publisher.ts';
-import { generateKeyFile, loadSigningKeys } from './signing-keys.ts';
+import { generateKeyFile } from './signing-keys.ts';
 
 // The publish worker hands the open data's merchants table over as UTF-8 pieces cut from a
 // few shared buffers, each buffer moved once (publication-build.ts: OpenDataPieces). A
@@ -33,13 +33,7 @@ afterAll(async () => {
 
 describe("the open data's merchants table from the publish worker", () => {
   it('is stored whole when it takes several pieces', async () => {
-    const result = await publishDirectory(registry.db, {
-      dataDir,
-      keys: await loadSigningKeys(dataDir),
-      now: new Date('2026-12-01T09:00:00Z'),
-      actor: 'test',
-      thread: { run: 'worker' },
-    });
+    const result = await publishThroughWorker(registry, dataDir, '2026-12-01T09:00:00Z');
     expect(result.published).toBe(true);
     const stored = await storedOpenDataRelease(registry.db, 'latest');
     // More than one piece's worth of rows (OPEN_DATA_PIECE_CHARS, 64k characters).

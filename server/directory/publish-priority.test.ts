@@ -5,9 +5,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { importMerchantRecords, newMerchant } from '../../test/support/merchant-records.ts';
 import { openTestRegistry } from '../../test/support/test-registry.ts';
 import { niceByThread } from '../../test/support/thread-nice.ts';
+import { publishThroughWorker } from '../../test/support/worker-publish.ts';
 import type { Registry } from '../db/database.ts';
-import { publishDirectory } from './publisher.ts';
-import { generateKeyFile, loadSigningKeys } from './signing-keys.ts';
+import { generateKeyFile } from './signing-keys.ts';
 
 // A publish is background work: its worker thread runs at a lower priority than the
 // service's thread, which answers shoppers' reports meanwhile (publish-worker.ts). Linux
@@ -31,13 +31,7 @@ afterEach(async () => {
 describe.runIf(process.platform === 'linux')('the publish worker thread', () => {
   it('runs at nice 10 while the service’s own thread keeps its priority', async () => {
     const before = niceByThread();
-    const result = await publishDirectory(registry.db, {
-      dataDir,
-      keys: await loadSigningKeys(dataDir),
-      now: new Date('2026-12-01T09:00:00Z'),
-      actor: 'test',
-      thread: { run: 'worker' },
-    });
+    const result = await publishThroughWorker(registry, dataDir, '2026-12-01T09:00:00Z');
     expect(result.published).toBe(true);
     const after = niceByThread();
     const lowered = [...after].filter(([tid, nice]) => !before.has(tid) && nice >= 10);
