@@ -355,6 +355,17 @@ const migrations: Record<string, Migration> = {
         for each statement execute function merchants_changed()`.execute(db);
     },
   },
+  // Issue 15: every version kept its whole snapshot in the database, forever (about 8.5 MB
+  // at 100k merchants, in parts): the database grew by that much with each version. Only the
+  // versions a delta or a repair can still start from keep it now (snapshot-history.ts:
+  // forgetOldSnapshots); an older row keeps its manifest and digest, its snapshot in neither form.
+  '2026-12-01-0009-old-snapshots-forgotten': {
+    async up(db: Kysely<unknown>) {
+      await sql`alter table publications drop constraint publications_snapshot_one_form`.execute(db);
+      await sql`alter table publications add constraint publications_snapshot_at_most_one_form
+        check (snapshot is null or snapshot_parts is null)`.execute(db);
+    },
+  },
 };
 
 export const registryMigrations: MigrationProvider = {

@@ -170,7 +170,8 @@ export interface PublicationsTable {
   digest: string;
   /**
    * The published snapshot, kept to build deltas from it: in the row itself (rows written
-   * before migration 0007), or in `stored_parts` under `snapshot_parts` (server/db/stored-parts.ts).
+   * before migration 0007), or in `stored_parts` under `snapshot_parts` (server/db/stored-parts.ts);
+   * neither once the version is older than any delta or repair starts from (migration 0009).
    */
   snapshot: string | null;
   snapshot_parts: string | null;

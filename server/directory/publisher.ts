@@ -20,7 +20,13 @@ import {
   type ServedFilesRepair,
   writeManifestIfLatest,
 } from './served-files.ts';
-import { keepSnapshot, previousVersions, pruneSnapshotHistory, storedSnapshotText } from './snapshot-history.ts';
+import {
+  forgetOldSnapshots,
+  keepSnapshot,
+  previousVersions,
+  pruneSnapshotHistory,
+  storedSnapshotText,
+} from './snapshot-history.ts';
 
 // `thiqa publish`: the registry's state becomes version N+1 of the signed directory,
 // written as static files any web server or CDN can serve. The files are built in a worker
@@ -280,7 +286,10 @@ async function publishNow(db: Kysely<Database>, options: PublishOptions): Promis
   await options.afterStep?.('manifest-written');
   await pruneOldFiles(db, dir);
   await pruneSnapshotHistory(db, options.dataDir, DELTA_HISTORY);
-  // The parts of the open data release that fell out of those kept.
+  // The stored snapshots no delta or repair can start from any more: this version and the
+  // DELTA_HISTORY before it are kept.
+  await forgetOldSnapshots(db, version, DELTA_HISTORY + 1);
+  // Their parts, and those of the open data releases that fell out of those kept.
   await removeUnnamedParts(db);
   trace('manifest written, old files and parts pruned');
   await options.afterStep?.('pruned');

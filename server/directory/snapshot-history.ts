@@ -6,7 +6,8 @@ import type { PreviousVersion } from './publish-worker.ts';
 import { parseStoredManifest, storedSnapshotForm } from './served-files.ts';
 
 // The snapshots deltas are built from. The served folder keeps only what the two latest
-// manifests name, and the database keeps every snapshot's JSON, but reading seven of
+// manifests name, and the database keeps the snapshots of the latest versions (see
+// forgetOldSnapshots), but reading seven of
 // those back (tens of megabytes each) would hold the database and the event loop up at
 // every publish. So each published snapshot file is also kept here, beside the served
 // folder, for as long as a delta may start from it: the publish worker reads it from
@@ -62,4 +63,35 @@ export async function storedSnapshotText(db: Kysely<Database>, version: number):
   const stored = await storedSnapshotForm(db, version);
   if (stored === undefined) throw new Error(`the snapshot of version ${version}, a delta's base, is not stored`);
   return stored;
+}
+
+/** Rows whose snapshot one publish forgets at most (a first run after an upgrade finds many). */
+const FORGOTTEN_PER_PUBLISH = 4;
+
+/**
+ * Forgets the stored snapshot of versions older than the latest `keep` (the latest, which a
+ * repair rebuilds its files from, and the versions its deltas and the next publish's start
+ * from): their parts are no longer named, and the next removal of unnamed parts deletes them.
+ * A few rows at a time, oldest first, so that one publish never holds the database long.
+ */
+export async function forgetOldSnapshots(db: Kysely<Database>, latestVersion: number, keep: number): Promise<number> {
+  const old = await db
+    .selectFrom('publications')
+    .select('version')
+    .where('version', '<=', latestVersion - keep)
+    .where((eb) => eb.or([eb('snapshot', 'is not', null), eb('snapshot_parts', 'is not', null)]))
+    .orderBy('version')
+    .limit(FORGOTTEN_PER_PUBLISH)
+    .execute();
+  if (old.length === 0) return 0;
+  const result = await db
+    .updateTable('publications')
+    .set({ snapshot: null, snapshot_parts: null })
+    .where(
+      'version',
+      'in',
+      old.map((row) => row.version),
+    )
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
 }
