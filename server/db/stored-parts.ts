@@ -89,8 +89,9 @@ export function storedText(
 }
 
 /**
- * Removes the parts no publication or release names, a few at a time. Call only under the
- * publish lock: parts being written by a publish are not named yet.
+ * Removes the parts no publication or release names, a few at a time, then vacuums the
+ * table so that their space is taken again. Call only under the publish lock (parts being
+ * written by a publish are not named yet) and outside a transaction (VACUUM runs in none).
  */
 export async function removeUnnamedParts(db: Kysely<Database>): Promise<number> {
   const { rows: unnamed } = await sql<{ owner: string }>`
@@ -121,5 +122,9 @@ export async function removeUnnamedParts(db: Kysely<Database>): Promise<number> 
       await nextTurn();
     }
   }
+  // PGlite has no autovacuum: without this one the space of removed parts was never used
+  // again, and the database grew by a snapshot a version (0.5 MB a publish at 5k merchants,
+  // through 60 publishes; with it, flat from the 40th). On PostgreSQL it runs beside requests.
+  if (removed > 0) await sql`vacuum stored_parts`.execute(db);
   return removed;
 }

@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
 import { canonicalJson, utf8 } from '../../src/directory/bytes.ts';
 import { MANIFEST_FORMAT, type Manifest } from '../../src/directory/schemas.ts';
 import { type SigningKey, signManifest } from '../../src/directory/signing.ts';
@@ -289,11 +289,8 @@ async function publishNow(db: Kysely<Database>, options: PublishOptions): Promis
   // The stored snapshots no delta or repair can start from any more: this version and the
   // DELTA_HISTORY before it are kept.
   await forgetOldSnapshots(db, version, DELTA_HISTORY + 1);
-  // Their parts, and those of the open data releases that fell out of those kept. PGlite has
-  // no autovacuum: without this one, the space of removed parts was never used again, and
-  // the database still grew by a snapshot a version (0.5 MB a publish at 5k merchants,
-  // through 60 publishes; with it, flat from the 40th). On PostgreSQL it runs beside requests.
-  if ((await removeUnnamedParts(db)) > 0) await sql`vacuum stored_parts`.execute(db);
+  // Their parts, and those of the open data releases that fell out of those kept.
+  await removeUnnamedParts(db);
   trace('manifest written, old files and parts pruned');
   await options.afterStep?.('pruned');
   return {

@@ -75,22 +75,17 @@ const FORGOTTEN_PER_PUBLISH = 4;
  * A few rows at a time, oldest first, so that one publish never holds the database long.
  */
 export async function forgetOldSnapshots(db: Kysely<Database>, latestVersion: number, keep: number): Promise<number> {
-  const old = await db
-    .selectFrom('publications')
-    .select('version')
-    .where('version', '<=', latestVersion - keep)
-    .where((eb) => eb.or([eb('snapshot', 'is not', null), eb('snapshot_parts', 'is not', null)]))
-    .orderBy('version')
-    .limit(FORGOTTEN_PER_PUBLISH)
-    .execute();
-  if (old.length === 0) return 0;
   const result = await db
     .updateTable('publications')
     .set({ snapshot: null, snapshot_parts: null })
-    .where(
-      'version',
-      'in',
-      old.map((row) => row.version),
+    .where('version', 'in', (eb) =>
+      eb
+        .selectFrom('publications')
+        .select('version')
+        .where('version', '<=', latestVersion - keep)
+        .where((inner) => inner.or([inner('snapshot', 'is not', null), inner('snapshot_parts', 'is not', null)]))
+        .orderBy('version')
+        .limit(FORGOTTEN_PER_PUBLISH),
     )
     .executeTakeFirst();
   return Number(result.numUpdatedRows);
