@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importMerchantRecords, newMerchant } from '../../test/support/merchant-records.ts';
+import { publishAt } from '../../test/support/publish-at.ts';
 import { openTestRegistry } from '../../test/support/test-registry.ts';
-import { publishThroughWorker } from '../../test/support/worker-publish.ts';
 import type { Registry } from '../db/database.ts';
 import { storedOpenDataRelease } from '../opendata/open-data-release.ts';
 import { generateKeyFile } from './signing-keys.ts';
@@ -33,7 +33,7 @@ afterAll(async () => {
 
 describe("the open data's merchants table from the publish worker", () => {
   it('is stored whole when it takes several pieces', async () => {
-    const result = await publishThroughWorker(registry, dataDir, '2026-12-01T09:00:00Z');
+    const result = await publishAt(registry, dataDir, '2026-12-01T09:00:00Z', { run: 'worker' });
     expect(result.published).toBe(true);
     const stored = await storedOpenDataRelease(registry.db, 'latest');
     // More than one piece's worth of rows (OPEN_DATA_PIECE_CHARS, 64k characters).

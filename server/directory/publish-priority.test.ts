@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { importMerchantRecords, newMerchant } from '../../test/support/merchant-records.ts';
+import { publishAt } from '../../test/support/publish-at.ts';
 import { openTestRegistry } from '../../test/support/test-registry.ts';
 import { niceByThread } from '../../test/support/thread-nice.ts';
-import { publishThroughWorker } from '../../test/support/worker-publish.ts';
 import type { Registry } from '../db/database.ts';
 import { generateKeyFile } from './signing-keys.ts';
 
@@ -31,7 +31,7 @@ afterEach(async () => {
 describe.runIf(process.platform === 'linux')('the publish worker thread', () => {
   it('runs at nice 10 while the service’s own thread keeps its priority', async () => {
     const before = niceByThread();
-    const result = await publishThroughWorker(registry, dataDir, '2026-12-01T09:00:00Z');
+    const result = await publishAt(registry, dataDir, '2026-12-01T09:00:00Z', { run: 'worker' });
     expect(result.published).toBe(true);
     const after = niceByThread();
     const lowered = [...after].filter(([tid, nice]) => !before.has(tid) && nice >= 10);

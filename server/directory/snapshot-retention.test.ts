@@ -4,11 +4,12 @@ import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importMerchantRecords, newMerchant } from '../../test/support/merchant-records.ts';
+import { publishAt } from '../../test/support/publish-at.ts';
 import { openTestRegistry } from '../../test/support/test-registry.ts';
 import type { Registry } from '../db/database.ts';
 import { KEPT_RELEASES } from '../opendata/open-data-release.ts';
-import { DELTA_HISTORY, publicDirectoryDir, publishDirectory, repairServedFiles } from './publisher.ts';
-import { generateKeyFile, loadSigningKeys } from './signing-keys.ts';
+import { DELTA_HISTORY, publicDirectoryDir, repairServedFiles } from './publisher.ts';
+import { generateKeyFile } from './signing-keys.ts';
 import { snapshotHistoryDir } from './snapshot-history.ts';
 
 // Each version's snapshot is kept in the database for as long as a delta or a repair can
@@ -29,13 +30,7 @@ afterAll(async () => {
   await rm(dataDir, { recursive: true, force: true });
 });
 
-const publish = async (minute: number) =>
-  publishDirectory(registry.db, {
-    dataDir,
-    keys: await loadSigningKeys(dataDir),
-    now: new Date(Date.UTC(2026, 11, 1, 9, minute)),
-    actor: 'test',
-  });
+const publish = (minute: number) => publishAt(registry, dataDir, new Date(Date.UTC(2026, 11, 1, 9, minute)));
 
 const kept = async () =>
   (

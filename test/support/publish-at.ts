@@ -1,14 +1,24 @@
 import type { Registry } from '../../server/db/database.ts';
+import type { PublishThreadOptions } from '../../server/directory/publish-thread.ts';
 import { type PublishResult, publishDirectory } from '../../server/directory/publisher.ts';
 import { loadSigningKeys } from '../../server/directory/signing-keys.ts';
 
-/** Publishes the registry through the publish worker thread, whatever its size (as a large registry is). */
-export async function publishThroughWorker(registry: Registry, dataDir: string, now: string): Promise<PublishResult> {
+/**
+ * Publishes the registry with the keys in `dataDir`, as the test actor, at `now`; `thread`
+ * as publishDirectory takes it (`{ run: 'worker' }` sends a small registry to the worker
+ * thread, as a large one is).
+ */
+export async function publishAt(
+  registry: Registry,
+  dataDir: string,
+  now: Date | string,
+  thread?: PublishThreadOptions,
+): Promise<PublishResult> {
   return publishDirectory(registry.db, {
     dataDir,
     keys: await loadSigningKeys(dataDir),
     now: new Date(now),
     actor: 'test',
-    thread: { run: 'worker' },
+    ...(thread ? { thread } : {}),
   });
 }
