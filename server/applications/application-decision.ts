@@ -6,6 +6,7 @@ import { recordAudit } from '../db/audit-log.ts';
 import type { Database } from '../db/tables.ts';
 import { normalizePhone } from '../merchants/import-columns.ts';
 import type { MerchantRecord } from '../merchants/import-map.ts';
+import { merchantWrite } from '../merchants/import-move.ts';
 import { type Application, isOpen, toApplication } from './application-review.ts';
 import { looseKey, type PhoneOutcome, type RegisterOutcome, registerCheckNames } from './verification-checks.ts';
 
@@ -195,7 +196,7 @@ async function approveOnce(
   verifier: Verifier,
   now: Date,
 ): Promise<ApprovalResult> {
-  return db.transaction().execute(async (trx): Promise<ApprovalResult> => {
+  return merchantWrite(db, async (trx): Promise<ApprovalResult> => {
     const row = await trx
       .selectFrom('applications')
       .selectAll()

@@ -5,6 +5,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import { Migrator } from 'kysely/migration';
 import pg from 'pg';
 import { markSingleConnection } from '../directory/publish-lock.ts';
+import { finishImportMoves } from '../merchants/import-move.ts';
 import { registryMigrations } from './migrations.ts';
 import { pgliteDialect } from './pglite-driver.ts';
 import type { Database } from './tables.ts';
@@ -70,7 +71,7 @@ export function registryOnPglite(lite: PGlite, release: () => Promise<void> = as
   };
 }
 
-/** Applies every migration not yet applied. */
+/** Applies every migration not yet applied, then finishes an import a stopped process left half moved. */
 export async function migrated(registry: Registry): Promise<Registry> {
   const migrator = new Migrator({ db: registry.db, provider: registryMigrations });
   const { error, results } = await migrator.migrateToLatest();
@@ -78,6 +79,14 @@ export async function migrated(registry: Registry): Promise<Registry> {
     await registry.close();
     const failed = results?.find((result) => result.status === 'Error')?.migrationName ?? 'unknown';
     throw new Error(`database migration ${failed} failed: ${(error as Error).message}`);
+  }
+  // An import decided before the process stopped, not wholly moved: finished before anything reads.
+  try {
+    const finished = await finishImportMoves(registry.db);
+    if (finished > 0) console.error(`thiqa: finished ${finished} interrupted import${finished > 1 ? 's' : ''}`);
+  } catch (finishing) {
+    await registry.close();
+    throw finishing;
   }
   return registry;
 }

@@ -197,6 +197,14 @@ export interface StoredPartsTable {
   chunk: string;
 }
 
+/** An import decided and not yet wholly moved from its staging table (import-move.ts). */
+export interface ImportMovesTable {
+  staging_table: string;
+  imported_at: ColumnType<Date, Date | string, never>;
+  /** The last merchant id moved: the move goes on after it, in id order. */
+  moved_through: ColumnType<string, string | undefined, string>;
+}
+
 export interface ServiceSecretsTable {
   name: string;
   value: string;
@@ -295,6 +303,7 @@ export interface Database {
   contests: ContestsTable;
   open_data_releases: OpenDataReleasesTable;
   stored_parts: StoredPartsTable;
+  import_moves: ImportMovesTable;
 }
 
 export type ReportRow = Selectable<ReportsTable>;

@@ -24,6 +24,11 @@ export function markSingleConnection(db: Kysely<Database>): void {
   singleConnection.add(db);
 }
 
+/** PGlite's one connection (markSingleConnection), where a transaction holds every request. */
+export function isSingleConnection(db: Kysely<Database>): boolean {
+  return singleConnection.has(db);
+}
+
 export type Locked<T> = { ran: true; value: T } | { ran: false };
 
 /**

@@ -135,6 +135,15 @@ function enqueue<T>(work: () => Promise<T>): Promise<T> {
 }
 
 /**
+ * Runs `work` between this process's publishes: none starts while it runs, and it waits for
+ * the one running. An import's move on PGlite (merchants/import-move.ts) runs so, that no
+ * publish reads a registry it has half written.
+ */
+export function betweenPublishes<T>(work: () => Promise<T>): Promise<T> {
+  return enqueue(work);
+}
+
+/**
  * Publishes (or renews) under the database's publish lock, waiting while another process
  * publishes; the latest version is read once the lock is held (see publish-lock.ts).
  */
@@ -180,6 +189,14 @@ async function publishNow(db: Kysely<Database>, options: PublishOptions): Promis
   const repair = await repairNow(db, dir);
   // Parts a publish killed before its commit wrote (under this same lock: none is being written).
   await removeUnnamedParts(db);
+  // An import moved in batches (merchants/import-move.ts) and not yet wholly: never half of it.
+  const importing = await db.selectFrom('import_moves').select('imported_at').limit(1).executeTakeFirst();
+  if (importing) {
+    throw new ServiceError(
+      'unavailable',
+      `an import decided at ${new Date(importing.imported_at).toISOString()} is not wholly written yet: publish once it is`,
+    );
+  }
   const latest = await latestPublication(db);
   const version = (latest?.version ?? 0) + 1;
   const publishedAt = publishedTime(options.now);

@@ -9,6 +9,7 @@ import { type Kysely, sql } from 'kysely';
 import { recordAudit } from '../db/audit-log.ts';
 import type { Database } from '../db/tables.ts';
 import type { ImportProblem, MerchantRecord, Row } from './import-map.ts';
+import { moveStagedMerchants } from './import-move.ts';
 import { type PlanOutcome, planImport, type RegistryReader } from './import-pipeline.ts';
 import type { ImportResult } from './import-plan.ts';
 import { readImportRows } from './import-read.ts';
@@ -20,9 +21,10 @@ import { readImportRows } from './import-read.ts';
 // import-read.ts, become records in import-map.ts, are planned in import-plan.ts (driven
 // batch by batch by import-pipeline.ts, which spools the changed records to a file), and
 // are written here: staged from the spool into a table of the import's own, a short
-// statement at a time that other requests pass between, then moved into `merchants` by a
-// few set-based statements in one transaction with the audit log. A file of any size is
-// imported whole or not at all, in bounded memory. (The import's writes were one
+// statement at a time that other requests pass between, then moved into `merchants` by
+// import-move.ts (set-based statements, in one transaction with the audit log on PostgreSQL,
+// in batches of short transactions on PGlite). A file of any size is imported whole or not
+// at all, in bounded memory. (The import's writes were one
 // transaction of some 440 statements: 18-22 s for 220k merchants on PGlite, whose one
 // connection every report and /healthz then waited for.)
 
@@ -33,6 +35,10 @@ export interface ImportOptions {
   acceptConflicts?: boolean;
   now: Date;
   actor: string;
+  /** Merchants moved a transaction (import-move.ts); by default whole on PostgreSQL, batches on PGlite. */
+  moveBatch?: number | 'whole';
+  /** Called after each batch of the move commits (tests: a stop between two batches). */
+  afterMoveBatch?: (moved: number) => Promise<void>;
 }
 
 const PAGE = 10_000;
@@ -148,7 +154,8 @@ const ABANDONED_AFTER_MS = 24 * 3_600_000;
 async function dropAbandonedStaging(db: Kysely<Database>, now: number): Promise<void> {
   const { rows } = await sql<{ name: string }>`
     select tablename as name from pg_tables
-    where schemaname = current_schema() and starts_with(tablename, ${STAGING_PREFIX})`.execute(db);
+    where schemaname = current_schema() and starts_with(tablename, ${STAGING_PREFIX})
+      and tablename not in (select staging_table from import_moves)`.execute(db);
   for (const { name } of rows) {
     const created = Number.parseInt(name.slice(STAGING_PREFIX.length).split('_')[0] ?? '', 36);
     if (Number.isFinite(created) && now - created > ABANDONED_AFTER_MS) {
@@ -158,22 +165,32 @@ async function dropAbandonedStaging(db: Kysely<Database>, now: number): Promise<
 }
 
 /** Stages the spooled records in a table of their own, one short statement per batch (no transaction). */
-async function stageRecords(db: Kysely<Database>, table: string, spoolPath: string): Promise<string[]> {
+async function stageRecords(
+  db: Kysely<Database>,
+  table: string,
+  spoolPath: string,
+): Promise<{ firstIds: string[]; count: number }> {
   await sql`create table ${sql.table(table)} (id text primary key, ice text not null, record jsonb not null)`.execute(
     db,
   );
   const firstIds: string[] = [];
+  let count = 0;
   for await (const batch of spooledBatches(spoolPath, STAGE_BATCH)) {
     firstIds.push(...batch.slice(0, 50 - firstIds.length).map((record) => record.id));
     const rows = batch.map((record) => sql`(${record.id}, ${record.ice}, ${JSON.stringify(record)}::jsonb)`);
-    // A record spooled twice: the later one is the import's, as when they were written one after the other.
-    await sql`insert into ${sql.table(table)} (id, ice, record) values ${sql.join(rows)}
-      on conflict (id) do update set ice = excluded.ice, record = excluded.record`.execute(db);
+    // A record spooled twice: the later one is the import's, as when they were written one
+    // after the other. A row inserted, not updated, has no xmax: the count is of merchants.
+    const staged = await sql<{
+      fresh: boolean;
+    }>`insert into ${sql.table(table)} (id, ice, record) values ${sql.join(rows)}
+      on conflict (id) do update set ice = excluded.ice, record = excluded.record
+      returning (xmax = 0) as fresh`.execute(db);
+    count += staged.rows.filter((row) => row.fresh).length;
     // PGlite answers within the same turn of the event loop: a loop of statements would keep
     // timers and incoming requests waiting until it ends. Each batch lets them in first.
     await nextTurn();
   }
-  return firstIds;
+  return { firstIds, count };
 }
 
 async function writeMerchants(
@@ -185,65 +202,62 @@ async function writeMerchants(
   const table = `${STAGING_PREFIX}${Date.now().toString(36)}_${randomBytes(6).toString('hex')}`;
   await dropAbandonedStaging(db, Date.now());
   try {
-    const firstIds = await stageRecords(db, table, spoolPath);
-    await db.transaction().execute(async (trx) => {
-      // Every changed merchant lets go of its domains before any takes them again: a domain
-      // moving between two merchants of the import must be free when it is inserted.
-      await sql`delete from merchant_domains where merchant_id in (select id from ${sql.table(table)})`.execute(trx);
-      const written = await sql<{ count: string }>`
-        with written as (
-          insert into merchants (id, ice, record, updated_at, status_since)
-          select id, ice, record, ${options.now}, ${options.now}
-          from ${sql.table(table)}
-          on conflict (id) do update set
-            ice = excluded.ice,
-            record = excluded.record,
-            updated_at = excluded.updated_at,
-            -- The date of the last change of status, for the certificate page: kept while
-            -- the status stays, moved when an import changes it.
-            status_since = case when merchants.record->>'status' is distinct from excluded.record->>'status'
-              then excluded.status_since else merchants.status_since end
-          returning 1
-        )
-        select count(*)::text as count from written`.execute(trx);
-      const count = Number(written.rows[0]?.count ?? 0);
-      await sql`
-        insert into merchant_domains (domain, merchant_id)
-        select domain, id
-        from ${sql.table(table)}, jsonb_array_elements_text(record->'domains') as domain`.execute(trx);
-      await recordAudit(
-        trx,
-        {
-          actor: options.actor,
-          action: 'merchants.import',
-          subject: `${count} merchants`,
-          detail: { created: result.created, updated: result.updated, ids: firstIds },
-        },
-        options.now,
-      );
-      // One line per accepted conflict, so that who let a domain change hands, or a revoked
-      // merchant back, can be found by merchant.
-      for (const conflict of result.conflicts) {
-        if (!conflict.accepted) continue;
+    const { firstIds, count } = await stageRecords(db, table, spoolPath);
+    await moveStagedMerchants(db, table, {
+      now: options.now,
+      ...(options.moveBatch === undefined ? {} : { batch: options.moveBatch }),
+      ...(options.afterMoveBatch ? { afterBatch: options.afterMoveBatch } : {}),
+      audit: async (trx) => {
         await recordAudit(
           trx,
           {
             actor: options.actor,
-            action: 'merchants.import-conflict',
-            subject: conflict.registry.merchant as string,
-            detail: {
-              kind: conflict.kind,
-              line: conflict.line,
-              domains: conflict.domains,
-              from: conflict.registry,
-              to: conflict.file,
-            },
+            action: 'merchants.import',
+            subject: `${count} merchants`,
+            detail: { created: result.created, updated: result.updated, ids: firstIds },
           },
           options.now,
         );
-      }
+        // One line per accepted conflict, so that who let a domain change hands, or a revoked
+        // merchant back, can be found by merchant.
+        for (const conflict of result.conflicts) {
+          if (!conflict.accepted) continue;
+          await recordAudit(
+            trx,
+            {
+              actor: options.actor,
+              action: 'merchants.import-conflict',
+              subject: conflict.registry.merchant as string,
+              detail: {
+                kind: conflict.kind,
+                line: conflict.line,
+                domains: conflict.domains,
+                from: conflict.registry,
+                to: conflict.file,
+              },
+            },
+            options.now,
+          );
+        }
+      },
     });
   } finally {
-    await sql`drop table if exists ${sql.table(table)}`.execute(db);
+    await dropStaging(db, table);
   }
+}
+
+/** Drops an import's staging table, unless the import was decided and is not wholly moved. */
+async function dropStaging(db: Kysely<Database>, table: string): Promise<void> {
+  let unfinished: unknown;
+  try {
+    unfinished = await db
+      .selectFrom('import_moves')
+      .select('staging_table')
+      .where('staging_table', '=', table)
+      .executeTakeFirst();
+  } catch {
+    return; // The database is gone (the process stopping): its next opening decides.
+  }
+  // Decided and not wholly moved: the registry's next opening finishes it from this table.
+  if (!unfinished) await sql`drop table if exists ${sql.table(table)}`.execute(db);
 }

@@ -6,6 +6,7 @@ import { recordAudit } from '../db/audit-log.ts';
 import type { Database } from '../db/tables.ts';
 import { normalizePhone, parseSocial, shopDomains } from './import-columns.ts';
 import type { MerchantRecord } from './import-map.ts';
+import { merchantWrite } from './import-move.ts';
 import type { MerchantView } from './merchant-lookup.ts';
 
 // What the console does to a merchant: edit its contact details and shops,
@@ -133,7 +134,7 @@ export function saveMerchantEdit(
   actor: string,
   now: Date,
 ): Promise<SaveOutcome> {
-  return db.transaction().execute(async (trx): Promise<SaveOutcome> => {
+  return merchantWrite(db, async (trx): Promise<SaveOutcome> => {
     const row = await trx
       .selectFrom('merchants')
       .select(['record', 'updated_at'])
@@ -206,7 +207,7 @@ export function changeMerchantStatus(
   now: Date,
 ): Promise<StatusOutcome> {
   const reason = statusReasonSchema.parse(change.reason);
-  return db.transaction().execute(async (trx): Promise<StatusOutcome> => {
+  return merchantWrite(db, async (trx): Promise<StatusOutcome> => {
     const row = await trx
       .selectFrom('merchants')
       .select(['record', 'updated_at'])

@@ -4,6 +4,7 @@ import type { PhoneCheck, RegisterCheck } from '../applications/verification-che
 import { recordAudit } from '../db/audit-log.ts';
 import type { Database } from '../db/tables.ts';
 import type { MerchantRecord } from './import-map.ts';
+import { merchantWrite } from './import-move.ts';
 
 // Verifications grow old: past the policy's maxVerificationAgeDays the verdict of a
 // verified merchant turns to caution (src/directory/verdict.ts). The re-verification list
@@ -82,7 +83,7 @@ export async function reverifyMerchant(
   verifier: { name: string; email: string },
   now: Date,
 ): Promise<ReverifyResult> {
-  return db.transaction().execute(async (trx): Promise<ReverifyResult> => {
+  return merchantWrite(db, async (trx): Promise<ReverifyResult> => {
     const row = await trx
       .selectFrom('merchants')
       .select(['id', 'record'])
