@@ -115,6 +115,23 @@ describe('checkout forms', () => {
     expect(kindOf(html, path)).toBe(expected);
   });
 
+  it('decides a form its fields rule out without reading its buttons or text', () => {
+    // A comment box on an article page: the order and cash-on-delivery patterns would change nothing.
+    const unread = () => {
+      throw new Error('read');
+    };
+    const comment = {
+      fields: [{ type: 'textarea', autocomplete: '', words: 'texte' }],
+      get controls(): string[] {
+        return unread();
+      },
+      get text(): string {
+        return unread();
+      },
+    };
+    expect(checkoutKind(comment, '/2026/11/01/article.html')).toBeNull();
+  });
+
   it('reads a hostile form within bounds: a million characters and thousands of fields', () => {
     const fields = Array.from({ length: 5_000 }, (_, i) => `<input name="f${i}">`).join('');
     const form = formIn(

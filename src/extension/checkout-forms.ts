@@ -60,7 +60,10 @@ const CHECKOUT_PATH =
 
 function roleOf(field: FieldFacts): FieldRole {
   const { type, autocomplete, words } = field;
-  const auto = autocomplete.toLowerCase().replace(/^(?:section-\S+\s+)?(?:shipping\s+|billing\s+)?/, '');
+  const auto =
+    autocomplete === ''
+      ? ''
+      : autocomplete.toLowerCase().replace(/^(?:section-\S+\s+)?(?:shipping\s+|billing\s+)?/, '');
   if (CARD_AUTOCOMPLETE.test(auto)) {
     return auto === 'cc-number' ? 'card-number' : auto === 'cc-csc' ? 'card-code' : 'card-expiry';
   }
@@ -95,11 +98,16 @@ export function checkoutKind(form: FormFacts, path: string): CheckoutKind | null
   // A newsletter (one e-mail) or a search box.
   if (personal.length === 0 && (roles.has('search') || roles.has('email'))) return null;
   if (form.fields.length === 0) return null;
-  const orders = form.controls.some((control) => ORDER_CONTROL.test(control));
-  const namesCashOnDelivery = CASH_ON_DELIVERY.test(form.text) || form.controls.some((c) => CASH_ON_DELIVERY.test(c));
+  // The order and cash-on-delivery patterns are the costly ones (a comment form on every
+  // article page would compile them): each is run only where its answer can change the kind.
+  const orders = () => form.controls.some((control) => ORDER_CONTROL.test(control));
+  const namesCashOnDelivery = () =>
+    CASH_ON_DELIVERY.test(form.text) || form.controls.some((c) => CASH_ON_DELIVERY.test(c));
   // Where to bring the parcel and whom to call: an order, once it says it is one.
   const delivery = roles.has('phone') && (roles.has('address') || roles.has('city'));
-  if (delivery && (orders || namesCashOnDelivery)) return 'cash-on-delivery';
+  if (delivery && (orders() || namesCashOnDelivery())) return 'cash-on-delivery';
+  // Below, only a checkout page's delivery form, or its cart without a message box, is one.
+  if (!delivery && personal.length < 2 && roles.has('message')) return null;
   let decodedPath = path;
   try {
     decodedPath = decodeURIComponent(path);
@@ -109,7 +117,7 @@ export function checkoutKind(form: FormFacts, path: string): CheckoutKind | null
   if (!CHECKOUT_PATH.test(decodedPath)) return null;
   // On a checkout page: a delivery form, or a cart (quantities) with its order button.
   if (delivery || personal.length >= 2) return 'checkout-page';
-  if (orders && !roles.has('message')) return 'checkout-page';
+  if (!roles.has('message') && orders()) return 'checkout-page';
   return null;
 }
 
@@ -166,6 +174,24 @@ export function readFormFacts(form: Element): FormFacts {
       .slice(0, MAX_WORDS);
     fields.push({ type, autocomplete: element.getAttribute('autocomplete') ?? '', words });
   }
+  // The buttons and the form's text are read when checkoutKind first asks for them: most
+  // forms (a comment box, a search) are decided by their fields alone.
+  let controls: string[] | undefined;
+  let text: string | undefined;
+  return {
+    fields,
+    get controls() {
+      controls ??= readFormControls(form);
+      return controls;
+    },
+    get text() {
+      text ??= boundedText(form, MAX_FORM_TEXT);
+      return text;
+    },
+  };
+}
+
+function readFormControls(form: Element): string[] {
   const controls: string[] = [];
   for (const control of form.querySelectorAll('button, input[type="submit"], input[type="button"], [role="button"]')) {
     if (controls.length >= MAX_CONTROLS) break;
@@ -175,7 +201,7 @@ export function readFormFacts(form: Element): FormFacts {
         : `${boundedText(control, 200)} ${control.getAttribute('aria-label') ?? ''}`;
     if (label.trim()) controls.push(label.trim().slice(0, 200));
   }
-  return { fields, controls, text: boundedText(form, MAX_FORM_TEXT) };
+  return controls;
 }
 
 export interface FoundCheckout {

@@ -218,13 +218,25 @@ export function isLiveShopPage(
 
 /** Structured product data: JSON-LD, microdata types and `og:type`. */
 function readStructuredFacts(doc: Document): Pick<PageFacts, 'jsonLd' | 'itemTypes' | 'ogType'> {
-  return {
-    jsonLd: [...doc.querySelectorAll('script[type="application/ld+json"]')].map((script) => script.textContent ?? ''),
-    itemTypes: [...doc.querySelectorAll('[itemtype]')].flatMap((element) =>
-      (element.getAttribute('itemtype') ?? '').split(' ').filter(Boolean),
-    ),
-    ogType: doc.querySelector('meta[property="og:type"]')?.getAttribute('content') ?? null,
-  };
+  const jsonLd: string[] = [];
+  const itemTypes: string[] = [];
+  let ogType: string | null | undefined;
+  // One walk of the document for the three (each query walks it whole), in document order.
+  for (const element of doc.querySelectorAll(
+    'script[type="application/ld+json"], [itemtype], meta[property="og:type"]',
+  )) {
+    const name = element.localName;
+    // The selector matches `type` without regard to ASCII case, as HTML says it does.
+    if (name === 'script' && element.getAttribute('type')?.toLowerCase() === 'application/ld+json') {
+      jsonLd.push(element.textContent ?? '');
+    }
+    const itemType = element.getAttribute('itemtype');
+    if (itemType !== null) itemTypes.push(...itemType.split(' ').filter(Boolean));
+    if (ogType === undefined && name === 'meta' && element.getAttribute('property') === 'og:type') {
+      ogType = element.getAttribute('content');
+    }
+  }
+  return { jsonLd, itemTypes, ogType: ogType ?? null };
 }
 
 /** Texts and labels of buttons, submit inputs and links, up to 500. */

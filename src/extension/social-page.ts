@@ -1,4 +1,8 @@
-import { socialProfileOf } from '../directory/social-profile.ts';
+import { SOCIAL_DOMAINS, socialProfileOf } from '../directory/social-profile.ts';
+
+/** Every host socialProfileOf knows ends in one of these (social-profile.ts). */
+const NETWORK_DOMAINS = [...SOCIAL_DOMAINS];
+const NEEDS_PARSER = /[%\t\n\r]|[^\x00-\x7f]/;
 
 /** Digits that could be a WhatsApp number; the background checks the number itself. */
 function plausibleNumber(text: string): { digits: string; shown: string } | null {
@@ -15,6 +19,11 @@ function plausibleNumber(text: string): { digits: string; shown: string } | null
  * judges the address again, has both.
  */
 export function isSocialSellerPage(location: Pick<Location, 'href'>): boolean {
+  // Nearly every page is on no network: a substring test spares it the URL parser and the
+  // profile rules. An address the parser would rewrite into a network's host (percent-escapes,
+  // non-ASCII letters IDNA maps to ASCII, tabs and newlines it drops) is left to the parser.
+  const href = location.href.toLowerCase();
+  if (!NEEDS_PARSER.test(href) && !NETWORK_DOMAINS.some((domain) => href.includes(domain))) return false;
   let url: URL;
   try {
     url = new URL(location.href);
