@@ -1,10 +1,12 @@
 import { resolve } from 'node:path';
 import { SHOP_PAGES, startDirectoryServer, startShopServer } from '../../test/e2e/fixture-servers.ts';
+import { ARTICLE_PAGES } from '../../test/fixtures/articles/article-pages.ts';
 import { launchWithExtension } from '../demo/chromium-session.ts';
 import { PROJECT_ROOT } from '../demo/extension-build.ts';
 
 // Where the content script's main-thread time goes, function by function: loads fixture
-// pages in Chromium with an already built extension (build it unminified to read the
+// shop pages (`/produit`) or the page-load bench's article pages (test/fixtures/articles,
+// by host) in Chromium with an already built extension (build it unminified to read the
 // names: THIQA_NO_MINIFY=1 THIQA_OUT_DIR=<dir> npx wxt build) under the V8 sampling
 // profiler, and prints self time per function of the extension's script (and, for scale,
 // the page's and the engine's). A tool for finding costs, not a bench: no goal, no row.
@@ -28,7 +30,9 @@ const browser = await launchWithExtension(extensionDir, {
 });
 try {
   for (const host of hosts) {
-    if (!(host in SHOP_PAGES)) throw new Error(`no fixture page for ${host}`);
+    // A fixture shop's page, or one of the page-load bench's article pages.
+    const path = host in SHOP_PAGES ? '/produit' : ARTICLE_PAGES.find((article) => article.host === host)?.path;
+    if (!path) throw new Error(`no fixture page for ${host}`);
     const selfTime = new Map<string, number>();
     for (let round = 0; round < rounds; round++) {
       const page = await browser.context.newPage();
@@ -36,7 +40,7 @@ try {
       await cdp.send('Profiler.enable');
       await cdp.send('Profiler.setSamplingInterval', { interval: 50 });
       await cdp.send('Profiler.start');
-      await page.goto(shops.urlFor(host, '/produit'), { waitUntil: 'load' });
+      await page.goto(shops.urlFor(host, path), { waitUntil: 'load' });
       await page.waitForTimeout(1500);
       const { profile } = (await cdp.send('Profiler.stop')) as unknown as {
         profile: { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] };
