@@ -190,6 +190,8 @@ async function stageRecords(
     // timers and incoming requests waiting until it ends. Each batch lets them in first.
     await nextTurn();
   }
+  // Statistics for the move's plans: PGlite has no autovacuum to gather them.
+  await sql`analyze ${sql.table(table)}`.execute(db);
   return { firstIds, count };
 }
 
