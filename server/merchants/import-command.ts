@@ -62,6 +62,10 @@ export async function runImport(args: string[], out: (line: string) => void): Pr
       acceptConflicts: values['accept-conflicts'] === true,
       now: new Date(),
       actor: cliActor(values.as),
+      // One transaction: no request shares a PGlite registry with the command (its folder is
+      // locked), and on PostgreSQL other connections do not wait for it. Batches would only
+      // make the import slower (import-move.ts).
+      moveBatch: 'whole',
     }),
   );
   if ('fileProblems' in outcome) {
