@@ -368,7 +368,7 @@ const migrations: Record<string, Migration> = {
   },
   // Issue 15: on PGlite an import's write moved every merchant in one transaction, and the
   // one connection answered nothing else meanwhile (8.5 s at 218,893 merchants). It now moves
-  // a few hundred merchants a transaction (server/merchants/import-move.ts). A row here is an
+  // a hundred merchants a transaction (server/merchants/import-move.ts). A row here is an
   // import decided and not yet wholly moved, with its staging table and how far it got: the
   // next opening of the registry finishes it (rolls it forward) before anything else runs.
   '2026-12-01-0010-import-moves': {

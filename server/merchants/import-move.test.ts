@@ -15,7 +15,7 @@ import { readImportFile } from './import-read.ts';
 import { type ImportOptions, importMerchants } from './import-write.ts';
 import { changeMerchantStatus, editFormOf, saveMerchantEdit } from './merchant-edits.ts';
 
-// On PGlite an import's merchants move into the registry a few hundred at a time, each batch
+// On PGlite an import's merchants move into the registry a hundred at a time, each batch
 // a transaction of its own, so that reports and /healthz are answered meanwhile
 // (import-move.ts). As every reader and writer of the registry sees it, the import must
 // stay what it was as one transaction: all of it or none, even across a stop.

@@ -11,7 +11,7 @@ import { ServiceError } from '../http/service-error.ts';
 // On PostgreSQL that is one transaction: other connections answer meanwhile. On PGlite it
 // was one too, and PGlite's one connection answered nothing else until it ended: 8.5 s at
 // 218,893 merchants, during which no report was taken and /healthz did not answer. There the
-// merchants now move a few hundred at a time, each batch a short transaction that requests
+// merchants now move a hundred at a time, each batch a short transaction that requests
 // pass between, and the import stays whole as the registry's readers and writers see it:
 //
 // - Decided once: a row in `import_moves` (with the audit line) commits before the first
