@@ -8,6 +8,7 @@ import { recordAudit } from '../db/audit-log.ts';
 import { removeUnnamedParts, writeParts } from '../db/stored-parts.ts';
 import type { Database } from '../db/tables.ts';
 import { ServiceError } from '../http/service-error.ts';
+import { unfinishedImportAt } from '../merchants/import-move.ts';
 import { openDataReleaseText, recordOpenDataRelease } from '../opendata/open-data-release.ts';
 import { underPublishLock } from './publish-lock.ts';
 import { type PublishBuild, type PublishThreadOptions, startPublishBuild } from './publish-thread.ts';
@@ -190,11 +191,11 @@ async function publishNow(db: Kysely<Database>, options: PublishOptions): Promis
   // Parts a publish killed before its commit wrote (under this same lock: none is being written).
   await removeUnnamedParts(db);
   // An import moved in batches (merchants/import-move.ts) and not yet wholly: never half of it.
-  const importing = await db.selectFrom('import_moves').select('imported_at').limit(1).executeTakeFirst();
+  const importing = await unfinishedImportAt(db);
   if (importing) {
     throw new ServiceError(
       'unavailable',
-      `an import decided at ${new Date(importing.imported_at).toISOString()} is not wholly written yet: publish once it is`,
+      `an import decided at ${importing} is not wholly written yet: publish once it is`,
     );
   }
   const latest = await latestPublication(db);

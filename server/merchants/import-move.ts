@@ -61,11 +61,11 @@ export async function merchantWrite<T>(
       return await db.transaction().execute(async (trx) => {
         // Queued on the connection before a move began: wait for it rather than land between batches.
         if (moving.has(db)) throw new MoveUnderWay();
-        const unfinished = await trx.selectFrom('import_moves').select('imported_at').limit(1).executeTakeFirst();
+        const unfinished = await unfinishedImportAt(trx);
         if (unfinished) {
           throw new ServiceError(
             'unavailable',
-            `an import decided at ${new Date(unfinished.imported_at).toISOString()} is not wholly written: it is finished when the service next starts`,
+            `an import decided at ${unfinished} is not wholly written: it is finished when the service next starts`,
           );
         }
         return work(trx);
@@ -77,6 +77,12 @@ export async function merchantWrite<T>(
 }
 
 class MoveUnderWay extends Error {}
+
+/** When an import not yet wholly moved was decided (ISO time), or null when there is none. */
+export async function unfinishedImportAt(db: Kysely<Database>): Promise<string | null> {
+  const row = await db.selectFrom('import_moves').select('imported_at').limit(1).executeTakeFirst();
+  return row ? new Date(row.imported_at).toISOString() : null;
+}
 
 const STAGING_NAME = /^import_rows_[0-9a-z]+_[0-9a-f]+$/;
 
