@@ -6,21 +6,19 @@ import { DIRECTORY_URL, PORTAL_URL, PUBLIC_KEYS, REPORTS_ORIGIN } from '../src/e
 import { loadBundledDirectory } from '../src/extension/bundled-directory.ts';
 import { openThiqaDatabase } from '../src/extension/database.ts';
 import { createDirectoryStore } from '../src/extension/directory-store.ts';
-import { createDirectorySync } from '../src/extension/directory-sync.ts';
+import { createDirectorySync, nextSyncDelay, SYNC_EVERY_MS } from '../src/extension/directory-sync.ts';
 import { createMessageRouter, type MessageSender } from '../src/extension/message-router.ts';
 import { createPageEvidenceStore } from '../src/extension/page-evidence-store.ts';
 import { createReportOutbox } from '../src/extension/report-outbox.ts';
 import { createRequestHandlers } from '../src/extension/request-handlers.ts';
 import { createSettings } from '../src/extension/settings.ts';
 import { createShopJudge } from '../src/extension/shop-judge.ts';
-import { paintToolbarBadge, type ToolbarAction } from '../src/extension/toolbar-badge.ts';
+import { createRepaintTurns, paintToolbarBadge, type ToolbarAction } from '../src/extension/toolbar-badge.ts';
 import { loadTranslator, type Translator } from '../src/extension/translator.ts';
 import { markWake } from '../src/extension/wake-timing.ts';
 
 const SYNC_ALARM = 'thiqa-sync';
 const OUTBOX_ALARM = 'thiqa-outbox';
-const SYNC_EVERY_MS = 6 * 3_600_000;
-const SYNC_JITTER_MS = 30 * 60_000;
 
 // Wiring only: the services live in src/extension/ and get their dependencies here.
 // Listeners are registered synchronously so a waking worker receives the event that woke it.
@@ -85,15 +83,20 @@ export default defineBackground(() => {
     };
   }
 
+  const repaintTurns = createRepaintTurns();
   async function repaintTab(tabId: number, url: string | undefined) {
     markWake('repaint-asked');
+    const latest = repaintTurns.begin(tabId);
     const { judge } = await services;
     try {
       const evidence = await pageEvidence.forTab(tabId, url);
       markWake('evidence-read');
       const judgement = await judge.judge(url, evidence);
       markWake('judged');
-      await paintToolbarBadge(action, tabId, judgement, await translator());
+      const words = await translator();
+      // A repaint that began since (a directory update, a new page) paints what it judged.
+      if (!latest()) return;
+      await paintToolbarBadge(action, tabId, judgement, words);
       markWake('badge-painted');
     } catch {
       // The tab closed, or the browser is shutting down, while we judged it.
@@ -107,8 +110,8 @@ export default defineBackground(() => {
 
   async function syncAndReschedule() {
     const { sync } = await services;
-    await sync.sync();
-    await browser.alarms.create(SYNC_ALARM, { when: Date.now() + SYNC_EVERY_MS + Math.random() * SYNC_JITTER_MS });
+    const outcome = await sync.sync();
+    await browser.alarms.create(SYNC_ALARM, { when: Date.now() + nextSyncDelay(outcome, Math.random) });
   }
 
   let retryTimer: ReturnType<typeof setTimeout> | undefined;
@@ -135,7 +138,10 @@ export default defineBackground(() => {
     if (change.status === 'loading') await forgetPageEvidence(tabId);
     if (change.url !== undefined || change.status === 'loading') void repaintTab(tabId, tab.url);
   });
-  browser.tabs.onRemoved.addListener((tabId) => void forgetPageEvidence(tabId));
+  browser.tabs.onRemoved.addListener((tabId) => {
+    repaintTurns.forget(tabId);
+    void forgetPageEvidence(tabId);
+  });
 
   const router = createMessageRouter(
     createRequestHandlers({

@@ -14,7 +14,7 @@ import {
 import type { Fetch } from './bounded-fetch.ts';
 import { openThiqaDatabase } from './database.ts';
 import { createDirectoryStore, type DirectoryStore } from './directory-store.ts';
-import { createDirectorySync } from './directory-sync.ts';
+import { createDirectorySync, nextSyncDelay, SYNC_EVERY_MS, SYNC_RETRY_MS } from './directory-sync.ts';
 
 const URL_BASE = 'https://directory.example/v1/directory/';
 const NOW = new Date('2026-11-27T10:00:00Z');
@@ -336,5 +336,26 @@ describe('directory sync', () => {
     expect((await store.lookupFor('shop-v2.test'))?.lookup.entryFor('shop-v2.test').merchant).toBeNull();
     await syncWith(store, fakeHost(publication)).sync();
     expect((await store.lookupFor('shop-v2.test'))?.lookup.entryFor('shop-v2.test').merchant?.id).toBe('shop-v2');
+  });
+});
+
+describe('the next sync', () => {
+  const refused = {
+    status: 'refused' as const,
+    error: { code: 'network', detail: 'offline', at: '2026-12-02T00:00:00Z' },
+  };
+  it('comes within 15 to 30 minutes after a refused sync (offline at install, the service down), not in six hours', () => {
+    expect(nextSyncDelay(refused, () => 0)).toBe(SYNC_RETRY_MS);
+    expect(nextSyncDelay(refused, () => 0.999)).toBeLessThan(2 * SYNC_RETRY_MS);
+    expect(SYNC_RETRY_MS).toBe(15 * 60_000);
+  });
+  it('comes after six hours and up to half an hour more after a sync that worked', () => {
+    for (const outcome of [
+      { status: 'updated' as const, version: 3, via: 'delta' as const },
+      { status: 'unchanged' as const, version: 3 },
+    ]) {
+      expect(nextSyncDelay(outcome, () => 0)).toBe(SYNC_EVERY_MS);
+      expect(nextSyncDelay(outcome, () => 0.999)).toBeLessThan(SYNC_EVERY_MS + 30 * 60_000);
+    }
   });
 });

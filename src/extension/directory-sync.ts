@@ -16,6 +16,18 @@ const MAX_MANIFEST_BYTES = 256 * 1024;
  */
 export const STALL_TIMEOUT_MS = 15_000;
 
+/** Between two syncs that succeed: six hours and up to half an hour more, so that shoppers spread out. */
+export const SYNC_EVERY_MS = 6 * 3_600_000;
+const SYNC_JITTER_MS = 30 * 60_000;
+/** After a refused sync (offline at install, the service down), the next try is 15 to 30 minutes away. */
+export const SYNC_RETRY_MS = 15 * 60_000;
+
+/** How long until the next sync after this one, given `random()` in [0, 1). */
+export function nextSyncDelay(outcome: SyncOutcome, random: () => number): number {
+  if (outcome.status === 'refused') return SYNC_RETRY_MS + random() * SYNC_RETRY_MS;
+  return SYNC_EVERY_MS + random() * SYNC_JITTER_MS;
+}
+
 export type SyncOutcome =
   | { status: 'updated'; version: number; via: 'delta' | 'snapshot' }
   | { status: 'unchanged'; version: number }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { localeTranslator } from '../../test/support/locale-fixtures.ts';
 import type { VerdictLevel } from '../directory/verdict.ts';
 import { VERDICT_LEVELS } from '../ui/verdict-levels.ts';
-import { paintToolbarBadge, type ToolbarAction } from './toolbar-badge.ts';
+import { createRepaintTurns, paintToolbarBadge, type ToolbarAction } from './toolbar-badge.ts';
 
 const LEVELS = Object.keys(VERDICT_LEVELS) as VerdictLevel[];
 
@@ -42,5 +42,60 @@ describe('the toolbar badge', () => {
       color: '#ffffff',
       title: translator.t(look.tooltip, ['shop.test']),
     });
+  });
+});
+
+describe('repaint turns', () => {
+  /** A tab's repaint as the background runs it: judge (awaited), then paint if still the latest. */
+  function painter() {
+    const turns = createRepaintTurns();
+    const painted = new Map<number, string>();
+    const repaint = async (tabId: number, judged: Promise<string>) => {
+      const latest = turns.begin(tabId);
+      const mark = await judged;
+      if (latest()) painted.set(tabId, mark);
+    };
+    return { turns, painted, repaint };
+  }
+  const deferred = () => {
+    let resolve: (mark: string) => void = () => {};
+    const promise = new Promise<string>((done) => {
+      resolve = done;
+    });
+    return { promise, resolve };
+  };
+
+  it('keeps the newer judgement when the older one finishes last (a navigation judged before a sync, painted after it)', async () => {
+    const { painted, repaint } = painter();
+    const beforeSync = deferred();
+    const afterSync = deferred();
+    const first = repaint(3, beforeSync.promise);
+    const second = repaint(3, afterSync.promise);
+    afterSync.resolve('✓');
+    await second;
+    beforeSync.resolve('');
+    await first;
+    expect(painted.get(3)).toBe('✓');
+  });
+
+  it('paints each tab on its own: a repaint of one tab does not cancel another’s', async () => {
+    const { painted, repaint } = painter();
+    const one = deferred();
+    const other = deferred();
+    const first = repaint(1, one.promise);
+    const second = repaint(2, other.promise);
+    other.resolve('!');
+    one.resolve('✓');
+    await Promise.all([first, second]);
+    expect(Object.fromEntries(painted)).toEqual({ 1: '✓', 2: '!' });
+  });
+
+  it('forgets a closed tab, and a tab id used again starts afresh', async () => {
+    const { turns, painted, repaint } = painter();
+    const stale = turns.begin(5);
+    turns.forget(5);
+    expect(stale()).toBe(false);
+    await repaint(5, Promise.resolve('?'));
+    expect(painted.get(5)).toBe('?');
   });
 });

@@ -30,3 +30,25 @@ export async function paintToolbarBadge(
     action.setTitle({ tabId, title: toolbarTooltip(judgement, translator) }),
   ]);
 }
+
+/**
+ * Which repaint of a tab is the latest. Judging a tab awaits storage, so two repaints (its
+ * navigation, then a directory update) may finish out of order: the older one, judged on the
+ * directory as it was, must not paint over the newer. `begin` is called when a repaint
+ * starts; the function it returns says, just before painting, whether none began since.
+ */
+export function createRepaintTurns() {
+  const latest = new Map<number, number>();
+  let counter = 0;
+  return {
+    begin(tabId: number): () => boolean {
+      const turn = ++counter;
+      latest.set(tabId, turn);
+      return () => latest.get(tabId) === turn;
+    },
+    /** A closed tab's turns go with it. */
+    forget(tabId: number): void {
+      latest.delete(tabId);
+    },
+  };
+}

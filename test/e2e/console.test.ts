@@ -17,7 +17,7 @@ import { openProofShops, type ProofShops } from '../support/proof-shops.ts';
 import { openSmtpInbox, readMail, type SmtpInbox } from '../support/smtp-inbox.ts';
 import { CHROMIUM_PATH, launchWithExtension } from './browser.ts';
 import { buildExtension } from './build-extension.ts';
-import { seriousAxeViolations, tabIdFor, toolbarBadge } from './extension-probe.ts';
+import { requestFromExtensionPage, seriousAxeViolations, tabIdFor, toolbarBadge } from './extension-probe.ts';
 
 // The console and the application form in real Chromium with JavaScript disabled, as the
 // staff and the merchants use them: a merchant applies for a shop served on loopback with
@@ -273,8 +273,19 @@ describe('a merchant applies and is verified', () => {
       await shop.goto(shopUrl);
       const tabId = await tabIdFor(probe, shopUrl);
       // A fresh profile stores the bundled directory, then syncs the published one: on CI's busy
-      // cores that took over 30 s once.
-      await expect.poll(() => toolbarBadge(probe, tabId).then((badge) => badge.text), { timeout: 60_000 }).toBe('✓');
+      // cores that took over 30 s once. The directory first, then the badge: a failure says which.
+      const status = async () =>
+        ((await requestFromExtensionPage(probe, { type: 'getDirectoryStatus' })) as { value?: { version: number } })
+          .value;
+      await expect
+        .poll(async () => (await status())?.version, { timeout: 60_000, interval: 250 })
+        .toBe(2)
+        .catch(async (error: unknown) => {
+          throw new Error(`the extension never held version 2; its status: ${JSON.stringify(await status())}`, {
+            cause: error,
+          });
+        });
+      await expect.poll(() => toolbarBadge(probe, tabId).then((badge) => badge.text), { timeout: 20_000 }).toBe('✓');
     } finally {
       await extension.close();
     }
