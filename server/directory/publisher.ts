@@ -11,6 +11,7 @@ import { ServiceError } from '../http/service-error.ts';
 import { unfinishedImportAt } from '../merchants/import-move.ts';
 import { openDataReleaseText, recordOpenDataRelease } from '../opendata/open-data-release.ts';
 import { underPublishLock } from './publish-lock.ts';
+import { afterQueuedPublishes } from './publish-queue.ts';
 import { type PublishBuild, type PublishThreadOptions, startPublishBuild } from './publish-thread.ts';
 import { publishInputs, readMerchantPages } from './registry-pages.ts';
 import {
@@ -126,30 +127,12 @@ async function bothSettled<A, B>(a: Promise<A>, b: Promise<B>): Promise<[A, B]> 
   return [first.value, second.value];
 }
 
-/** Publishes of one process run one after the other (the schedule, the admin API, start-up repair). */
-let publishQueue: Promise<unknown> = Promise.resolve();
-
-function enqueue<T>(work: () => Promise<T>): Promise<T> {
-  const run = publishQueue.then(work);
-  publishQueue = run.catch(() => undefined);
-  return run;
-}
-
-/**
- * Runs `work` between this process's publishes: none starts while it runs, and it waits for
- * the one running. An import's move on PGlite (merchants/import-move.ts) runs so, that no
- * publish reads a registry it has half written.
- */
-export function betweenPublishes<T>(work: () => Promise<T>): Promise<T> {
-  return enqueue(work);
-}
-
 /**
  * Publishes (or renews) under the database's publish lock, waiting while another process
  * publishes; the latest version is read once the lock is held (see publish-lock.ts).
  */
 export function publishDirectory(db: Kysely<Database>, options: PublishOptions): Promise<PublishResult> {
-  return enqueue(async () => {
+  return afterQueuedPublishes(async () => {
     const locked = await underPublishLock(db, 'wait', () => publishNow(db, options));
     if (!locked.ran) throw new Error('the publish lock was not taken');
     return locked.value;
@@ -161,7 +144,7 @@ export function publishDirectoryUnlessBusy(
   db: Kysely<Database>,
   options: PublishOptions,
 ): Promise<PublishResult | 'busy'> {
-  return enqueue(async () => {
+  return afterQueuedPublishes(async () => {
     const locked = await underPublishLock(db, 'skip', () => publishNow(db, options));
     return locked.ran ? locked.value : 'busy';
   });
@@ -173,7 +156,7 @@ export function publishDirectoryUnlessBusy(
  * damaged file) is mended before anyone is served.
  */
 export function repairServedFiles(db: Kysely<Database>, dataDir: string): Promise<ServedFilesRepair> {
-  return enqueue(async () => {
+  return afterQueuedPublishes(async () => {
     const dir = publicDirectoryDir(dataDir);
     await mkdir(dir, { recursive: true });
     return repairNow(db, dir);

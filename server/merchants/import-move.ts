@@ -2,7 +2,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { type Kysely, type RawBuilder, sql, type Transaction } from 'kysely';
 import type { Database } from '../db/tables.ts';
 import { isSingleConnection } from '../directory/publish-lock.ts';
-import { betweenPublishes } from '../directory/publisher.ts';
+import { betweenPublishes } from '../directory/publish-queue.ts';
 import { ServiceError } from '../http/service-error.ts';
 
 // The last step of an import: its changed merchants, staged in a table of the import's own
@@ -103,12 +103,6 @@ async function batchEnd(db: Kysely<Database>, table: string, after: string, size
   return rows[0]?.id ?? null;
 }
 
-/** Whether any staged merchant is left after `after`. */
-async function anyAfter(db: Kysely<Database>, table: string, after: string): Promise<boolean> {
-  const { rows } = await sql`select 1 from ${stagingTable(table)} where id > ${after} limit 1`.execute(db);
-  return rows.length > 0;
-}
-
 /**
  * Plans that look up by index, for the rest of the transaction. PGlite has no autovacuum, so
  * `merchant_domains` has no statistics and the planner read all of it for every batch (a hash
@@ -200,7 +194,8 @@ async function moveBatches(
   options: { now: Date; batch: number; afterBatch?: (moved: number) => Promise<void> },
 ): Promise<void> {
   let moved = 0;
-  while (await anyAfter(db, table, after)) {
+  // A batch that ends nowhere (null) is the rest, which may be empty: the last one.
+  for (;;) {
     const through = await batchEnd(db, table, after, options.batch);
     const from = after;
     await db.transaction().execute(async (trx) => {
