@@ -8,7 +8,7 @@ import { createApp } from '../../server/app.ts';
 import { type DatabaseLocation, openRegistry } from '../../server/db/database.ts';
 import { envOnPglite, onFreshPostgres } from './fresh-postgres.ts';
 import { recordGoal } from './goals.ts';
-import { probeIntake, probeLine } from './intake-probe-run.ts';
+import { probeIntake, probeLine, refusedText } from './intake-probe-run.ts';
 import { serveOnLoopback } from './loopback-server.ts';
 import { syntheticMerchantRows } from './synthetic-merchants.ts';
 
@@ -208,7 +208,7 @@ async function importThroughApi(
     recordGoal({
       figure: `report intake p99 while a ${megabytes.toFixed(0)} MB import runs (admin API, ${engine})`,
       baseline: `p99 ${quiet.p99.toFixed(1)} ms without it (${INTAKE_RATE} reports/s)`,
-      measured: `p99 ${busy.p99.toFixed(1)} ms = ${(busy.p99 / quiet.p99).toFixed(2)}× (max ${busy.max.toFixed(0)} ms, ${busy.errors} not 201); /healthz worst ${health.worst.toFixed(0)} ms (load ${load()})`,
+      measured: `p99 ${busy.p99.toFixed(1)} ms = ${(busy.p99 / quiet.p99).toFixed(2)}× (max ${busy.max.toFixed(0)} ms, ${busy.errors} not 201${busy.errors ? `: ${refusedText(busy)}` : ''}); /healthz worst ${health.worst.toFixed(0)} ms (load ${load()})`,
       goal: '≤ 2× and < 50 ms',
       met: busy.p99 <= 2 * quiet.p99 && busy.p99 < 50 && busy.errors === 0 && answer.status === 200,
     });

@@ -12,6 +12,8 @@ export interface Probe {
   p50: number;
   p99: number;
   max: number;
+  /** The answers that were not 201, by status ("0 ECONNRESET" for a socket error). */
+  refused: Record<string, number>;
 }
 
 /** Report intake at `rate` reports a second against `origin` while `during` runs (after a second of warm-up). */
@@ -37,7 +39,13 @@ export async function probeIntake<T>(
   return { ...(JSON.parse(output) as Probe), result };
 }
 
+/** The answers that were not 201, "2 × 503, 1 × 0 ECONNRESET"; "none" when every one was. */
+export function refusedText(probe: Probe): string {
+  const entries = Object.entries(probe.refused ?? {});
+  return entries.length === 0 ? 'none' : entries.map(([status, count]) => `${count} × ${status}`).join(', ');
+}
+
 /** One line of a probe's figures, aligned under `what`. */
 export function probeLine(what: string, probe: Probe): string {
-  return `    ${what.padEnd(22)} ${probe.requests} requests, ${probe.errors} not 201, p50 ${probe.p50.toFixed(1)} ms, p99 ${probe.p99.toFixed(1)} ms, max ${probe.max.toFixed(0)} ms`;
+  return `    ${what.padEnd(22)} ${probe.requests} requests, ${probe.errors} not 201${probe.errors ? ` (${refusedText(probe)})` : ''}, p50 ${probe.p50.toFixed(1)} ms, p99 ${probe.p99.toFixed(1)} ms, max ${probe.max.toFixed(0)} ms`;
 }

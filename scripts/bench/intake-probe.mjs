@@ -1,6 +1,7 @@
 // Report intake as shoppers send it: POST /v1/reports at a steady rate (open loop: a slow
 // answer does not slow the sending, so a stalled server shows as late answers), until
-// standard input closes. Prints one JSON line: requests, errors, p50, p99, max (ms).
+// standard input closes. Prints one JSON line: requests, errors, p50, p99, max (ms), and
+// `refused`: the answers that were not 201 by status ("0 ECONNRESET" for a socket error).
 // Its own process, so it never shares the measured server's event loop. Loopback only.
 import { randomUUID } from 'node:crypto';
 import { Agent, request } from 'node:http';
@@ -12,6 +13,8 @@ const rate = Number(rateText);
 const agent = new Agent({ keepAlive: true, maxSockets: 256 });
 const latencies = [];
 let errors = 0;
+/** How the answers that were not 201 came: status code (0 for a socket error) to count. */
+const refused = {};
 let sent = 0;
 let pending = 0;
 let stopping = false;
@@ -29,7 +32,10 @@ function send(i) {
   pending++;
   const done = (status) => {
     pending--;
-    if (status !== 201) errors++;
+    if (status !== 201) {
+      errors++;
+      refused[status] = (refused[status] ?? 0) + 1;
+    }
     latencies.push(Number(process.hrtime.bigint() - started) / 1e6);
     if (stopping && pending === 0) finish();
   };
@@ -45,7 +51,7 @@ function send(i) {
       res.on('end', () => done(res.statusCode));
     },
   );
-  req.on('error', () => done(0));
+  req.on('error', (error) => done(`0 ${error.code ?? error.message}`));
   req.end(body);
 }
 
@@ -61,7 +67,7 @@ function finish() {
   latencies.sort((a, b) => a - b);
   const pick = (q) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
   process.stdout.write(
-    `${JSON.stringify({ requests: latencies.length, errors, p50: pick(0.5), p99: pick(0.99), max: latencies.at(-1) ?? 0 })}\n`,
+    `${JSON.stringify({ requests: latencies.length, errors, p50: pick(0.5), p99: pick(0.99), max: latencies.at(-1) ?? 0, refused })}\n`,
   );
   process.exit(0);
 }
