@@ -39,6 +39,12 @@ const HOST_RULES = 'MAP *.test 127.0.0.1, MAP *.ma 127.0.0.1, MAP *.youcan.shop 
 const POLL_MS = 50;
 const QUIET_POLLS = 5;
 const SETTLE_LIMIT_MS = 4_000;
+/**
+ * A/B: another checkout of this project (a `git worktree` of the commit before a change, with
+ * node_modules) built with the same settings and loaded as a fourth browser, interleaved with
+ * the others; the report adds Thiqa against it, page by page.
+ */
+const AGAINST_ROOT = process.env.THIQA_BENCH_PAGELOAD_AGAINST;
 
 /** SHOP_PAGES entries that are no shop (news pages, a bare IP) or no ordinary one (5 MB, hostile). */
 const NOT_ORDINARY_SHOPS = new Set(['actualites.html', 'actualites-rabat.html', HUGE_PAGE]);
@@ -60,7 +66,7 @@ interface LoadFigures {
 }
 
 interface Contender {
-  name: 'none' | 'no-op' | 'thiqa';
+  name: 'none' | 'no-op' | 'thiqa' | 'against';
   context: BrowserContext;
   close(): Promise<void>;
   loads: Map<string, LoadFigures[]>;
@@ -146,8 +152,8 @@ function median(values: number[]): number {
   return sorted.length % 2 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
 }
 
-/** Thiqa as built, syncing a directory published for the run (as the content-script bench does). */
-async function launchThiqa(directory: Awaited<ReturnType<typeof startDirectoryServer>>) {
+/** A directory published for the run (as the content-script bench does), and the settings a build syncs it with. */
+async function publishForRun(directory: Awaited<ReturnType<typeof startDirectoryServer>>) {
   const { info, privateJwk } = await generateSigningKey();
   const now = new Date();
   const bundled = snapshotSchema.parse(
@@ -160,14 +166,29 @@ async function launchThiqa(directory: Awaited<ReturnType<typeof startDirectorySe
       keys: [await importSigningKey(privateJwk)],
     }),
   );
-  const extensionDir = await buildExtensionInto(resolve(PROJECT_ROOT, '.output', 'bench-page-load'), {
-    directoryUrl: directory.directoryUrl,
-    publicKeys: info.publicKey,
-  });
+  return { directoryUrl: directory.directoryUrl, publicKeys: info.publicKey };
+}
+
+/** Thiqa built from `root` (this checkout by default), once it has synced the run's directory. */
+async function launchThiqa(
+  directory: Awaited<ReturnType<typeof startDirectoryServer>>,
+  settings: { directoryUrl: string; publicKeys: string },
+  root = PROJECT_ROOT,
+) {
+  const outDir = resolve(
+    PROJECT_ROOT,
+    '.output',
+    root === PROJECT_ROOT ? 'bench-page-load' : 'bench-page-load-against',
+  );
+  const extensionDir = await buildExtensionInto(outDir, settings, root);
+  const synced = directory.requests.length;
   const browser = await launchWithExtension(extensionDir, { hostRules: HOST_RULES });
   // Measure the shopper's steady state, not the first sync: wait for the directory's files.
   const deadline = Date.now() + 20_000;
-  while (Date.now() < deadline && !directory.requests.some((r) => /\/v1\/directory\/(?!manifest)/.test(r.path))) {
+  while (
+    Date.now() < deadline &&
+    !directory.requests.slice(synced).some((r) => /\/v1\/directory\/(?!manifest)/.test(r.path))
+  ) {
     await new Promise((done) => setTimeout(done, 100));
   }
   return browser;
@@ -186,15 +207,20 @@ export async function benchPageLoad(): Promise<void> {
   const contenders: Contender[] = [];
   const loadBefore = load();
   try {
-    const thiqa = await launchThiqa(directory);
+    const settings = await publishForRun(directory);
+    const thiqa = await launchThiqa(directory, settings);
     contenders.push({ name: 'thiqa', context: thiqa.context, close: () => thiqa.close(), loads: new Map() });
+    if (AGAINST_ROOT) {
+      const against = await launchThiqa(directory, settings, resolve(AGAINST_ROOT));
+      contenders.push({ name: 'against', context: against.context, close: () => against.close(), loads: new Map() });
+    }
     contenders.unshift({ name: 'no-op', ...(await launchPlain(noopDir)), loads: new Map() });
     contenders.unshift({ name: 'none', ...(await launchPlain(null)), loads: new Map() });
     let turn = 0;
     for (let round = 0; round < WARMUP_ROUNDS + ROUNDS; round++) {
       for (const page of pages) {
         const url = shops.urlFor(page.host, page.path);
-        // Rotated each time: none first, then no-op first, then Thiqa first.
+        // Rotated each time: none first, then no-op first, then Thiqa first (then the A/B build).
         const order = contenders.map((_, index) => contenders[(index + turn) % contenders.length] as Contender);
         turn++;
         for (const contender of order) {
@@ -214,7 +240,7 @@ export async function benchPageLoad(): Promise<void> {
 }
 
 function report(pages: BenchPage[], contenders: Contender[], loadBefore: string): void {
-  const [none, noop, thiqa] = contenders as [Contender, Contender, Contender];
+  const [none, noop, thiqa, against] = contenders as [Contender, Contender, Contender, Contender?];
   const of = (contender: Contender, host: string, key: keyof LoadFigures) =>
     (contender.loads.get(host) ?? []).map((figures) => figures[key]);
   const all = (contender: Contender, key: keyof LoadFigures, kind?: BenchPage['kind']) =>
@@ -270,6 +296,7 @@ function report(pages: BenchPage[], contenders: Contender[], loadBefore: string)
   console.log(
     `  JavaScript run / compiled on the main thread (wall), median ms: none ${script.none.toFixed(1)} / ${compile.none.toFixed(1)}, no-op ${script.noop.toFixed(1)} / ${compile.noop.toFixed(1)}, thiqa ${script.thiqa.toFixed(1)} / ${compile.thiqa.toFixed(1)}`,
   );
+  if (against) reportAgainst(pages, thiqa, against, of);
   recordGoal({
     figure: `page load, ${shopCount} fixture shop pages and ${pages.length - shopCount} article pages (main-thread CPU per page view)`,
     baseline: `no-op extension ${main.noop.toFixed(1)} ms (no extension ${main.none.toFixed(1)} ms: floor ${main.noopOverNone.toFixed(2)}×)`,
@@ -277,4 +304,23 @@ function report(pages: BenchPage[], contenders: Contender[], loadBefore: string)
     goal: '≤ 1.05× the no-op floor',
     met: main.thiqaOverNoop <= 1.05,
   });
+}
+
+/** The A/B lines: Thiqa as built against the other checkout's build, page by page then the median. */
+function reportAgainst(
+  pages: BenchPage[],
+  thiqa: Contender,
+  against: Contender,
+  of: (contender: Contender, host: string, key: keyof LoadFigures) => number[],
+): void {
+  console.log(`  A/B: this checkout against ${AGAINST_ROOT}, main-thread CPU, median ms:`);
+  for (const kind of ['shop', 'article'] as const) {
+    const chosen = pages.filter((page) => page.kind === kind);
+    const pair = chosen.map((page) => [median(of(thiqa, page.host, 'cpu')), median(of(against, page.host, 'cpu'))]);
+    const ratio = median(pair.map(([now, before]) => (now ?? 0) / (before || 1)));
+    const added = median(pair.map(([now, before]) => (now ?? 0) - (before ?? 0)));
+    console.log(
+      `  ${`${kind} pages`.padEnd(34)} against ${median(pair.map((p) => p[1] ?? 0)).toFixed(1)} ms, this ${median(pair.map((p) => p[0] ?? 0)).toFixed(1)} ms: ${ratio.toFixed(3)}× (${added >= 0 ? '+' : ''}${added.toFixed(1)} ms), page by page`,
+    );
+  }
 }

@@ -4,7 +4,6 @@ import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 export const PROJECT_ROOT = resolve(import.meta.dirname, '../..');
-const WXT = resolve(PROJECT_ROOT, 'node_modules/wxt/bin/wxt.mjs');
 
 export interface ExtensionBuildSettings {
   /** THIQA_DIRECTORY_URL: where the extension syncs from (and sends reports to, unless reportsUrl says otherwise). */
@@ -17,14 +16,19 @@ export interface ExtensionBuildSettings {
 }
 
 /** Builds the extension into `outDir` with the given build-time settings; returns the unpacked folder. */
-export async function buildExtensionInto(outDir: string, settings: ExtensionBuildSettings = {}): Promise<string> {
+export async function buildExtensionInto(
+  outDir: string,
+  settings: ExtensionBuildSettings = {},
+  /** Another checkout of this project (with its node_modules) to build instead of this one. */
+  projectRoot = PROJECT_ROOT,
+): Promise<string> {
   const env: NodeJS.ProcessEnv = { ...process.env, THIQA_OUT_DIR: outDir };
   if (settings.directoryUrl) env.THIQA_DIRECTORY_URL = settings.directoryUrl;
   if (settings.publicKeys) env.THIQA_PUBLIC_KEYS = settings.publicKeys;
   if (settings.reportsUrl) env.THIQA_REPORTS_URL = settings.reportsUrl;
   const browser = settings.browser ?? 'chrome';
-  await run(process.execPath, [WXT, 'build', '-b', browser], {
-    cwd: PROJECT_ROOT,
+  await run(process.execPath, [resolve(projectRoot, 'node_modules/wxt/bin/wxt.mjs'), 'build', '-b', browser], {
+    cwd: projectRoot,
     env,
     maxBuffer: 16 * 1024 * 1024,
   });
