@@ -5,18 +5,13 @@
  */
 let publishQueue: Promise<unknown> = Promise.resolve();
 
-/** Runs `work` after everything queued before it, whether that succeeded or failed. */
+/**
+ * Runs `work` after everything queued before it, whether that succeeded or failed; nothing
+ * queued after it starts while it runs. Each publish runs so, and an import's move on PGlite
+ * (merchants/import-move.ts) too, so that no publish reads a registry it has half written.
+ */
 export function afterQueuedPublishes<T>(work: () => Promise<T>): Promise<T> {
   const run = publishQueue.then(work);
   publishQueue = run.catch(() => undefined);
   return run;
-}
-
-/**
- * Runs `work` between this process's publishes: none starts while it runs, and it waits for
- * the one running. An import's move on PGlite (merchants/import-move.ts) runs so, that no
- * publish reads a registry it has half written.
- */
-export function betweenPublishes<T>(work: () => Promise<T>): Promise<T> {
-  return afterQueuedPublishes(work);
 }

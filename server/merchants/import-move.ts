@@ -2,7 +2,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { type Kysely, type RawBuilder, sql, type Transaction } from 'kysely';
 import type { Database } from '../db/tables.ts';
 import { isSingleConnection } from '../directory/publish-lock.ts';
-import { betweenPublishes } from '../directory/publish-queue.ts';
+import { afterQueuedPublishes } from '../directory/publish-queue.ts';
 import { ServiceError } from '../http/service-error.ts';
 
 // The last step of an import: its changed merchants, staged in a table of the import's own
@@ -241,7 +241,7 @@ async function checkBatches(db: Kysely<Database>, table: string, batch: number):
 export async function moveStagedMerchants(db: Kysely<Database>, table: string, options: MoveOptions): Promise<void> {
   const batch = options.batch ?? (isSingleConnection(db) ? MOVE_BATCH : 'whole');
   if (batch === 'whole') return moveWhole(db, table, options);
-  await betweenPublishes(async () => {
+  await afterQueuedPublishes(async () => {
     const move = (async () => {
       // Let a write already queued on the connection finish first; later ones wait or refuse.
       await checkBatches(db, table, batch);
