@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openTestRegistry } from '../../test/support/test-registry.ts';
-import { openRegistry, type Registry } from './database.ts';
+import { openRegistry, PGLITE_SHARED_BUFFERS, type Registry } from './database.ts';
 
 describe('the registry database', () => {
   let registry: Registry | undefined;
@@ -24,18 +24,25 @@ describe('the registry database', () => {
     );
   });
 
-  it('gives every test a fresh database', async () => {
+  it('gives every test a fresh database, opened as the service opens PGlite', async () => {
     registry = await openTestRegistry();
+    if (registry.engine === 'pglite') {
+      const buffers = await sql<{ shared_buffers: string }>`show shared_buffers`.execute(registry.db);
+      expect(buffers.rows[0]?.shared_buffers).toBe(PGLITE_SHARED_BUFFERS);
+    }
     const rows = await registry.db.selectFrom('service_secrets').selectAll().execute();
     expect(rows).toEqual([]);
   });
 
-  it('does not zero-fill new WAL segments on PGlite on disk (the service’s thread would wait for it)', async () => {
+  it('does not zero-fill new WAL segments on PGlite on disk (the service’s thread would wait for it), and keeps a small buffer cache', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'thiqa-wal-'));
     try {
       registry = await openRegistry({ pgliteDir: dir });
       const shown = await sql<{ wal_init_zero: string }>`show wal_init_zero`.execute(registry.db);
       expect(shown.rows[0]?.wal_init_zero).toBe('off');
+      // PGlite zero-fills its whole buffer cache as it opens, in the process's own memory.
+      const buffers = await sql<{ shared_buffers: string }>`show shared_buffers`.execute(registry.db);
+      expect(buffers.rows[0]?.shared_buffers).toBe(PGLITE_SHARED_BUFFERS);
     } finally {
       await registry?.close();
       registry = undefined;

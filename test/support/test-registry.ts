@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
-import { migrated, openRegistry, type Registry, registryOnPglite } from '../../server/db/database.ts';
+import { migrated, openRegistry, pgliteOptions, type Registry, registryOnPglite } from '../../server/db/database.ts';
 
 // Service tests run on a fresh database each: a clone of a migrated in-memory PGlite,
 // or, when DATABASE_URL is set, a new database created on that PostgreSQL server.
@@ -12,7 +12,7 @@ import { migrated, openRegistry, type Registry, registryOnPglite } from '../../s
 let template: Promise<PGlite> | undefined;
 
 async function migratedTemplate(): Promise<PGlite> {
-  const lite = await PGlite.create('memory://');
+  const lite = await PGlite.create('memory://', pgliteOptions());
   // The template's own pool is never closed: closing it would close the PGlite too.
   await migrated(registryOnPglite(lite));
   return lite;
@@ -22,7 +22,9 @@ export async function openTestRegistry(): Promise<Registry> {
   const serverUrl = process.env.DATABASE_URL;
   if (serverUrl) return openServerTestRegistry(serverUrl);
   template ??= migratedTemplate();
-  const clone = (await (await template).clone()) as PGlite;
+  // PGlite's own clone() would drop the start parameters: the clone is opened from a dump.
+  const dump = await (await template).dumpDataDir('none');
+  const clone = await PGlite.create({ loadDataDir: dump, ...pgliteOptions() });
   return registryOnPglite(clone);
 }
 
