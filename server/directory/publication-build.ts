@@ -19,12 +19,14 @@ import {
 import { socialKeyOf } from '../../src/directory/social-identity.ts';
 import { openDataMerchantRow } from '../opendata/open-data-merchant-row.ts';
 import { merchantRowSchema } from '../opendata/open-data-schema.ts';
+import { MerchantTexts } from './merchant-texts.ts';
 import { STORED_GZIP_PREFIX, temporaryPathFor, writeFileAtomically } from './served-files.ts';
 import { CanonicalCollection, type CanonicalState, deltaFromText } from './text-delta.ts';
 
 // The CPU-heavy half of a publish, run in the publish worker thread (publish-thread.ts):
 // merchant records arrive page by page as the database's JSON text, are counted,
-// validated and kept only as canonical JSON; the snapshot is then streamed through
+// validated and kept only as canonical JSON in a scratch file (merchant-texts.ts); the
+// snapshot is then streamed through
 // SHA-256 and gzip to disk, and each delta is computed against an older snapshot's text.
 // The bytes equal those of buildPublication (src/directory/publication.ts): node's zlib
 // with its defaults is what CompressionStream('gzip') runs.
@@ -52,6 +54,10 @@ export class PublishRefused extends Error {
 
 const byKey = (a: { key: string }, b: { key: string }) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
 const byId = (a: Merchant, b: Merchant) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+function* utf8Chunks(text: string): Generator<Buffer> {
+  yield* chunked([text]);
+}
 
 function addCounts(total: ComplaintCounts, more: ComplaintCounts): ComplaintCounts {
   const add = (a: ComplaintCounts['open'], b: ComplaintCounts['open']) => {
@@ -174,15 +180,24 @@ export class PublicationBuilder {
   readonly #answers: Map<string, AnswerRecord>;
   readonly #owned = new Set<string>();
   readonly #domainOwner = new Map<string, string>();
-  #merchants: Array<{ key: string; json: string }> = [];
+  readonly #merchants: MerchantTexts;
   /** The open data's merchants table, in the registry's order. */
   readonly #openData = new OpenDataPieces();
-  #inOrder = true;
   #state: CanonicalState | undefined;
 
-  constructor(readonly input: BuildInput) {
+  /** `scratchFd`: an empty scratch file for the merchants' texts (openScratchFile), which the caller closes. */
+  constructor(
+    readonly input: BuildInput,
+    scratchFd: number,
+  ) {
     this.#counts = new Map(input.complaintCounts);
     this.#answers = new Map(input.answerRecords);
+    this.#merchants = new MerchantTexts(scratchFd);
+  }
+
+  /** Lets go of the scratch file: the builder is of no use afterwards. */
+  release(): void {
+    this.#merchants.release();
   }
 
   /** One page of merchant records, as the registry stores them (JSON text). */
@@ -239,26 +254,14 @@ export class PublicationBuilder {
         }
         this.#domainOwner.set(domain, merchant.id);
       }
-      const last = this.#merchants[this.#merchants.length - 1];
-      if (last && last.key >= merchant.id) this.#inOrder = false;
-      const json = canonicalJson(merchant);
-      // Flattened now (a number conversion reads the whole string): a string built by
-      // concatenation is a tree of its pieces, and 100k such trees kept until the snapshot
-      // is written are millions of objects for every garbage collection to walk.
-      Number(json);
-      this.#merchants.push({ key: merchant.id, json });
+      this.#merchants.add(merchant.id, canonicalJson(merchant));
     }
   }
 
   /** Completes the state and returns its digest (what the manifest names) and its size. */
   finishState(): { digest: string; merchants: number; flagged: number; openDataMerchants: Uint8Array[] } {
-    // A database whose collation orders ids unlike JavaScript sends pages out of order.
-    if (!this.#inOrder) this.#merchants.sort(byKey);
-    for (let i = 1; i < this.#merchants.length; i++) {
-      if (this.#merchants[i - 1]?.key === this.#merchants[i]?.key) {
-        throw new PublishRefused(`the directory state: duplicate merchant ${this.#merchants[i]?.key}`);
-      }
-    }
+    const duplicate = this.#merchants.finish();
+    if (duplicate !== undefined) throw new PublishRefused(`the directory state: duplicate merchant ${duplicate}`);
     const flagged = [...this.input.flagged].sort((a, b) => byKey({ key: a.domain }, { key: b.domain }));
     const domainComplaints = [...this.#counts.entries()]
       .filter(([domain]) => !this.#owned.has(domain))
@@ -278,16 +281,16 @@ export class PublicationBuilder {
     this.#state = {
       policy: canonicalJson(this.input.policy),
       platforms: canonicalJson(this.input.platforms),
-      merchants: new CanonicalCollection(this.#merchants, (record) => record.id as string),
+      merchants: this.#merchants,
       flagged: new CanonicalCollection(canonical(flagged), byDomain),
       domainComplaints: new CanonicalCollection(canonical(domainComplaints), byDomain),
     };
     const digest = createHash('sha256');
-    for (const chunk of chunked(this.#statePieces())) digest.update(chunk);
+    for (const chunk of this.#stateChunks()) digest.update(chunk);
     const openDataMerchants = this.#openData.finish();
     return {
       digest: digest.digest('hex'),
-      merchants: this.#merchants.length,
+      merchants: this.#merchants.size,
       flagged: flagged.length,
       openDataMerchants,
     };
@@ -298,22 +301,24 @@ export class PublicationBuilder {
     return this.#state;
   }
 
-  /** canonicalJson(state), in pieces: keys in sorted order, merchants one by one. */
-  *#statePieces(): Generator<string> {
+  /** canonicalJson(state) as UTF-8, in chunks: keys in sorted order, the merchants from their file. */
+  *#stateChunks(): Generator<Buffer> {
     const state = this.#finished;
-    yield `{"domainComplaints":${state.domainComplaints.json()},"flagged":${state.flagged.json()},"merchants":[`;
-    for (let i = 0; i < state.merchants.entries.length; i++) {
-      yield i === 0 ? (state.merchants.entries[i]?.json as string) : `,${state.merchants.entries[i]?.json}`;
-    }
-    yield `],"platforms":${state.platforms},"policy":${state.policy}}`;
+    yield* utf8Chunks(
+      `{"domainComplaints":${state.domainComplaints.json()},"flagged":${state.flagged.json()},"merchants":[`,
+    );
+    yield* this.#merchants.bytes();
+    yield* utf8Chunks(`],"platforms":${state.platforms},"policy":${state.policy}}`);
   }
 
-  /** canonicalJson(snapshot), in pieces. */
-  *#snapshotPieces(): Generator<string> {
+  /** canonicalJson(snapshot) as UTF-8, in chunks. */
+  *#snapshotChunks(): Generator<Buffer> {
     const { version, publishedAt } = this.input;
-    yield `{"format":${JSON.stringify(SNAPSHOT_FORMAT)},"formatVersion":1,"publishedAt":${JSON.stringify(publishedAt)},"state":`;
-    yield* this.#statePieces();
-    yield `,"version":${version}}`;
+    yield* utf8Chunks(
+      `{"format":${JSON.stringify(SNAPSHOT_FORMAT)},"formatVersion":1,"publishedAt":${JSON.stringify(publishedAt)},"state":`,
+    );
+    yield* this.#stateChunks();
+    yield* utf8Chunks(`,"version":${version}}`);
   }
 
   /**
@@ -332,7 +337,7 @@ export class PublicationBuilder {
         done(null, chunk);
       },
     });
-    const source = Readable.from(chunked(this.#snapshotPieces()));
+    const source = Readable.from(this.#snapshotChunks());
     const temporary = temporaryPathFor(join(dir, 'snapshot'));
     try {
       await pipeline(source, createGzip(), tap, createWriteStream(temporary));

@@ -32,8 +32,8 @@ function rethrown<T>(work: () => T): T {
 export class InProcessBuild implements PublishBuild {
   readonly #builder: PublicationBuilder;
 
-  constructor(input: BuildInput) {
-    this.#builder = new PublicationBuilder(input);
+  constructor(input: BuildInput, scratchFd: number) {
+    this.#builder = new PublicationBuilder(input, scratchFd);
   }
 
   async addMerchants(texts: string[]): Promise<void> {
@@ -57,5 +57,7 @@ export class InProcessBuild implements PublishBuild {
     }
   }
 
-  async end(): Promise<void> {}
+  async end(): Promise<void> {
+    this.#builder.release();
+  }
 }

@@ -83,6 +83,7 @@ export function publishRunsIn(merchants: number, options: PublishThreadOptions =
 export async function startPublishBuild(
   db: Kysely<Database>,
   input: BuildInput,
+  scratchFd: number,
   options: PublishThreadOptions = {},
 ): Promise<PublishBuild> {
   // Counted only as far as the threshold: a count of the whole table is a scan of every
@@ -95,8 +96,8 @@ export async function startPublishBuild(
     .select(db.fn.countAll<string>().as('n'))
     .executeTakeFirstOrThrow();
   return publishRunsIn(Number(row.n), options) === 'in-process'
-    ? new InProcessBuild(input)
-    : new PublishThread(input, options);
+    ? new InProcessBuild(input, scratchFd)
+    : new PublishThread(input, scratchFd, options);
 }
 
 export class PublishThread implements PublishBuild {
@@ -124,7 +125,8 @@ export class PublishThread implements PublishBuild {
     },
   };
 
-  constructor(input: BuildInput, options: PublishThreadOptions = {}) {
+  /** `scratchFd`: a scratch file (openScratchFile) the caller closes once `end` has settled. */
+  constructor(input: BuildInput, scratchFd: number, options: PublishThreadOptions = {}) {
     // A worker with its own limits is never shared.
     const reusable = options.resourceLimits === undefined && idleWorker !== undefined;
     this.#worker = reusable && idleWorker ? idleWorker : spawnWorker(options);
@@ -133,7 +135,7 @@ export class PublishThread implements PublishBuild {
     this.#worker.on('error', this.#listeners.error);
     this.#worker.on('exit', this.#listeners.exit);
     this.#keepable = options.resourceLimits === undefined;
-    this.#send({ type: 'start', input });
+    this.#send({ type: 'start', input, scratchFd });
   }
 
   #send(message: ToWorker): void {

@@ -1,3 +1,4 @@
+import { readdirSync, readlinkSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +16,19 @@ import { generateKeyFile, loadSigningKeys } from './signing-keys.ts';
 // was, served and recorded, until a publish succeeds. These registries are small, which
 // publish in the publisher's own thread (publish-thread.ts): the worker is asked for here,
 // and a refused registry is tried both ways.
+
+/** The publish scratch files this process holds open (Linux: by the descriptors' targets). */
+function openScratchFiles(): string[] {
+  return readdirSync('/proc/self/fd')
+    .map((fd) => {
+      try {
+        return readlinkSync(`/proc/self/fd/${fd}`);
+      } catch {
+        return ''; // the directory's own descriptor, closed by now
+      }
+    })
+    .filter((target) => target.includes('.publish-scratch-'));
+}
 
 let registry: Registry;
 let dataDir: string;
@@ -76,7 +90,7 @@ describe('a publish whose worker thread fails', () => {
   });
 
   it.each(['worker', 'in-process'] as const)(
-    'names the merchant extensions would refuse, and publishes nothing (%s)',
+    'names the merchant extensions would refuse, and publishes nothing, leaving no scratch file open (%s)',
     async (run) => {
       await publish('2026-12-01T09:00:00Z', { thread: { run } });
       const before = await publication();
@@ -96,6 +110,9 @@ describe('a publish whose worker thread fails', () => {
         /the registry cannot be published: the directory state: merchant test-shop-003\.phone: must be a phone number/,
       );
       expect(await publication()).toEqual(before);
+      // The merchants' scratch files (merchant-texts.ts) have no name, and both are closed.
+      expect((await readdir(dataDir)).filter((name) => name.includes('scratch'))).toEqual([]);
+      expect(openScratchFiles()).toEqual([]);
     },
   );
 });

@@ -16,7 +16,8 @@ export interface PreviousVersion {
 }
 
 export type ToWorker =
-  | { type: 'start'; input: BuildInput }
+  /** `scratchFd`: the scratch file for the merchants' texts, which the publisher owns and closes. */
+  | { type: 'start'; input: BuildInput; scratchFd: number }
   | { type: 'merchants'; texts: string[] }
   | { type: 'finish-state' }
   | { type: 'write'; dir: string; previous: PreviousVersion[] }
@@ -68,7 +69,8 @@ function storedSnapshot(version: number): Promise<string> {
 async function handle(message: ToWorker): Promise<void> {
   switch (message.type) {
     case 'start':
-      builder = new PublicationBuilder(message.input);
+      builder?.release();
+      builder = new PublicationBuilder(message.input, message.scratchFd);
       return;
     case 'merchants':
       started().addMerchants(message.texts);

@@ -1,3 +1,4 @@
+import { closeSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Kysely } from 'kysely';
@@ -10,6 +11,7 @@ import type { Database } from '../db/tables.ts';
 import { ServiceError } from '../http/service-error.ts';
 import { unfinishedImportAt } from '../merchants/import-move.ts';
 import { openDataReleaseText, recordOpenDataRelease } from '../opendata/open-data-release.ts';
+import { openScratchFile } from './merchant-texts.ts';
 import { underPublishLock } from './publish-lock.ts';
 import { afterQueuedPublishes } from './publish-queue.ts';
 import { type PublishBuild, type PublishThreadOptions, startPublishBuild } from './publish-thread.ts';
@@ -189,7 +191,12 @@ async function publishNow(db: Kysely<Database>, options: PublishOptions): Promis
   // Serializing, hashing, gzip and deltas run in a worker thread; this thread only reads
   // the registry page by page and writes the database, so requests keep being answered.
   // A small registry is built in this thread instead (publish-thread.ts: startPublishBuild).
-  const thread = await startPublishBuild(db, input, options.thread);
+  // The merchants' texts wait in a scratch file, not in the build's memory (merchant-texts.ts).
+  const scratchFd = openScratchFile(options.dataDir);
+  const thread = await startPublishBuild(db, input, scratchFd, options.thread).catch((error: unknown) => {
+    closeSync(scratchFd);
+    throw error;
+  });
   let state: Awaited<ReturnType<PublishBuild['finishState']>>;
   let written: Awaited<ReturnType<PublishBuild['write']>>;
   let releaseParts: string;
@@ -220,7 +227,8 @@ async function publishNow(db: Kysely<Database>, options: PublishOptions): Promis
     [written, releaseParts] = await bothSettled(filesWriting, releaseWriting);
     trace(`snapshot and ${written.deltas.length} deltas written, open data written in parts`);
   } finally {
-    await thread.end();
+    // Closed only once the worker has stopped or gone idle: nothing writes to it any more.
+    await thread.end().finally(() => closeSync(scratchFd));
   }
   await options.afterStep?.('snapshot-written');
   await keepSnapshot(options.dataDir, dir, written.snapshot.path);

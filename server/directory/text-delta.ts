@@ -25,24 +25,43 @@ export function canonicalWithRaw(value: unknown): string {
   return `{${members.join(',')}}`;
 }
 
-/** One collection of the new state: records in published order, as canonical JSON. */
-export class CanonicalCollection {
-  #texts: Set<string> | undefined;
+/** One collection of the new state as a delta compares it: records in published order. */
+export interface DeltaRecords {
+  readonly size: number;
+  keyOf(record: Record<string, unknown>): string;
+  /** The place of the record whose canonical JSON is `text`, or -1. */
+  indexOf(text: string): number;
+  hasKey(key: string): boolean;
+  /** The canonical JSON of the records whose place is not marked 1, in order. */
+  unmarked(marks: Uint8Array): string[];
+}
+
+/** A small collection of the new state (the flagged domains, the complaints), held as canonical JSON. */
+export class CanonicalCollection implements DeltaRecords {
+  #places: Map<string, number> | undefined;
   #keys: Set<string> | undefined;
   constructor(
     readonly entries: ReadonlyArray<{ key: string; json: string }>,
     readonly keyOf: (record: Record<string, unknown>) => string,
   ) {}
 
-  /** Built when a delta first needs them: a first publish, or one without deltas, never does. */
-  get texts(): Set<string> {
-    this.#texts ??= new Set(this.entries.map((entry) => entry.json));
-    return this.#texts;
+  get size(): number {
+    return this.entries.length;
   }
 
-  get keys(): Set<string> {
+  /** Built when a delta first needs them: a first publish, or one without deltas, never does. */
+  indexOf(text: string): number {
+    this.#places ??= new Map(this.entries.map((entry, place) => [entry.json, place]));
+    return this.#places.get(text) ?? -1;
+  }
+
+  hasKey(key: string): boolean {
     this.#keys ??= new Set(this.entries.map((entry) => entry.key));
-    return this.#keys;
+    return this.#keys.has(key);
+  }
+
+  unmarked(marks: Uint8Array): string[] {
+    return this.entries.filter((_, place) => marks[place] !== 1).map((entry) => entry.json);
   }
 
   /** The array's canonical JSON. */
@@ -54,28 +73,28 @@ export class CanonicalCollection {
 export interface CanonicalState {
   policy: string;
   platforms: string;
-  merchants: CanonicalCollection;
+  merchants: DeltaRecords;
   flagged: CanonicalCollection;
   domainComplaints: CanonicalCollection;
 }
 
-function diffText(oldText: string, oldArray: ReturnType<typeof member>, current: CanonicalCollection) {
-  const unchanged = new Set<string>();
+function diffText(oldText: string, oldArray: ReturnType<typeof member>, current: DeltaRecords) {
+  // A record whose exact text the old version held is unchanged (its key is in its text).
+  const unchanged = new Uint8Array(current.size);
   const remove: string[] = [];
   for (const text of arrayElements(oldText, oldArray)) {
-    if (current.texts.has(text)) {
-      unchanged.add(text);
+    const place = current.indexOf(text);
+    if (place >= 0) {
+      unchanged[place] = 1;
       continue;
     }
     // Changed, removed, or stored by an older publisher in another key order.
     const record = JSON.parse(text) as Record<string, unknown>;
-    const json = canonicalJson(record);
-    if (current.texts.has(json)) unchanged.add(json);
-    else if (!current.keys.has(current.keyOf(record))) remove.push(current.keyOf(record));
+    const canonicalPlace = current.indexOf(canonicalJson(record));
+    if (canonicalPlace >= 0) unchanged[canonicalPlace] = 1;
+    else if (!current.hasKey(current.keyOf(record))) remove.push(current.keyOf(record));
   }
-  // A record whose exact text the old version held is unchanged (its key is in its text).
-  const upsert = current.entries.filter((entry) => !unchanged.has(entry.json)).map((entry) => entry.json);
-  return { upsert: new RawJson(`[${upsert.join(',')}]`), remove: remove.sort() };
+  return { upsert: new RawJson(`[${current.unmarked(unchanged).join(',')}]`), remove: remove.sort() };
 }
 
 /** The version a stored snapshot text is of. */
