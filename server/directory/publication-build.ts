@@ -286,7 +286,7 @@ export class PublicationBuilder {
       domainComplaints: new CanonicalCollection(canonical(domainComplaints), byDomain),
     };
     const digest = createHash('sha256');
-    for (const chunk of this.#stateChunks()) digest.update(chunk);
+    for (const chunk of this.#stateChunks(true)) digest.update(chunk);
     const openDataMerchants = this.#openData.finish();
     return {
       digest: digest.digest('hex'),
@@ -301,13 +301,16 @@ export class PublicationBuilder {
     return this.#state;
   }
 
-  /** canonicalJson(state) as UTF-8, in chunks: keys in sorted order, the merchants from their file. */
-  *#stateChunks(): Generator<Buffer> {
+  /**
+   * canonicalJson(state) as UTF-8, in chunks: keys in sorted order, the merchants from their
+   * file (into one reused buffer when `reuse`: MerchantTexts.bytes).
+   */
+  *#stateChunks(reuse = false): Generator<Buffer> {
     const state = this.#finished;
     yield* utf8Chunks(
       `{"domainComplaints":${state.domainComplaints.json()},"flagged":${state.flagged.json()},"merchants":[`,
     );
-    yield* this.#merchants.bytes();
+    yield* this.#merchants.bytes(reuse);
     yield* utf8Chunks(`],"platforms":${state.platforms},"policy":${state.policy}}`);
   }
 

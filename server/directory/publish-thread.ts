@@ -5,6 +5,7 @@ import { ServiceError } from '../http/service-error.ts';
 import type { BuildInput } from './publication-build.ts';
 import { InProcessBuild } from './publish-in-process.ts';
 import type { FromWorker, PreviousVersion, ToWorker } from './publish-worker.ts';
+import { publishWorkerEntry } from './publish-worker-bundle.ts';
 
 // The publisher's side of the publish worker (publish-worker.ts). Starting a worker costs
 // its module loading (zod, the Public Suffix List: about half a second), which a service
@@ -14,8 +15,6 @@ import type { FromWorker, PreviousVersion, ToWorker } from './publish-worker.ts'
 // record extensions would refuse, an exception, running out of memory, an exit) rejects
 // what the publisher is waiting for with an error that says so; nothing is committed then.
 
-const ENTRY = new URL('./publish-worker-entry.mjs', import.meta.url);
-
 /** Pages handed to the worker and not yet done: enough to keep it busy, few enough to bound memory. */
 const PAGES_IN_FLIGHT = 4;
 
@@ -24,8 +23,8 @@ const KEEP_WORKER_BELOW_MERCHANTS = 20_000;
 
 let idleWorker: Worker | undefined;
 
-function spawnWorker(options: PublishThreadOptions): Worker {
-  const worker = new Worker(ENTRY, options.resourceLimits ? { resourceLimits: options.resourceLimits } : {});
+function spawnWorker(entry: URL, options: PublishThreadOptions): Worker {
+  const worker = new Worker(entry, options.resourceLimits ? { resourceLimits: options.resourceLimits } : {});
   // An idle worker must never take the process down or keep it alive.
   worker.on('error', () => {});
   worker.on('exit', () => {
@@ -97,7 +96,7 @@ export async function startPublishBuild(
     .executeTakeFirstOrThrow();
   return publishRunsIn(Number(row.n), options) === 'in-process'
     ? new InProcessBuild(input, scratchFd)
-    : new PublishThread(input, scratchFd, options);
+    : new PublishThread(input, scratchFd, options, await publishWorkerEntry());
 }
 
 export class PublishThread implements PublishBuild {
@@ -125,11 +124,14 @@ export class PublishThread implements PublishBuild {
     },
   };
 
-  /** `scratchFd`: a scratch file (openScratchFile) the caller closes once `end` has settled. */
-  constructor(input: BuildInput, scratchFd: number, options: PublishThreadOptions = {}) {
+  /**
+   * `scratchFd`: a scratch file (openScratchFile) the caller closes once `end` has settled;
+   * `entry`: the worker's code (publish-worker-bundle.ts), when no idle worker is there to reuse.
+   */
+  constructor(input: BuildInput, scratchFd: number, options: PublishThreadOptions, entry: URL) {
     // A worker with its own limits is never shared.
     const reusable = options.resourceLimits === undefined && idleWorker !== undefined;
-    this.#worker = reusable && idleWorker ? idleWorker : spawnWorker(options);
+    this.#worker = reusable && idleWorker ? idleWorker : spawnWorker(entry, options);
     if (this.#worker === idleWorker) idleWorker = undefined;
     this.#worker.on('message', this.#listeners.message);
     this.#worker.on('error', this.#listeners.error);
