@@ -20,7 +20,7 @@ import { socialKeyOf } from '../../src/directory/social-identity.ts';
 import { openDataMerchantRow } from '../opendata/open-data-merchant-row.ts';
 import { merchantRowSchema } from '../opendata/open-data-schema.ts';
 import { MerchantTexts } from './merchant-texts.ts';
-import { STORED_GZIP_PREFIX, temporaryPathFor, writeFileAtomically } from './served-files.ts';
+import { temporaryPathFor, writeFileAtomically } from './served-files.ts';
 import { CanonicalCollection, type CanonicalState, deltaFromText } from './text-delta.ts';
 
 // The CPU-heavy half of a publish, run in the publish worker thread (publish-thread.ts):
@@ -326,17 +326,15 @@ export class PublicationBuilder {
 
   /**
    * Streams the gzipped snapshot into `dir` under its content-addressed name; returns its
-   * reference and the file's bytes in the form the database keeps (STORED_GZIP_PREFIX).
+   * reference (the publisher stores the file's bytes from there: storedGzipPieces).
    */
-  async writeSnapshot(dir: string): Promise<{ ref: FileRef; stored: string }> {
-    const gzipped: Buffer[] = [];
+  async writeSnapshot(dir: string): Promise<{ ref: FileRef }> {
     const hash = createHash('sha256');
     let size = 0;
     const tap = new Transform({
       transform(chunk: Buffer, _encoding, done) {
         hash.update(chunk);
         size += chunk.length;
-        gzipped.push(chunk);
         done(null, chunk);
       },
     });
@@ -349,7 +347,7 @@ export class PublicationBuilder {
       const sha256 = hash.digest('hex');
       const path = `snapshot-${this.input.version}-${sha256.slice(0, 16)}.json.gz`;
       await rename(temporary, join(dir, path));
-      return { ref: { path, sha256, size }, stored: STORED_GZIP_PREFIX + Buffer.concat(gzipped).toString('base64') };
+      return { ref: { path, sha256, size } };
     } catch (error) {
       await rm(temporary, { force: true });
       throw error;

@@ -33,5 +33,5 @@ export async function writePublication(
   for (const old of [...previous].sort((a, b) => b.version - a.version)) {
     deltas.push(await builder.writeDelta(dir, await previousText(old, storedSnapshot)));
   }
-  return { type: 'written', snapshot: snapshot.ref, deltas, storedSnapshot: snapshot.stored };
+  return { type: 'written', snapshot: snapshot.ref, deltas };
 }

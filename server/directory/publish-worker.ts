@@ -38,8 +38,6 @@ export type FromWorker =
       type: 'written';
       snapshot: { path: string; sha256: string; size: number };
       deltas: Array<{ from: number; path: string; sha256: string; size: number }>;
-      /** The snapshot as `publications.snapshot` keeps it. */
-      storedSnapshot: string;
     }
   | { type: 'failed'; refused: boolean; message: string };
 

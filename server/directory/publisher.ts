@@ -1,5 +1,6 @@
+import { createHash } from 'node:crypto';
 import { closeSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Kysely } from 'kysely';
 import { canonicalJson, utf8 } from '../../src/directory/bytes.ts';
@@ -22,6 +23,7 @@ import {
   pruneOldFiles,
   repairNow,
   type ServedFilesRepair,
+  storedGzipPieces,
   writeManifestIfLatest,
 } from './served-files.ts';
 import {
@@ -248,7 +250,11 @@ async function publishNow(db: Kysely<Database>, options: PublishOptions): Promis
   const manifestText = await signManifest(utf8(canonicalJson(manifest)), options.keys);
   trace('snapshot kept and manifest signed');
   // The snapshot as the database keeps it, in parts too, before the transaction that names them.
-  const snapshotParts = await writeParts(db, written.storedSnapshot);
+  const snapshotFile = await readFile(join(dir, written.snapshot.path));
+  if (createHash('sha256').update(snapshotFile).digest('hex') !== written.snapshot.sha256) {
+    throw new Error(`${written.snapshot.path} changed on disk while it was being published`);
+  }
+  const snapshotParts = await writeParts(db, storedGzipPieces(snapshotFile));
   trace('snapshot written in parts');
   await options.afterStep?.('parts-written');
   // The version's primary key makes a concurrent publish from another process fail

@@ -6,8 +6,9 @@ import {
   openOpenDataService,
   PERSONAL_MARKERS,
 } from '../../test/support/open-data-registry.ts';
+import { OpenDataPieces } from '../directory/publication-build.ts';
 import { csvField } from './open-data-files.ts';
-import { buildOpenDataRelease } from './open-data-release.ts';
+import { buildOpenDataRelease, openDataReleaseText } from './open-data-release.ts';
 import {
   CSV_FILES,
   OPEN_DATA_FILE_NAMES,
@@ -209,6 +210,33 @@ describe('the open data of a publication', () => {
     const schema = await response.json();
     expect(schema).toMatchObject({ $schema: 'https://json-schema.org/draft/2020-12/schema', type: 'object' });
     expect(Object.keys(schema.properties)).toEqual(Object.keys(openDataReleaseSchema.shape));
+  });
+});
+
+describe('the release text a publish writes', () => {
+  it('holds the merchants table the worker made, and lets go of each piece once read', async () => {
+    const rows = Array.from({ length: 3_000 }, (_, index) =>
+      JSON.stringify({ merchantId: `m-${index}`, tradeName: `متجر ${'ب'.repeat(index % 50)}` }),
+    );
+    const gatherer = new OpenDataPieces();
+    for (const row of rows) gatherer.add(row);
+    const pieces = gatherer.finish();
+    expect(pieces.length).toBeGreaterThan(2);
+    const text = await openDataReleaseText(
+      service.registry.db,
+      { version: 99, publishedAt: '2026-12-02T10:00:00.000Z' },
+      pieces,
+    );
+    const read: string[] = [];
+    for (const part of text) {
+      read.push(part);
+      // Pieces not yet read are still there; those read are empty.
+      if (read.length === 2) expect(pieces.map((piece) => piece.length > 0)).toEqual(pieces.map((_, i) => i > 0));
+    }
+    expect(pieces.every((piece) => piece.length === 0)).toBe(true);
+    const release = JSON.parse(read.join(''));
+    expect(release).toMatchObject({ version: 99, publishedAt: '2026-12-02T10:00:00.000Z' });
+    expect(release.merchants).toEqual(rows.map((row) => JSON.parse(row)));
   });
 });
 

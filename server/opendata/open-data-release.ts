@@ -24,6 +24,8 @@ import {
 export const KEPT_RELEASES = 30;
 
 const DAY_MS = 86_400_000;
+/** What a merchants piece's place holds once it was read (releaseTextWith). */
+const LET_GO = new Uint8Array(0);
 
 function monthOf(value: Date | string): string {
   return new Date(value).toISOString().slice(0, 7);
@@ -232,7 +234,7 @@ async function releaseWithout(db: Kysely<Database>, publication: { version: numb
 async function releaseTextWith(
   db: Kysely<Database>,
   publication: { version: number; publishedAt: string },
-  merchantsJson: readonly Uint8Array[],
+  merchantsJson: Uint8Array[],
 ): Promise<Iterable<string>> {
   const release = openDataReleaseSchema.parse({ ...(await releaseWithout(db, publication)), merchants: [] });
   const before: string[] = [];
@@ -245,11 +247,17 @@ async function releaseTextWith(
     else into.push(JSON.stringify(value));
   }
   after.push('}');
-  // The merchants' pieces are decoded one at a time, as the parts are written.
+  // The merchants' pieces are decoded one at a time, as the parts are written, and let go of:
+  // the buffers behind them (25 MB at 100k merchants) are freed as the writing goes, not
+  // held until the publish ends by whoever still holds the array.
   return (function* () {
     yield before.join('');
     const decoder = new TextDecoder('utf-8', { fatal: true });
-    for (const piece of merchantsJson) yield decoder.decode(piece);
+    for (let i = 0; i < merchantsJson.length; i++) {
+      const piece = merchantsJson[i] as Uint8Array;
+      merchantsJson[i] = LET_GO;
+      yield decoder.decode(piece);
+    }
     yield after.join('');
   })();
 }
@@ -257,13 +265,13 @@ async function releaseTextWith(
 /**
  * The release's text for a publication, made before its transaction (and written in parts:
  * server/db/stored-parts.ts), as pieces that joined are the text. A publish hands over its
- * merchants table (`merchantsJson`, UTF-8 pieces: see publication-build.ts); without it the
- * table is read from the database.
+ * merchants table (`merchantsJson`, UTF-8 pieces: see publication-build.ts), whose places are
+ * emptied as the text is read; without it the table is read from the database.
  */
 export async function openDataReleaseText(
   db: Kysely<Database>,
   publication: { version: number; publishedAt: string },
-  merchantsJson?: readonly Uint8Array[],
+  merchantsJson?: Uint8Array[],
 ): Promise<Iterable<string>> {
   return merchantsJson === undefined
     ? [JSON.stringify(await buildOpenDataRelease(db, publication))]
