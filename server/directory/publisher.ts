@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { closeSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -251,10 +250,7 @@ async function publishNow(db: Kysely<Database>, options: PublishOptions): Promis
   trace('snapshot kept and manifest signed');
   // The snapshot as the database keeps it, in parts too, before the transaction that names them.
   const snapshotFile = await readFile(join(dir, written.snapshot.path));
-  if (createHash('sha256').update(snapshotFile).digest('hex') !== written.snapshot.sha256) {
-    throw new Error(`${written.snapshot.path} changed on disk while it was being published`);
-  }
-  const snapshotParts = await writeParts(db, storedGzipPieces(snapshotFile));
+  const snapshotParts = await writeParts(db, storedGzipPieces(snapshotFile, written.snapshot.sha256));
   trace('snapshot written in parts');
   await options.afterStep?.('parts-written');
   // The version's primary key makes a concurrent publish from another process fail

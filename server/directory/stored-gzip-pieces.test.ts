@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { STORED_GZIP_PREFIX, storedGzipPieces, storedSnapshotJson } from './served-files.ts';
@@ -13,6 +13,20 @@ describe('the stored form of a snapshot file, in pieces', () => {
     const pieces = [...storedGzipPieces(bytes)];
     expect(pieces.join('')).toBe(STORED_GZIP_PREFIX + bytes.toString('base64'));
     expect(Math.max(...pieces.map((piece) => piece.length))).toBeLessThanOrEqual(128 * 1024);
+  });
+
+  it('checks the bytes against the published SHA-256 as it goes, and throws after the last piece on a mismatch', () => {
+    const bytes = randomBytes(250_000);
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    expect([...storedGzipPieces(bytes, sha256)].join('')).toBe(STORED_GZIP_PREFIX + bytes.toString('base64'));
+    const changed = Buffer.from(bytes);
+    changed[200_000] = (changed[200_000] as number) ^ 1;
+    const pieces = storedGzipPieces(changed, sha256);
+    let taken = 0;
+    expect(() => {
+      for (const _ of pieces) taken += 1;
+    }).toThrow(/changed on disk/);
+    expect(taken).toBe(4);
   });
 
   it('reads back as the snapshot’s text, from a view into a larger buffer too', () => {
