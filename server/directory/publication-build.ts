@@ -21,7 +21,7 @@ import { openDataMerchantRow } from '../opendata/open-data-merchant-row.ts';
 import { merchantRowSchema } from '../opendata/open-data-schema.ts';
 import { MerchantTexts } from './merchant-texts.ts';
 import { temporaryPathFor, writeFileAtomically } from './served-files.ts';
-import { CanonicalCollection, type CanonicalState, deltaFromText } from './text-delta.ts';
+import { CanonicalCollection, type CanonicalState, deltaFromSnapshot } from './text-delta.ts';
 
 // The CPU-heavy half of a publish, run in the publish worker thread (publish-thread.ts):
 // merchant records arrive page by page as the database's JSON text, are counted,
@@ -354,9 +354,12 @@ export class PublicationBuilder {
     }
   }
 
-  /** Writes the gzipped delta from an older version's stored snapshot (its JSON text). */
-  async writeDelta(dir: string, oldSnapshotText: string): Promise<FileRef & { from: number }> {
-    const { from, json } = deltaFromText(oldSnapshotText, this.#finished, this.input.version);
+  /** Writes the gzipped delta from an older version's snapshot (the bytes of its JSON, as they come). */
+  async writeDelta(
+    dir: string,
+    oldSnapshot: AsyncIterable<Buffer> | Iterable<Buffer>,
+  ): Promise<FileRef & { from: number }> {
+    const { from, json } = await deltaFromSnapshot(oldSnapshot, this.#finished, this.input.version);
     const bytes = gzipSync(Buffer.from(json, 'utf8'));
     const sha256 = createHash('sha256').update(bytes).digest('hex');
     const path = `delta-${from}-${this.input.version}-${sha256.slice(0, 16)}.json.gz`;

@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { gunzipSync } from 'node:zlib';
+import { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
 import type { PublicationBuilder } from './publication-build.ts';
 import type { FromWorker, PreviousVersion } from './publish-worker.ts';
-import { storedSnapshotJson } from './served-files.ts';
+import { STORED_GZIP_PREFIX } from './served-files.ts';
 
 // Writing a built publication's files, shared by the publish worker and the in-process
 // path for small registries: the snapshot, then a delta from each older version, newest
@@ -11,15 +12,27 @@ import { storedSnapshotJson } from './served-files.ts';
 
 type Written = Extract<FromWorker, { type: 'written' }>;
 
-/** An older version's snapshot text: from its kept file when intact, else as stored in the database. */
-async function previousText(previous: PreviousVersion, stored: (version: number) => Promise<string>): Promise<string> {
+/** Decompressed as it is read, so that the snapshot's JSON is never whole in memory. */
+function gunzipped(gzipped: Buffer): AsyncIterable<Buffer> {
+  return Readable.from([gzipped]).pipe(createGunzip());
+}
+
+/**
+ * An older version's snapshot, as the bytes of its JSON: from its kept file when intact,
+ * else as stored in the database (STORED_GZIP_PREFIX, or the JSON text rows before it hold).
+ */
+async function previousSnapshot(
+  previous: PreviousVersion,
+  stored: (version: number) => Promise<string>,
+): Promise<AsyncIterable<Buffer> | Iterable<Buffer>> {
   if (previous.file) {
     const bytes = await readFile(previous.file).catch(() => null);
-    if (bytes && createHash('sha256').update(bytes).digest('hex') === previous.sha256) {
-      return gunzipSync(bytes).toString('utf8');
-    }
+    if (bytes && createHash('sha256').update(bytes).digest('hex') === previous.sha256) return gunzipped(bytes);
   }
-  return storedSnapshotJson(await stored(previous.version));
+  const form = await stored(previous.version);
+  return form.startsWith(STORED_GZIP_PREFIX)
+    ? gunzipped(Buffer.from(form.slice(STORED_GZIP_PREFIX.length), 'base64'))
+    : [Buffer.from(form, 'utf8')];
 }
 
 export async function writePublication(
@@ -31,7 +44,7 @@ export async function writePublication(
   const snapshot = await builder.writeSnapshot(dir);
   const deltas = [];
   for (const old of [...previous].sort((a, b) => b.version - a.version)) {
-    deltas.push(await builder.writeDelta(dir, await previousText(old, storedSnapshot)));
+    deltas.push(await builder.writeDelta(dir, await previousSnapshot(old, storedSnapshot)));
   }
   return { type: 'written', snapshot: snapshot.ref, deltas };
 }

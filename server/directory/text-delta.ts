@@ -1,10 +1,10 @@
 import { canonicalJson } from '../../src/directory/bytes.ts';
 import { DELTA_FORMAT } from '../../src/directory/schemas.ts';
-import { arrayElements, member, objectMembers } from './json-spans.ts';
+import { SnapshotScanner } from './snapshot-scan.ts';
 
 // createDelta (src/directory/delta.ts) over texts: the new version's records are held as
-// their canonical JSON, and an older version's stored snapshot is read as text, so a
-// record that did not change is one string lookup, never parsed. The bytes equal
+// their canonical JSON, and an older version's snapshot is read record by record as its
+// bytes come (snapshot-scan.ts), so a record that did not change is one lookup, never parsed. The bytes equal
 // canonicalJson(createDelta(old, new)), which the golden test and delta tests hold.
 
 /** JSON text placed as it is by canonicalWithRaw (it is canonical already). */
@@ -78,53 +78,66 @@ export interface CanonicalState {
   domainComplaints: CanonicalCollection;
 }
 
-function diffText(oldText: string, oldArray: ReturnType<typeof member>, current: DeltaRecords) {
+/** The records of one collection of an older snapshot, compared one by one as they are read. */
+class CollectionDiff {
   // A record whose exact text the old version held is unchanged (its key is in its text).
-  const unchanged = new Uint8Array(current.size);
-  const remove: string[] = [];
-  for (const text of arrayElements(oldText, oldArray)) {
-    const place = current.indexOf(text);
+  readonly #unchanged: Uint8Array;
+  readonly #remove: string[] = [];
+  constructor(readonly current: DeltaRecords) {
+    this.#unchanged = new Uint8Array(current.size);
+  }
+
+  see(text: string): void {
+    const place = this.current.indexOf(text);
     if (place >= 0) {
-      unchanged[place] = 1;
-      continue;
+      this.#unchanged[place] = 1;
+      return;
     }
     // Changed, removed, or stored by an older publisher in another key order.
     const record = JSON.parse(text) as Record<string, unknown>;
-    const canonicalPlace = current.indexOf(canonicalJson(record));
-    if (canonicalPlace >= 0) unchanged[canonicalPlace] = 1;
-    else if (!current.hasKey(current.keyOf(record))) remove.push(current.keyOf(record));
+    const canonicalPlace = this.current.indexOf(canonicalJson(record));
+    if (canonicalPlace >= 0) this.#unchanged[canonicalPlace] = 1;
+    else if (!this.current.hasKey(this.current.keyOf(record))) this.#remove.push(this.current.keyOf(record));
   }
-  return { upsert: new RawJson(`[${current.unmarked(unchanged).join(',')}]`), remove: remove.sort() };
+
+  result() {
+    return {
+      upsert: new RawJson(`[${this.current.unmarked(this.#unchanged).join(',')}]`),
+      remove: this.#remove.sort(),
+    };
+  }
 }
 
-/** The version a stored snapshot text is of. */
-export function snapshotTextVersion(text: string): number {
-  const top = objectMembers(text, { start: 0, end: text.length });
-  const span = member(top, 'version');
-  return Number(JSON.parse(text.slice(span.start, span.end)));
-}
-
-/** The canonical JSON of the delta from a stored snapshot (its text) to the current state. */
-export function deltaFromText(oldText: string, current: CanonicalState, to: number): { from: number; json: string } {
-  const top = objectMembers(oldText, { start: 0, end: oldText.length });
-  const versionSpan = member(top, 'version');
-  const from = Number(JSON.parse(oldText.slice(versionSpan.start, versionSpan.end)));
-  if (!(to > from)) throw new RangeError('a delta goes from an older version to a newer one');
-  const state = objectMembers(oldText, member(top, 'state'));
-  const canonicalAt = (key: string) => {
-    const span = member(state, key);
-    return canonicalJson(JSON.parse(oldText.slice(span.start, span.end)));
+/**
+ * The canonical JSON of the delta from an older snapshot to the current state, the older
+ * one read as the bytes of its JSON (`chunks`: its gzip file decompressed as a stream).
+ */
+export async function deltaFromSnapshot(
+  chunks: AsyncIterable<Buffer> | Iterable<Buffer>,
+  current: CanonicalState,
+  to: number,
+): Promise<{ from: number; json: string }> {
+  const diffs = {
+    merchants: new CollectionDiff(current.merchants),
+    flagged: new CollectionDiff(current.flagged),
+    domainComplaints: new CollectionDiff(current.domainComplaints),
   };
+  const scanner = new SnapshotScanner((collection, text) => diffs[collection].see(text));
+  for await (const chunk of chunks) scanner.push(chunk);
+  const old = scanner.end();
+  const from = Number(JSON.parse(old.version));
+  if (!(to > from)) throw new RangeError('a delta goes from an older version to a newer one');
+  const canonical = (text: string) => canonicalJson(JSON.parse(text));
   const json = canonicalWithRaw({
     format: DELTA_FORMAT,
     formatVersion: 1,
     from,
     to,
-    policy: canonicalAt('policy') === current.policy ? null : new RawJson(current.policy),
-    platforms: canonicalAt('platforms') === current.platforms ? null : new RawJson(current.platforms),
-    merchants: diffText(oldText, member(state, 'merchants'), current.merchants),
-    flagged: diffText(oldText, member(state, 'flagged'), current.flagged),
-    domainComplaints: diffText(oldText, member(state, 'domainComplaints'), current.domainComplaints),
+    policy: canonical(old.policy) === current.policy ? null : new RawJson(current.policy),
+    platforms: canonical(old.platforms) === current.platforms ? null : new RawJson(current.platforms),
+    merchants: diffs.merchants.result(),
+    flagged: diffs.flagged.result(),
+    domainComplaints: diffs.domainComplaints.result(),
   });
   return { from, json };
 }
