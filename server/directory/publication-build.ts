@@ -26,8 +26,8 @@ import { CanonicalCollection, type CanonicalState, deltaFromSnapshot } from './t
 // The CPU-heavy half of a publish, run in the publish worker thread (publish-thread.ts):
 // merchant records arrive page by page as the database's JSON text, are counted,
 // validated and kept only as canonical JSON in a scratch file (merchant-texts.ts); the
-// snapshot is then streamed through
-// SHA-256 and gzip to disk, and each delta is computed against an older snapshot's text.
+// snapshot is then streamed from it through SHA-256 and gzip to disk, and each delta
+// compares it with an older snapshot read record by record (text-delta.ts).
 // The bytes equal those of buildPublication (src/directory/publication.ts): node's zlib
 // with its defaults is what CompressionStream('gzip') runs.
 
