@@ -13,6 +13,8 @@ import type { DeltaRecords } from './text-delta.ts';
 /** Bytes gathered before each write to the file, and read at a time when it is streamed. */
 const CHUNK_BYTES = 1 << 20;
 
+const COMMA = Buffer.from(',');
+
 const byCodeUnits = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** SHA-256 of a text's UTF-8 bytes, as a 32-character key for a Map. */
@@ -163,7 +165,7 @@ export class MerchantTexts implements DeltaRecords {
     let chunk: Buffer[] = [];
     let gathered = 0;
     for (let i = 0; i < this.size; i++) {
-      if (i > 0) chunk.push(Buffer.from(','));
+      if (i > 0) chunk.push(COMMA);
       const bytes = this.#bytesOf(this.#arrival(i));
       chunk.push(bytes);
       gathered += bytes.length + 1;

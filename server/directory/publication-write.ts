@@ -4,7 +4,7 @@ import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import type { PublicationBuilder } from './publication-build.ts';
 import type { FromWorker, PreviousVersion } from './publish-worker.ts';
-import { STORED_GZIP_PREFIX } from './served-files.ts';
+import { storedGzip } from './served-files.ts';
 
 // Writing a built publication's files, shared by the publish worker and the in-process
 // path for small registries: the snapshot, then a delta from each older version, newest
@@ -30,9 +30,8 @@ async function previousSnapshot(
     if (bytes && createHash('sha256').update(bytes).digest('hex') === previous.sha256) return gunzipped(bytes);
   }
   const form = await stored(previous.version);
-  return form.startsWith(STORED_GZIP_PREFIX)
-    ? gunzipped(Buffer.from(form.slice(STORED_GZIP_PREFIX.length), 'base64'))
-    : [Buffer.from(form, 'utf8')];
+  const gzipped = storedGzip(form);
+  return gzipped ? gunzipped(gzipped) : [Buffer.from(form, 'utf8')];
 }
 
 export async function writePublication(

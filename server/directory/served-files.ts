@@ -170,10 +170,17 @@ export function* storedGzipPieces(gzipped: Uint8Array, sha256?: string): Generat
 /** Bytes base64-encoded at a time by storedGzipPieces: a multiple of 3 (96 KB, 128k characters). */
 const STORED_PIECE_BYTES = 3 * 32 * 1024;
 
+/** The gzip file's bytes a stored snapshot holds, or undefined for the JSON text rows written before hold. */
+export function storedGzip(stored: string): Buffer | undefined {
+  return stored.startsWith(STORED_GZIP_PREFIX)
+    ? Buffer.from(stored.slice(STORED_GZIP_PREFIX.length), 'base64')
+    : undefined;
+}
+
 /** The snapshot's JSON text from what `publications.snapshot` holds, either form. */
 export function storedSnapshotJson(stored: string): string {
-  if (!stored.startsWith(STORED_GZIP_PREFIX)) return stored;
-  return gunzipSync(Buffer.from(stored.slice(STORED_GZIP_PREFIX.length), 'base64')).toString('utf8');
+  const gzipped = storedGzip(stored);
+  return gzipped ? gunzipSync(gzipped).toString('utf8') : stored;
 }
 
 /**
