@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// The `thiqa` command runs the TypeScript sources directly (through tsx), so it works
-// right after `npm ci` with no build step.
-import { register } from 'tsx/esm/api';
+// The `thiqa` command runs the TypeScript sources directly, so it works right after
+// `npm ci` with no build step: bundled by esbuild at each start (cli-bundle.mjs says why),
+// or through tsx.
+import { runCli } from './cli-bundle.mjs';
 
-register();
-await import('../server/cli/run.ts');
+await runCli();

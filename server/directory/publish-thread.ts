@@ -2,10 +2,10 @@ import { type ResourceLimits, Worker } from 'node:worker_threads';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/tables.ts';
 import { ServiceError } from '../http/service-error.ts';
+import { workerEntry } from '../worker-bundle.ts';
 import type { BuildInput } from './publication-build.ts';
 import { InProcessBuild } from './publish-in-process.ts';
 import type { FromWorker, PreviousVersion, ToWorker } from './publish-worker.ts';
-import { publishWorkerEntry } from './publish-worker-bundle.ts';
 
 // The publisher's side of the publish worker (publish-worker.ts). Starting a worker costs
 // its module loading (zod, the Public Suffix List: about half a second), which a service
@@ -17,6 +17,10 @@ import { publishWorkerEntry } from './publish-worker-bundle.ts';
 
 /** Pages handed to the worker and not yet done: enough to keep it busy, few enough to bound memory. */
 const PAGES_IN_FLIGHT = 4;
+
+/** The worker's code, and its entry through tsx should bundling it fail (worker-bundle.ts). */
+export const PUBLISH_WORKER = new URL('./publish-worker.ts', import.meta.url);
+export const PUBLISH_WORKER_TSX = new URL('./publish-worker-entry.mjs', import.meta.url);
 
 /** After a publish of at least this many merchants the worker is ended rather than kept. */
 const KEEP_WORKER_BELOW_MERCHANTS = 20_000;
@@ -96,7 +100,7 @@ export async function startPublishBuild(
     .executeTakeFirstOrThrow();
   return publishRunsIn(Number(row.n), options) === 'in-process'
     ? new InProcessBuild(input, scratchFd)
-    : new PublishThread(input, scratchFd, options, await publishWorkerEntry());
+    : new PublishThread(input, scratchFd, options, await workerEntry(PUBLISH_WORKER, PUBLISH_WORKER_TSX));
 }
 
 export class PublishThread implements PublishBuild {
@@ -126,7 +130,7 @@ export class PublishThread implements PublishBuild {
 
   /**
    * `scratchFd`: a scratch file (openScratchFile) the caller closes once `end` has settled;
-   * `entry`: the worker's code (publish-worker-bundle.ts), when no idle worker is there to reuse.
+   * `entry`: the worker's code (server/worker-bundle.ts), when no idle worker is there to reuse.
    */
   constructor(input: BuildInput, scratchFd: number, options: PublishThreadOptions, entry: URL) {
     // A worker with its own limits is never shared.

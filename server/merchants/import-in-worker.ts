@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/tables.ts';
+import { workerEntry } from '../worker-bundle.ts';
 import type { PlanOutcome } from './import-pipeline.ts';
 import type { ImportJob, ServiceReply, WorkerMessage } from './import-worker.ts';
 import { databaseReader, type ImportOptions, type Planning, runImport } from './import-write.ts';
@@ -10,13 +11,16 @@ import { databaseReader, type ImportOptions, type Planning, runImport } from './
 // says so, writes the changed records (import-write.ts). Parsing and validating 150k rows
 // no longer holds the event loop that serves reports and /healthz.
 
-const WORKER_ENTRY = new URL('./import-worker-entry.mjs', import.meta.url);
+const IMPORT_WORKER = new URL('./import-worker.ts', import.meta.url);
+const IMPORT_WORKER_TSX = new URL('./import-worker-entry.mjs', import.meta.url);
 
 function planInWorker(db: Kysely<Database>, job: Omit<ImportJob, 'spoolPath'>): Planning {
   const reader = databaseReader(db);
-  return (spoolPath) =>
-    new Promise<PlanOutcome>((resolve, reject) => {
-      const worker = new Worker(WORKER_ENTRY, { workerData: { ...job, spoolPath } satisfies ImportJob });
+  return async (spoolPath) => {
+    // Bundled like the publish worker: through tsx a worker thread loads the loader again.
+    const entry = await workerEntry(IMPORT_WORKER, IMPORT_WORKER_TSX);
+    return new Promise<PlanOutcome>((resolve, reject) => {
+      const worker = new Worker(entry, { workerData: { ...job, spoolPath } satisfies ImportJob });
       let settled = false;
       const settle = (action: () => void) => {
         if (settled) return;
@@ -36,6 +40,7 @@ function planInWorker(db: Kysely<Database>, job: Omit<ImportJob, 'spoolPath'>): 
       worker.on('error', (error) => settle(() => reject(error)));
       worker.on('exit', (code) => settle(() => reject(new Error(`import worker exited (${code}) before its plan`))));
     });
+  };
 }
 
 /** Imports the file at `path` (its name says CSV or JSON), planned in a worker thread. */
