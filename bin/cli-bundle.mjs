@@ -14,11 +14,21 @@
 // cannot bundle or write there, with one line on stderr saying why.
 
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join, sep } from 'node:path';
+import { basename, join, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 export const CLI_SOURCE = join(ROOT, 'server', 'cli', 'run.ts');
+/**
+ * The worker threads' code, bundled in the same pass: a publish or an import then starts
+ * its worker at once instead of calling esbuild again (server/worker-bundle.ts).
+ */
+export const WORKER_SOURCES = [
+  join(ROOT, 'server', 'directory', 'publish-worker.ts'),
+  join(ROOT, 'server', 'merchants', 'import-worker.ts'),
+];
+/** Where the bundle tells server/worker-bundle.ts which worker files it made. */
+export const BUNDLED_WORKERS = Symbol.for('thiqa.bundled-workers');
 export const BUNDLE_CACHE = join(ROOT, 'node_modules', '.cache', 'thiqa');
 const RUN_PREFIX = 'run-';
 
@@ -42,12 +52,16 @@ const sourceUrls = {
   },
 };
 
-/** The command's code as one ES module's text; the packages it imports stay imports. */
-export async function bundleCli(source = CLI_SOURCE) {
+/**
+ * The command's code, and each worker's, as one ES module's text each (the packages they
+ * import stay imports): `[{ source, code }]`, the command first.
+ */
+export async function bundleCli(source = CLI_SOURCE, workers = WORKER_SOURCES) {
   const esbuild = await import('esbuild');
   try {
     const result = await esbuild.build({
-      entryPoints: [source],
+      entryPoints: [source, ...workers].map((path, index) => ({ in: path, out: `entry-${index}` })),
+      outdir: ROOT,
       bundle: true,
       platform: 'node',
       format: 'esm',
@@ -57,9 +71,11 @@ export async function bundleCli(source = CLI_SOURCE) {
       logLevel: 'silent',
       plugins: [sourceUrls],
     });
-    const code = result.outputFiles[0]?.contents;
-    if (!code) throw new Error('esbuild wrote no file');
-    return code;
+    return [source, ...workers].map((path, index) => {
+      const file = result.outputFiles.find((output) => output.path === join(ROOT, `entry-${index}.js`));
+      if (!file) throw new Error(`esbuild wrote no file for ${path}`);
+      return { source: path, code: file.contents };
+    });
   } finally {
     // esbuild's own process is not needed once the bundle is made (a publish worker's
     // bundle starts it again).
@@ -94,17 +110,25 @@ export function removeAbandonedRuns(cache = BUNDLE_CACHE) {
 }
 
 /**
- * Writes `code` as this process's bundle and returns its address. The folder is new (mode
- * 0700) and the file created, not opened: nothing another process put there first is run.
+ * Writes the bundles as this process's own and returns their addresses, the command's
+ * first; the workers' are named on `globalThis[BUNDLED_WORKERS]` by their source's address.
+ * The folder is new (mode 0700) and each file created, not opened: nothing another process
+ * put there first is run.
  */
-export function writeRunBundle(code, cache = BUNDLE_CACHE) {
+export function writeRunBundle(bundles, cache = BUNDLE_CACHE) {
   mkdirSync(cache, { recursive: true });
   removeAbandonedRuns(cache);
   const dir = mkdtempSync(join(cache, `${RUN_PREFIX}${process.pid}-`));
   process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
-  const file = join(dir, 'thiqa.mjs');
-  writeFileSync(file, code, { mode: 0o600, flag: 'wx' });
-  return pathToFileURL(file);
+  const urls = bundles.map(({ source, code }, index) => {
+    const file = join(dir, index === 0 ? 'thiqa.mjs' : basename(source).replace(/\.ts$/, '.mjs'));
+    writeFileSync(file, code, { mode: 0o600, flag: 'wx' });
+    return pathToFileURL(file);
+  });
+  globalThis[BUNDLED_WORKERS] = new Map(
+    bundles.slice(1).map(({ source }, index) => [pathToFileURL(source).href, urls[index + 1]]),
+  );
+  return urls;
 }
 
 /**
@@ -115,7 +139,7 @@ export async function runCli({ source = CLI_SOURCE, cache = BUNDLE_CACHE } = {})
   if (process.env.THIQA_NO_BUNDLE !== '1') {
     let entry;
     try {
-      entry = writeRunBundle(await bundleCli(source), cache);
+      [entry] = writeRunBundle(await bundleCli(source), cache);
     } catch (error) {
       process.stderr.write(`thiqa: running through tsx, slower and with more memory: ${error.message}\n`);
     }

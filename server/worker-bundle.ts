@@ -12,12 +12,17 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 // from its `.mjs` entry as it did before, and the service says so once.
 
 const bundles = new Map<string, Promise<URL>>();
+/** The key bin/cli-bundle.mjs names the workers it bundled under. */
+const BUNDLED_WORKERS = Symbol.for('thiqa.bundled-workers');
 
 /**
  * Where the worker whose code starts at `source` starts from: its bundle, made on first use
  * and kept for the process's life, or else `tsxEntry`.
  */
 export function workerEntry(source: URL, tsxEntry: URL): Promise<URL> {
+  // Made with the command's own bundle when `thiqa` started (bin/cli-bundle.mjs).
+  const made = (globalThis as { [BUNDLED_WORKERS]?: Map<string, URL> })[BUNDLED_WORKERS]?.get(source.href);
+  if (made) return Promise.resolve(made);
   let entry = bundles.get(source.href);
   if (!entry) {
     entry = entryOrTsx(() => bundleWorker(source), tsxEntry);

@@ -3,9 +3,11 @@ import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BUNDLE_CACHE, bundleCli, removeAbandonedRuns } from '../../bin/cli-bundle.mjs';
+import { BUNDLE_CACHE, bundleCli, removeAbandonedRuns, WORKER_SOURCES } from '../../bin/cli-bundle.mjs';
+import { freePort, startServiceProcess } from '../../test/support/service-process.ts';
 
 // `thiqa` runs its TypeScript bundled by esbuild (bin/cli-bundle.mjs), or through tsx.
 
@@ -52,10 +54,30 @@ describe('the thiqa command, bundled', () => {
 
   it("keeps import.meta.url naming each module's own source file", async () => {
     // The portal reads its words and styles beside its modules: bundled, they are still found.
-    const code = new TextDecoder().decode(await bundleCli());
+    const [command, ...workers] = await bundleCli();
+    const code = new TextDecoder().decode(command?.code);
     const portalAssets = resolve(import.meta.dirname, '../portal/portal-assets.ts');
-    expect(code).toContain(JSON.stringify(new URL(`file://${portalAssets}`).href));
+    expect(code).toContain(JSON.stringify(pathToFileURL(portalAssets).href));
     expect(code).not.toContain('import.meta.url');
+    expect(workers.map((worker) => worker.source)).toEqual(WORKER_SOURCES);
+  });
+
+  it('starts a publish worker from the bundle made with the command, not from another', async () => {
+    scratch = await mkdtemp(join(tmpdir(), 'thiqa-cli-publish-'));
+    const env = {
+      THIQA_DATA_DIR: scratch,
+      // Every publish in a worker; and were the worker bundled apart (server/worker-bundle.ts),
+      // its temporary folder could not be made, and the publish would say it runs through tsx.
+      THIQA_PUBLISH_WORKER_FROM: '0',
+      TMPDIR: join(scratch, 'not-a-folder'),
+    };
+    writeFileSync(env.TMPDIR, '');
+    expect((await thiqa(['keys', 'generate'], env)).code).toBe(0);
+    const published = await thiqa(['publish'], env);
+    expect(published.stderr).toBe('');
+    expect(published.stdout).toMatch(/^published version 1 /);
+    expect(published.code).toBe(0);
+    expect(published.left).toEqual([]);
   });
 
   it('removes the folders of processes that died without exiting, and no other', async () => {
@@ -67,6 +89,29 @@ describe('the thiqa command, bundled', () => {
     for (const name of names) mkdirSync(join(scratch, name));
     removeAbandonedRuns(scratch);
     expect(readdirSync(scratch).sort()).toEqual(names.slice(1).sort());
+  });
+
+  it('serves, imports through its bundled import worker, and leaves no bundle behind when stopped', async () => {
+    scratch = await mkdtemp(join(tmpdir(), 'thiqa-cli-serve-'));
+    const adminToken = 'cli-bundle-admin-token-0123456789';
+    const service = await startServiceProcess({ dataDir: scratch, port: await freePort(), adminToken });
+    try {
+      const csv = [
+        'domains;legal_name;ice;city;phone;status;verified_at;verified_by',
+        'hanout-bio.test;Hanout Bio SARL;001520003000037;Rabat;0537112233;verified;2026-05-02;FDEC',
+      ].join('\n');
+      const response = await fetch(`${service.url}/v1/admin/merchants/import`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${adminToken}`, 'Content-Type': 'text/csv' },
+        body: csv,
+      });
+      expect(await response.json()).toMatchObject({ created: 1, written: true });
+      expect(response.status).toBe(200);
+      expect(service.output()).not.toContain('tsx');
+    } finally {
+      await service.stop();
+    }
+    expect(readdirSync(BUNDLE_CACHE).filter((name) => name.startsWith(`run-${service.pid}-`))).toEqual([]);
   });
 
   it('runs through tsx, saying why, when the bundle cannot be written', async () => {
