@@ -40,13 +40,13 @@ const RUN_PREFIX = 'run-';
 const sourceUrls = {
   name: 'thiqa-source-urls',
   setup(build) {
-    build.onLoad({ filter: /\.(ts|mts)$/ }, (args) => {
+    build.onLoad({ filter: /\.(ts|mts|tsx)$/ }, (args) => {
       if (args.path.includes(`${sep}node_modules${sep}`)) return undefined;
       const text = readFileSync(args.path, 'utf8');
       if (!text.includes('import.meta.url')) return undefined;
       return {
         contents: text.replaceAll('import.meta.url', JSON.stringify(pathToFileURL(args.path).href)),
-        loader: 'ts',
+        loader: args.path.endsWith('.tsx') ? 'tsx' : 'ts',
       };
     });
   },
