@@ -7,6 +7,7 @@ export interface Bundle {
   source: string;
   code: Uint8Array;
 }
+export declare function bundleModule(source: string, options: { inline: boolean }): Promise<Uint8Array>;
 export declare function bundleCli(source?: string, workers?: string[]): Promise<Bundle[]>;
 export declare function removeAbandonedRuns(cache?: string): void;
 export declare function writeRunBundle(bundles: Bundle[], cache?: string): URL[];

@@ -40,27 +40,27 @@ const RUN_PREFIX = 'run-';
 const sourceUrls = {
   name: 'thiqa-source-urls',
   setup(build) {
-    build.onLoad({ filter: /\.(ts|mts|tsx)$/ }, (args) => {
+    build.onLoad({ filter: /\.(ts|mts|tsx|mjs)$/ }, (args) => {
       if (args.path.includes(`${sep}node_modules${sep}`)) return undefined;
       const text = readFileSync(args.path, 'utf8');
       if (!text.includes('import.meta.url')) return undefined;
       return {
         contents: text.replaceAll('import.meta.url', JSON.stringify(pathToFileURL(args.path).href)),
-        loader: args.path.endsWith('.tsx') ? 'tsx' : 'ts',
+        loader: args.path.endsWith('.mjs') ? 'js' : args.path.endsWith('.tsx') ? 'tsx' : 'ts',
       };
     });
   },
 };
 
 /**
- * The command's code, and each worker's, as one ES module's text each: `[{ source, code }]`,
- * the command first. The command's packages stay imports (PGlite finds its WebAssembly
- * beside its own modules, argon2 is native code); the workers' are bundled in, only the
- * parts they use: a worker so made held about 15 MB less than one importing its packages.
+ * One module and what it imports from the project as one ES module's text. `inline` bundles
+ * its packages in too, only the parts it uses (a worker so made held about 15 MB less than
+ * one importing them); otherwise they stay imports, for Node to resolve beside the bundle.
  */
-export async function bundleCli(source = CLI_SOURCE, workers = WORKER_SOURCES) {
+export async function bundleModule(source, { inline }) {
   const esbuild = await import('esbuild');
-  const options = {
+  const result = await esbuild.build({
+    entryPoints: [source],
     bundle: true,
     platform: 'node',
     format: 'esm',
@@ -68,20 +68,28 @@ export async function bundleCli(source = CLI_SOURCE, workers = WORKER_SOURCES) {
     write: false,
     logLevel: 'silent',
     plugins: [sourceUrls],
-  };
-  const only = async (result) => {
-    const code = (await result).outputFiles[0]?.contents;
-    if (!code) throw new Error('esbuild wrote no file');
-    return code;
-  };
+    ...(inline ? {} : { packages: 'external' }),
+  });
+  const code = result.outputFiles[0]?.contents;
+  if (!code) throw new Error('esbuild wrote no file');
+  return code;
+}
+
+/**
+ * The command's code, and each worker's: `[{ source, code }]`, the command first. The
+ * command's packages stay imports (PGlite finds its WebAssembly beside its own modules,
+ * argon2 is native code); the workers' are bundled in.
+ */
+export async function bundleCli(source = CLI_SOURCE, workers = WORKER_SOURCES) {
   try {
     const codes = await Promise.all([
-      only(esbuild.build({ ...options, entryPoints: [source], packages: 'external' })),
-      ...workers.map((worker) => only(esbuild.build({ ...options, entryPoints: [worker] }))),
+      bundleModule(source, { inline: false }),
+      ...workers.map((worker) => bundleModule(worker, { inline: true })),
     ]);
     return [source, ...workers].map((path, index) => ({ source: path, code: codes[index] }));
   } finally {
     // esbuild's own process is not needed once the bundles are made.
+    const esbuild = await import('esbuild');
     await esbuild.stop();
   }
 }

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { bundleModule } from '../bin/cli-bundle.mjs';
 
 // A worker thread's code as one plain JavaScript file. Run from its TypeScript, a worker
 // thread registers tsx's loader again (loader hooks of its own, its modules compiled once
@@ -44,18 +45,7 @@ export async function entryOrTsx(bundle: () => Promise<URL>, tsxEntry: URL): Pro
 }
 
 async function bundleWorker(source: URL): Promise<URL> {
-  const { build } = await import('esbuild');
-  const result = await build({
-    entryPoints: [fileURLToPath(source)],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    write: false,
-    logLevel: 'silent',
-  });
-  const code = result.outputFiles[0]?.contents;
-  if (!code) throw new Error('esbuild wrote no file');
+  const code = await bundleModule(fileURLToPath(source), { inline: true });
   // In a folder of this process's own (mkdtemp: a new name, mode 0700): a file another
   // user of the machine could have put in the shared temporary folder first is never run.
   const dir = mkdtempSync(join(tmpdir(), 'thiqa-worker-'));
