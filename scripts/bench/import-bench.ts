@@ -131,7 +131,8 @@ const load = () =>
 /**
  * `thiqa import` in its own process, its peak RSS against the same registry's bare open
  * (`thiqa reports list`): on PGlite the database lives in the process, and a fresh data
- * folder's first open (initdb) peaks near 1 GB, a later open near 0.5 GB.
+ * folder's first open (initdb) peaked near 1 GB until the database was made in a process of
+ * its own (server/db/database.ts), so the baseline is the second open.
  */
 async function importInProcess(
   engine: 'PGlite' | 'PostgreSQL',

@@ -190,8 +190,15 @@ async function stageRecords(
     // timers and incoming requests waiting until it ends. Each batch lets them in first.
     await nextTurn();
   }
-  // Statistics for the move's plans: PGlite has no autovacuum to gather them.
-  await sql`analyze ${sql.table(table)}`.execute(db);
+  // Statistics for the move's plans: PGlite has no autovacuum to gather them. Of the key
+  // columns only, from a small sample: the move reads the records through expressions no
+  // column statistics describe, and its plans are index lookups whatever the figures. A full
+  // analyze sampled 30,000 rows of JSON and held PGlite's one connection, and with it the
+  // service's thread, for 292 ms at 80k merchants (586 ms at 218k).
+  await sql`alter table ${sql.table(table)} alter column id set statistics 10, alter column ice set statistics 10`.execute(
+    db,
+  );
+  await sql`analyze ${sql.table(table)} (id, ice)`.execute(db);
   return { firstIds, count };
 }
 
