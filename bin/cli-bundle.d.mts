@@ -10,5 +10,7 @@ export interface Bundle {
 export declare function bundleModule(source: string, options: { inline: boolean }): Promise<Uint8Array>;
 export declare function bundleCli(source?: string, workers?: string[]): Promise<Bundle[]>;
 export declare function removeAbandonedRuns(cache?: string): void;
+export declare function ownFolder(parent: string, prefix: string): string;
+export declare function writeModule(dir: string, source: string, code: Uint8Array, name?: string): URL;
 export declare function writeRunBundle(bundles: Bundle[], cache?: string): URL[];
 export declare function runCli(options?: { source?: string; cache?: string }): Promise<'bundle' | 'tsx'>;

@@ -121,21 +121,38 @@ export function removeAbandonedRuns(cache = BUNDLE_CACHE) {
 }
 
 /**
- * Writes the bundles as this process's own and returns their addresses, the command's
- * first; the workers' are named on `globalThis[BUNDLED_WORKERS]` by their source's address.
- * The folder is new (mode 0700) and each file created, not opened: nothing another process
- * put there first is run.
+ * A new folder in `parent` for this process's own modules (mkdtemp: a name nobody chose
+ * before, mode 0700), removed when the process exits.
+ */
+export function ownFolder(parent, prefix) {
+  const dir = mkdtempSync(join(parent, prefix));
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/**
+ * Writes `code`, bundled from `source`, into `dir` as `name` (by default the source's name
+ * ending in .mjs) and returns its address. The file is created, never opened: nothing
+ * another process put there first is run.
+ */
+export function writeModule(dir, source, code, name = basename(source).replace(/\.(ts|mts|tsx)$/, '.mjs')) {
+  const file = join(dir, name);
+  writeFileSync(file, code, { mode: 0o600, flag: 'wx' });
+  return pathToFileURL(file);
+}
+
+/**
+ * Writes the bundles into a folder of this process's own and returns their addresses, the
+ * command's first; the workers' are named on `globalThis[BUNDLED_WORKERS]` by their
+ * source's address.
  */
 export function writeRunBundle(bundles, cache = BUNDLE_CACHE) {
   mkdirSync(cache, { recursive: true });
   removeAbandonedRuns(cache);
-  const dir = mkdtempSync(join(cache, `${RUN_PREFIX}${process.pid}-`));
-  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
-  const urls = bundles.map(({ source, code }, index) => {
-    const file = join(dir, index === 0 ? 'thiqa.mjs' : basename(source).replace(/\.ts$/, '.mjs'));
-    writeFileSync(file, code, { mode: 0o600, flag: 'wx' });
-    return pathToFileURL(file);
-  });
+  const dir = ownFolder(cache, `${RUN_PREFIX}${process.pid}-`);
+  const urls = bundles.map(({ source, code }, index) =>
+    writeModule(dir, source, code, index === 0 ? 'thiqa.mjs' : undefined),
+  );
   globalThis[BUNDLED_WORKERS] = new Map(
     bundles.slice(1).map(({ source }, index) => [pathToFileURL(source).href, urls[index + 1]]),
   );

@@ -1,8 +1,7 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { bundleModule } from '../bin/cli-bundle.mjs';
+import { basename } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { bundleModule, ownFolder, writeModule } from '../bin/cli-bundle.mjs';
 
 // A worker thread's code as one plain JavaScript file. Run from its TypeScript, a worker
 // thread registers tsx's loader again (loader hooks of its own, its modules compiled once
@@ -45,12 +44,9 @@ export async function entryOrTsx(bundle: () => Promise<URL>, tsxEntry: URL): Pro
 }
 
 async function bundleWorker(source: URL): Promise<URL> {
-  const code = await bundleModule(fileURLToPath(source), { inline: true });
-  // In a folder of this process's own (mkdtemp: a new name, mode 0700): a file another
-  // user of the machine could have put in the shared temporary folder first is never run.
-  const dir = mkdtempSync(join(tmpdir(), 'thiqa-worker-'));
-  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
-  const file = join(dir, basename(fileURLToPath(source)).replace(/\.ts$/, '.mjs'));
-  writeFileSync(file, code, { mode: 0o600, flag: 'wx' });
-  return pathToFileURL(file);
+  const path = fileURLToPath(source);
+  const code = await bundleModule(path, { inline: true });
+  // In a folder of this process's own under the shared temporary folder: a file another
+  // user of the machine could have put there first is never run.
+  return writeModule(ownFolder(tmpdir(), 'thiqa-worker-'), path, code);
 }
