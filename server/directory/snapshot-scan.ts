@@ -20,6 +20,11 @@ function indexOrEnd(chunk: Buffer, byte: number, from: number): number {
   return at < 0 ? chunk.length : at;
 }
 
+/** The text of a span that began in earlier chunks (`pieces`) and ends with `last`. */
+function spanText(pieces: Buffer[], last: Buffer): string {
+  return (pieces.length === 0 ? last : Buffer.concat([...pieces, last])).toString('utf8');
+}
+
 const isSpace = (byte: number) => byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09;
 const endsScalar = (byte: number) => byte === COMMA || byte === CLOSE_OBJECT || byte === CLOSE_ARRAY || isSpace(byte);
 
@@ -196,8 +201,7 @@ export class SnapshotScanner {
     const capture = this.#capture;
     if (!capture || this.#stack.length !== capture.depth) return;
     this.#capture = undefined;
-    const last = chunk.subarray(capture.start, end);
-    const text = (capture.pieces.length === 0 ? last : Buffer.concat([...capture.pieces, last])).toString('utf8');
+    const text = spanText(capture.pieces, chunk.subarray(capture.start, end));
     if (capture.target === 'version' || capture.target === 'policy' || capture.target === 'platforms') {
       if (this.#found.has(capture.target)) throw new SyntaxError(`the snapshot has ${capture.target} twice`);
       this.#found.set(capture.target, text);
@@ -209,8 +213,6 @@ export class SnapshotScanner {
     const key = this.#key;
     this.#key = undefined;
     if (!top || !key) return;
-    const last = chunk.subarray(key.start, end);
-    const raw = (key.pieces.length === 0 ? last : Buffer.concat([...key.pieces, last])).toString('utf8');
-    top.key = JSON.parse(`"${raw}"`) as string;
+    top.key = JSON.parse(`"${spanText(key.pieces, chunk.subarray(key.start, end))}"`) as string;
   }
 }
