@@ -21,6 +21,8 @@ export interface MerchantsTable {
   updated_at: UpdatedAt;
   /** When the record's status last changed; null for merchants imported before it was kept. */
   status_since: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  /** The number the row took when last written (merchants_changes; set by a trigger, never by the code). */
+  change: ColumnType<string, never, never>;
 }
 
 export interface MerchantDomainsTable {
@@ -205,6 +207,18 @@ export interface ImportMovesTable {
   moved_through: ColumnType<string, string | undefined, string>;
 }
 
+/** The file a publish last kept the merchants' records in (publish-record-cache.ts): one row at most. */
+export interface PublishRecordCacheTable {
+  only_row: ColumnType<boolean, boolean | undefined, never>;
+  /** merchants_changes' last value when the records were read: the file holds every merchant as of it. */
+  change: string;
+  /** merchant_removals' last value then: any removal since makes the file unusable. */
+  removals: string;
+  records: number;
+  bytes: string;
+  sha256: string;
+}
+
 export interface ServiceSecretsTable {
   name: string;
   value: string;
@@ -304,6 +318,7 @@ export interface Database {
   open_data_releases: OpenDataReleasesTable;
   stored_parts: StoredPartsTable;
   import_moves: ImportMovesTable;
+  publish_record_cache: PublishRecordCacheTable;
 }
 
 export type ReportRow = Selectable<ReportsTable>;

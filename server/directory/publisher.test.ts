@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { applyDelta, directoryDigest } from '../../src/directory/delta.ts';
 import { checkFileRef, decodeDelta, decodeSnapshot } from '../../src/directory/publication.ts';
@@ -10,9 +11,10 @@ import { openTestService, type TestService } from '../../test/support/test-servi
 import { readImportFile } from '../merchants/import-read.ts';
 import { importMerchants } from '../merchants/import-write.ts';
 import { loadPublishedDirectory } from './directory-source.ts';
-import { publicDirectoryDir } from './publisher.ts';
+import { RECORD_CACHE_FILE } from './publish-record-cache.ts';
+import { publicDirectoryDir, publishDirectory } from './publisher.ts';
 import { storedSnapshot } from './served-files.ts';
-import { generateKeyFile } from './signing-keys.ts';
+import { generateKeyFile, loadSigningKeys } from './signing-keys.ts';
 
 const BUNDLED = new URL('../../public/directory/snapshot.json', import.meta.url);
 
@@ -178,6 +180,41 @@ describe('publishing the directory', () => {
       ['casa-deals', 3],
     ]);
     expect(await directoryDigest(applyDelta(v1.state, delta))).toBe(manifest.digest);
+  });
+
+  it('publishes from the kept records and the merchants written since the same directory as from the database alone', async () => {
+    const publishNow = async (onlyIfChanged = false) =>
+      publishDirectory(service.registry.db, {
+        dataDir: service.dataDir,
+        keys: await loadSigningKeys(service.dataDir),
+        now: new Date('2026-11-27T12:00:00Z'),
+        actor: 'test',
+        onlyIfChanged,
+      });
+    const embedded = service.registry.engine === 'pglite';
+    const first = await publishNow();
+    expect(first.read).toMatchObject({ read: 'all', fromKept: 0 });
+    const merchants = first.read.fromDatabase;
+    await sql`update merchants set record = jsonb_set(record, '{city}', '"Essaouira"') where id = 'atlas-electro'`.execute(
+      service.registry.db,
+    );
+    const second = await publishNow();
+    expect(second.read).toEqual(
+      embedded
+        ? { read: 'changes', fromDatabase: 1, fromKept: merchants - 1 }
+        : { read: 'all', fromDatabase: merchants, fromKept: 0 },
+    );
+    if (!second.published) throw new Error('the changed city was not published');
+    const v2 = await loadPublishedDirectory(publicDirectoryDir(service.dataDir), [publicKey]);
+    expect(v2.snapshot.state.merchants.find((merchant) => merchant.id === 'atlas-electro')?.city).toBe('Essaouira');
+    // Without the kept file the database alone is read, and the state is the one just signed.
+    await rm(join(service.dataDir, RECORD_CACHE_FILE), { force: true });
+    const fromDatabase = await publishNow(true);
+    expect(fromDatabase).toMatchObject({
+      published: false,
+      version: 2,
+      read: { read: 'all', fromDatabase: merchants },
+    });
   });
 
   it('publishes on schedule only when something changed', async () => {

@@ -15,7 +15,7 @@ import { openScratchFile } from './merchant-texts.ts';
 import { underPublishLock } from './publish-lock.ts';
 import { afterQueuedPublishes } from './publish-queue.ts';
 import { type PublishBuild, type PublishThreadOptions, startPublishBuild } from './publish-thread.ts';
-import { publishInputs, readMerchantPages } from './registry-pages.ts';
+import { type MerchantRead, publishInputs, readMerchantPages } from './registry-pages.ts';
 import {
   latestPublication,
   parseStoredManifest,
@@ -78,9 +78,10 @@ export type PublishStep =
   | 'pruned';
 
 export type PublishResult =
-  | { published: true; manifest: Manifest; files: string[]; repair: ServedFilesRepair }
+  | { published: true; manifest: Manifest; files: string[]; repair: ServedFilesRepair; read: MerchantRead }
   | {
       published: false;
+      read: MerchantRead;
       version: number;
       /** The served manifest's expiry, renewed or not. */
       expiresAt: string;
@@ -201,15 +202,18 @@ async function publishNow(db: Kysely<Database>, options: PublishOptions): Promis
   let state: Awaited<ReturnType<PublishBuild['finishState']>>;
   let written: Awaited<ReturnType<PublishBuild['write']>>;
   let releaseParts: string;
+  let read: MerchantRead;
   try {
-    await readMerchantPages(db, (texts) => thread.addMerchants(texts));
-    trace('registry pages read');
+    // On PGlite the records read are kept in the data folder, and the next publish reads
+    // only the merchants written since (publish-record-cache.ts).
+    read = await readMerchantPages(db, (texts) => thread.addMerchants(texts), { keepIn: options.dataDir });
+    trace(`registry pages read (${read.fromDatabase} merchants from the database, ${read.fromKept} kept)`);
     state = await thread.finishState();
     trace('state validated and digested');
     if (options.onlyIfChanged && latest && repair.unrepairable === null && latest.digest === state.digest) {
       await thread.end();
       const renewal = await renewIfAging(db, dir, input.policy.directoryLifetimeHours, options);
-      return { published: false, version: latest.version, ...renewal, repair };
+      return { published: false, version: latest.version, ...renewal, repair, read };
     }
     if (options.expected && (options.expected.version !== version || options.expected.digest !== state.digest)) {
       throw new ServiceError('conflict', 'the registry changed since the preview');
@@ -309,6 +313,7 @@ async function publishNow(db: Kysely<Database>, options: PublishOptions): Promis
     manifest,
     files: [written.snapshot.path, ...written.deltas.map((delta) => delta.path)],
     repair,
+    read,
   };
 }
 

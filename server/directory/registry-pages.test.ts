@@ -1,8 +1,12 @@
+import { mkdtemp, readdir, readFile, rm, truncate, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openTestRegistry } from '../../test/support/test-registry.ts';
 import type { Registry } from '../db/database.ts';
 import { ServiceError } from '../http/service-error.ts';
+import { RECORD_CACHE_FILE } from './publish-record-cache.ts';
 import { readMerchantPages } from './registry-pages.ts';
 
 // A publish reads the merchants page by page. What it signs must be the registry as of one
@@ -42,7 +46,7 @@ async function readAll(between: () => Promise<unknown> = async () => {}): Promis
       ids.push(...texts.map((text) => (JSON.parse(text) as { id: string }).id));
       if (++pages === 1) await between();
     },
-    10,
+    { pageSize: 10 },
   );
   return ids;
 }
@@ -93,4 +97,138 @@ describe('reading the merchants for a publish', () => {
       expect(again.length).toBe(what === 'added' ? 36 : what === 'removed' ? 34 : 35);
     });
   }
+});
+
+describe('keeping the records read, for the next publish (PGlite)', () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'thiqa-kept-'));
+    await addMerchants(0, 35);
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  /** One read keeping its records in `dir`: how it went, and the texts handed over, by id. */
+  async function readKept(between: () => Promise<unknown> = async () => {}) {
+    const texts: string[] = [];
+    let pages = 0;
+    const read = await readMerchantPages(
+      registry.db,
+      async (page) => {
+        texts.push(...page);
+        if (++pages === 1) await between();
+      },
+      { pageSize: 10, keepIn: dir },
+    );
+    return { read, texts: texts.sort() };
+  }
+
+  /** What a read of the database alone hands over. */
+  async function readFromDatabase(): Promise<string[]> {
+    const texts: string[] = [];
+    await readMerchantPages(registry.db, async (page) => void texts.push(...page), { pageSize: 10 });
+    return texts.sort();
+  }
+
+  const rename = (id: string, name: string) =>
+    sql`update merchants set record = ${JSON.stringify({ id, name })} where id = ${id}`.execute(registry.db);
+
+  it('reads from the database only the merchants written since, and hands over the same records', async () => {
+    const first = await readKept();
+    if (registry.engine !== 'pglite') {
+      // PostgreSQL's server reads the pages: nothing is kept, every read is whole.
+      expect(first.read).toEqual({ read: 'all', fromDatabase: 35, fromKept: 0 });
+      expect(await readdir(dir)).toEqual([]);
+      return;
+    }
+    expect(first.read).toEqual({ read: 'all', fromDatabase: 35, fromKept: 0 });
+    expect(await readdir(dir)).toEqual([RECORD_CACHE_FILE]);
+
+    const unchanged = await readKept();
+    expect(unchanged.read).toEqual({ read: 'changes', fromDatabase: 0, fromKept: 35 });
+    expect(unchanged.texts).toEqual(first.texts);
+
+    await rename('m-0020', 'Renamed');
+    await rename('m-0003', 'Also renamed');
+    await addMerchants(100, 2);
+    const changed = await readKept();
+    expect(changed.read).toEqual({ read: 'changes', fromDatabase: 4, fromKept: 33 });
+    expect(changed.texts).toEqual(await readFromDatabase());
+    expect(changed.texts.filter((text) => text.includes('enamed'))).toHaveLength(2);
+    expect(changed.texts).not.toContain(first.texts.find((text) => text.includes('"m-0020"')));
+
+    // The file written by the read that took the changes is itself right for the next one.
+    await rename('m-0020', 'Renamed twice');
+    const again = await readKept();
+    expect(again.read).toEqual({ read: 'changes', fromDatabase: 1, fromKept: 36 });
+    expect(again.texts).toEqual(await readFromDatabase());
+    expect(await readdir(dir)).toEqual([RECORD_CACHE_FILE]);
+  });
+
+  it('reads everything when the kept file is damaged, cut short, swapped or restored with an older database', async () => {
+    if (registry.engine !== 'pglite') return;
+    const path = join(dir, RECORD_CACHE_FILE);
+    await readKept();
+    const damages: Array<[string, () => Promise<unknown>]> = [
+      [
+        'one byte changed',
+        async () => {
+          const bytes = await readFile(path);
+          bytes[40] = (bytes[40] as number) ^ 1;
+          await writeFile(path, bytes);
+        },
+      ],
+      ['cut short', async () => truncate(path, 100)],
+      ['removed', async () => rm(path)],
+      [
+        'the same size, other records',
+        async () => {
+          const text = await readFile(path, 'utf8');
+          await writeFile(path, text.replace('Shop 1"', 'Shop 9"'));
+        },
+      ],
+      [
+        // A database restored from a backup taken before the file was last written names
+        // an older file: its row no longer matches.
+        'an older row',
+        async () => {
+          const older = await registry.db.selectFrom('publish_record_cache').selectAll().executeTakeFirstOrThrow();
+          await rename('m-0011', 'Changed after the backup');
+          await readKept();
+          await registry.db
+            .updateTable('publish_record_cache')
+            .set({ sha256: older.sha256, bytes: older.bytes })
+            .execute();
+        },
+      ],
+    ];
+    for (const [what, damage] of damages) {
+      await damage();
+      const after = await readKept();
+      expect(after.read, what).toEqual({ read: 'all', fromDatabase: 35, fromKept: 0 });
+      expect(after.texts, what).toEqual(await readFromDatabase());
+      // Written again whole: the next read takes from it.
+      expect((await readKept()).read, what).toEqual({ read: 'changes', fromDatabase: 0, fromKept: 35 });
+    }
+  });
+
+  it('reads everything after a merchant is removed, and keeps no file from a read that conflicted', async () => {
+    if (registry.engine !== 'pglite') return;
+    await readKept();
+    await sql`delete from merchants where id = 'm-0007'`.execute(registry.db);
+    const removed = await readKept();
+    expect(removed.read).toEqual({ read: 'all', fromDatabase: 34, fromKept: 0 });
+    expect(removed.texts.some((text) => text.includes('"m-0007"'))).toBe(false);
+
+    const kept = await registry.db.selectFrom('publish_record_cache').selectAll().executeTakeFirstOrThrow();
+    const refused = await readKept(() => rename('m-0001', 'Meanwhile')).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(ServiceError);
+    // The last good file stays named, and no temporary file is left.
+    expect(await registry.db.selectFrom('publish_record_cache').selectAll().executeTakeFirstOrThrow()).toEqual(kept);
+    expect(await readdir(dir)).toEqual([RECORD_CACHE_FILE]);
+    const next = await readKept();
+    expect(next.read).toEqual({ read: 'changes', fromDatabase: 1, fromKept: 33 });
+    expect(next.texts).toEqual(await readFromDatabase());
+  });
 });

@@ -5,6 +5,7 @@ import type { Database } from '../db/tables.ts';
 import { ServiceError } from '../http/service-error.ts';
 import { answerRecordsByMerchant, complaintCountsByDomain, SERVICE_PLATFORMS } from './directory-state.ts';
 import type { BuildInput } from './publication-build.ts';
+import { type KeptRecord, RecordCache, RecordCacheWriter, type RegistryMarks } from './publish-record-cache.ts';
 
 // The registry read for a publish without one huge select: the small tables whole, the
 // merchants in pages by id (keyset, on the primary key's index), each record as the
@@ -34,32 +35,67 @@ export async function publishInputs(db: Kysely<Database>, version: number, publi
   };
 }
 
-async function* pagesOf(db: Kysely<Database>, pageSize: number): AsyncGenerator<string[]> {
+async function* pagesOf(db: Kysely<Database>, pageSize: number): AsyncGenerator<KeptRecord[]> {
   let after: string | undefined;
   for (;;) {
     let query = db
       .selectFrom('merchants')
-      .select(['id', sql<string>`record::text`.as('record')])
+      .select(['id', sql<string>`record::text`.as('text')])
       .orderBy('id')
       .limit(pageSize);
     if (after !== undefined) query = query.where('id', '>', after);
     const rows = await query.execute();
-    if (rows.length > 0) yield rows.map((row) => row.record);
+    if (rows.length > 0) yield rows;
     if (rows.length < pageSize) return;
     after = rows[rows.length - 1]?.id;
   }
 }
 
 /**
+ * The merchants written since `change` (merchants_changes' value), in pages along their
+ * numbers' index, or null once there are more than `most`: then reading everything costs
+ * about the same, without holding them all.
+ */
+async function changedSince(
+  db: Kysely<Database>,
+  change: string,
+  pageSize: number,
+  most: number,
+): Promise<KeptRecord[] | null> {
+  const changed: KeptRecord[] = [];
+  let after = change;
+  for (;;) {
+    const rows = await db
+      .selectFrom('merchants')
+      .select(['id', sql<string>`record::text`.as('text'), sql<string>`change::text`.as('change')])
+      .where('change', '>', sql<string>`${after}::bigint`)
+      .orderBy('change')
+      .limit(pageSize)
+      .execute();
+    for (const row of rows) changed.push({ id: row.id, text: row.text });
+    if (changed.length > most) return null;
+    if (rows.length < pageSize) return changed;
+    after = rows[rows.length - 1]?.change ?? after;
+    await nextTurn();
+  }
+}
+
+/**
  * Changes whenever a statement writes merchants (added, changed or removed): the last number
- * the merchants' trigger took from its sequence (migration 0008). One row, where counting
- * the table was a scan of every merchant.
+ * the merchants' triggers took from their sequence (migrations 0008 and 0011). One row, where
+ * counting the table was a scan of every merchant.
  */
 async function merchantsFingerprint(db: Kysely<Database>): Promise<string> {
-  const row = await sql<{ last: string }>`select last_value::text as last from merchants_changes`.execute(db);
-  const last = row.rows[0]?.last;
-  if (last === undefined) throw new Error('the merchants_changes sequence cannot be read');
-  return last;
+  return (await registryMarks(db)).change;
+}
+
+async function registryMarks(db: Kysely<Database>): Promise<RegistryMarks> {
+  const row = await sql<RegistryMarks>`
+    select (select last_value::text from merchants_changes) as change,
+      (select last_value::text from merchant_removals) as removals`.execute(db);
+  const marks = row.rows[0];
+  if (!marks?.change || !marks.removals) throw new Error('the merchants_changes sequence cannot be read');
+  return marks;
 }
 
 const embedded = new WeakMap<object, Promise<boolean>>();
@@ -76,35 +112,125 @@ function isEmbedded(db: Kysely<Database>): Promise<boolean> {
   return known;
 }
 
+/** How a publish's read went: from the database alone, or the kept records and what changed since. */
+export interface MerchantRead {
+  read: 'all' | 'changes';
+  fromDatabase: number;
+  fromKept: number;
+}
+
+export interface ReadOptions {
+  /** Merchants a database page holds (MERCHANT_PAGE by default). */
+  pageSize?: number;
+  /**
+   * On PGlite, the folder where the records read are kept for the next read
+   * (publish-record-cache.ts), which then takes from the database only the merchants written
+   * since. Ignored on PostgreSQL, where the server reads and the service's thread does not.
+   */
+  keepIn?: string;
+}
+
+/** Records the kept ones are handed over in at a time (no database read: no need to be small). */
+const KEPT_PAGE = 1_000;
+
+const byId = (a: KeptRecord, b: KeptRecord) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
 /**
  * Hands every merchant record to `take`, page by page, all as of one moment. On
  * PostgreSQL the pages are read in one repeatable-read transaction. On PGlite they are
  * read one query at a time, so that reports are taken between them, and a merchant
  * written meanwhile (an import) makes the publish stop with a conflict rather than sign
- * a mix of before and after.
+ * a mix of before and after. With `keepIn`, PGlite reads only the merchants written since
+ * the records last kept there, and takes the rest from them.
  */
 export async function readMerchantPages(
   db: Kysely<Database>,
   take: (texts: string[]) => Promise<void>,
-  pageSize?: number,
-): Promise<void> {
+  options: ReadOptions = {},
+): Promise<MerchantRead> {
   if (!(await isEmbedded(db))) {
+    let fromDatabase = 0;
     await db
       .transaction()
       .setIsolationLevel('repeatable read')
       .execute(async (trx) => {
-        for await (const page of pagesOf(trx, pageSize ?? MERCHANT_PAGE.server)) await take(page);
+        for await (const page of pagesOf(trx, options.pageSize ?? MERCHANT_PAGE.server)) {
+          fromDatabase += page.length;
+          await take(page.map((record) => record.text));
+        }
       });
-    return;
+    return { read: 'all', fromDatabase, fromKept: 0 };
   }
-  const before = await merchantsFingerprint(db);
+  const pageSize = options.pageSize ?? MERCHANT_PAGE.embedded;
+  const marks = await registryMarks(db);
+  const writer = options.keepIn === undefined ? undefined : await RecordCacheWriter.create(options.keepIn);
+  try {
+    const kept = options.keepIn === undefined ? null : await RecordCache.open(db, options.keepIn, marks.removals);
+    const most = kept ? Math.min(50_000, Math.max(1_000, Math.floor(kept.count / 4))) : 0;
+    const changed = kept ? await changedSince(db, kept.change, pageSize, most) : null;
+    const read =
+      kept && changed ? await mergeKept(kept, changed, take, writer) : await readAll(db, pageSize, take, writer);
+    if ((await merchantsFingerprint(db)) !== marks.change) {
+      throw new ServiceError('conflict', 'merchants changed while the directory was being published; publish again');
+    }
+    await writer?.install(db, marks);
+    return read;
+  } finally {
+    await writer?.discard();
+  }
+}
+
+async function readAll(
+  db: Kysely<Database>,
+  pageSize: number,
+  take: (texts: string[]) => Promise<void>,
+  writer: RecordCacheWriter | undefined,
+): Promise<MerchantRead> {
+  let fromDatabase = 0;
   // Between pages the connection is free, and after a yield the requests that came in
   // meanwhile have queued their queries ahead of the next page's.
-  for await (const page of pagesOf(db, pageSize ?? MERCHANT_PAGE.embedded)) {
-    await take(page);
+  for await (const page of pagesOf(db, pageSize)) {
+    fromDatabase += page.length;
+    await take(page.map((record) => record.text));
+    await writer?.add(page);
     await nextTurn();
   }
-  if ((await merchantsFingerprint(db)) !== before) {
-    throw new ServiceError('conflict', 'merchants changed while the directory was being published; publish again');
+  return { read: 'all', fromDatabase, fromKept: 0 };
+}
+
+/** The kept records with the changed ones in place of theirs, in id order when the file is in it. */
+async function mergeKept(
+  kept: RecordCache,
+  changed: KeptRecord[],
+  take: (texts: string[]) => Promise<void>,
+  writer: RecordCacheWriter | undefined,
+): Promise<MerchantRead> {
+  changed.sort(byId);
+  const changedIds = new Set(changed.map((record) => record.id));
+  let next = 0;
+  let fromKept = 0;
+  let page: KeptRecord[] = [];
+  const hand = async () => {
+    if (page.length === 0) return;
+    const handing = page;
+    page = [];
+    await take(handing.map((record) => record.text));
+    await writer?.add(handing);
+    await nextTurn();
+  };
+  for await (const records of kept.records()) {
+    for (const record of records) {
+      if (changedIds.has(record.id)) continue;
+      for (let first = changed[next]; first && first.id < record.id; first = changed[++next]) page.push(first);
+      page.push(record);
+      fromKept++;
+      if (page.length >= KEPT_PAGE) await hand();
+    }
   }
+  while (next < changed.length) {
+    page.push(changed[next++] as KeptRecord);
+    if (page.length >= KEPT_PAGE) await hand();
+  }
+  await hand();
+  return { read: 'changes', fromDatabase: changed.length, fromKept };
 }
