@@ -1,6 +1,7 @@
 import { ServiceError } from '../http/service-error.ts';
 import { type BuildInput, PublicationBuilder, PublishRefused } from './publication-build.ts';
 import { writePublication } from './publication-write.ts';
+import { KeepingFeed, type KeptFile, type KeptRecord } from './publish-record-cache.ts';
 import type { PublishBuild } from './publish-thread.ts';
 import type { FromWorker, PreviousVersion } from './publish-worker.ts';
 
@@ -31,17 +32,23 @@ function rethrown<T>(work: () => T): T {
 
 export class InProcessBuild implements PublishBuild {
   readonly #builder: PublicationBuilder;
+  readonly #feed: KeepingFeed;
 
-  constructor(input: BuildInput, scratchFd: number) {
+  constructor(input: BuildInput, scratchFd: number, keepFd?: number) {
     this.#builder = new PublicationBuilder(input, scratchFd);
+    this.#feed = new KeepingFeed((texts) => this.#builder.addMerchants(texts), keepFd);
   }
 
-  async addMerchants(texts: string[]): Promise<void> {
-    rethrown(() => this.#builder.addMerchants(texts));
+  async addMerchants(records: KeptRecord[]): Promise<void> {
+    rethrown(() => this.#feed.addMerchants(records));
+  }
+
+  async addKept(kept: KeptFile, changed: KeptRecord[]): Promise<number | false> {
+    return rethrown(() => this.#feed.addKept(kept, changed));
   }
 
   async finishState(): Promise<StateDone> {
-    return { type: 'state', ...rethrown(() => this.#builder.finishState()) };
+    return { type: 'state', ...rethrown(() => this.#builder.finishState()), kept: this.#feed.finishKeep() };
   }
 
   /** As the worker writes (publication-write.ts). */

@@ -5,6 +5,7 @@ import { ServiceError } from '../http/service-error.ts';
 import { workerEntry } from '../worker-bundle.ts';
 import type { BuildInput } from './publication-build.ts';
 import { InProcessBuild } from './publish-in-process.ts';
+import type { KeptFile, KeptRecord } from './publish-record-cache.ts';
 import type { FromWorker, PreviousVersion, ToWorker } from './publish-worker.ts';
 
 // The publisher's side of the publish worker (publish-worker.ts). Starting a worker costs
@@ -50,7 +51,10 @@ export interface PublishThreadOptions {
 
 /** What a publish drives: the worker thread (PublishThread) or the same build in this thread. */
 export interface PublishBuild {
-  addMerchants(texts: string[]): Promise<void>;
+  /** One page of merchants: their ids and records as the database's JSON text. */
+  addMerchants(records: KeptRecord[]): Promise<void>;
+  /** The records the last publish kept, `changed` in place of theirs; false when the file is not sound (none taken). */
+  addKept(kept: KeptFile, changed: KeptRecord[]): Promise<number | false>;
   finishState(): Promise<StateDone>;
   write(dir: string, previous: PreviousVersion[], snapshotText: (version: number) => Promise<string>): Promise<Written>;
   end(): Promise<void>;
@@ -88,6 +92,7 @@ export async function startPublishBuild(
   input: BuildInput,
   scratchFd: number,
   options: PublishThreadOptions = {},
+  keepFd?: number,
 ): Promise<PublishBuild> {
   // Counted only as far as the threshold: a count of the whole table is a scan of every
   // merchant, which on PGlite held every request up (480 ms at 100k merchants).
@@ -99,8 +104,8 @@ export async function startPublishBuild(
     .select(db.fn.countAll<string>().as('n'))
     .executeTakeFirstOrThrow();
   return publishRunsIn(Number(row.n), options) === 'in-process'
-    ? new InProcessBuild(input, scratchFd)
-    : new PublishThread(input, scratchFd, options, await workerEntry(PUBLISH_WORKER, PUBLISH_WORKER_TSX));
+    ? new InProcessBuild(input, scratchFd, keepFd)
+    : new PublishThread(input, scratchFd, options, await workerEntry(PUBLISH_WORKER, PUBLISH_WORKER_TSX), keepFd);
 }
 
 export class PublishThread implements PublishBuild {
@@ -132,7 +137,7 @@ export class PublishThread implements PublishBuild {
    * `scratchFd`: a scratch file (openScratchFile) the caller closes once `end` has settled;
    * `entry`: the worker's code (server/worker-bundle.ts), when no idle worker is there to reuse.
    */
-  constructor(input: BuildInput, scratchFd: number, options: PublishThreadOptions, entry: URL) {
+  constructor(input: BuildInput, scratchFd: number, options: PublishThreadOptions, entry: URL, keepFd?: number) {
     // A worker with its own limits is never shared.
     const reusable = options.resourceLimits === undefined && idleWorker !== undefined;
     this.#worker = reusable && idleWorker ? idleWorker : spawnWorker(entry, options);
@@ -141,7 +146,9 @@ export class PublishThread implements PublishBuild {
     this.#worker.on('error', this.#listeners.error);
     this.#worker.on('exit', this.#listeners.exit);
     this.#keepable = options.resourceLimits === undefined;
-    this.#send({ type: 'start', input, scratchFd });
+    this.#send(
+      keepFd === undefined ? { type: 'start', input, scratchFd } : { type: 'start', input, scratchFd, keepFd },
+    );
   }
 
   #send(message: ToWorker): void {
@@ -194,7 +201,7 @@ export class PublishThread implements PublishBuild {
   }
 
   /** Hands one page of merchant records (JSON texts) over; waits while too many are pending. */
-  async addMerchants(texts: string[]): Promise<void> {
+  async addMerchants(records: KeptRecord[]): Promise<void> {
     while (this.#inFlight >= PAGES_IN_FLIGHT && !this.#failure) {
       await new Promise<void>((resolve) => {
         this.#pageDone = resolve;
@@ -202,7 +209,14 @@ export class PublishThread implements PublishBuild {
     }
     if (this.#failure) throw this.#failure;
     this.#inFlight++;
-    this.#send({ type: 'merchants', texts });
+    this.#send({ type: 'merchants', records });
+  }
+
+  /** The worker reads the kept file itself: nothing of it passes through this thread. */
+  async addKept(kept: KeptFile, changed: KeptRecord[]): Promise<number | false> {
+    const done = this.#next<Extract<FromWorker, { type: 'kept-done' }>>('kept-done');
+    this.#send({ type: 'kept', kept, changed });
+    return (await done).fromKept;
   }
 
   /** The state's digest, once every page is in. */

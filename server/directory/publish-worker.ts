@@ -2,6 +2,7 @@ import { parentPort } from 'node:worker_threads';
 import { yieldCpuToTheService } from '../background-thread.ts';
 import { type BuildInput, PublicationBuilder, PublishRefused } from './publication-build.ts';
 import { writePublication } from './publication-write.ts';
+import { KeepingFeed, type KeptFile, type KeptRecord, type KeptWritten } from './publish-record-cache.ts';
 
 // The publish worker thread: it receives the registry page by page from the publisher
 // (publish-thread.ts) and does the serializing, hashing, gzip and deltas, so the
@@ -16,15 +17,22 @@ export interface PreviousVersion {
 }
 
 export type ToWorker =
-  /** `scratchFd`: the scratch file for the merchants' texts, which the publisher owns and closes. */
-  | { type: 'start'; input: BuildInput; scratchFd: number }
-  | { type: 'merchants'; texts: string[] }
+  /**
+   * `scratchFd`: the scratch file for the merchants' texts, which the publisher owns and
+   * closes; `keepFd`: where the records taken are kept for the next publish (publish-record-cache.ts).
+   */
+  | { type: 'start'; input: BuildInput; scratchFd: number; keepFd?: number }
+  | { type: 'merchants'; records: KeptRecord[] }
+  /** The records the last publish kept, with the ones written since in place of theirs. */
+  | { type: 'kept'; kept: KeptFile; changed: KeptRecord[] }
   | { type: 'finish-state' }
   | { type: 'write'; dir: string; previous: PreviousVersion[] }
   | { type: 'snapshot-text'; version: number; text: string };
 
 export type FromWorker =
   | { type: 'page-done' }
+  /** How many records came from the kept file; false when it was not sound (none taken). */
+  | { type: 'kept-done'; fromKept: number | false }
   | {
       type: 'state';
       digest: string;
@@ -32,6 +40,8 @@ export type FromWorker =
       flagged: number;
       /** The open data's merchants table as JSON text, in pieces of UTF-8 (recordOpenDataRelease). */
       openDataMerchants: Uint8Array[];
+      /** The new kept file, when the publisher keeps records. */
+      kept: KeptWritten | undefined;
     }
   | { type: 'need-snapshot'; version: number }
   | {
@@ -49,11 +59,17 @@ yieldCpuToTheService();
 const post = (message: FromWorker, transfer: ArrayBuffer[] = []) => port.postMessage(message, transfer);
 
 let builder: PublicationBuilder | undefined;
+let feed: KeepingFeed | undefined;
 const waitingTexts = new Map<number, (text: string) => void>();
 
 function started(): PublicationBuilder {
   if (!builder) throw new Error('the publish worker was not started');
   return builder;
+}
+
+function feeding(): KeepingFeed {
+  if (!feed) throw new Error('the publish worker was not started');
+  return feed;
 }
 
 /** Asks the publisher for an older version's snapshot as the database keeps it. */
@@ -69,13 +85,17 @@ async function handle(message: ToWorker): Promise<void> {
     case 'start':
       builder?.release();
       builder = new PublicationBuilder(message.input, message.scratchFd);
+      feed = new KeepingFeed((texts) => started().addMerchants(texts), message.keepFd);
       return;
     case 'merchants':
-      started().addMerchants(message.texts);
+      feeding().addMerchants(message.records);
       post({ type: 'page-done' });
       return;
+    case 'kept':
+      post({ type: 'kept-done', fromKept: feeding().addKept(message.kept, message.changed) });
+      return;
     case 'finish-state': {
-      const state = started().finishState();
+      const state = { ...started().finishState(), kept: feeding().finishKeep() };
       // The open data's bytes are moved to the service's thread, not copied (megabytes).
       post(
         { type: 'state', ...state },

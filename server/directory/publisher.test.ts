@@ -182,40 +182,43 @@ describe('publishing the directory', () => {
     expect(await directoryDigest(applyDelta(v1.state, delta))).toBe(manifest.digest);
   });
 
-  it('publishes from the kept records and the merchants written since the same directory as from the database alone', async () => {
-    const publishNow = async (onlyIfChanged = false) =>
-      publishDirectory(service.registry.db, {
-        dataDir: service.dataDir,
-        keys: await loadSigningKeys(service.dataDir),
-        now: new Date('2026-11-27T12:00:00Z'),
-        actor: 'test',
-        onlyIfChanged,
+  for (const run of ['in-process', 'worker'] as const) {
+    it(`publishes from the kept records and the merchants written since the same directory as from the database alone (${run})`, async () => {
+      const publishNow = async (onlyIfChanged = false) =>
+        publishDirectory(service.registry.db, {
+          dataDir: service.dataDir,
+          keys: await loadSigningKeys(service.dataDir),
+          now: new Date('2026-11-27T12:00:00Z'),
+          actor: 'test',
+          onlyIfChanged,
+          thread: { run },
+        });
+      const embedded = service.registry.engine === 'pglite';
+      const first = await publishNow();
+      expect(first.read).toMatchObject({ read: 'all', fromKept: 0 });
+      const merchants = first.read.fromDatabase;
+      await sql`update merchants set record = jsonb_set(record, '{city}', '"Essaouira"') where id = 'atlas-electro'`.execute(
+        service.registry.db,
+      );
+      const second = await publishNow();
+      expect(second.read).toMatchObject(
+        embedded
+          ? { read: 'changes', fromDatabase: 1, fromKept: merchants - 1 }
+          : { read: 'all', fromDatabase: merchants, fromKept: 0 },
+      );
+      if (!second.published) throw new Error('the changed city was not published');
+      const v2 = await loadPublishedDirectory(publicDirectoryDir(service.dataDir), [publicKey]);
+      expect(v2.snapshot.state.merchants.find((merchant) => merchant.id === 'atlas-electro')?.city).toBe('Essaouira');
+      // Without the kept file the database alone is read, and the state is the one just signed.
+      await rm(join(service.dataDir, RECORD_CACHE_FILE), { force: true });
+      const fromDatabase = await publishNow(true);
+      expect(fromDatabase).toMatchObject({
+        published: false,
+        version: 2,
+        read: { read: 'all', fromDatabase: merchants },
       });
-    const embedded = service.registry.engine === 'pglite';
-    const first = await publishNow();
-    expect(first.read).toMatchObject({ read: 'all', fromKept: 0 });
-    const merchants = first.read.fromDatabase;
-    await sql`update merchants set record = jsonb_set(record, '{city}', '"Essaouira"') where id = 'atlas-electro'`.execute(
-      service.registry.db,
-    );
-    const second = await publishNow();
-    expect(second.read).toEqual(
-      embedded
-        ? { read: 'changes', fromDatabase: 1, fromKept: merchants - 1 }
-        : { read: 'all', fromDatabase: merchants, fromKept: 0 },
-    );
-    if (!second.published) throw new Error('the changed city was not published');
-    const v2 = await loadPublishedDirectory(publicDirectoryDir(service.dataDir), [publicKey]);
-    expect(v2.snapshot.state.merchants.find((merchant) => merchant.id === 'atlas-electro')?.city).toBe('Essaouira');
-    // Without the kept file the database alone is read, and the state is the one just signed.
-    await rm(join(service.dataDir, RECORD_CACHE_FILE), { force: true });
-    const fromDatabase = await publishNow(true);
-    expect(fromDatabase).toMatchObject({
-      published: false,
-      version: 2,
-      read: { read: 'all', fromDatabase: merchants },
     });
-  });
+  }
 
   it('publishes on schedule only when something changed', async () => {
     expect(await publish(service)).toMatchObject({ version: 1 });

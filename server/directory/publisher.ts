@@ -14,8 +14,9 @@ import { openDataReleaseText, recordOpenDataRelease } from '../opendata/open-dat
 import { openScratchFile } from './merchant-texts.ts';
 import { underPublishLock } from './publish-lock.ts';
 import { afterQueuedPublishes } from './publish-queue.ts';
+import { KeptRecordsPlan } from './publish-record-cache.ts';
 import { type PublishBuild, type PublishThreadOptions, startPublishBuild } from './publish-thread.ts';
-import { type MerchantRead, publishInputs, readMerchantPages } from './registry-pages.ts';
+import { isEmbedded, type MerchantRead, publishInputs, readMerchantPages } from './registry-pages.ts';
 import {
   latestPublication,
   parseStoredManifest,
@@ -194,21 +195,27 @@ async function publishNow(db: Kysely<Database>, options: PublishOptions): Promis
   // the registry page by page and writes the database, so requests keep being answered.
   // A small registry is built in this thread instead (publish-thread.ts: startPublishBuild).
   // The merchants' texts wait in a scratch file, not in the build's memory (merchant-texts.ts).
+  // On PGlite the build keeps the records it takes in the data folder, and the next publish
+  // reads from the database only the merchants written since (publish-record-cache.ts).
+  const keeping = (await isEmbedded(db)) ? await KeptRecordsPlan.open(db, options.dataDir) : undefined;
   const scratchFd = openScratchFile(options.dataDir);
-  const thread = await startPublishBuild(db, input, scratchFd, options.thread).catch((error: unknown) => {
-    closeSync(scratchFd);
-    throw error;
-  });
+  const thread = await startPublishBuild(db, input, scratchFd, options.thread, keeping?.fd).catch(
+    async (error: unknown) => {
+      closeSync(scratchFd);
+      await keeping?.end();
+      throw error;
+    },
+  );
   let state: Awaited<ReturnType<PublishBuild['finishState']>>;
   let written: Awaited<ReturnType<PublishBuild['write']>>;
   let releaseParts: string;
   let read: MerchantRead;
   try {
-    // On PGlite the records read are kept in the data folder, and the next publish reads
-    // only the merchants written since (publish-record-cache.ts).
-    read = await readMerchantPages(db, (texts) => thread.addMerchants(texts), { keepIn: options.dataDir });
+    read = await readMerchantPages(db, thread, { kept: keeping?.kept });
     trace(`registry pages read (${read.fromDatabase} merchants from the database, ${read.fromKept} kept)`);
     state = await thread.finishState();
+    // The records as of the read's marks, whether or not this version is then published.
+    if (keeping && read.marks && state.kept) await keeping.install(db, read.marks, state.kept);
     trace('state validated and digested');
     if (options.onlyIfChanged && latest && repair.unrepairable === null && latest.digest === state.digest) {
       await thread.end();
@@ -233,7 +240,10 @@ async function publishNow(db: Kysely<Database>, options: PublishOptions): Promis
     trace(`snapshot and ${written.deltas.length} deltas written, open data written in parts`);
   } finally {
     // Closed only once the worker has stopped or gone idle: nothing writes to it any more.
-    await thread.end().finally(() => closeSync(scratchFd));
+    await thread.end().finally(async () => {
+      closeSync(scratchFd);
+      await keeping?.end();
+    });
   }
   await options.afterStep?.('snapshot-written');
   await keepSnapshot(options.dataDir, dir, written.snapshot.path);

@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openTestRegistry } from '../../test/support/test-registry.ts';
 import type { Registry } from '../db/database.ts';
 import { ServiceError } from '../http/service-error.ts';
-import { RECORD_CACHE_FILE } from './publish-record-cache.ts';
+import { KeepingFeed, KeptRecordsPlan, RECORD_CACHE_FILE } from './publish-record-cache.ts';
 import { readMerchantPages } from './registry-pages.ts';
 
 // A publish reads the merchants page by page. What it signs must be the registry as of one
@@ -42,9 +42,12 @@ async function readAll(between: () => Promise<unknown> = async () => {}): Promis
   let pages = 0;
   await readMerchantPages(
     registry.db,
-    async (texts) => {
-      ids.push(...texts.map((text) => (JSON.parse(text) as { id: string }).id));
-      if (++pages === 1) await between();
+    {
+      async addMerchants(records) {
+        ids.push(...records.map((record) => (JSON.parse(record.text) as { id: string }).id));
+        if (++pages === 1) await between();
+      },
+      addKept: () => Promise.reject(new Error('nothing was kept')),
     },
     { pageSize: 10 },
   );
@@ -109,25 +112,55 @@ describe('keeping the records read, for the next publish (PGlite)', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  /** One read keeping its records in `dir`: how it went, and the texts handed over, by id. */
+  /**
+   * One read as a publish makes it, its records kept in `dir` (on PGlite): how it went, and
+   * the texts the build took, sorted. `between` runs once the read has handed something over.
+   */
   async function readKept(between: () => Promise<unknown> = async () => {}) {
+    const plan = registry.engine === 'pglite' ? await KeptRecordsPlan.open(registry.db, dir) : undefined;
     const texts: string[] = [];
-    let pages = 0;
-    const read = await readMerchantPages(
-      registry.db,
-      async (page) => {
-        texts.push(...page);
-        if (++pages === 1) await between();
-      },
-      { pageSize: 10, keepIn: dir },
-    );
-    return { read, texts: texts.sort() };
+    const feed = new KeepingFeed((page) => void texts.push(...page), plan?.fd);
+    let ran = false;
+    const once = async () => {
+      if (ran) return;
+      ran = true;
+      await between();
+    };
+    try {
+      const { marks, ...read } = await readMerchantPages(
+        registry.db,
+        {
+          async addMerchants(records) {
+            feed.addMerchants(records);
+            await once();
+          },
+          async addKept(kept, changed) {
+            const taken = feed.addKept(kept, changed);
+            if (taken !== false) await once();
+            return taken;
+          },
+        },
+        { pageSize: 10, kept: plan?.kept },
+      );
+      const written = feed.finishKeep();
+      if (plan && marks && written) await plan.install(registry.db, marks, written);
+      return { read, texts: texts.sort() };
+    } finally {
+      await plan?.end();
+    }
   }
 
   /** What a read of the database alone hands over. */
   async function readFromDatabase(): Promise<string[]> {
     const texts: string[] = [];
-    await readMerchantPages(registry.db, async (page) => void texts.push(...page), { pageSize: 10 });
+    await readMerchantPages(
+      registry.db,
+      {
+        addMerchants: async (records) => void texts.push(...records.map((record) => record.text)),
+        addKept: () => Promise.reject(new Error('nothing was kept')),
+      },
+      { pageSize: 10 },
+    );
     return texts.sort();
   }
 

@@ -5,7 +5,7 @@ import type { Database } from '../db/tables.ts';
 import { ServiceError } from '../http/service-error.ts';
 import { answerRecordsByMerchant, complaintCountsByDomain, SERVICE_PLATFORMS } from './directory-state.ts';
 import type { BuildInput } from './publication-build.ts';
-import { type KeptRecord, RecordCache, RecordCacheWriter, type RegistryMarks } from './publish-record-cache.ts';
+import type { KeptFile, KeptRecord, RegistryMarks } from './publish-record-cache.ts';
 
 // The registry read for a publish without one huge select: the small tables whole, the
 // merchants in pages by id (keyset, on the primary key's index), each record as the
@@ -101,7 +101,7 @@ async function registryMarks(db: Kysely<Database>): Promise<RegistryMarks> {
 const embedded = new WeakMap<object, Promise<boolean>>();
 
 /** PGlite is one connection: a transaction held for a whole read would hold up every request. */
-function isEmbedded(db: Kysely<Database>): Promise<boolean> {
+export function isEmbedded(db: Kysely<Database>): Promise<boolean> {
   let known = embedded.get(db);
   if (!known) {
     known = sql<{ version: string }>`select version()`
@@ -117,35 +117,38 @@ export interface MerchantRead {
   read: 'all' | 'changes';
   fromDatabase: number;
   fromKept: number;
+  /** On PGlite, the marks as of which the read holds every merchant (to keep its records by). */
+  marks: RegistryMarks | null;
+}
+
+/** Where a read hands the merchants (a publish's build: publish-thread.ts). */
+export interface MerchantSink {
+  addMerchants(records: KeptRecord[]): Promise<void>;
+  addKept(kept: KeptFile, changed: KeptRecord[]): Promise<number | false>;
 }
 
 export interface ReadOptions {
   /** Merchants a database page holds (MERCHANT_PAGE by default). */
   pageSize?: number;
   /**
-   * On PGlite, the folder where the records read are kept for the next read
-   * (publish-record-cache.ts), which then takes from the database only the merchants written
-   * since. Ignored on PostgreSQL, where the server reads and the service's thread does not.
+   * On PGlite, the records the last publish kept (publish-record-cache.ts): only the merchants
+   * written since are read from the database. Ignored on PostgreSQL, where the server reads
+   * the pages and the service's thread only decodes them.
    */
-  keepIn?: string;
+  kept?: KeptFile | null;
 }
 
-/** Records the kept ones are handed over in at a time (no database read: no need to be small). */
-const KEPT_PAGE = 1_000;
-
-const byId = (a: KeptRecord, b: KeptRecord) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-
 /**
- * Hands every merchant record to `take`, page by page, all as of one moment. On
+ * Hands every merchant record to `sink`, page by page, all as of one moment. On
  * PostgreSQL the pages are read in one repeatable-read transaction. On PGlite they are
  * read one query at a time, so that reports are taken between them, and a merchant
  * written meanwhile (an import) makes the publish stop with a conflict rather than sign
- * a mix of before and after. With `keepIn`, PGlite reads only the merchants written since
- * the records last kept there, and takes the rest from them.
+ * a mix of before and after. With `kept`, PGlite reads only the merchants written since
+ * those records were read, and the build takes the rest from their file.
  */
 export async function readMerchantPages(
   db: Kysely<Database>,
-  take: (texts: string[]) => Promise<void>,
+  sink: MerchantSink,
   options: ReadOptions = {},
 ): Promise<MerchantRead> {
   if (!(await isEmbedded(db))) {
@@ -156,81 +159,34 @@ export async function readMerchantPages(
       .execute(async (trx) => {
         for await (const page of pagesOf(trx, options.pageSize ?? MERCHANT_PAGE.server)) {
           fromDatabase += page.length;
-          await take(page.map((record) => record.text));
+          await sink.addMerchants(page);
         }
       });
-    return { read: 'all', fromDatabase, fromKept: 0 };
+    return { read: 'all', fromDatabase, fromKept: 0, marks: null };
   }
   const pageSize = options.pageSize ?? MERCHANT_PAGE.embedded;
   const marks = await registryMarks(db);
-  const writer = options.keepIn === undefined ? undefined : await RecordCacheWriter.create(options.keepIn);
-  try {
-    const kept = options.keepIn === undefined ? null : await RecordCache.open(db, options.keepIn, marks.removals);
-    const most = kept ? Math.min(50_000, Math.max(1_000, Math.floor(kept.count / 4))) : 0;
-    const changed = kept ? await changedSince(db, kept.change, pageSize, most) : null;
-    const read =
-      kept && changed ? await mergeKept(kept, changed, take, writer) : await readAll(db, pageSize, take, writer);
-    if ((await merchantsFingerprint(db)) !== marks.change) {
-      throw new ServiceError('conflict', 'merchants changed while the directory was being published; publish again');
+  const { kept } = options;
+  let read: MerchantRead | undefined;
+  if (kept && kept.removals === marks.removals) {
+    const most = Math.min(50_000, Math.max(1_000, Math.floor(kept.count / 4)));
+    const changed = await changedSince(db, kept.change, pageSize, most);
+    const fromKept = changed ? await sink.addKept(kept, changed) : false;
+    if (changed && fromKept !== false) read = { read: 'changes', fromDatabase: changed.length, fromKept, marks };
+  }
+  if (!read) {
+    let fromDatabase = 0;
+    // Between pages the connection is free, and after a yield the requests that came in
+    // meanwhile have queued their queries ahead of the next page's.
+    for await (const page of pagesOf(db, pageSize)) {
+      fromDatabase += page.length;
+      await sink.addMerchants(page);
+      await nextTurn();
     }
-    await writer?.install(db, marks);
-    return read;
-  } finally {
-    await writer?.discard();
+    read = { read: 'all', fromDatabase, fromKept: 0, marks };
   }
-}
-
-async function readAll(
-  db: Kysely<Database>,
-  pageSize: number,
-  take: (texts: string[]) => Promise<void>,
-  writer: RecordCacheWriter | undefined,
-): Promise<MerchantRead> {
-  let fromDatabase = 0;
-  // Between pages the connection is free, and after a yield the requests that came in
-  // meanwhile have queued their queries ahead of the next page's.
-  for await (const page of pagesOf(db, pageSize)) {
-    fromDatabase += page.length;
-    await take(page.map((record) => record.text));
-    await writer?.add(page);
-    await nextTurn();
+  if ((await merchantsFingerprint(db)) !== marks.change) {
+    throw new ServiceError('conflict', 'merchants changed while the directory was being published; publish again');
   }
-  return { read: 'all', fromDatabase, fromKept: 0 };
-}
-
-/** The kept records with the changed ones in place of theirs, in id order when the file is in it. */
-async function mergeKept(
-  kept: RecordCache,
-  changed: KeptRecord[],
-  take: (texts: string[]) => Promise<void>,
-  writer: RecordCacheWriter | undefined,
-): Promise<MerchantRead> {
-  changed.sort(byId);
-  const changedIds = new Set(changed.map((record) => record.id));
-  let next = 0;
-  let fromKept = 0;
-  let page: KeptRecord[] = [];
-  const hand = async () => {
-    if (page.length === 0) return;
-    const handing = page;
-    page = [];
-    await take(handing.map((record) => record.text));
-    await writer?.add(handing);
-    await nextTurn();
-  };
-  for await (const records of kept.records()) {
-    for (const record of records) {
-      if (changedIds.has(record.id)) continue;
-      for (let first = changed[next]; first && first.id < record.id; first = changed[++next]) page.push(first);
-      page.push(record);
-      fromKept++;
-      if (page.length >= KEPT_PAGE) await hand();
-    }
-  }
-  while (next < changed.length) {
-    page.push(changed[next++] as KeptRecord);
-    if (page.length >= KEPT_PAGE) await hand();
-  }
-  await hand();
-  return { read: 'changes', fromDatabase: changed.length, fromKept };
+  return read;
 }
