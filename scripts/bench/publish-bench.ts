@@ -8,6 +8,7 @@ import { gunzipSync } from 'node:zlib';
 import { createApp } from '../../server/app.ts';
 import { BACKGROUND_NICE } from '../../server/background-thread.ts';
 import { openRegistry } from '../../server/db/database.ts';
+import { PUBLISH_WORKER, PUBLISH_WORKER_TSX } from '../../server/directory/publish-thread.ts';
 import { publicDirectoryDir, publishDirectory } from '../../server/directory/publisher.ts';
 import { generateKeyFile, loadSigningKeys } from '../../server/directory/signing-keys.ts';
 import type { Manifest } from '../../src/directory/schemas.ts';
@@ -15,6 +16,7 @@ import { envOnPglite } from './fresh-postgres.ts';
 import { recordGoal } from './goals.ts';
 import { type Probe, probeIntake, probeLine } from './intake-probe-run.ts';
 import { serveOnLoopback } from './loopback-server.ts';
+import { workerEntry } from '../../server/worker-bundle.ts';
 import { seedMerchants } from './publish-seed.ts';
 
 // Publishing at scale (issue 15): a whole `thiqa publish` process on N merchants (its time
@@ -157,6 +159,10 @@ async function benchIntakeDuringPublish(dataDir: string, count: number, publishS
   });
   const server = await serveOnLoopback(app);
   const { origin } = server;
+  // `thiqa serve` bundles the publish worker before it serves (bin/cli-bundle.mjs); this
+  // process runs through tsx, and would otherwise bundle it at its first publish, in the
+  // middle of the measured window (loading esbuild held the thread 50–90 ms).
+  await workerEntry(PUBLISH_WORKER, PUBLISH_WORKER_TSX);
   try {
     // 1 % of merchants change, so the publish below also builds a delta. Only those are
     // written: rewriting all of them (as this bench did until stop 27) left a dead version

@@ -98,3 +98,28 @@ describe('rows as the registry reads them, on either engine', () => {
     }
   });
 });
+
+describe('statements one after another on PGlite', () => {
+  it('let a timer in once they have held the event loop a few milliseconds', async () => {
+    if (registry.engine !== 'pglite') return;
+    const { db } = registry;
+    // 40 statements of 2 ms each, awaited one after the other: PGlite answers each within
+    // the same turn of the event loop, so without the driver's turn a timer set before the
+    // first one fired only after the last.
+    let done = 0;
+    let doneWhenTimerRan = -1;
+    const timer = new Promise<void>((resolve) =>
+      setTimeout(() => {
+        doneWhenTimerRan = done;
+        resolve();
+      }, 0),
+    );
+    for (let i = 0; i < 40; i++) {
+      await sql`select pg_sleep(0.002)`.execute(db);
+      done++;
+    }
+    await timer;
+    expect(doneWhenTimerRan).toBeGreaterThanOrEqual(0);
+    expect(doneWhenTimerRan).toBeLessThan(10);
+  });
+});

@@ -17,7 +17,7 @@ import type { KeptFile, KeptRecord, RegistryMarks } from './publish-record-cache
  * 250 records (some 150 KB of JSON) keeps that to a few milliseconds. On PostgreSQL the
  * server does the work and the thread only decodes rows; larger pages cost fewer round trips.
  */
-export const MERCHANT_PAGE = { embedded: 250, server: 2_000 } as const;
+export const MERCHANT_PAGE = { embedded: 250, server: 2_000, changes: 100 } as const;
 
 /** What the worker needs besides the merchants. */
 export async function publishInputs(db: Kysely<Database>, version: number, publishedAt: string): Promise<BuildInput> {
@@ -170,7 +170,9 @@ export async function readMerchantPages(
   let read: MerchantRead | undefined;
   if (kept && kept.removals === marks.removals) {
     const most = Math.min(50_000, Math.max(1_000, Math.floor(kept.count / 4)));
-    const changed = await changedSince(db, kept.change, pageSize, most);
+    // Merchants written since lie anywhere in the table, a heap page each: 250 of them took
+    // 12–21 ms on PGlite at 100k merchants, where 250 in id order take 4–8 ms.
+    const changed = await changedSince(db, kept.change, options.pageSize ?? MERCHANT_PAGE.changes, most);
     const fromKept = changed ? await sink.addKept(kept, changed) : false;
     if (changed && fromKept !== false) read = { read: 'changes', fromDatabase: changed.length, fromKept, marks };
   }
