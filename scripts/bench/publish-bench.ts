@@ -11,12 +11,12 @@ import { openRegistry } from '../../server/db/database.ts';
 import { PUBLISH_WORKER, PUBLISH_WORKER_TSX } from '../../server/directory/publish-thread.ts';
 import { publicDirectoryDir, publishDirectory } from '../../server/directory/publisher.ts';
 import { generateKeyFile, loadSigningKeys } from '../../server/directory/signing-keys.ts';
+import { workerEntry } from '../../server/worker-bundle.ts';
 import type { Manifest } from '../../src/directory/schemas.ts';
 import { envOnPglite } from './fresh-postgres.ts';
 import { recordGoal } from './goals.ts';
 import { type Probe, probeIntake, probeLine } from './intake-probe-run.ts';
 import { serveOnLoopback } from './loopback-server.ts';
-import { workerEntry } from '../../server/worker-bundle.ts';
 import { seedMerchants } from './publish-seed.ts';
 
 // Publishing at scale (issue 15): a whole `thiqa publish` process on N merchants (its time
