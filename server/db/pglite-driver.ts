@@ -40,24 +40,10 @@ const WRITES = new Set(['INSERT', 'UPDATE', 'DELETE', 'MERGE', 'COPY']);
 export const STATEMENTS_HOLD_MS = 5;
 
 class PgliteConnection implements DatabaseConnection {
-  /** When statements began holding this turn of the event loop; undefined once it has turned. */
-  #heldSince: number | undefined;
-
   constructor(private readonly lite: PGlite) {}
 
   async executeQuery<R>(compiledQuery: CompiledQuery): Promise<QueryResult<R>> {
-    if (this.#heldSince === undefined) {
-      this.#heldSince = performance.now();
-      // Runs at the next turn's check phase, after timers and incoming requests.
-      setImmediate(() => {
-        this.#heldSince = undefined;
-      });
-    }
-    const result = await this.#execute<R>(compiledQuery);
-    if (this.#heldSince !== undefined && performance.now() - this.#heldSince > STATEMENTS_HOLD_MS) {
-      await nextTurn();
-    }
-    return result;
+    return this.#execute<R>(compiledQuery);
   }
 
   async #execute<R>(compiledQuery: CompiledQuery): Promise<QueryResult<R>> {
@@ -86,6 +72,8 @@ class PgliteDriver implements Driver {
   readonly #connection: PgliteConnection;
   #queue: Promise<void> = Promise.resolve();
   #release: (() => void) | undefined;
+  /** When statements began holding this turn of the event loop; undefined once it has turned. */
+  #heldSince: number | undefined;
 
   constructor(lite: PGlite) {
     this.#connection = new PgliteConnection(lite);
@@ -101,6 +89,13 @@ class PgliteDriver implements Driver {
     });
     await previous;
     this.#release = release;
+    if (this.#heldSince === undefined) {
+      this.#heldSince = performance.now();
+      // Runs at the next turn's check phase, after timers and incoming requests.
+      setImmediate(() => {
+        this.#heldSince = undefined;
+      });
+    }
     return this.#connection;
   }
 
@@ -122,10 +117,16 @@ class PgliteDriver implements Driver {
     await connection.executeQuery(CompiledQuery.raw('rollback'));
   }
 
+  /**
+   * Lets the next caller have the connection, then, once statements have held the event loop
+   * STATEMENTS_HOLD_MS, waits for a turn of it: between two statements or transactions, never
+   * inside one, where the connection would stay held and every waiting report with it.
+   */
   async releaseConnection(): Promise<void> {
     const release = this.#release;
     this.#release = undefined;
     release?.();
+    if (this.#heldSince !== undefined && performance.now() - this.#heldSince > STATEMENTS_HOLD_MS) await nextTurn();
   }
 
   async destroy(): Promise<void> {}
